@@ -1,0 +1,20 @@
+// kvroute — headless runs, sweeps and conformance replays.
+
+#include "app/cli/commands.h"
+
+#include <CLI/CLI.hpp>
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"kvroute: what prefix-cache hit rate, stickiness and TTFT will my vLLM / llm-d cluster get?"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", KVROUTE_VERSION);
+    int exitCode = 0;
+    kvroute::cli::addConformanceCommand(app, exitCode);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    return exitCode;
+}

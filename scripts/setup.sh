@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Shared set-up for run.sh and test.sh: installs missing Debian packages, configures, builds.
+# Usage: scripts/setup.sh [extra packages...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  cmake g++ make pkg-config python3
+  qt6-base-dev qt6-charts-dev libgl-dev
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libxxhash-dev libssl-dev libcurl4-openssl-dev
+  "$@"
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "== installing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+jobs=${KVROUTE_JOBS:-$(nproc)}
+if [[ ! -f build/CMakeCache.txt ]]; then
+  echo "== configuring (cmake --preset default)"
+  cmake --preset default >/dev/null
+fi
+echo "== building (${jobs} jobs)"
+cmake --build build -j "${jobs}"

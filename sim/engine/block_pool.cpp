@@ -1,0 +1,130 @@
+#include "sim/engine/block_pool.h"
+
+#include "sim/util/check.h"
+
+namespace kvroute::sim {
+
+namespace {
+constexpr BlockId kNullBlock = 0;
+}
+
+BlockPool::BlockPool(std::int32_t numGpuBlocks, bool enableCaching, bool recordEvents)
+    : m_blocks(static_cast<std::size_t>(numGpuBlocks))
+    , m_freeQueue(numGpuBlocks)
+    , m_enableCaching(enableCaching)
+    , m_recordEvents(recordEvents)
+{
+    KVROUTE_CHECK(numGpuBlocks >= 2, "a block pool needs the null block and at least one more");
+    // vllm.md §4: block 0 is popped at init as the null block; usable blocks are 1..N-1.
+    const BlockId nullBlock = m_freeQueue.popFront();
+    KVROUTE_CHECK(nullBlock == kNullBlock, "the null block must be block 0");
+    m_cached.reserve(static_cast<std::size_t>(numGpuBlocks));
+}
+
+double BlockPool::usage() const
+{
+    return 1.0 - static_cast<double>(numFreeBlocks()) / static_cast<double>(numGpuBlocks());
+}
+
+BlockId BlockPool::cachedBlock(BlockHashValue hash) const
+{
+    const auto it = m_cached.find(hash);
+    return it == m_cached.end() ? -1 : it->second.first;
+}
+
+void BlockPool::allocate(std::int32_t count, std::vector<BlockId>& out)
+{
+    KVROUTE_CHECK(count <= numFreeBlocks(), "allocating more blocks than are free");
+    for (std::int32_t i = 0; i < count; ++i) {
+        const BlockId b = m_freeQueue.popFront();
+        if (m_enableCaching)
+            evictIfCached(b);
+        auto& block = m_blocks[idx(b)];
+        KVROUTE_CHECK(block.refCount == 0, "a free block must have no references");
+        block.refCount = 1;
+        out.push_back(b);
+    }
+}
+
+void BlockPool::touch(std::span<const BlockId> blocks)
+{
+    for (const BlockId b : blocks) {
+        auto& block = m_blocks[idx(b)];
+        if (block.refCount == 0 && b != kNullBlock)
+            m_freeQueue.remove(b);
+        ++block.refCount;
+    }
+}
+
+void BlockPool::release(std::span<const BlockId> blocksInFreeOrder)
+{
+    for (const BlockId b : blocksInFreeOrder) {
+        auto& block = m_blocks[idx(b)];
+        KVROUTE_CHECK(block.refCount > 0, "releasing a block without references");
+        --block.refCount;
+        if (block.refCount == 0 && b != kNullBlock)
+            m_freeQueue.pushBack(b);
+    }
+}
+
+void BlockPool::insertCached(BlockId b, BlockHashValue hash)
+{
+    auto& block = m_blocks[idx(b)];
+    KVROUTE_CHECK(!block.hashed, "caching a block that already holds a hash");
+    block.hashed = true;
+    block.hash = hash;
+    auto& entry = m_cached[hash];
+    block.prevSameHash = entry.last;
+    block.nextSameHash = -1;
+    if (entry.last >= 0)
+        m_blocks[idx(entry.last)].nextSameHash = b;
+    else
+        entry.first = b;
+    entry.last = b;
+}
+
+// vLLM's _maybe_evict_cached_block: eviction happens lazily, when a freed block is reused.
+void BlockPool::evictIfCached(BlockId b)
+{
+    auto& block = m_blocks[idx(b)];
+    if (!block.hashed)
+        return;
+    const auto it = m_cached.find(block.hash);
+    KVROUTE_CHECK(it != m_cached.end(), "a hashed block must be in the prefix-cache map");
+    auto& entry = it->second;
+    if (block.prevSameHash >= 0)
+        m_blocks[idx(block.prevSameHash)].nextSameHash = block.nextSameHash;
+    else
+        entry.first = block.nextSameHash;
+    if (block.nextSameHash >= 0)
+        m_blocks[idx(block.nextSameHash)].prevSameHash = block.prevSameHash;
+    else
+        entry.last = block.prevSameHash;
+    const BlockHashValue hash = block.hash;
+    if (entry.first < 0)
+        m_cached.erase(it);
+    block.hashed = false;
+    block.hash = 0;
+    block.prevSameHash = block.nextSameHash = -1;
+    if (m_recordEvents) {
+        KvEvent event;
+        event.type = KvEvent::Type::BlockRemoved;
+        event.blockHashes.push_back(hash);
+        m_events.push_back(std::move(event));
+    }
+}
+
+void BlockPool::recordStored(KvEvent event)
+{
+    if (m_recordEvents)
+        m_events.push_back(std::move(event));
+}
+
+std::vector<KvEvent> BlockPool::takeEvents()
+{
+    std::vector<KvEvent> out;
+    out.swap(m_events);
+    return out;
+}
+
+} // namespace kvroute::sim

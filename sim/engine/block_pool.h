@@ -1,0 +1,78 @@
+#pragma once
+// vLLM v0.10.0's BlockPool (vllm.md §4): the physical KV blocks of one pod, their reference
+// counts, the free queue that doubles as the LRU eviction order, and the prefix-cache map from
+// block hash to the blocks holding it.
+
+#include "sim/engine/engine_types.h"
+#include "sim/engine/free_block_queue.h"
+
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+namespace kvroute::sim {
+
+class BlockPool {
+public:
+    /// `numGpuBlocks` includes the null block 0, which is taken at construction and never freed.
+    BlockPool(std::int32_t numGpuBlocks, bool enableCaching, bool recordEvents);
+
+    [[nodiscard]] std::int32_t numGpuBlocks() const { return static_cast<std::int32_t>(m_blocks.size()); }
+    [[nodiscard]] std::int32_t numFreeBlocks() const { return m_freeQueue.size(); }
+    /// 1 - free/total; cached-but-unreferenced blocks count as free (vllm.md §4).
+    [[nodiscard]] double usage() const;
+
+    [[nodiscard]] std::int32_t refCount(BlockId block) const { return m_blocks[idx(block)].refCount; }
+    [[nodiscard]] bool isCached(BlockId block) const { return m_blocks[idx(block)].hashed; }
+    [[nodiscard]] BlockHashValue blockHash(BlockId block) const { return m_blocks[idx(block)].hash; }
+
+    /// The first-inserted block holding `hash`, or -1 (vLLM's get_cached_block).
+    [[nodiscard]] BlockId cachedBlock(BlockHashValue hash) const;
+    /// Number of distinct hashes in the prefix cache.
+    [[nodiscard]] std::size_t numCachedHashes() const { return m_cached.size(); }
+
+    /// Pops `count` blocks from the free-queue head, lazily evicting their old hashes, and
+    /// appends them to `out` with ref count 1.
+    void allocate(std::int32_t count, std::vector<BlockId>& out);
+    /// A prefix hit takes free blocks out of the queue; every hit block gains a reference.
+    void touch(std::span<const BlockId> blocks);
+    /// Drops one reference per block, in the given order; blocks reaching zero join the tail.
+    void release(std::span<const BlockId> blocksInFreeOrder);
+    /// Inserts a full block under `hash` (no de-duplication: several blocks may share a hash).
+    void insertCached(BlockId block, BlockHashValue hash);
+
+    /// Appends a BlockStored event (only when events are recorded).
+    void recordStored(KvEvent event);
+    [[nodiscard]] bool recordsEvents() const { return m_recordEvents; }
+    /// Events since the last call, in order.
+    std::vector<KvEvent> takeEvents();
+
+    [[nodiscard]] const FreeBlockQueue& freeQueue() const { return m_freeQueue; }
+
+private:
+    struct Block {
+        std::int32_t refCount = 0;
+        bool hashed = false;
+        BlockHashValue hash = 0;
+        // Blocks sharing one hash form a list in insertion order (vLLM's dict of block ids).
+        BlockId prevSameHash = -1;
+        BlockId nextSameHash = -1;
+    };
+    struct HashEntry {
+        BlockId first = -1;
+        BlockId last = -1;
+    };
+
+    static std::size_t idx(BlockId b) { return static_cast<std::size_t>(b); }
+    void evictIfCached(BlockId block);
+
+    std::vector<Block> m_blocks;
+    FreeBlockQueue m_freeQueue;
+    std::unordered_map<BlockHashValue, HashEntry> m_cached;
+    std::vector<KvEvent> m_events;
+    bool m_enableCaching;
+    bool m_recordEvents;
+};
+
+} // namespace kvroute::sim

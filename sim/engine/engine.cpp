@@ -1,0 +1,252 @@
+#include "sim/engine/engine.h"
+
+#include "sim/util/check.h"
+
+#include <algorithm>
+#include <utility>
+#include <string>
+
+namespace kvroute::sim {
+
+Engine::Engine(const EngineConfig& config)
+    : m_config(config)
+    , m_kv(config)
+{
+    KVROUTE_CHECK(config.maxNumSeqs > 0 && config.maxNumBatchedTokens > 0 && config.maxModelLen > 1,
+                  "engine limits must be positive");
+}
+
+Engine::~Engine() = default;
+
+Result<void> Engine::addRequest(EngineRequest input)
+{
+    if (!input.prompt || input.prompt->empty())
+        return fail("the prompt is empty");
+    if (static_cast<std::int64_t>(input.prompt->size()) >= m_config.maxModelLen)
+        return fail("prompt length of " + std::to_string(input.prompt->size()) +
+                    " is not shorter than max_model_len " + std::to_string(m_config.maxModelLen));
+    if (input.maxTokens < 1)
+        return fail("max_tokens must be at least 1");
+    if (m_requests.contains(input.id))
+        return fail("duplicate request id " + std::to_string(input.id));
+    auto request = std::make_unique<Request>(std::move(input));
+    Request* raw = request.get();
+    m_requests.emplace(raw->id, std::move(request));
+    m_waiting.push_back(raw);
+    return {};
+}
+
+bool Engine::abortRequest(RequestId id)
+{
+    const auto it = m_requests.find(id);
+    if (it == m_requests.end())
+        return false;
+    Request& request = *it->second;
+    if (request.status == RequestStatus::Running)
+        std::erase(m_running, &request);
+    else
+        std::erase(m_waiting, &request);
+    finish(request, FinishReason::Abort);
+    return true;
+}
+
+bool Engine::hasRequests() const
+{
+    return hasUnfinishedRequests() || m_finishedSinceSchedule > 0;
+}
+
+const Request* Engine::findRequest(RequestId id) const
+{
+    const auto it = m_requests.find(id);
+    return it == m_requests.end() ? nullptr : it->second.get();
+}
+
+const StepPlan& Engine::schedule()
+{
+    KVROUTE_CHECK(!m_stepOpen, "schedule() called twice without completeStep()");
+    m_plan.scheduled.clear();
+    m_plan.preempted.clear();
+    m_plan.totalTokens = 0;
+
+    std::int32_t tokenBudget = m_config.maxNumBatchedTokens;
+    scheduleRunning(tokenBudget);
+    // vllm.md §5 step 2: no admissions in a step that preempted.
+    if (m_plan.preempted.empty())
+        scheduleWaiting(tokenBudget);
+    m_plan.totalTokens = m_config.maxNumBatchedTokens - tokenBudget;
+    m_plan.kvEvents = m_kv.pool().takeEvents();
+
+    // _update_after_schedule
+    for (const auto& s : m_plan.scheduled) {
+        Request& request = *m_requests.at(s.id);
+        request.numComputedTokens += s.numNewTokens;
+        request.scheduledThisStep = s.numNewTokens;
+    }
+    m_finishedSinceSchedule = 0;
+    m_stepOpen = true;
+    return m_plan;
+}
+
+void Engine::scheduleRunning(std::int32_t& tokenBudget)
+{
+    std::size_t index = 0;
+    while (index < m_running.size() && tokenBudget > 0) {
+        Request& request = *m_running[index];
+        std::int32_t numNew = request.numTokens() - request.numComputedTokens;
+        if (m_config.longPrefillTokenThreshold > 0 && m_config.longPrefillTokenThreshold < numNew)
+            numNew = m_config.longPrefillTokenThreshold;
+        numNew = std::min(numNew, tokenBudget);
+        // The input position must stay below max_model_len.
+        numNew = std::min(numNew, m_config.maxModelLen - 1 - request.numComputedTokens);
+        if (numNew <= 0) {
+            ++index;
+            continue;
+        }
+        bool scheduled = false;
+        while (true) {
+            if (m_kv.allocateSlots(request, numNew, 0, {})) {
+                scheduled = true;
+                break;
+            }
+            // FCFS: preempt the last running request, possibly this one (vllm.md §5 step 1).
+            Request* victim = m_running.back();
+            m_running.pop_back();
+            preempt(*victim);
+            if (victim == &request)
+                break;
+        }
+        if (!scheduled)
+            break;
+        m_plan.scheduled.push_back(ScheduledRequest{request.id, numNew, request.numComputedTokens,
+                                                    request.numTokens(), false, false});
+        tokenBudget -= numNew;
+        ++index;
+    }
+}
+
+void Engine::scheduleWaiting(std::int32_t& tokenBudget)
+{
+    std::deque<Request*> skipped;
+    while (!m_waiting.empty() && tokenBudget > 0) {
+        if (static_cast<std::int32_t>(m_running.size()) == m_config.maxNumSeqs)
+            break;
+        Request& request = *m_waiting.front();
+        m_hitScratch.clear();
+        std::int32_t numNewLocal = 0;
+        std::int32_t numComputed = request.numComputedTokens;
+        if (request.numComputedTokens == 0) {
+            // Re-queried on every admission attempt, retries included (vllm.md §2).
+            numNewLocal = m_kv.findComputedBlocks(request, m_hitScratch);
+            numComputed = numNewLocal;
+        }
+        std::int32_t numNew = request.numTokens() - numComputed;
+        if (m_config.longPrefillTokenThreshold > 0 && m_config.longPrefillTokenThreshold < numNew)
+            numNew = m_config.longPrefillTokenThreshold;
+        if (!m_config.enableChunkedPrefill && numNew > tokenBudget) {
+            m_waiting.pop_front();
+            skipped.push_front(&request);
+            continue;
+        }
+        numNew = std::min(numNew, tokenBudget);
+        KVROUTE_CHECK(numNew > 0, "an admitted request must schedule at least one token");
+        // Strict head-of-line blocking: a waiting request never preempts (vllm.md §5 step 2).
+        if (!m_kv.allocateSlots(request, numNew, numNewLocal, m_hitScratch))
+            break;
+        m_waiting.pop_front();
+        m_running.push_back(&request);
+        const bool first = request.numCachedTokens < 0;
+        m_plan.scheduled.push_back(
+            ScheduledRequest{request.id, numNew, numComputed, request.numTokens(), first, true});
+        tokenBudget -= numNew;
+        request.status = RequestStatus::Running;
+        request.numComputedTokens = numComputed;
+        if (first)
+            request.numCachedTokens = numComputed;
+    }
+    // prepend_requests(skipped) = extendleft(reversed(skipped)).
+    for (auto it = skipped.rbegin(); it != skipped.rend(); ++it)
+        m_waiting.push_front(*it);
+}
+
+void Engine::preempt(Request& victim)
+{
+    m_kv.free(victim);
+    victim.status = RequestStatus::Preempted;
+    victim.numComputedTokens = 0;
+    ++victim.numPreemptions;
+    ++victim.undeliveredPreemptions;
+    m_waiting.push_front(&victim);
+    m_plan.preempted.push_back(victim.id);
+}
+
+bool Engine::checkStop(Request& request) const
+{
+    // sched/utils.py check_stop: length first, then stop tokens (vllm.md §5 step 4).
+    if (request.numTokens() >= m_config.maxModelLen || request.numOutputTokens() >= request.maxTokens) {
+        request.finishReason = FinishReason::Length;
+        return true;
+    }
+    const TokenId last = request.outputTokens.back();
+    if (std::ranges::find(request.stopTokenIds, last) != request.stopTokenIds.end()) {
+        request.finishReason = FinishReason::Stop;
+        return true;
+    }
+    return false;
+}
+
+void Engine::finish(Request& request, FinishReason reason)
+{
+    request.status = RequestStatus::Finished;
+    request.finishReason = reason;
+    m_kv.free(request);
+    KvCacheManager::freeBlockHashes(request);
+    ++m_finishedSinceSchedule;
+    const RequestId id = request.id; // erase() destroys `request`
+    m_requests.erase(id);
+}
+
+StepOutcome Engine::completeStep()
+{
+    KVROUTE_CHECK(m_stepOpen, "completeStep() without schedule()");
+    m_stepOpen = false;
+    StepOutcome outcome;
+    m_runningScratch.clear();
+    for (Request* request : m_running) {
+        if (request->scheduledThisStep == 0) {
+            m_runningScratch.push_back(request);
+            continue;
+        }
+        request->scheduledThisStep = 0;
+        bool stopped = false;
+        // Fake model runner: a request samples iff all its known tokens are computed; a
+        // partial-prefill chunk samples nothing (vllm.md §5).
+        if (request->numComputedTokens >= request->numTokens()) {
+            request->outputTokens.push_back(request->outputSource.at(request->outputTokens.size()));
+            stopped = checkStop(*request);
+            RequestOutput out;
+            out.id = request->id;
+            out.token = request->outputTokens.back();
+            out.firstToken = !request->producedFirstToken;
+            out.finishReason = stopped ? request->finishReason : FinishReason::None;
+            out.numPromptTokens = request->numPromptTokens();
+            out.numOutputTokens = request->numOutputTokens();
+            out.numCachedTokens = std::max(request->numCachedTokens, 0);
+            out.preemptionsDelivered = std::exchange(request->undeliveredPreemptions, 0);
+            request->producedFirstToken = true;
+            outcome.outputs.push_back(out);
+            if (stopped) {
+                outcome.finished.push_back(request->id);
+                finish(*request, request->finishReason);
+            }
+        }
+        if (!stopped)
+            m_runningScratch.push_back(request);
+    }
+    m_running.swap(m_runningScratch);
+    if (!outcome.outputs.empty()) {
+        outcome.stats = SchedulerStats{numRunning(), numWaiting(), m_kv.usage(), m_kv.takeStats()};
+    }
+    return outcome;
+}
+
+} // namespace kvroute::sim

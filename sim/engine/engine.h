@@ -1,0 +1,111 @@
+#pragma once
+// One vLLM v0.10.0 engine (EngineCore + v1 Scheduler + KVCacheManager) driven by steps.
+// A step is split in two so a timed pod can place it in simulated time: schedule() picks the
+// batch (and caches its blocks) at the step's start, completeStep() delivers what the model
+// "sampled" at its end. Spec: vllm.md §2–§6; conformance traces: ../shared/conformance.
+
+#include "sim/engine/engine_config.h"
+#include "sim/engine/engine_types.h"
+#include "sim/engine/kv_cache_manager.h"
+#include "sim/engine/request.h"
+#include "sim/util/result.h"
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace kvroute::sim {
+
+struct ScheduledRequest {
+    RequestId id = 0;
+    std::int32_t numNewTokens = 0;
+    /// Tokens already computed before this step (including this admission's prefix hits).
+    std::int32_t numComputedBefore = 0;
+    /// Prompt + output tokens known to the request when scheduled.
+    std::int32_t numTokens = 0;
+    /// First successful schedule of this request (not a resumption).
+    bool firstSchedule = false;
+    /// Admitted from the waiting queue in this step (new or resumed).
+    bool admitted = false;
+};
+
+/// vLLM's SchedulerOutput, reduced to what a simulator needs.
+struct StepPlan {
+    std::vector<ScheduledRequest> scheduled;
+    std::vector<RequestId> preempted;
+    std::vector<KvEvent> kvEvents;
+    std::int32_t totalTokens = 0;
+};
+
+struct RequestOutput {
+    RequestId id = 0;
+    TokenId token = 0;
+    bool firstToken = false;
+    FinishReason finishReason = FinishReason::None;
+    std::int32_t numPromptTokens = 0;
+    std::int32_t numOutputTokens = 0;
+    std::int32_t numCachedTokens = 0;
+    /// PREEMPTED events delivered with this output (what vllm:num_preemptions counts).
+    std::int32_t preemptionsDelivered = 0;
+};
+
+/// What one step's end delivers (EngineCoreOutputs).
+struct StepOutcome {
+    std::vector<RequestOutput> outputs;
+    /// Requests that finished in this step, in running-list order.
+    std::vector<RequestId> finished;
+    /// Present only on steps with at least one output (vllm.md §5 step 4).
+    std::optional<SchedulerStats> stats;
+};
+
+class Engine {
+public:
+    explicit Engine(const EngineConfig& config);
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    /// Rejects what vLLM's input processing rejects (empty prompt, prompt not shorter than
+    /// max_model_len, duplicate id, max_tokens < 1).
+    Result<void> addRequest(EngineRequest request);
+    /// A client abort; returns false for an unknown or finished id.
+    bool abortRequest(RequestId id);
+
+    /// vLLM's has_requests(): unfinished work, or finishes not yet reported to a schedule().
+    [[nodiscard]] bool hasRequests() const;
+    [[nodiscard]] bool hasUnfinishedRequests() const { return !m_running.empty() || !m_waiting.empty(); }
+
+    const StepPlan& schedule();
+    StepOutcome completeStep();
+
+    [[nodiscard]] const EngineConfig& config() const { return m_config; }
+    [[nodiscard]] std::int32_t numRunning() const { return static_cast<std::int32_t>(m_running.size()); }
+    [[nodiscard]] std::int32_t numWaiting() const { return static_cast<std::int32_t>(m_waiting.size()); }
+    [[nodiscard]] std::int32_t numFreeBlocks() const { return m_kv.pool().numFreeBlocks(); }
+    [[nodiscard]] double kvCacheUsage() const { return m_kv.usage(); }
+    [[nodiscard]] const KvCacheManager& kvCache() const { return m_kv; }
+    [[nodiscard]] const Request* findRequest(RequestId id) const;
+
+private:
+    void scheduleRunning(std::int32_t& tokenBudget);
+    void scheduleWaiting(std::int32_t& tokenBudget);
+    void preempt(Request& victim);
+    void finish(Request& request, FinishReason reason);
+    [[nodiscard]] bool checkStop(Request& request) const;
+
+    EngineConfig m_config;
+    KvCacheManager m_kv;
+    std::unordered_map<RequestId, std::unique_ptr<Request>> m_requests;
+    std::vector<Request*> m_running;
+    std::deque<Request*> m_waiting;
+    /// Finished since the last schedule(); keeps has_requests() true for one more step.
+    std::size_t m_finishedSinceSchedule = 0;
+    StepPlan m_plan;
+    bool m_stepOpen = false;
+    std::vector<BlockId> m_hitScratch;
+    std::vector<Request*> m_runningScratch;
+};
+
+} // namespace kvroute::sim

@@ -1,0 +1,83 @@
+#pragma once
+// Value types shared by the engine's public API.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace kvroute::sim {
+
+using TokenId = std::uint32_t;
+using TokenVector = std::vector<TokenId>;
+using RequestId = std::uint64_t;
+using BlockId = std::int32_t;
+using BlockHashValue = std::uint64_t;
+
+enum class FinishReason : std::uint8_t { None, Length, Stop, Abort };
+std::string_view toString(FinishReason reason);
+
+/// Where a request's generated tokens come from. The engine never runs a model; like vLLM's
+/// conformance harness it "samples" a predetermined token stream, so that a later turn of a
+/// conversation can contain exactly the answer this request produced.
+struct OutputTokenSource {
+    /// Used first, in order.
+    std::vector<TokenId> explicitTokens;
+    /// Token j (past the explicit ones) = base + (offset + j) % modulus.
+    TokenId base = 100000;
+    std::uint32_t offset = 0;
+    std::uint32_t modulus = 100000;
+
+    [[nodiscard]] TokenId at(std::size_t j) const
+    {
+        if (j < explicitTokens.size())
+            return explicitTokens[j];
+        return base + static_cast<TokenId>((offset + j) % modulus);
+    }
+};
+
+/// A request as handed to an engine.
+struct EngineRequest {
+    RequestId id = 0;
+    std::shared_ptr<const std::vector<TokenId>> prompt;
+    std::int32_t maxTokens = 16;
+    std::vector<TokenId> stopTokenIds;
+    OutputTokenSource outputs;
+    /// vLLM skips the prefix-cache lookup (and its stats) for prompt_logprobs requests.
+    bool skipPrefixCache = false;
+};
+
+struct PrefixCacheStats {
+    std::int64_t requests = 0;
+    std::int64_t queries = 0;
+    std::int64_t hits = 0;
+
+    PrefixCacheStats& operator+=(const PrefixCacheStats& o)
+    {
+        requests += o.requests;
+        queries += o.queries;
+        hits += o.hits;
+        return *this;
+    }
+};
+
+/// What vLLM attaches to a step's outputs (SchedulerStats), only on steps with outputs.
+struct SchedulerStats {
+    std::int32_t numRunning = 0;
+    std::int32_t numWaiting = 0;
+    double kvCacheUsage = 0.0;
+    PrefixCacheStats prefixCache;
+};
+
+/// KV events in vLLM v0.10.0's shape (vllm.md §7).
+struct KvEvent {
+    enum class Type : std::uint8_t { BlockStored, BlockRemoved, AllBlocksCleared };
+    Type type = Type::BlockStored;
+    std::vector<BlockHashValue> blockHashes;
+    std::optional<BlockHashValue> parentBlockHash;
+    std::vector<TokenId> tokenIds;
+    std::int32_t blockSize = 0;
+};
+
+} // namespace kvroute::sim

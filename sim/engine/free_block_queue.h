@@ -1,0 +1,38 @@
+#pragma once
+// vLLM's FreeKVCacheBlockQueue (vllm.md §4): a doubly linked list of free blocks. Allocation
+// pops the head (least recently freed), frees append to the tail, and a prefix-cache hit on a
+// free block unlinks it from the middle. Links live in arrays indexed by block id.
+
+#include "sim/engine/engine_types.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace kvroute::sim {
+
+class FreeBlockQueue {
+public:
+    /// All blocks 0..numBlocks-1 start free, in id order.
+    explicit FreeBlockQueue(std::int32_t numBlocks);
+
+    [[nodiscard]] std::int32_t size() const { return m_size; }
+    [[nodiscard]] bool contains(BlockId block) const { return m_inQueue[static_cast<std::size_t>(block)] != 0; }
+    [[nodiscard]] BlockId front() const { return m_head; }
+
+    BlockId popFront();
+    void pushBack(BlockId block);
+    void remove(BlockId block);
+
+    /// Free blocks from head to tail (tests and diagnostics).
+    [[nodiscard]] std::vector<BlockId> toVector() const;
+
+private:
+    std::vector<BlockId> m_prev;
+    std::vector<BlockId> m_next;
+    std::vector<std::uint8_t> m_inQueue;
+    BlockId m_head = -1;
+    BlockId m_tail = -1;
+    std::int32_t m_size = 0;
+};
+
+} // namespace kvroute::sim

@@ -1,0 +1,58 @@
+#pragma once
+// vLLM v0.10.0's KVCacheManager for one full-attention group (kv_cache_manager.py,
+// single_type_kv_cache_manager.py): prefix lookup, slot allocation, block caching, freeing,
+// and the prefix-cache counters (vllm.md §1–§4).
+
+#include "sim/engine/block_pool.h"
+#include "sim/engine/engine_config.h"
+#include "sim/engine/request.h"
+#include "sim/hashing/block_hasher.h"
+
+#include <span>
+#include <vector>
+
+namespace kvroute::sim {
+
+class KvCacheManager {
+public:
+    explicit KvCacheManager(const EngineConfig& config);
+
+    /// get_computed_blocks: the longest cached prefix of `request`, capped at num_tokens - 1,
+    /// as blocks appended to `hitBlocks`; returns the hit tokens. Counts one lookup in the
+    /// prefix-cache stats unless caching is off or the request skips the cache.
+    std::int32_t findComputedBlocks(Request& request, std::vector<BlockId>& hitBlocks);
+
+    /// allocate_slots: reserves blocks for `numNewTokens` more tokens after the request's
+    /// computed tokens plus `numNewComputedTokens` prefix hits. Returns false, touching nothing,
+    /// when the free blocks do not suffice. Caches every block that becomes full.
+    bool allocateSlots(Request& request, std::int32_t numNewTokens, std::int32_t numNewComputedTokens,
+                       std::span<const BlockId> newComputedBlocks);
+
+    /// Releases the request's blocks tail first, so its prefix is evicted last (vllm.md §4).
+    void free(Request& request);
+    /// Forgets the request's block hashes (only at finish, not at preemption).
+    static void freeBlockHashes(Request& request);
+
+    /// Stats accumulated since the previous call (vLLM's make_prefix_cache_stats resets them).
+    PrefixCacheStats takeStats();
+
+    [[nodiscard]] double usage() const { return m_pool.usage(); }
+    [[nodiscard]] const BlockPool& pool() const { return m_pool; }
+    [[nodiscard]] BlockPool& pool() { return m_pool; }
+    [[nodiscard]] const BlockHasher& hasher() const { return m_hasher; }
+
+private:
+    void hashRequestTokens(Request& request);
+    void cacheFullBlocks(Request& request, std::int32_t numTokens);
+
+    std::int32_t m_blockSize;
+    std::int32_t m_maxModelLen;
+    bool m_enableCaching;
+    BlockHasher m_hasher;
+    BlockPool m_pool;
+    PrefixCacheStats m_stats;
+    TokenVector m_scratch;
+    std::vector<BlockId> m_releaseOrder;
+};
+
+} // namespace kvroute::sim

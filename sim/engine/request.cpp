@@ -1,0 +1,58 @@
+#include "sim/engine/request.h"
+
+#include "sim/util/check.h"
+
+#include <algorithm>
+
+namespace kvroute::sim {
+
+std::string_view toString(FinishReason reason)
+{
+    switch (reason) {
+    case FinishReason::None: return "none";
+    case FinishReason::Length: return "length";
+    case FinishReason::Stop: return "stop";
+    case FinishReason::Abort: return "abort";
+    }
+    return "none";
+}
+
+Request::Request(EngineRequest input)
+    : id(input.id)
+    , prompt(std::move(input.prompt))
+    , outputSource(std::move(input.outputs))
+    , stopTokenIds(std::move(input.stopTokenIds))
+    , maxTokens(input.maxTokens)
+    , skipPrefixCache(input.skipPrefixCache)
+{
+    KVROUTE_CHECK(prompt != nullptr && !prompt->empty(), "a request needs a non-empty prompt");
+}
+
+TokenId Request::tokenAt(std::int32_t index) const
+{
+    const auto promptLen = numPromptTokens();
+    return index < promptLen ? (*prompt)[static_cast<std::size_t>(index)]
+                             : outputTokens[static_cast<std::size_t>(index - promptLen)];
+}
+
+void Request::copyTokens(std::int32_t begin, std::int32_t end, TokenVector& out) const
+{
+    out.clear();
+    out.reserve(static_cast<std::size_t>(end - begin));
+    const auto promptLen = numPromptTokens();
+    for (auto i = begin; i < end; ++i)
+        out.push_back(i < promptLen ? (*prompt)[static_cast<std::size_t>(i)]
+                                    : outputTokens[static_cast<std::size_t>(i - promptLen)]);
+}
+
+std::span<const TokenId> Request::tokens(std::int32_t begin, std::int32_t end, TokenVector& scratch) const
+{
+    KVROUTE_CHECK(begin >= 0 && begin <= end && end <= numTokens(), "token range out of bounds");
+    if (end <= numPromptTokens())
+        return std::span<const TokenId>(*prompt).subspan(static_cast<std::size_t>(begin),
+                                                         static_cast<std::size_t>(end - begin));
+    copyTokens(begin, end, scratch);
+    return scratch;
+}
+
+} // namespace kvroute::sim

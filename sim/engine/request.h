@@ -1,0 +1,59 @@
+#pragma once
+// One request inside a vLLM engine: its tokens, progress and KV-cache bookkeeping.
+
+#include "sim/engine/engine_types.h"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace kvroute::sim {
+
+enum class RequestStatus : std::uint8_t { Waiting, Running, Preempted, Finished };
+
+/// Engine-internal state of one request (vLLM's `Request` plus the per-request maps that
+/// vLLM's KVCacheManager keys by request id).
+struct Request {
+    explicit Request(EngineRequest input);
+
+    RequestId id;
+    std::shared_ptr<const TokenVector> prompt;
+    TokenVector outputTokens;
+    OutputTokenSource outputSource;
+    std::vector<TokenId> stopTokenIds;
+    std::int32_t maxTokens;
+    bool skipPrefixCache;
+
+    RequestStatus status = RequestStatus::Waiting;
+    std::int32_t numComputedTokens = 0;
+    /// Hit tokens at the first successful schedule; -1 until then (vllm.md §5 step 2).
+    std::int32_t numCachedTokens = -1;
+    /// Times this request was preempted.
+    std::int32_t numPreemptions = 0;
+    /// PREEMPTED events not yet delivered with an output (vllm.md §6: counted on delivery).
+    std::int32_t undeliveredPreemptions = 0;
+    bool producedFirstToken = false;
+    /// Tokens scheduled in the open step (0 = not scheduled).
+    std::int32_t scheduledThisStep = 0;
+    FinishReason finishReason = FinishReason::None;
+
+    // KV-cache manager state (vLLM: req_to_blocks, num_cached_block, req_to_block_hashes).
+    std::vector<BlockId> blocks;
+    /// Full blocks already inserted into the prefix cache; -1 = no entry (new or preempted).
+    std::int32_t numCachedBlocks = -1;
+    /// Hashes computed on the first lookup, extended as decode fills blocks; kept across
+    /// preemption, dropped at finish (vllm.md §1).
+    std::vector<BlockHashValue> blockHashes;
+
+    [[nodiscard]] std::int32_t numPromptTokens() const { return static_cast<std::int32_t>(prompt->size()); }
+    [[nodiscard]] std::int32_t numOutputTokens() const { return static_cast<std::int32_t>(outputTokens.size()); }
+    [[nodiscard]] std::int32_t numTokens() const { return numPromptTokens() + numOutputTokens(); }
+    [[nodiscard]] TokenId tokenAt(std::int32_t index) const;
+    /// Copies tokens [begin, end) of prompt + outputs into `out` (replacing its contents).
+    void copyTokens(std::int32_t begin, std::int32_t end, TokenVector& out) const;
+    /// Tokens [begin, end) without copying when they lie inside the prompt.
+    [[nodiscard]] std::span<const TokenId> tokens(std::int32_t begin, std::int32_t end, TokenVector& scratch) const;
+};
+
+} // namespace kvroute::sim

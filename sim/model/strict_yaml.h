@@ -1,0 +1,64 @@
+#pragma once
+// Strict reading of YAML maps for preset files (internal to kvroute_sim; yaml-cpp is private).
+// Every error carries "file:line:column" (1-based) of the offending node. Scalars follow the
+// YAML 1.2 core schema and nothing looser: integers are plain decimals, booleans are
+// true/false, and a quoted scalar is always a string.
+
+#include "sim/util/result.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kvroute::sim::strict_yaml {
+
+/// "file:line:column", 1-based.
+[[nodiscard]] std::string where(std::string_view file, const YAML::Mark& mark);
+
+/// Parses a whole document; a syntax error becomes an Error at its position.
+[[nodiscard]] Result<YAML::Node> parse(std::string_view text, std::string_view file);
+
+/// A map whose keys were checked against an allowed list.
+class MapReader {
+public:
+    /// `what` names the map in messages ("model 'Llama-3.2-1B'", "top level").
+    [[nodiscard]] static Result<MapReader> open(const YAML::Node& node, std::string what,
+                                                std::initializer_list<std::string_view> allowed,
+                                                std::string file);
+
+    [[nodiscard]] bool has(std::string_view key) const;
+    [[nodiscard]] Result<std::string> string(std::string_view key) const;
+    [[nodiscard]] Result<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max) const;
+    [[nodiscard]] Result<double> number(std::string_view key, double min, double max) const;
+    [[nodiscard]] Result<bool> boolean(std::string_view key) const;
+    /// A block or flow sequence.
+    [[nodiscard]] Result<YAML::Node> sequence(std::string_view key) const;
+    /// A nested map (to open with its own MapReader).
+    [[nodiscard]] Result<YAML::Node> map(std::string_view key) const;
+
+    /// Position of the key's value (or of the map when the key is absent).
+    [[nodiscard]] std::string whereValue(std::string_view key) const;
+    [[nodiscard]] const std::string& file() const { return m_file; }
+
+private:
+    struct Entry {
+        std::string key;
+        YAML::Node value;
+    };
+
+    [[nodiscard]] Result<const Entry*> required(std::string_view key) const;
+    [[nodiscard]] Result<std::string> plainScalar(const Entry& entry, std::string_view expected) const;
+    [[nodiscard]] std::string allowedList() const;
+
+    YAML::Node m_node;
+    std::string m_what;
+    std::vector<std::string> m_allowed;
+    std::string m_file;
+    std::vector<Entry> m_entries;
+};
+
+} // namespace kvroute::sim::strict_yaml

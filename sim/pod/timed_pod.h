@@ -1,0 +1,101 @@
+#pragma once
+// One vLLM decode pod in simulated time: the exact step engine, run back to back while it has
+// work, each step lasting what the latency model says for its batch. Like vLLM's engine-core
+// loop, requests that arrive during a step are taken in when the step ends.
+
+#include "sim/engine/engine.h"
+#include "sim/kernel/simulation.h"
+#include "sim/model/step_time.h"
+
+#include <unordered_map>
+#include <vector>
+
+namespace kvroute::sim {
+
+/// Per-request timeline as the pod saw it.
+struct PodRequestRecord {
+    RequestId id = 0;
+    SimTime arrival = 0;         ///< handed to the pod
+    SimTime firstScheduled = -1; ///< first step that scheduled it began
+    SimTime firstToken = -1;     ///< end of the step that sampled its first token
+    SimTime lastToken = -1;
+    SimTime finished = -1;
+    std::int32_t numPromptTokens = 0;
+    std::int32_t numOutputTokens = 0;
+    std::int32_t numCachedTokens = 0;
+    std::int32_t preemptions = 0;
+    FinishReason finishReason = FinishReason::None;
+
+    [[nodiscard]] SimTime ttft() const { return firstToken - arrival; }
+    [[nodiscard]] SimTime queueTime() const { return firstScheduled - arrival; }
+    [[nodiscard]] SimTime e2e() const { return finished - arrival; }
+};
+
+/// What the pod's /metrics would show (vllm.md §6): gauges refresh only on steps that carry
+/// SchedulerStats; counters are cumulative.
+struct PodMetrics {
+    std::int32_t numRequestsRunning = 0;
+    std::int32_t numRequestsWaiting = 0;
+    double kvCacheUsage = 0.0;
+    PrefixCacheStats prefixCache;
+    std::int64_t numPreemptions = 0;
+    std::int64_t promptTokens = 0;
+    std::int64_t generationTokens = 0;
+    std::int64_t requestSuccess = 0;
+    std::int64_t steps = 0;
+    SimTime busyTime = 0;
+};
+
+/// Observer of a pod (ns-3 trace-source habit: the model never writes results itself).
+class PodListener {
+public:
+    virtual ~PodListener() = default;
+    /// A step began at `now` and will end at `now + duration`; KV events are published now.
+    virtual void onStepBegin(int /*pod*/, SimTime /*now*/, const StepPlan& /*plan*/, SimTime /*duration*/) {}
+    /// A generated token (the first one included) was delivered at `now`.
+    virtual void onToken(int /*pod*/, SimTime /*now*/, const RequestOutput& /*output*/, const PodRequestRecord& /*record*/) {}
+    /// A step carried SchedulerStats (the gauges and prefix-cache counters moved).
+    virtual void onStats(int /*pod*/, SimTime /*now*/, const SchedulerStats& /*stats*/) {}
+    /// A request finished (length, stop or abort); `record` is complete.
+    virtual void onFinished(int /*pod*/, SimTime /*now*/, const PodRequestRecord& /*record*/) {}
+};
+
+class TimedPod {
+public:
+    TimedPod(Simulation& sim, int index, const EngineConfig& config, const StepTimeModel& stepTime,
+             PodListener* listener = nullptr);
+    TimedPod(const TimedPod&) = delete;
+    TimedPod& operator=(const TimedPod&) = delete;
+
+    /// Hands a request to the pod at sim.now(). Invalid requests are rejected before queueing.
+    Result<void> submit(EngineRequest request);
+    /// Client abort at sim.now(); false for an unknown id.
+    bool abort(RequestId id);
+
+    [[nodiscard]] int index() const { return m_index; }
+    [[nodiscard]] const PodMetrics& metrics() const { return m_metrics; }
+    [[nodiscard]] const Engine& engine() const { return m_engine; }
+    [[nodiscard]] bool busy() const { return m_stepRunning; }
+    /// Requests handed to the pod and not yet finished.
+    [[nodiscard]] std::size_t inFlight() const { return m_records.size(); }
+
+private:
+    void startStepIfIdle();
+    void endStep();
+    Result<void> admit(EngineRequest request);
+    void finishRecord(RequestId id, FinishReason reason);
+
+    Simulation& m_sim;
+    int m_index;
+    Engine m_engine;
+    const StepTimeModel& m_stepTime;
+    PodListener* m_listener;
+    PodMetrics m_metrics;
+    std::unordered_map<RequestId, PodRequestRecord> m_records;
+    std::vector<EngineRequest> m_arrivedDuringStep;
+    std::vector<RequestId> m_abortedDuringStep;
+    bool m_stepRunning = false;
+    SimTime m_stepStart = 0;
+};
+
+} // namespace kvroute::sim

@@ -1,0 +1,38 @@
+#pragma once
+// A workload drives requests into a simulation. Open-loop workloads (Poisson stages, traces)
+// ignore completions; closed-loop ones (chat users who read the answer, think, and reply)
+// schedule the next turn from onCompleted(). Generation is lazy: one pending arrival event per
+// stream, so a run never holds more prompts than are in flight.
+
+#include "sim/kernel/simulation.h"
+#include "sim/workload/workload_request.h"
+
+#include <functional>
+#include <string>
+
+namespace kvroute::sim {
+
+class Workload {
+public:
+    using Submit = std::function<void(WorkloadRequest)>;
+
+    virtual ~Workload() = default;
+
+    /// Schedules arrivals on `sim` from now on; each arrival calls `submit` at its arrival time.
+    /// No arrival is generated at or after `endTime`; at most `maxRequests` (0 = no limit).
+    virtual void start(Simulation& sim, Submit submit, SimTime endTime, std::int64_t maxRequests) = 0;
+
+    /// The answer to `request` finished at sim.now() with `outputTokens` tokens (closed loops
+    /// use it; a request that was rejected or aborted reports 0 tokens).
+    virtual void onCompleted(const WorkloadRequest& /*request*/, std::int32_t /*outputTokens*/) {}
+
+    /// One line for reports, e.g. "chat-sessions: 0.5 users/s, 5 turns, ...".
+    [[nodiscard]] virtual std::string describe() const = 0;
+
+protected:
+    Workload() = default;
+    Workload(const Workload&) = default;
+    Workload& operator=(const Workload&) = default;
+};
+
+} // namespace kvroute::sim

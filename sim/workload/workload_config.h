@@ -1,0 +1,76 @@
+#pragma once
+// What a scenario file says about the workload (docs/SCENARIOS.md lists every key).
+
+#include "sim/workload/distribution.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kvroute::sim {
+
+enum class WorkloadKind : std::uint8_t { ChatSessions, SharedPrefix, RepeatPrompt, Mooncake, Azure };
+
+/// Which client address a request carries (what a Service with ClientIP affinity can see).
+enum class ClientIpMode : std::uint8_t {
+    PerSession, ///< every session/user has its own address
+    PerGroup,   ///< users of one group (shared-prefix customer) share an address
+    Single,     ///< one load generator sends everything
+};
+
+/// Multi-turn chat: users arrive as a Poisson process; each turn's prompt is the previous
+/// prompt + the previous answer + a new message; users think between turns.
+struct ChatSessionsConfig {
+    double usersPerSecond = 1.0;
+    Distribution turnsPerSession = Distribution{Distribution::Kind::Uniform, 0, 0, 2, 8};
+    Distribution thinkTimeSeconds = Distribution{Distribution::Kind::Exponential, 8.0, 0, 0.5, 120};
+    Distribution messageTokens = Distribution{Distribution::Kind::Lognormal, 120, 80, 8, 2000};
+    Distribution answerTokens = Distribution{Distribution::Kind::Lognormal, 200, 120, 8, 1000};
+    /// Shared system prompts: each session picks one of `systemPrompts` (0 = none).
+    std::int32_t systemPrompts = 1;
+    std::int32_t systemPromptTokens = 400;
+    ClientIpMode clientIps = ClientIpMode::PerSession;
+};
+
+/// inference-perf's shared_prefix data set (llmd.md §4.1): groups of users, each group with its
+/// own system prompt; Poisson arrivals in stages of (rate, duration).
+struct SharedPrefixConfig {
+    struct Stage {
+        double rate = 1.0;       ///< requests per second
+        double durationSeconds = 10.0;
+    };
+    std::int32_t numGroups = 150;
+    std::int32_t promptsPerGroup = 5;
+    std::int32_t systemPromptLen = 6000;
+    std::int32_t questionLen = 1200;
+    std::int32_t outputLen = 1000;
+    std::vector<Stage> stages{{15.0, 50.0}};
+    ClientIpMode clientIps = ClientIpMode::Single;
+};
+
+/// The demo's cache test: the same prompt `count` times, `gapSeconds` apart.
+struct RepeatPromptConfig {
+    std::int32_t count = 20;
+    double gapSeconds = 0.5;
+    std::int32_t promptTokens = 24;
+    std::int32_t maxTokens = 20;
+};
+
+/// Trace replay (Mooncake JSONL with 512-token hash_ids, or Azure 2023 CSV with lengths only).
+struct TraceReplayConfig {
+    std::string path;
+    double timeScale = 1.0;      ///< arrival times are multiplied by this (0.5 = twice as fast)
+    std::int32_t mooncakeBlockTokens = 512;
+    ClientIpMode clientIps = ClientIpMode::Single;
+};
+
+struct WorkloadConfig {
+    WorkloadKind kind = WorkloadKind::ChatSessions;
+    ChatSessionsConfig chat;
+    SharedPrefixConfig sharedPrefix;
+    RepeatPromptConfig repeat;
+    TraceReplayConfig trace;
+    std::int64_t maxRequests = 0; ///< 0 = no limit
+};
+
+} // namespace kvroute::sim

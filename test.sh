@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the whole test suite with ctest.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/setup.sh xvfb xauth
+echo "== testing"
+cd build
+ctest --output-on-failure -j "${KVROUTE_JOBS:-$(nproc)}" "$@"

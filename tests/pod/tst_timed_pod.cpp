@@ -1,0 +1,140 @@
+// A pod in simulated time: steps back to back, each as long as the latency model says, and
+// per-request TTFT / queue / finish times that follow from it.
+
+#include "sim/pod/timed_pod.h"
+
+#include <QtTest/QtTest>
+
+#include <numeric>
+
+using namespace kvroute::sim;
+
+namespace {
+
+// 1 ms per step + 10 µs per prefill token + 100 µs per decode token.
+LinearStepTime testModel()
+{
+    LinearCoefficients c;
+    c.beta0Us = 1000;
+    c.beta1Us = 10;
+    c.beta2Us = 100;
+    return LinearStepTime(c);
+}
+
+EngineConfig podConfig()
+{
+    EngineConfig c;
+    c.numGpuBlocks = 101;
+    c.blockSize = 16;
+    c.maxNumSeqs = 16;
+    c.maxNumBatchedTokens = 256;
+    c.maxModelLen = 2048;
+    return c;
+}
+
+EngineRequest request(RequestId id, std::size_t promptLen, std::int32_t maxTokens, TokenId first = 0)
+{
+    std::vector<TokenId> prompt(promptLen);
+    std::iota(prompt.begin(), prompt.end(), first);
+    EngineRequest r;
+    r.id = id;
+    r.prompt = std::make_shared<const std::vector<TokenId>>(std::move(prompt));
+    r.maxTokens = maxTokens;
+    return r;
+}
+
+struct Recorder final : PodListener {
+    std::vector<PodRequestRecord> finished;
+    std::vector<SimTime> stepStarts;
+    void onStepBegin(int, SimTime now, const StepPlan&, SimTime) override { stepStarts.push_back(now); }
+    void onFinished(int, SimTime, const PodRequestRecord& r) override { finished.push_back(r); }
+};
+
+} // namespace
+
+class TestTimedPod final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void singleRequestTimeline()
+    {
+        Simulation sim;
+        const auto model = testModel();
+        Recorder rec;
+        TimedPod pod(sim, 0, podConfig(), model, &rec);
+        sim.scheduleAt(5 * kMillisecond, [&] { QVERIFY(pod.submit(request(1, 100, 3)).has_value()); });
+        sim.run();
+        QCOMPARE(rec.finished.size(), std::size_t{1});
+        const auto& r = rec.finished[0];
+        // Step 1: prefill of 100 tokens = 1000 + 100*10 = 2000 µs, samples the first token.
+        QCOMPARE(r.arrival, 5 * kMillisecond);
+        QCOMPARE(r.firstScheduled, 5 * kMillisecond);
+        QCOMPARE(r.ttft(), 2 * kMillisecond);
+        // Two decode steps of 1000 + 100 µs each.
+        QCOMPARE(r.finished, 5 * kMillisecond + 2 * kMillisecond + 2 * 1100 * kMicrosecond);
+        QCOMPARE(r.numOutputTokens, 3);
+        QVERIFY(r.finishReason == FinishReason::Length);
+        // One more (empty) step reports the finish, costing the 1 ms fixed overhead.
+        QCOMPARE(rec.stepStarts.size(), std::size_t{4});
+        QCOMPARE(pod.metrics().generationTokens, 3);
+        QCOMPARE(pod.metrics().promptTokens, 100);
+        QVERIFY(!pod.busy());
+    }
+
+    // A request arriving mid-step waits for the step's end, as in vLLM's engine-core loop.
+    void arrivalsDuringStepWaitForItsEnd()
+    {
+        Simulation sim;
+        const auto model = testModel();
+        Recorder rec;
+        TimedPod pod(sim, 0, podConfig(), model, &rec);
+        sim.scheduleAt(0, [&] { QVERIFY(pod.submit(request(1, 200, 1)).has_value()); });
+        sim.scheduleAt(1 * kMillisecond, [&] { QVERIFY(pod.submit(request(2, 50, 1, 5000)).has_value()); });
+        sim.run();
+        QCOMPARE(rec.finished.size(), std::size_t{2});
+        const auto& second = rec.finished[1];
+        QCOMPARE(second.id, RequestId{2});
+        // Step 1 lasts 1000 + 200*10 = 3000 µs; request 2 is scheduled when it ends.
+        QCOMPARE(second.firstScheduled, 3 * kMillisecond);
+        QCOMPARE(second.queueTime(), 2 * kMillisecond);
+        QCOMPARE(second.ttft(), 2 * kMillisecond + 1500 * kMicrosecond);
+    }
+
+    void gaugesRefreshOnlyWithStats()
+    {
+        Simulation sim;
+        const auto model = testModel();
+        auto config = podConfig();
+        config.longPrefillTokenThreshold = 64;
+        TimedPod pod(sim, 0, config, model);
+        QVERIFY(pod.submit(request(1, 200, 2)).has_value());
+        // After the first (partial-prefill) step nothing was sampled: gauges still idle.
+        sim.runUntil(1000 * kMicrosecond + 64 * 10 * kMicrosecond);
+        QCOMPARE(pod.metrics().steps, 1);
+        QCOMPARE(pod.metrics().numRequestsRunning, 0);
+        sim.run();
+        QCOMPARE(pod.metrics().prefixCache.queries, 200);
+        QCOMPARE(pod.metrics().requestSuccess, 1);
+    }
+
+    void abortWhileQueuedDuringStep()
+    {
+        Simulation sim;
+        const auto model = testModel();
+        Recorder rec;
+        TimedPod pod(sim, 0, podConfig(), model, &rec);
+        QVERIFY(pod.submit(request(1, 100, 5)).has_value());
+        sim.scheduleAt(100 * kMicrosecond, [&] {
+            QVERIFY(pod.submit(request(2, 10, 5, 7000)).has_value());
+            QVERIFY(pod.abort(2));
+        });
+        sim.run();
+        QCOMPARE(rec.finished.size(), std::size_t{2});
+        QCOMPARE(rec.finished[0].id, RequestId{2});
+        QVERIFY(rec.finished[0].finishReason == FinishReason::Abort);
+        QVERIFY(rec.finished[1].finishReason == FinishReason::Length);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestTimedPod)
+#include "tst_timed_pod.moc"
