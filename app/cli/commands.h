@@ -1,6 +1,12 @@
 #pragma once
 // Sub-commands of the kvroute CLI; each registers itself on the CLI11 app.
 
+#include "sim/scenario/scenario.h"
+#include "sim/util/result.h"
+
+#include <string>
+#include <vector>
+
 namespace CLI {
 class App;
 }
@@ -8,5 +14,16 @@ class App;
 namespace kvroute::cli {
 
 void addConformanceCommand(CLI::App& app, int& exitCode);
+void addRunCommand(CLI::App& app, int& exitCode);
+void addSweepCommand(CLI::App& app, int& exitCode);
+void addScenariosCommand(CLI::App& app, int& exitCode);
+
+/// A built-in scenario name or a scenario file, with --set overrides applied in order.
+[[nodiscard]] Result<sim::Scenario> loadScenarioArgument(const std::string& nameOrFile,
+                                                         const std::vector<std::string>& overrides);
+
+/// Exit codes shared by the commands.
+inline constexpr int kExitRunFailed = 1;
+inline constexpr int kExitBadInput = 2;
 
 } // namespace kvroute::cli

@@ -10,6 +10,9 @@ int main(int argc, char** argv)
     app.require_subcommand(1);
     app.set_version_flag("--version", KVROUTE_VERSION);
     int exitCode = 0;
+    kvroute::cli::addRunCommand(app, exitCode);
+    kvroute::cli::addSweepCommand(app, exitCode);
+    kvroute::cli::addScenariosCommand(app, exitCode);
     kvroute::cli::addConformanceCommand(app, exitCode);
     try {
         app.parse(argc, argv);

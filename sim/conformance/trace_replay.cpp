@@ -154,7 +154,7 @@ public:
                     kvEvents.push_back(kvEventJson(e, m_signedHashes));
             }
 
-            const StepOutcome outcome = engine.completeStep();
+            const StepOutcome& outcome = engine.completeStep();
             json finished = json::array();
             for (const auto& out : outcome.outputs) {
                 auto& record = m_records.at(out.id);

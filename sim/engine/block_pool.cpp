@@ -18,7 +18,6 @@ BlockPool::BlockPool(std::int32_t numGpuBlocks, bool enableCaching, bool recordE
     // vllm.md §4: block 0 is popped at init as the null block; usable blocks are 1..N-1.
     const BlockId nullBlock = m_freeQueue.popFront();
     KVROUTE_CHECK(nullBlock == kNullBlock, "the null block must be block 0");
-    m_cached.reserve(static_cast<std::size_t>(numGpuBlocks));
 }
 
 double BlockPool::usage() const
@@ -28,8 +27,8 @@ double BlockPool::usage() const
 
 BlockId BlockPool::cachedBlock(BlockHashValue hash) const
 {
-    const auto it = m_cached.find(hash);
-    return it == m_cached.end() ? -1 : it->second.first;
+    const HashEntry* entry = m_cached.find(hash);
+    return entry ? entry->first : -1;
 }
 
 void BlockPool::allocate(std::int32_t count, std::vector<BlockId>& out)
@@ -73,7 +72,7 @@ void BlockPool::insertCached(BlockId b, BlockHashValue hash)
     KVROUTE_CHECK(!block.hashed, "caching a block that already holds a hash");
     block.hashed = true;
     block.hash = hash;
-    auto& entry = m_cached[hash];
+    HashEntry& entry = m_cached[hash];
     block.prevSameHash = entry.last;
     block.nextSameHash = -1;
     if (entry.last >= 0)
@@ -89,9 +88,9 @@ void BlockPool::evictIfCached(BlockId b)
     auto& block = m_blocks[idx(b)];
     if (!block.hashed)
         return;
-    const auto it = m_cached.find(block.hash);
-    KVROUTE_CHECK(it != m_cached.end(), "a hashed block must be in the prefix-cache map");
-    auto& entry = it->second;
+    HashEntry* found = m_cached.find(block.hash);
+    KVROUTE_CHECK(found != nullptr, "a hashed block must be in the prefix-cache map");
+    HashEntry& entry = *found;
     if (block.prevSameHash >= 0)
         m_blocks[idx(block.prevSameHash)].nextSameHash = block.nextSameHash;
     else
@@ -102,7 +101,7 @@ void BlockPool::evictIfCached(BlockId b)
         entry.last = block.prevSameHash;
     const BlockHashValue hash = block.hash;
     if (entry.first < 0)
-        m_cached.erase(it);
+        m_cached.erase(hash);
     block.hashed = false;
     block.hash = 0;
     block.prevSameHash = block.nextSameHash = -1;

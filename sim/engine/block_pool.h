@@ -5,10 +5,10 @@
 
 #include "sim/engine/engine_types.h"
 #include "sim/engine/free_block_queue.h"
+#include "sim/util/flat_map64.h"
 
 #include <cstdint>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 namespace kvroute::sim {
@@ -69,7 +69,7 @@ private:
 
     std::vector<Block> m_blocks;
     FreeBlockQueue m_freeQueue;
-    std::unordered_map<BlockHashValue, HashEntry> m_cached;
+    FlatMap64<HashEntry> m_cached;
     std::vector<KvEvent> m_events;
     bool m_enableCaching;
     bool m_recordEvents;

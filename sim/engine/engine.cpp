@@ -65,6 +65,7 @@ const StepPlan& Engine::schedule()
 {
     KVROUTE_CHECK(!m_stepOpen, "schedule() called twice without completeStep()");
     m_plan.scheduled.clear();
+    m_scheduledRequests.clear();
     m_plan.preempted.clear();
     m_plan.totalTokens = 0;
 
@@ -77,10 +78,10 @@ const StepPlan& Engine::schedule()
     m_plan.kvEvents = m_kv.pool().takeEvents();
 
     // _update_after_schedule
-    for (const auto& s : m_plan.scheduled) {
-        Request& request = *m_requests.at(s.id);
-        request.numComputedTokens += s.numNewTokens;
-        request.scheduledThisStep = s.numNewTokens;
+    for (std::size_t i = 0; i < m_plan.scheduled.size(); ++i) {
+        Request& request = *m_scheduledRequests[i];
+        request.numComputedTokens += m_plan.scheduled[i].numNewTokens;
+        request.scheduledThisStep = m_plan.scheduled[i].numNewTokens;
     }
     m_finishedSinceSchedule = 0;
     m_stepOpen = true;
@@ -119,6 +120,7 @@ void Engine::scheduleRunning(std::int32_t& tokenBudget)
             break;
         m_plan.scheduled.push_back(ScheduledRequest{request.id, numNew, request.numComputedTokens,
                                                     request.numTokens(), false, false});
+        m_scheduledRequests.push_back(&request);
         tokenBudget -= numNew;
         ++index;
     }
@@ -157,6 +159,7 @@ void Engine::scheduleWaiting(std::int32_t& tokenBudget)
         const bool first = request.numCachedTokens < 0;
         m_plan.scheduled.push_back(
             ScheduledRequest{request.id, numNew, numComputed, request.numTokens(), first, true});
+        m_scheduledRequests.push_back(&request);
         tokenBudget -= numNew;
         request.status = RequestStatus::Running;
         request.numComputedTokens = numComputed;
@@ -205,11 +208,14 @@ void Engine::finish(Request& request, FinishReason reason)
     m_requests.erase(id);
 }
 
-StepOutcome Engine::completeStep()
+const StepOutcome& Engine::completeStep()
 {
     KVROUTE_CHECK(m_stepOpen, "completeStep() without schedule()");
     m_stepOpen = false;
-    StepOutcome outcome;
+    StepOutcome& outcome = m_outcome;
+    outcome.outputs.clear();
+    outcome.finished.clear();
+    outcome.stats.reset();
     m_runningScratch.clear();
     for (Request* request : m_running) {
         if (request->scheduledThisStep == 0) {

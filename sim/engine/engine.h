@@ -78,7 +78,8 @@ public:
     [[nodiscard]] bool hasUnfinishedRequests() const { return !m_running.empty() || !m_waiting.empty(); }
 
     const StepPlan& schedule();
-    StepOutcome completeStep();
+    /// The outcome stays valid until the next completeStep().
+    const StepOutcome& completeStep();
 
     [[nodiscard]] const EngineConfig& config() const { return m_config; }
     [[nodiscard]] std::int32_t numRunning() const { return static_cast<std::int32_t>(m_running.size()); }
@@ -103,6 +104,9 @@ private:
     /// Finished since the last schedule(); keeps has_requests() true for one more step.
     std::size_t m_finishedSinceSchedule = 0;
     StepPlan m_plan;
+    StepOutcome m_outcome;
+    /// The requests of m_plan.scheduled, in the same order.
+    std::vector<Request*> m_scheduledRequests;
     bool m_stepOpen = false;
     std::vector<BlockId> m_hitScratch;
     std::vector<Request*> m_runningScratch;

@@ -26,6 +26,9 @@ struct EngineConfig {
     /// For HashAlgo::PythonBuiltin without a seed: the NONE_HASH lane to use (see BlockHasher).
     std::optional<std::uint64_t> noneHashOverride;
     bool kvEvents = false;
+    /// BlockStored carries the blocks' token ids (vLLM does); routers that only need the hashes
+    /// turn it off to save copying every cached token.
+    bool kvEventTokenIds = true;
     /// PrefixCachingMetrics window (vllm.md §6).
     std::int32_t logWindowRequests = 1000;
 };

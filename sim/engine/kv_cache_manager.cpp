@@ -26,6 +26,7 @@ KvCacheManager::KvCacheManager(const EngineConfig& config)
     : m_blockSize(config.blockSize)
     , m_maxModelLen(config.maxModelLen)
     , m_enableCaching(config.enablePrefixCaching)
+    , m_eventTokenIds(config.kvEventTokenIds)
     , m_hasher(makeHasher(config))
     , m_pool(config.numGpuBlocks, config.enablePrefixCaching, config.kvEvents)
 {
@@ -144,7 +145,8 @@ void KvCacheManager::cacheFullBlocks(Request& request, std::int32_t numTokens)
     if (events) {
         stored.type = KvEvent::Type::BlockStored;
         stored.parentBlockHash = parent;
-        request.copyTokens(numCached * m_blockSize, numFull * m_blockSize, stored.tokenIds);
+        if (m_eventTokenIds)
+            request.copyTokens(numCached * m_blockSize, numFull * m_blockSize, stored.tokenIds);
         stored.blockSize = m_blockSize;
         m_pool.recordStored(std::move(stored));
     }

@@ -48,6 +48,7 @@ private:
     std::int32_t m_blockSize;
     std::int32_t m_maxModelLen;
     bool m_enableCaching;
+    bool m_eventTokenIds;
     BlockHasher m_hasher;
     BlockPool m_pool;
     PrefixCacheStats m_stats;

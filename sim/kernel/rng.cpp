@@ -10,17 +10,6 @@ namespace {
 
 constexpr std::uint64_t kGoldenGamma = 0x9E3779B97F4A7C15ULL;
 
-// MurmurHash3's fmix64: a bijection with different constants from SplitMix64's mixer, so the seed
-// part and the stream part of the state cannot cancel out when seed == streamId.
-constexpr std::uint64_t fmix64(std::uint64_t k) noexcept
-{
-    k ^= k >> 33;
-    k *= 0xFF51AFD7ED558CCDULL;
-    k ^= k >> 33;
-    k *= 0xC4CEB9FE1A85EC53ULL;
-    k ^= k >> 33;
-    return k;
-}
 
 // (seed, streamId) -> 256-bit state. Words 0 and 2 are bijections of the seed and of the stream id
 // alone, so distinct pairs always yield distinct states; words 1 and 3 mix both, so even the first

@@ -72,6 +72,18 @@ private:
     State m_s;
 };
 
+/// MurmurHash3's fmix64 finaliser: a bijection on 64 bits with full avalanche. Its constants
+/// differ from SplitMix64's mixer, so seed and stream parts of a state cannot cancel out.
+[[nodiscard]] constexpr std::uint64_t fmix64(std::uint64_t k) noexcept
+{
+    k ^= k >> 33;
+    k *= 0xFF51AFD7ED558CCDULL;
+    k ^= k >> 33;
+    k *= 0xC4CEB9FE1A85EC53ULL;
+    k ^= k >> 33;
+    return k;
+}
+
 /// FNV-1a 64-bit hash; stable stream ids from names.
 [[nodiscard]] constexpr std::uint64_t fnv1a64(std::string_view text) noexcept
 {

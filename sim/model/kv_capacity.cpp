@@ -107,8 +107,8 @@ std::int64_t weightBytesPerShard(const ModelSpec& model, int tensorParallel)
     }
     // RotaryEmbedding's cos/sin cache: max_position_embeddings × head_dim in the model dtype.
     // With it, Llama-3.2-1B comes to 2.3175 GiB against the 2.3185 GiB vLLM logs (vllm.md §8)
-    // and Llama-3.1-8B to 14.9889 GiB, exactly vLLM's "Model loading took 14.9889 GiB"
-    // (vllm-project/vllm PR #17122).
+    // and Llama-3.1-8B to 14.98878 GiB against "Model loading took 14.9889 GiB" (vLLM PR #17122
+    // log): the rest is under 0.1 MiB of small buffers.
     bytes += std::int64_t{model.maxPositionEmbeddings} * model.headDim * model.dtypeBytes;
     return bytes;
 }

@@ -52,11 +52,12 @@ Result<MapReader> MapReader::open(const YAML::Node& node, std::string what,
         reader.m_allowed.emplace_back(key);
 
     if (!node.IsMap())
-        return fail(reader.m_what + " must be a map with keys: " + reader.allowedList(),
+        return fail(reader.m_what + " must be a map; allowed keys: " + reader.allowedList(),
                     where(reader.m_file, node.Mark()));
 
-    for (auto it = node.begin(); it != node.end(); ++it) {
-        const YAML::Node& keyNode = it->first;
+    for (const auto& pair : node) {
+        // Copies: yaml-cpp's iterators hand out proxies that do not outlive the expression.
+        const YAML::Node keyNode = pair.first;
         if (!keyNode.IsScalar())
             return fail("keys of " + reader.m_what + " must be plain names; allowed keys: " + reader.allowedList(),
                         where(reader.m_file, keyNode.Mark()));
@@ -68,7 +69,7 @@ Result<MapReader> MapReader::open(const YAML::Node& node, std::string what,
         const bool duplicate = std::ranges::any_of(reader.m_entries, [&](const Entry& e) { return e.key == key; });
         if (duplicate)
             return fail("duplicate key " + quote(key) + " in " + reader.m_what, where(reader.m_file, keyNode.Mark()));
-        reader.m_entries.push_back(Entry{key, it->second});
+        reader.m_entries.push_back(Entry{key, pair.second});
     }
     return reader;
 }

@@ -98,25 +98,25 @@ void TimedPod::startStepIfIdle()
 void TimedPod::endStep()
 {
     KVROUTE_CHECK(m_stepRunning, "a step ended that never began");
-    m_stepRunning = false;
     const SimTime now = m_sim.now();
     ++m_metrics.steps;
     m_metrics.busyTime += now - m_stepStart;
 
-    const StepOutcome outcome = m_engine.completeStep();
+    // Listeners may submit while outputs are delivered: those wait like mid-step arrivals.
+    const StepOutcome& outcome = m_engine.completeStep();
     for (const auto& out : outcome.outputs) {
         auto& record = m_records.at(out.id);
         if (out.firstToken) {
             record.firstToken = now;
             m_metrics.promptTokens += out.numPromptTokens;
         }
-        record.lastToken = now;
         record.numOutputTokens = out.numOutputTokens;
         record.numCachedTokens = out.numCachedTokens;
         ++m_metrics.generationTokens;
         m_metrics.numPreemptions += out.preemptionsDelivered;
         if (m_listener)
             m_listener->onToken(m_index, now, out, record);
+        record.lastToken = now;
         if (out.finishReason != FinishReason::None) {
             ++m_metrics.requestSuccess;
             finishRecord(out.id, out.finishReason);
@@ -131,6 +131,7 @@ void TimedPod::endStep()
             m_listener->onStats(m_index, now, *outcome.stats);
     }
 
+    m_stepRunning = false;
     // The engine-core loop takes in what arrived while the step ran (vLLM processes its input
     // queue between steps).
     for (const auto id : std::exchange(m_abortedDuringStep, {})) {

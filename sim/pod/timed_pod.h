@@ -52,7 +52,8 @@ public:
     virtual ~PodListener() = default;
     /// A step began at `now` and will end at `now + duration`; KV events are published now.
     virtual void onStepBegin(int /*pod*/, SimTime /*now*/, const StepPlan& /*plan*/, SimTime /*duration*/) {}
-    /// A generated token (the first one included) was delivered at `now`.
+    /// A generated token (the first one included) was delivered at `now`; `record.lastToken` is
+    /// still the previous token's time (-1 before the first).
     virtual void onToken(int /*pod*/, SimTime /*now*/, const RequestOutput& /*output*/, const PodRequestRecord& /*record*/) {}
     /// A step carried SchedulerStats (the gauges and prefix-cache counters moved).
     virtual void onStats(int /*pod*/, SimTime /*now*/, const SchedulerStats& /*stats*/) {}

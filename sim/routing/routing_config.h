@@ -17,8 +17,9 @@ struct KubeServiceConfig {
     /// True when traffic reaches the Service straight from clients; false when it passes a
     /// gateway or NAT, so every request shows the gateway's address.
     bool seesClientIp = true;
-    /// An Istio/Envoy gateway balances the Service's endpoints itself (round robin), so
-    /// Service affinity never applies.
+    /// An Istio/Envoy gateway balances the Service's endpoints itself, so Service affinity never
+    /// applies; Istio's default LB is LEAST_REQUEST (since Istio changed it from ROUND_ROBIN),
+    /// modelled as Envoy least-request.
     bool meshBypassesAffinity = false;
 };
 

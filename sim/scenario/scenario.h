@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kvroute::sim {
 
@@ -31,6 +32,14 @@ struct VllmConfig {
     std::optional<std::string> pythonHashSeed;     ///< PYTHONHASHSEED; unset = random per pod
     bool kvEvents = false;                         ///< --kv-events-config enable_kv_cache_events
 };
+
+/// Whether steps use chunked prefill: always, since vLLM v0.10.0's V1 engine sets
+/// enable_chunked_prefill=True for generative models whatever the flag says (arg_utils.py
+/// _set_default_args_v1, vllm.md §8). The flag itself only raises a warning (scenarioWarnings).
+[[nodiscard]] constexpr bool effectiveChunkedPrefill(const VllmConfig& /*config*/) noexcept
+{
+    return true;
+}
 
 struct ModelConfig {
     std::string model = "Llama-3.2-1B";
@@ -61,6 +70,9 @@ struct Scenario {
     RoutingConfig routing;
     WorkloadConfig workload;
     RunConfig run;
+    /// Settings that are accepted but do not do what they say (scenarioWarnings, recomputed by
+    /// the parser and applyOverrides). Not a key: toYaml prints them as comments.
+    std::vector<std::string> warnings;
 };
 
 } // namespace kvroute::sim

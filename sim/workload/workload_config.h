@@ -29,6 +29,11 @@ struct ChatSessionsConfig {
     /// Shared system prompts: each session picks one of `systemPrompts` (0 = none).
     std::int32_t systemPrompts = 1;
     std::int32_t systemPromptTokens = 400;
+    /// Longest prompt a session may send (0 = unlimited). A turn whose prompt (system prompt +
+    /// history + new message) would be longer is not sent and the session ends there, as a
+    /// user whose chat no longer fits the context window starts over elsewhere. The fleet sets
+    /// it from max_model_len so no turn is rejected for length.
+    std::int32_t maxPromptTokens = 0;
     ClientIpMode clientIps = ClientIpMode::PerSession;
 };
 
@@ -44,7 +49,14 @@ struct SharedPrefixConfig {
     std::int32_t systemPromptLen = 6000;
     std::int32_t questionLen = 1200;
     std::int32_t outputLen = 1000;
-    std::vector<Stage> stages{{15.0, 50.0}};
+    // (one element, built without an initializer_list: GCC 12 warns -Wmaybe-uninitialized on that)
+    std::vector<Stage> stages = std::vector<Stage>(1, Stage{15.0, 50.0});
+    /// inference-perf starts a stage only when every request of the previous one has finished
+    /// (its load generator waits for them); false chains stages back to back instead. Draining
+    /// relies on Workload::onCompleted being called for every request, failed ones included.
+    bool drainBetweenStages = true;
+    /// Pause between stages (inference-perf `load.interval`).
+    double stageGapSeconds = 0.0;
     ClientIpMode clientIps = ClientIpMode::Single;
 };
 
@@ -54,6 +66,9 @@ struct RepeatPromptConfig {
     double gapSeconds = 0.5;
     std::int32_t promptTokens = 24;
     std::int32_t maxTokens = 20;
+    /// cache-test.sh sends with a blocking curl, so its `sleep 0.5` runs after each answer:
+    /// true waits `gapSeconds` after each completion; false sends every `gapSeconds` regardless.
+    bool waitForCompletion = false;
 };
 
 /// Trace replay (Mooncake JSONL with 512-token hash_ids, or Azure 2023 CSV with lengths only).

@@ -1,0 +1,117 @@
+#include "app/cli/commands.h"
+#include "app/cli/progress_bar.h"
+
+#include "sim/sweep/sweep.h"
+#include "sim/sweep/sweep_records.h"
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <thread>
+
+namespace kvroute::cli {
+
+namespace {
+
+struct SweepOptions {
+    std::string scenario;
+    std::vector<std::string> overrides;
+    std::vector<std::string> params;
+    int repeat = 1;
+    int jobs = 0;
+    std::string out;
+    bool quiet = false;
+};
+
+int sweepCommand(const SweepOptions& o)
+{
+    auto base = loadScenarioArgument(o.scenario, o.overrides);
+    if (!base) {
+        std::cerr << "kvroute: " << base.error().toString() << '\n';
+        return kExitBadInput;
+    }
+    std::vector<sim::SweepParameter> parameters;
+    for (const auto& text : o.params) {
+        auto p = sim::parseSweepParameter(text);
+        if (!p) {
+            std::cerr << "kvroute: " << p.error().toString() << '\n';
+            return kExitBadInput;
+        }
+        parameters.push_back(std::move(*p));
+    }
+    const auto all = sim::expandSweepGrid(parameters, o.repeat, base->seed);
+    if (auto r = sim::validateSweep(*base, all); !r) {
+        std::cerr << "kvroute: " << r.error().toString() << '\n';
+        return kExitBadInput;
+    }
+
+    // Resume: points already in the output file are not run again.
+    auto previous = sim::readSweepRecords(o.out);
+    if (!previous) {
+        std::cerr << "kvroute: " << previous.error().toString() << '\n';
+        return kExitBadInput;
+    }
+    std::set<std::string> done;
+    for (const auto& record : *previous)
+        done.insert(record.key);
+    std::vector<sim::SweepPoint> todo;
+    for (const auto& p : all) {
+        if (!done.contains(p.key()))
+            todo.push_back(p);
+    }
+    if (!o.quiet)
+        std::cerr << all.size() << " points, " << (all.size() - todo.size()) << " already in " << o.out << ", "
+                  << todo.size() << " to run\n";
+
+    std::ofstream out(o.out, std::ios::app);
+    if (!out) {
+        std::cerr << "kvroute: cannot write " << o.out << '\n';
+        return kExitRunFailed;
+    }
+    const int jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    ProgressBar bar(!o.quiet);
+    std::size_t finished = 0;
+    int failures = 0;
+    std::vector<sim::SweepRecord> records = *previous;
+    sim::runSweep(*base, todo, jobs, [&](const sim::SweepOutcome& outcome) {
+        ++finished;
+        if (!outcome.results) {
+            ++failures;
+            bar.finish();
+            std::cerr << "kvroute: point " << outcome.point.key() << " failed: " << outcome.results.error().toString()
+                      << '\n';
+            return;
+        }
+        const auto record = sim::makeSweepRecord(outcome.point, *outcome.results, outcome.wallSeconds);
+        out << sim::sweepRecordToJsonLine(record) << '\n';
+        out.flush();
+        records.push_back(record);
+        bar.update(static_cast<double>(finished) / static_cast<double>(todo.size()),
+                   std::to_string(finished) + "/" + std::to_string(todo.size()));
+    });
+    bar.finish();
+    std::cout << sim::sweepSummaryTable(parameters, records);
+    return failures ? kExitRunFailed : 0;
+}
+
+} // namespace
+
+void addSweepCommand(CLI::App& app, int& exitCode)
+{
+    auto o = std::make_shared<SweepOptions>();
+    auto* cmd = app.add_subcommand("sweep", "Run a grid of scenario variants in parallel, one JSON line per point");
+    cmd->add_option("scenario", o->scenario, "built-in scenario name or YAML file")->required();
+    cmd->add_option("--param", o->params, "path=v1,v2,... or path=start:stop:step (repeatable; the grid is the product)")
+        ->required();
+    cmd->add_option("--set", o->overrides, "override a key of the base scenario (repeatable)");
+    cmd->add_option("--repeat", o->repeat, "runs per point with seeds seed, seed+1, ...")->check(CLI::Range(1, 1000));
+    cmd->add_option("--jobs,-j", o->jobs, "parallel runs (default: all cores)")->check(CLI::Range(1, 256));
+    cmd->add_option("--out,-o", o->out, "results file (JSON Lines); points already in it are skipped")->required();
+    cmd->add_flag("--quiet,-q", o->quiet, "no progress output");
+    cmd->callback([o, &exitCode] { exitCode = sweepCommand(*o); });
+}
+
+} // namespace kvroute::cli

@@ -1,0 +1,311 @@
+#include "sim/fleet/cluster_run.h"
+
+#include "sim/fleet/fleet_factories.h"
+#include "sim/hashing/hash_domain.h"
+#include "sim/kernel/rng.h"
+#include "sim/kernel/simulation.h"
+#include "sim/metrics/metrics_collector.h"
+#include "sim/model/presets.h"
+#include "sim/model/step_time.h"
+#include "sim/pod/timed_pod.h"
+#include "sim/routing/router.h"
+#include "sim/scenario/scenario_validation.h"
+#include "sim/workload/workload.h"
+
+#include <algorithm>
+#include <cctype>
+#include <unordered_map>
+
+namespace kvroute::sim {
+
+namespace {
+
+/// The address every request shows when a gateway or NAT sits in front of the Service.
+constexpr Ipv4 kGatewayIp = 0x0A00FFFE; // 10.0.255.254
+
+std::string podNamePrefix(std::string_view modelName)
+{
+    std::string out;
+    for (const char c : modelName) {
+        if (std::isalnum(static_cast<unsigned char>(c)))
+            out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        else if (!out.empty() && out.back() != '-')
+            out.push_back('-');
+    }
+    return out + "-decode-";
+}
+
+class ClusterSim final : public PodListener {
+public:
+    ClusterSim(const RunSetup& setup, std::unique_ptr<Router> router, std::unique_ptr<Workload> workload,
+               std::unique_ptr<StepTimeModel> stepTime)
+        : m_setup(setup)
+        , m_router(std::move(router))
+        , m_workload(std::move(workload))
+        , m_stepTime(std::move(stepTime))
+        , m_delay(fromSeconds(setup.scenario.routing.gatewayDelaySeconds))
+        , m_collector(setup.scenario.cluster.pods, setup.scenario.run.sampleInterval, m_delay)
+    {
+        const auto& s = setup.scenario;
+        const int n = s.cluster.pods;
+        // Without PYTHONHASHSEED every vLLM process draws its own NONE_HASH (vllm.md §1), so
+        // pods disagree on every block hash; hash_domain.h explains the surrogate.
+        auto noneHashDraws = Rng::stream(s.seed, "pods/none-hash");
+        const std::string prefix = podNamePrefix(setup.model.name);
+        for (int i = 0; i < n; ++i) {
+            EngineConfig engine = setup.engine;
+            engine.noneHashOverride = surrogateNoneHash(
+                s.vllm.prefixCachingHashAlgo,
+                s.vllm.pythonHashSeed ? std::optional<std::string_view>(*s.vllm.pythonHashSeed) : std::nullopt,
+                noneHashDraws.nextU64());
+            // Pods publish only with --kv-events-config; an index nobody feeds stays empty.
+            engine.kvEvents = s.vllm.kvEvents && m_router->wantsKvEvents();
+            engine.kvEventTokenIds = false;
+            m_pods.push_back(std::make_unique<TimedPod>(m_sim, i, engine, *m_stepTime, this));
+            PodInfo info;
+            info.name = prefix + std::to_string(i);
+            info.address = "10.128.0." + std::to_string(10 + i);
+            m_podInfo.push_back(std::move(info));
+            m_podMetrics.push_back(&m_pods.back()->metrics());
+        }
+        m_scraped.resize(static_cast<std::size_t>(n));
+        m_inFlightPerPod.assign(static_cast<std::size_t>(n), 0);
+    }
+
+    RunResults run(const RunControl& control)
+    {
+        const auto& s = m_setup.scenario;
+        m_end = s.run.duration;
+        const SimTime hardEnd = m_end + s.run.drainLimit;
+        m_workload->start(
+            m_sim, [this](WorkloadRequest r) { onArrival(std::move(r)); }, m_end, s.workload.maxRequests);
+        scrape();
+        m_sim.schedule(s.run.sampleInterval, [this] { sampleTick(); });
+
+        bool cancelled = false;
+        const SimTime slice = std::max<SimTime>(m_end / 200, 10 * kMillisecond);
+        while (m_sim.hasPendingEvents() && m_sim.now() < hardEnd) {
+            if (control.cancel && control.cancel->load(std::memory_order_relaxed)) {
+                cancelled = true;
+                break;
+            }
+            m_sim.runUntil(std::min(m_sim.now() + slice, hardEnd));
+            if (control.progress)
+                control.progress(std::min(1.0, toSeconds(m_sim.now()) / std::max(1e-9, toSeconds(m_end))));
+        }
+        RunResults results = m_collector.finish(m_sim.now(), m_podMetrics);
+        results.cancelled = cancelled;
+        for (std::size_t i = 0; i < results.pods.size(); ++i)
+            results.pods[i].name = m_podInfo[i].name;
+        results.router = m_router->describe();
+        results.workload = m_workload->describe();
+        results.latencyModel = m_stepTime->describe();
+        results.capacity.numGpuBlocks = m_setup.capacity.numBlocks;
+        results.capacity.kvTokensPerPod = m_setup.capacity.numTokens;
+        results.capacity.kvBytesPerToken = m_setup.capacity.bytesPerToken;
+        results.capacity.overridden = m_setup.capacity.overridden;
+        results.warnings = m_setup.warnings;
+        if (results.requestsUnfinished > 0 && !cancelled)
+            results.warnings.push_back(std::to_string(results.requestsUnfinished) +
+                                       " requests were still in flight when drain_limit ended the run");
+        return results;
+    }
+
+    // PodListener: forward to the collector and close the loop with the router and workload.
+    void onStepBegin(int pod, SimTime now, const StepPlan& plan, SimTime duration) override
+    {
+        m_collector.onStepBegin(pod, now, plan, duration);
+        if (plan.kvEvents.empty() || !m_router->wantsKvEvents())
+            return;
+        const SimTime delay = fromSeconds(m_setup.scenario.routing.epp.kvEventDelaySeconds);
+        m_sim.schedule(delay, [this, pod, events = plan.kvEvents] { m_router->onKvEvents(pod, events, m_sim.now()); });
+    }
+    void onToken(int pod, SimTime now, const RequestOutput& out, const PodRequestRecord& record) override
+    {
+        m_collector.onToken(pod, now, out, record);
+    }
+    void onStats(int pod, SimTime now, const SchedulerStats& stats) override { m_collector.onStats(pod, now, stats); }
+    void onFinished(int pod, SimTime now, const PodRequestRecord& record) override
+    {
+        m_collector.onFinished(pod, now, record);
+        const auto it = m_inFlight.find(record.id);
+        if (it == m_inFlight.end())
+            return;
+        --m_inFlightPerPod[static_cast<std::size_t>(pod)];
+        auto request = std::move(it->second);
+        m_inFlight.erase(it);
+        const std::int32_t tokens = record.finishReason == FinishReason::Abort ? 0 : record.numOutputTokens;
+        // The client (and the gateway) see the end of the response one network delay later.
+        m_sim.schedule(m_delay, [this, pod, tokens, request = std::move(request)] {
+            m_router->onCompleted(request, pod, m_sim.now());
+            m_workload->onCompleted(request, tokens);
+        });
+    }
+
+private:
+    void onArrival(WorkloadRequest request)
+    {
+        m_collector.onSubmitted(request);
+        const auto& svc = m_setup.scenario.routing.kubeService;
+        const RoutingContext ctx{request,
+                                 svc.seesClientIp ? request.clientIp : kGatewayIp,
+                                 m_sim.now(),
+                                 m_podInfo,
+                                 m_scraped,
+                                 m_inFlightPerPod,
+                                 m_setup.servedModelName};
+        const int pod = m_router->pick(ctx);
+        m_router->onRouted(ctx, pod);
+        m_collector.onRouted(request, pod);
+        ++m_inFlightPerPod[static_cast<std::size_t>(pod)];
+        m_sim.schedule(m_delay, [this, pod, request = std::move(request)]() mutable { deliver(pod, std::move(request)); });
+    }
+
+    void deliver(int pod, WorkloadRequest request)
+    {
+        EngineRequest e;
+        e.id = request.id;
+        e.prompt = request.prompt;
+        e.maxTokens = request.maxTokens;
+        e.outputs = request.answer;
+        const RequestId id = request.id;
+        auto& slot = m_inFlight[id];
+        slot = std::move(request);
+        if (!m_pods[static_cast<std::size_t>(pod)]->submit(std::move(e))) {
+            // vLLM's front end refuses it (e.g. prompt not shorter than max_model_len).
+            auto rejected = std::move(slot);
+            m_inFlight.erase(id);
+            --m_inFlightPerPod[static_cast<std::size_t>(pod)];
+            m_collector.onRejected(rejected);
+            m_sim.schedule(m_delay, [this, pod, rejected = std::move(rejected)] {
+                m_router->onCompleted(rejected, pod, m_sim.now());
+                m_workload->onCompleted(rejected, 0);
+            });
+        }
+    }
+
+    [[nodiscard]] bool active() const { return m_sim.now() < m_end || m_collector.inFlight() > 0; }
+
+    void scrape()
+    {
+        for (std::size_t i = 0; i < m_pods.size(); ++i) {
+            const auto& m = m_pods[i]->metrics();
+            m_scraped[i] = ScrapedPodMetrics{m.numRequestsWaiting, m.numRequestsRunning, m.kvCacheUsage, m_sim.now()};
+        }
+        if (active())
+            m_sim.schedule(fromSeconds(m_setup.scenario.routing.epp.scrapeIntervalSeconds), [this] { scrape(); });
+    }
+
+    void sampleTick()
+    {
+        m_collector.sample(m_sim.now(), m_podMetrics);
+        if (active())
+            m_sim.schedule(m_setup.scenario.run.sampleInterval, [this] { sampleTick(); });
+    }
+
+    const RunSetup& m_setup;
+    Simulation m_sim;
+    std::unique_ptr<Router> m_router;
+    std::unique_ptr<Workload> m_workload;
+    std::unique_ptr<StepTimeModel> m_stepTime;
+    SimTime m_delay;
+    MetricsCollector m_collector;
+    std::vector<std::unique_ptr<TimedPod>> m_pods;
+    std::vector<PodInfo> m_podInfo;
+    std::vector<const PodMetrics*> m_podMetrics;
+    std::vector<ScrapedPodMetrics> m_scraped;
+    std::vector<std::int32_t> m_inFlightPerPod;
+    std::unordered_map<RequestId, WorkloadRequest> m_inFlight;
+    SimTime m_end = 0;
+};
+
+} // namespace
+
+Result<RunSetup> prepareRun(const Scenario& scenario)
+{
+    RunSetup setup;
+    setup.scenario = scenario;
+    if (auto valid = validateScenario(scenario); !valid)
+        return std::unexpected(valid.error());
+    setup.warnings = scenarioWarnings(scenario);
+    auto catalog = PresetCatalog::builtin();
+    if (!catalog)
+        return std::unexpected(catalog.error());
+    const ModelSpec* model = catalog->findModel(scenario.model.model);
+    if (!model)
+        return fail("unknown model \"" + scenario.model.model + "\"", "model.name");
+    const GpuSpec* gpu = catalog->findGpu(scenario.model.gpu);
+    if (!gpu)
+        return fail("unknown GPU \"" + scenario.model.gpu + "\"", "model.gpu");
+    setup.model = *model;
+    setup.gpu = *gpu;
+    setup.servedModelName = model->hfId.empty() ? model->name : model->hfId;
+    setup.stepOverheads = catalog->stepOverheads();
+
+    const auto& v = scenario.vllm;
+    KvCapacityConfig kc;
+    kc.tensorParallel = scenario.model.tensorParallel;
+    kc.gpuMemoryUtilization = v.gpuMemoryUtilization;
+    kc.blockSize = v.blockSize;
+    kc.maxNumBatchedTokens = v.maxNumBatchedTokens;
+    kc.maxNumSeqs = v.maxNumSeqs;
+    kc.maxModelLen = v.maxModelLen;
+    if (v.numGpuBlocksOverride)
+        kc.numGpuBlocksOverride = *v.numGpuBlocksOverride;
+    auto capacity = computeKvCapacity(*model, *gpu, kc);
+    if (!capacity)
+        return fail(capacity.error().message, "vllm");
+    setup.capacity = *capacity;
+
+    EngineConfig& e = setup.engine;
+    e.numGpuBlocks = static_cast<std::int32_t>(capacity->numBlocks);
+    e.blockSize = v.blockSize;
+    e.maxNumSeqs = v.maxNumSeqs;
+    e.maxNumBatchedTokens = v.maxNumBatchedTokens;
+    e.maxModelLen = v.maxModelLen;
+    e.enablePrefixCaching = v.enablePrefixCaching;
+    // vLLM v0.10.0's V1 engine forces chunked prefill on for generative models
+    // (arg_utils.py _set_default_args_v1), whatever the flag says.
+    e.enableChunkedPrefill = true;
+    e.longPrefillTokenThreshold = v.longPrefillTokenThreshold;
+    e.hashAlgo = HashAlgo::Fast64; // surrogate; see hash_domain.h
+    if (static_cast<std::int64_t>(e.numGpuBlocks - 1) * e.blockSize < e.maxModelLen)
+        return fail("the KV cache (" + std::to_string(e.numGpuBlocks - 1) + " usable blocks of " +
+                        std::to_string(e.blockSize) + " tokens) cannot hold one request of max_model_len " +
+                        std::to_string(e.maxModelLen) + " tokens; vLLM refuses to start",
+                    "vllm.max_model_len");
+
+    // Build the router and the workload once to validate them (files, plugin names, ...).
+    if (auto r = makeFleetRouter(setup); !r)
+        return std::unexpected(r.error());
+    if (auto w = makeFleetWorkload(setup); !w)
+        return std::unexpected(w.error());
+    if (auto st = makeFleetStepTime(setup); !st)
+        return std::unexpected(st.error());
+    return setup;
+}
+
+Result<RunResults> runPrepared(const RunSetup& setup, const RunControl& control)
+{
+    auto router = makeFleetRouter(setup);
+    if (!router)
+        return std::unexpected(router.error());
+    auto workload = makeFleetWorkload(setup);
+    if (!workload)
+        return std::unexpected(workload.error());
+    auto stepTime = makeFleetStepTime(setup);
+    if (!stepTime)
+        return std::unexpected(stepTime.error());
+    ClusterSim sim(setup, std::move(*router), std::move(*workload), std::move(*stepTime));
+    return sim.run(control);
+}
+
+Result<RunResults> runScenario(const Scenario& scenario, const RunControl& control)
+{
+    auto setup = prepareRun(scenario);
+    if (!setup)
+        return std::unexpected(setup.error());
+    return runPrepared(*setup, control);
+}
+
+} // namespace kvroute::sim

@@ -1,0 +1,90 @@
+#pragma once
+// Everything one simulated run reports (docs/RESULTS.md documents the JSON form). Plain data:
+// the GUI, the CLI and the writers only read it.
+
+#include "sim/kernel/sim_time.h"
+#include "sim/metrics/latency_summary.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kvroute::sim {
+
+struct PodResult {
+    std::string name;
+    double hitRate = 0.0; ///< prefix_cache_hits / prefix_cache_queries, as vLLM's counters
+    std::int64_t prefixCacheQueries = 0;
+    std::int64_t prefixCacheHits = 0;
+    std::int64_t prefixCacheRequests = 0;
+    std::int64_t requests = 0;  ///< routing decisions that chose this pod
+    std::int64_t completed = 0;
+    std::int64_t preemptions = 0;
+    std::int64_t generationTokens = 0;
+    double meanKvCacheUsage = 0.0; ///< time-weighted over the run
+    double maxKvCacheUsage = 0.0;
+    double busyFraction = 0.0;     ///< share of the run the engine was stepping
+};
+
+/// One sample of the time series; interval values cover (t - interval, t].
+struct TimeSeriesPoint {
+    double t = 0.0;                   ///< seconds since the start
+    double hitRate = 0.0;             ///< cluster, over the interval (0 when nothing was queried)
+    double cumulativeHitRate = 0.0;   ///< cluster, since the start
+    std::int64_t firstTokens = 0;     ///< requests whose first token arrived in the interval
+    double ttftMean = 0.0;            ///< of those requests (0 when none)
+    double ttftP90 = 0.0;
+    double requestsPerS = 0.0;        ///< completions in the interval / interval
+    double outputTokensPerS = 0.0;
+    std::vector<double> podHitRate;   ///< per pod, over the interval
+    std::vector<double> podKvCacheUsage;   ///< per pod, gauge at t
+    std::vector<std::int32_t> podWaiting;  ///< per pod, gauge at t (vllm:num_requests_waiting)
+    std::vector<std::int32_t> podRunning;  ///< per pod, gauge at t
+};
+
+struct CapacityInfo {
+    std::int64_t numGpuBlocks = 0;    ///< per pod, including the null block
+    std::int64_t kvTokensPerPod = 0;  ///< numGpuBlocks × block_size ("GPU KV cache size")
+    std::int64_t kvBytesPerToken = 0;
+    bool overridden = false;
+};
+
+struct RunResults {
+    double hitRate = 0.0; ///< Σ hits / Σ queries over all pods (vLLM's counters)
+    std::int64_t prefixCacheQueries = 0;
+    std::int64_t prefixCacheHits = 0;
+    /// Share of follow-up requests (a session's 2nd, 3rd, ...) routed to the pod that served
+    /// the session's previous request.
+    double stickiness = 0.0;
+    std::int64_t followUpRequests = 0;
+
+    std::int64_t requestsSubmitted = 0;
+    std::int64_t requestsCompleted = 0;
+    std::int64_t requestsRejected = 0;   ///< refused by the pod (prompt not shorter than max_model_len)
+    std::int64_t requestsUnfinished = 0; ///< still in flight when the drain limit ended the run
+
+    LatencySummary ttft;  ///< client-side: send → first token received (seconds)
+    LatencySummary itl;   ///< gaps between successive tokens of a request
+    LatencySummary e2e;   ///< send → last token received
+    LatencySummary queue; ///< pod arrival → first scheduled
+
+    double requestsPerS = 0.0;
+    double outputTokensPerS = 0.0;
+    std::int64_t outputTokens = 0;
+    std::int64_t promptTokens = 0;
+    std::int64_t preemptions = 0;
+
+    std::vector<PodResult> pods;
+    std::vector<TimeSeriesPoint> timeseries;
+    double sampleIntervalSeconds = 1.0;
+
+    CapacityInfo capacity;
+    std::string router;   ///< describe() of the router
+    std::string workload; ///< describe() of the workload
+    std::string latencyModel;
+    std::vector<std::string> warnings;
+    double simulatedSeconds = 0.0; ///< from the first arrival to the last completion
+    bool cancelled = false;
+};
+
+} // namespace kvroute::sim

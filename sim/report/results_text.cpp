@@ -1,0 +1,113 @@
+#include "sim/report/results_writers.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace kvroute::sim {
+
+namespace {
+
+std::string fmt(const char* format, double value)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, value);
+    return buf;
+}
+
+std::string thousands(std::int64_t v)
+{
+    std::string digits = std::to_string(v < 0 ? -v : v);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0)
+            out.push_back(',');
+        out.push_back(digits[i]);
+    }
+    return v < 0 ? "-" + out : out;
+}
+
+std::string duration(double seconds)
+{
+    if (seconds < 1e-3)
+        return fmt("%.0f µs", seconds * 1e6);
+    if (seconds < 1.0)
+        return fmt("%.1f ms", seconds * 1e3);
+    return fmt("%.2f s", seconds);
+}
+
+std::string latencyLine(const char* label, const LatencySummary& s)
+{
+    std::ostringstream out;
+    out << "  " << label;
+    if (s.count == 0)
+        return out.str() + "n/a\n";
+    out << "p50 " << duration(s.p50) << "   p90 " << duration(s.p90) << "   p99 " << duration(s.p99) << "   mean "
+        << duration(s.mean) << '\n';
+    return out.str();
+}
+
+std::string pad(std::string s, std::size_t width)
+{
+    if (s.size() < width)
+        s.append(width - s.size(), ' ');
+    return s;
+}
+
+std::string padLeft(const std::string& s, std::size_t width)
+{
+    return s.size() < width ? std::string(width - s.size(), ' ') + s : s;
+}
+
+} // namespace
+
+std::string resultsReport(const RunResults& r, const Scenario& s)
+{
+    std::ostringstream out;
+    out << "kvroute run: " << (s.name.empty() ? "scenario" : s.name);
+    if (!s.description.empty())
+        out << " — " << s.description;
+    out << "\n  " << s.model.model << " on " << s.model.gpu << (s.model.tensorParallel > 1 ? " (TP " + std::to_string(s.model.tensorParallel) + ")" : "")
+        << ", " << s.cluster.pods << " decode pods, block " << s.vllm.blockSize << ", "
+        << thousands(r.capacity.numGpuBlocks) << " KV blocks/pod (" << thousands(r.capacity.kvTokensPerPod) << " tokens"
+        << (r.capacity.overridden ? ", override" : "") << ")\n";
+    out << "  routing:  " << r.router << "\n  workload: " << r.workload << "\n  latency:  " << r.latencyModel
+        << "\n  seed " << s.seed << ", " << fmt("%.1f", r.simulatedSeconds) << " s simulated\n\n";
+
+    out << "  Prefix-cache hit rate  " << fmt("%5.1f %%", 100.0 * r.hitRate) << "   (" << thousands(r.prefixCacheHits)
+        << " hit of " << thousands(r.prefixCacheQueries) << " queried tokens, vLLM's counters)\n";
+    out << "  Stickiness             " << fmt("%5.1f %%", 100.0 * r.stickiness) << "   (of "
+        << thousands(r.followUpRequests) << " follow-up requests)\n";
+    out << latencyLine("TTFT                   ", r.ttft);
+    out << latencyLine("Inter-token latency    ", r.itl);
+    out << latencyLine("End-to-end             ", r.e2e);
+    out << latencyLine("Queue time             ", r.queue);
+    out << "  Throughput             " << fmt("%.2f req/s", r.requestsPerS) << "   "
+        << fmt("%.0f output tok/s", r.outputTokensPerS) << '\n';
+    out << "  Preemptions            " << thousands(r.preemptions) << '\n';
+    out << "  Requests               " << thousands(r.requestsCompleted) << " completed, " << thousands(r.requestsRejected)
+        << " rejected, " << thousands(r.requestsUnfinished) << " unfinished" << (r.cancelled ? " (cancelled)" : "")
+        << "\n\n";
+
+    std::size_t nameWidth = 4;
+    for (const auto& p : r.pods)
+        nameWidth = std::max(nameWidth, p.name.size());
+    std::int64_t routed = 0;
+    for (const auto& p : r.pods)
+        routed += p.requests;
+    out << "  " << pad("pod", nameWidth) << "  requests   share  hit rate   KV mean   KV max    busy  preempt\n";
+    for (const auto& p : r.pods) {
+        out << "  " << pad(p.name, nameWidth) << padLeft(thousands(p.requests), 10)
+            << padLeft(fmt("%.1f%%", routed ? 100.0 * static_cast<double>(p.requests) / static_cast<double>(routed) : 0.0), 8)
+            << padLeft(fmt("%.1f%%", 100.0 * p.hitRate), 10) << padLeft(fmt("%.1f%%", 100.0 * p.meanKvCacheUsage), 10)
+            << padLeft(fmt("%.1f%%", 100.0 * p.maxKvCacheUsage), 9) << padLeft(fmt("%.0f%%", 100.0 * p.busyFraction), 8)
+            << padLeft(thousands(p.preemptions), 9) << '\n';
+    }
+    if (!r.warnings.empty()) {
+        out << "\n  Notes:\n";
+        for (const auto& w : r.warnings)
+            out << "  - " << w << '\n';
+    }
+    return out.str();
+}
+
+} // namespace kvroute::sim

@@ -1,0 +1,257 @@
+#include "sim/routing/epp_plugin_factory.h"
+
+#include "sim/routing/epp_filters.h"
+#include "sim/routing/epp_load_scorers.h"
+#include "sim/routing/epp_params.h"
+#include "sim/routing/epp_pickers.h"
+#include "sim/routing/epp_precise_scorer.h"
+#include "sim/routing/epp_prefix_scorer.h"
+
+#include <array>
+#include <charconv>
+#include <limits>
+#include <utility>
+
+namespace kvroute::sim::routing {
+
+namespace {
+
+struct KnownType {
+    std::string_view type;
+    EppPluginKind kind;
+};
+
+// v0.3.x / GAIE v1.x names, plus the GAIE v0.5 alias kv-cache-scorer.
+constexpr std::array kKnownTypes{
+    KnownType{"decode-filter", EppPluginKind::Filter},
+    KnownType{"prefill-filter", EppPluginKind::Filter},
+    KnownType{"prefix-cache-scorer", EppPluginKind::Scorer},
+    KnownType{"precise-prefix-cache-scorer", EppPluginKind::Scorer},
+    KnownType{"kv-cache-utilization-scorer", EppPluginKind::Scorer},
+    KnownType{"kv-cache-scorer", EppPluginKind::Scorer},
+    KnownType{"queue-scorer", EppPluginKind::Scorer},
+    KnownType{"load-aware-scorer", EppPluginKind::Scorer},
+    KnownType{"active-request-scorer", EppPluginKind::Scorer},
+    KnownType{"session-affinity-scorer", EppPluginKind::Scorer},
+    KnownType{"max-score-picker", EppPluginKind::Picker},
+    KnownType{"random-picker", EppPluginKind::Picker},
+    KnownType{"weighted-random-picker", EppPluginKind::Picker},
+    KnownType{"single-profile-handler", EppPluginKind::ProfileHandler},
+    KnownType{"pd-profile-handler", EppPluginKind::ProfileHandler},
+    KnownType{"prefill-header-handler", EppPluginKind::RequestControl},
+};
+
+constexpr std::int64_t kMaxInt = std::numeric_limits<std::int32_t>::max();
+
+Result<ApproxPrefixConfig> approxConfig(const PluginParams& p)
+{
+    ApproxPrefixConfig c;
+    auto block = p.integer({"hashBlockSize"}, c.hashBlockSize, 1, 1 << 20);
+    if (!block)
+        return std::unexpected(block.error());
+    auto maxBlocks = p.integer({"maxPrefixBlocksToMatch"}, c.maxPrefixBlocksToMatch, 1, 1 << 20);
+    if (!maxBlocks)
+        return std::unexpected(maxBlocks.error());
+    // GAIE New(): a capacity <= 0 falls back to the default.
+    auto lru = p.integer({"lruCapacityPerServer"}, c.lruCapacityPerServer, std::numeric_limits<std::int32_t>::min(),
+                         kMaxInt);
+    if (!lru)
+        return std::unexpected(lru.error());
+    c.hashBlockSize = *block;
+    c.maxPrefixBlocksToMatch = *maxBlocks;
+    c.lruCapacityPerServer = *lru > 0 ? *lru : ApproxPrefixConfig{}.lruCapacityPerServer;
+    return c;
+}
+
+Result<PreciseScorerConfig> preciseConfig(const PluginParams& p)
+{
+    // The sample configs nest the token processor under indexerConfig (llmd.md §1.8); the
+    // demo's HEAD epp.yaml and current llm-d put it at the top level of the parameters.
+    PreciseScorerConfig c;
+    auto block = p.integer({"indexerConfig.tokenProcessorConfig.blockSize", "tokenProcessorConfig.blockSize"},
+                           c.blockSize, 1, 1 << 16);
+    if (!block)
+        return std::unexpected(block.error());
+    auto seed = p.string({"indexerConfig.tokenProcessorConfig.hashSeed", "tokenProcessorConfig.hashSeed"}, "");
+    if (!seed)
+        return std::unexpected(seed.error());
+    auto podCache = p.integer({"indexerConfig.kvBlockIndexConfig.inMemoryConfig.podCacheSize",
+                               "kvBlockIndexConfig.inMemoryConfig.podCacheSize"},
+                              c.podCacheSize, 1, kMaxPodCacheSize);
+    if (!podCache)
+        return std::unexpected(podCache.error());
+    auto scoring = p.choice({"scoring"}, "min-max", {"min-max", "absolute"});
+    if (!scoring)
+        return std::unexpected(scoring.error());
+    c.blockSize = *block;
+    c.hashSeed = *seed;
+    c.podCacheSize = *podCache;
+    c.absoluteScoring = *scoring == "absolute";
+    return c;
+}
+
+Result<bool> isCacheTracking(const PluginParams& p)
+{
+    auto mode = p.choice({"mode"}, "estimate", {"estimate", "cache_tracking"});
+    if (!mode)
+        return std::unexpected(mode.error());
+    return *mode == "cache_tracking";
+}
+
+Result<void> checkPicker(const PluginParams& p)
+{
+    auto n = p.integer({"maxNumOfEndpoints"}, 1, 1, kMaxInt);
+    if (!n)
+        return std::unexpected(n.error());
+    return {};
+}
+
+/// One plugin instance; profile handlers and request-control plugins build nothing.
+struct Built {
+    std::unique_ptr<EppFilter> filter;
+    std::unique_ptr<EppScorer> scorer;
+    std::unique_ptr<EppPicker> picker;
+};
+
+Result<Built> build(const EppPluginConfig& plugin)
+{
+    const PluginParams p(plugin);
+    const std::string& t = plugin.type;
+    Built b;
+    if (t == "decode-filter") {
+        b.filter = std::make_unique<DecodeFilter>();
+    } else if (t == "prefill-filter") {
+        b.filter = std::make_unique<PrefillFilter>();
+    } else if (t == "prefix-cache-scorer") {
+        auto tracking = isCacheTracking(p);
+        if (!tracking)
+            return std::unexpected(tracking.error());
+        if (*tracking) {
+            auto c = preciseConfig(p);
+            if (!c)
+                return std::unexpected(c.error());
+            b.scorer = std::make_unique<PreciseKvScorer>(*c);
+        } else {
+            auto c = approxConfig(p);
+            if (!c)
+                return std::unexpected(c.error());
+            b.scorer = std::make_unique<ApproxPrefixScorer>(*c);
+        }
+    } else if (t == "precise-prefix-cache-scorer") {
+        auto c = preciseConfig(p);
+        if (!c)
+            return std::unexpected(c.error());
+        b.scorer = std::make_unique<PreciseKvScorer>(*c);
+    } else if (t == "kv-cache-utilization-scorer" || t == "kv-cache-scorer") {
+        b.scorer = std::make_unique<KvCacheUtilizationScorer>();
+    } else if (t == "queue-scorer") {
+        b.scorer = std::make_unique<QueueScorer>();
+    } else if (t == "load-aware-scorer") {
+        auto threshold = p.integer({"threshold"}, 128, std::numeric_limits<std::int32_t>::min(), kMaxInt);
+        if (!threshold)
+            return std::unexpected(threshold.error());
+        b.scorer = std::make_unique<LoadAwareScorer>(*threshold);
+    } else if (t == "active-request-scorer") {
+        auto timeout = p.duration({"requestTimeout"}, 120 * kSecond);
+        if (!timeout)
+            return std::unexpected(timeout.error());
+        b.scorer = std::make_unique<ActiveRequestScorer>(*timeout);
+    } else if (t == "session-affinity-scorer") {
+        b.scorer = std::make_unique<SessionAffinityScorer>();
+    } else if (t == "max-score-picker" || t == "random-picker" || t == "weighted-random-picker") {
+        auto ok = checkPicker(p);
+        if (!ok)
+            return std::unexpected(ok.error());
+        if (t == "max-score-picker")
+            b.picker = std::make_unique<MaxScorePicker>();
+        else if (t == "random-picker")
+            b.picker = std::make_unique<RandomPicker>();
+        else
+            b.picker = std::make_unique<WeightedRandomPicker>();
+    } else if (t == "pd-profile-handler") {
+        // Decode-only simulation: the handler only tells which profile is the decode one
+        // (the loader reads decodeProfile); prefill scheduling is not simulated.
+        auto threshold = p.integer({"threshold"}, 0, 0, std::numeric_limits<std::int64_t>::max());
+        if (!threshold)
+            return std::unexpected(threshold.error());
+        auto block = p.integer({"hashBlockSize"}, 64, 1, 1 << 20);
+        if (!block)
+            return std::unexpected(block.error());
+    } else if (!eppPluginKind(t)) {
+        return fail("unknown plugin type '" + t + "'; allowed types: " + eppPluginTypeList(), "type");
+    }
+    return b;
+}
+
+std::string formatWeight(double w)
+{
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, w);
+    return ec == std::errc{} ? std::string(buf, end) : std::to_string(w);
+}
+
+} // namespace
+
+std::optional<EppPluginKind> eppPluginKind(std::string_view type)
+{
+    for (const KnownType& k : kKnownTypes) {
+        if (k.type == type)
+            return k.kind;
+    }
+    return std::nullopt;
+}
+
+std::string eppPluginTypeList()
+{
+    std::string list;
+    for (const KnownType& k : kKnownTypes)
+        list += (list.empty() ? "" : ", ") + std::string(k.type);
+    return list;
+}
+
+Result<void> validateEppPlugin(const EppPluginConfig& plugin)
+{
+    auto built = build(plugin);
+    if (!built)
+        return std::unexpected(built.error());
+    return {};
+}
+
+Result<EppPipeline> buildEppPipeline(std::span<const EppPluginConfig> plugins)
+{
+    EppPipeline pipeline;
+    std::string pickerName;
+    for (std::size_t i = 0; i < plugins.size(); ++i) {
+        const EppPluginConfig& plugin = plugins[i];
+        const std::string where = "epp plugin " + std::to_string(i) + " ('" + plugin.name + "')";
+        auto built = build(plugin);
+        if (!built) {
+            Error e = built.error();
+            e.where = where + (e.where.empty() ? "" : " " + e.where);
+            return std::unexpected(e);
+        }
+        if (built->filter) {
+            pipeline.filters.push_back(std::move(built->filter));
+            pipeline.description += (pipeline.description.empty() ? "" : ", ") + plugin.name;
+        } else if (built->scorer) {
+            if (!(plugin.weight >= 0.0) || plugin.weight > 1e12)
+                return fail("weight of scorer '" + plugin.name + "' must be a number >= 0", where);
+            pipeline.description += (pipeline.description.empty() ? "" : ", ") + plugin.name + "\xC3\x97" +
+                                    formatWeight(plugin.weight);
+            pipeline.scorers.push_back({std::move(built->scorer), plugin.weight, plugin.name});
+        } else if (built->picker) {
+            if (pipeline.picker)
+                return fail("a profile has one picker, found '" + pickerName + "' and '" + plugin.name + "'", where);
+            pipeline.picker = std::move(built->picker);
+            pickerName = plugin.name;
+        }
+    }
+    if (!pipeline.picker) {
+        pipeline.picker = std::make_unique<MaxScorePicker>();
+        pickerName = "max-score-picker";
+    }
+    pipeline.description += (pipeline.description.empty() ? "" : ", ") + pickerName;
+    return pipeline;
+}
+
+} // namespace kvroute::sim::routing

@@ -1,0 +1,153 @@
+#include "sim/routing/epp_precise_scorer.h"
+
+#include "sim/hashing/hash_domain.h"
+#include "sim/util/check.h"
+
+#include <algorithm>
+
+namespace kvroute::sim::routing {
+
+PreciseKvIndex::PreciseKvIndex(std::size_t podCacheSize) : m_podCacheSize(podCacheSize)
+{
+    KVROUTE_CHECK(podCacheSize >= 1 && podCacheSize <= static_cast<std::size_t>(kMaxPodCacheSize),
+                  "podCacheSize out of range");
+}
+
+void PreciseKvIndex::add(std::uint64_t key, int pod)
+{
+    Entry& e = m_entries[key];
+    const auto begin = e.order.begin();
+    const auto end = begin + e.count;
+    const auto it = std::find(begin, end, pod);
+    if (it != end) {
+        std::rotate(it, it + 1, end); // most recent last
+        return;
+    }
+    if (static_cast<std::size_t>(e.count) == m_podCacheSize) {
+        e.mask.reset(e.order[0]);
+        std::rotate(begin, begin + 1, end);
+        --e.count;
+    }
+    e.order[static_cast<std::size_t>(e.count++)] = pod;
+    e.mask.set(pod);
+}
+
+void PreciseKvIndex::evict(std::uint64_t key, int pod)
+{
+    Entry* e = m_entries.find(key);
+    if (!e)
+        return;
+    const auto begin = e->order.begin();
+    const auto end = begin + e->count;
+    const auto it = std::find(begin, end, pod);
+    if (it == end)
+        return;
+    std::rotate(it, it + 1, end);
+    --e->count;
+    e->mask.reset(pod);
+    if (e->count == 0)
+        m_entries.erase(key);
+}
+
+const PodMask* PreciseKvIndex::pods(std::uint64_t key) const
+{
+    const Entry* e = m_entries.find(key);
+    return e && e->count > 0 ? &e->mask : nullptr;
+}
+
+void PreciseKvIndex::longestPrefix(std::span<const std::uint64_t> keys,
+                                   std::vector<std::pair<int, std::int32_t>>& hits) const
+{
+    hits.clear();
+    if (keys.empty())
+        return;
+    const PodMask* first = pods(keys[0]);
+    if (!first)
+        return;
+    PodMask active = *first;
+    std::int32_t step = 1;
+    for (; step < static_cast<std::int32_t>(keys.size()); ++step) {
+        const PodMask* holders = pods(keys[static_cast<std::size_t>(step)]);
+        PodMask next = active;
+        if (holders)
+            next.intersect(*holders);
+        else
+            next.clear();
+        // Pods that drop out here held exactly `step` consecutive keys.
+        active.minus(next).forEach([&](int pod) { hits.emplace_back(pod, step); });
+        active = std::move(next);
+        if (!active.any())
+            break;
+    }
+    active.forEach([&](int pod) { hits.emplace_back(pod, step); });
+    std::ranges::sort(hits);
+}
+
+PreciseKvScorer::PreciseKvScorer(const PreciseScorerConfig& config)
+    : m_config(config)
+    , m_hasher(HashAlgo::Fast64, std::nullopt)
+    , m_index(static_cast<std::size_t>(config.podCacheSize))
+{
+    KVROUTE_CHECK(config.blockSize >= 1, "blockSize must be positive");
+    m_hasher.setNoneHash(surrogateNoneHash("sha256_cbor_64bit", std::string_view(m_config.hashSeed), 0));
+}
+
+void PreciseKvScorer::blockKeys(std::span<const TokenId> prompt, std::vector<std::uint64_t>& out) const
+{
+    out.clear();
+    const auto block = static_cast<std::size_t>(m_config.blockSize);
+    std::uint64_t parent = m_hasher.noneHash();
+    for (std::size_t start = 0; start + block <= prompt.size(); start += block) {
+        parent = m_hasher.hashBlock(parent, prompt.subspan(start, block));
+        out.push_back(parent);
+    }
+}
+
+void PreciseKvScorer::score(const RoutingContext& ctx, std::span<const int> candidates, std::span<double> out)
+{
+    const TokenVector* prompt = ctx.request.prompt.get();
+    blockKeys(prompt ? std::span<const TokenId>(*prompt) : std::span<const TokenId>(), m_keys);
+    m_index.longestPrefix(m_keys, m_hits);
+    if (m_hits.empty())
+        return; // every pod absent from the score map: 0
+    m_podScore.assign(std::max(ctx.pods.size(), static_cast<std::size_t>(m_hits.back().first) + 1), 0.0);
+    if (m_config.absoluteScoring) {
+        const auto total = static_cast<double>(m_keys.size());
+        for (const auto& [pod, count] : m_hits)
+            m_podScore[static_cast<std::size_t>(pod)] = std::min(static_cast<double>(count) / total, 1.0);
+    } else {
+        std::int32_t minCount = m_hits.front().second;
+        std::int32_t maxCount = minCount;
+        for (const auto& hit : m_hits) {
+            minCount = std::min(minCount, hit.second);
+            maxCount = std::max(maxCount, hit.second);
+        }
+        for (const auto& [pod, count] : m_hits) {
+            m_podScore[static_cast<std::size_t>(pod)] =
+                minCount == maxCount ? 1.0
+                                     : static_cast<double>(count - minCount) / static_cast<double>(maxCount - minCount);
+        }
+    }
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+        out[i] = m_podScore[static_cast<std::size_t>(candidates[i])];
+}
+
+void PreciseKvScorer::onKvEvents(int pod, std::span<const KvEvent> events, SimTime /*now*/)
+{
+    for (const KvEvent& event : events) {
+        switch (event.type) {
+        case KvEvent::Type::BlockStored:
+            for (const BlockHashValue h : event.blockHashes)
+                m_index.add(h, pod);
+            break;
+        case KvEvent::Type::BlockRemoved:
+            for (const BlockHashValue h : event.blockHashes)
+                m_index.evict(h, pod);
+            break;
+        case KvEvent::Type::AllBlocksCleared:
+            break; // a no-op in kvevents/pool.go (llmd.md §2)
+        }
+    }
+}
+
+} // namespace kvroute::sim::routing

@@ -1,0 +1,191 @@
+#include "sim/scenario/scenario_validation.h"
+
+#include "sim/model/kv_capacity.h"
+#include "sim/model/presets.h"
+#include "sim/scenario/scenario_schema.h"
+#include "sim/scenario/scenario_values.h"
+
+#include <algorithm>
+#include <string_view>
+
+namespace kvroute::sim {
+
+namespace {
+
+std::string num(std::int64_t value)
+{
+    return std::to_string(value);
+}
+
+void checkVllm(const Scenario& s, const ModelSpec& model, std::vector<ScenarioIssue>& issues)
+{
+    const VllmConfig& v = s.vllm;
+    // vLLM SchedulerConfig._verify_args (v0.10.0 config.py).
+    if (v.maxNumBatchedTokens < v.maxNumSeqs)
+        issues.push_back({"vllm.max_num_batched_tokens (" + num(v.maxNumBatchedTokens) +
+                              ") must be at least vllm.max_num_seqs (" + num(v.maxNumSeqs) +
+                              "), as vLLM's scheduler config requires",
+                          {"vllm.max_num_batched_tokens", "vllm.max_num_seqs"}});
+    if (v.longPrefillTokenThreshold > v.maxModelLen)
+        issues.push_back({"vllm.long_prefill_token_threshold (" + num(v.longPrefillTokenThreshold) +
+                              ") cannot be greater than vllm.max_model_len (" + num(v.maxModelLen) +
+                              "), as vLLM's scheduler config requires",
+                          {"vllm.long_prefill_token_threshold", "vllm.max_model_len"}});
+    // vLLM ModelConfig._get_and_verify_max_len: the default max_model_len is the model's
+    // max_position_embeddings (vllm.md §8), and a larger value is refused.
+    if (v.maxModelLen > model.maxPositionEmbeddings)
+        issues.push_back({"vllm.max_model_len (" + num(v.maxModelLen) + ") is greater than the " +
+                              num(model.maxPositionEmbeddings) + " max_position_embeddings of " + model.name,
+                          {"vllm.max_model_len", "model.name"}});
+}
+
+void checkCapacity(const Scenario& s, const ModelSpec& model, const GpuSpec& gpu, std::vector<ScenarioIssue>& issues)
+{
+    if (auto tp = validateTensorParallel(model, s.model.tensorParallel); !tp) {
+        issues.push_back({"model.tensor_parallel: " + tp.error().message, {"model.tensor_parallel", "model.name"}});
+        return;
+    }
+    // vLLM refuses to start when the weights, the profile run or one max_model_len request do
+    // not fit (vllm.md §8); the pod would never serve.
+    KvCapacityConfig config;
+    config.tensorParallel = s.model.tensorParallel;
+    config.gpuMemoryUtilization = s.vllm.gpuMemoryUtilization;
+    config.blockSize = s.vllm.blockSize;
+    config.maxNumBatchedTokens = s.vllm.maxNumBatchedTokens;
+    config.maxNumSeqs = s.vllm.maxNumSeqs;
+    config.maxModelLen = s.vllm.maxModelLen;
+    if (s.vllm.numGpuBlocksOverride)
+        config.numGpuBlocksOverride = *s.vllm.numGpuBlocksOverride;
+    if (auto capacity = computeKvCapacity(model, gpu, config); !capacity)
+        issues.push_back({"vLLM would not start: " + capacity.error().message,
+                          {"vllm.gpu_memory_utilization", "vllm.max_model_len", "model.tensor_parallel", "model.name",
+                           "model.gpu"}});
+}
+
+void checkDistribution(const std::string& path, const Distribution& d, double minimumFloor,
+                       std::vector<ScenarioIssue>& issues)
+{
+    const auto text = scenario_values::formatNumber;
+    if (d.min > d.max)
+        issues.push_back({path + ".min (" + text(d.min) + ") must not exceed " + path + ".max (" + text(d.max) + ")",
+                          {path + ".min", path + ".max", path}});
+    else if (d.kind == Distribution::Kind::Constant && (d.mean < d.min || d.mean > d.max))
+        issues.push_back({path + " is constant " + text(d.mean) + ", outside its [min, max] = [" + text(d.min) + ", " +
+                              text(d.max) + "]",
+                          {path + ".mean", path}});
+    else if ((d.kind == Distribution::Kind::Lognormal || d.kind == Distribution::Kind::Exponential) && d.mean <= 0.0)
+        issues.push_back({path + ".mean must be positive for a " +
+                              (d.kind == Distribution::Kind::Lognormal ? std::string("lognormal") : "exponential") +
+                              " distribution",
+                          {path + ".mean", path}});
+    else if (d.min < minimumFloor)
+        issues.push_back({path + ".min must be at least " + text(minimumFloor) + ", got " + text(d.min) +
+                              " (a mapping replaces the whole distribution: give min)",
+                          {path + ".min", path}});
+    else if (const auto problem = d.problem()) // whatever else the sampler cannot draw from
+        issues.push_back({path + ": " + *problem, {path}});
+}
+
+void checkWorkload(const Scenario& s, std::vector<ScenarioIssue>& issues)
+{
+    const WorkloadConfig& w = s.workload;
+    const bool trace = w.kind == WorkloadKind::Mooncake || w.kind == WorkloadKind::Azure;
+    if (trace && w.trace.path.empty())
+        issues.push_back({"workload.path is required for workload.type mooncake and azure (the trace file)",
+                          {"workload.path", "workload.type"}});
+    if (w.kind == WorkloadKind::SharedPrefix && w.sharedPrefix.stages.empty())
+        issues.push_back({"workload.shared_prefix.stages needs at least one stage for workload.type shared-prefix",
+                          {"workload.shared_prefix.stages", "workload.type"}});
+    // Every session has a turn and every answer a token (vLLM refuses max_tokens < 1).
+    checkDistribution("workload.chat.turns", w.chat.turnsPerSession, 1.0, issues);
+    checkDistribution("workload.chat.think_time", w.chat.thinkTimeSeconds, 0.0, issues);
+    checkDistribution("workload.chat.message_tokens", w.chat.messageTokens, 0.0, issues);
+    checkDistribution("workload.chat.answer_tokens", w.chat.answerTokens, 1.0, issues);
+}
+
+void checkRouting(const Scenario& s, std::vector<ScenarioIssue>& issues)
+{
+    const RoutingConfig& r = s.routing;
+    if (!r.epp.configFile.empty() && !r.epp.plugins.empty())
+        issues.push_back({"routing.epp_config and routing.epp_plugins both define the EPP plugins; give one",
+                          {"routing.epp_plugins", "routing.epp_config"}});
+    if (r.headerHash.header.empty())
+        issues.push_back({"routing.header_hash.header must name an HTTP header", {"routing.header_hash.header"}});
+}
+
+// The precise prefix-cache scorer (llmd.md §1.5), by profile or by plugin.
+bool usesPreciseIndex(const RoutingConfig& r)
+{
+    if (r.policy != RoutingPolicy::Epp)
+        return false;
+    if (r.epp.plugins.empty())
+        return r.epp.configFile.empty() && r.epp.profile == "precise";
+    return std::ranges::any_of(r.epp.plugins, [](const EppPluginConfig& p) {
+        const auto mode = p.parameters.find("mode");
+        return p.type == "precise-prefix-cache-scorer" ||
+               (p.type == "prefix-cache-scorer" && mode != p.parameters.end() && mode->second == "cache_tracking");
+    });
+}
+
+} // namespace
+
+std::vector<ScenarioIssue> scenarioIssues(const Scenario& scenario)
+{
+    std::vector<ScenarioIssue> issues;
+    for (const FieldSpec& field : scenarioFields())
+        if (const auto problem = scenario_values::checkValue(field, field.get(scenario)))
+            issues.push_back({*problem, {field.path}});
+    if (!issues.empty())
+        return issues; // the combinations below assume every value is in range
+
+    auto presets = PresetCatalog::builtin();
+    if (!presets) {
+        issues.push_back({"the built-in presets do not parse: " + presets.error().toString(), {"model.name"}});
+        return issues;
+    }
+    const ModelSpec* model = presets->findModel(scenario.model.model);
+    const GpuSpec* gpu = presets->findGpu(scenario.model.gpu);
+    checkVllm(scenario, *model, issues);
+    checkCapacity(scenario, *model, *gpu, issues);
+    checkWorkload(scenario, issues);
+    checkRouting(scenario, issues);
+    return issues;
+}
+
+Result<void> validateScenario(const Scenario& scenario)
+{
+    const auto issues = scenarioIssues(scenario);
+    if (issues.empty())
+        return {};
+    return fail(issues.front().message, issues.front().paths.front());
+}
+
+std::vector<std::string> scenarioWarnings(const Scenario& scenario)
+{
+    std::vector<std::string> warnings;
+    const VllmConfig& v = scenario.vllm;
+    if (!v.enableChunkedPrefill) {
+        // arg_utils.py _set_default_args_v1: "V1 always uses chunked prefills" (vllm.md §8).
+        std::string warning = "vllm.enable_chunked_prefill: false has no effect: vLLM v0.10.0's V1 engine always "
+                              "uses chunked prefill for generative models, and so does the simulation";
+        if (v.maxNumBatchedTokens < v.maxModelLen)
+            warning += " (the V0 engine would have refused max_num_batched_tokens " + num(v.maxNumBatchedTokens) +
+                       " < max_model_len " + num(v.maxModelLen) + ")";
+        warnings.push_back(std::move(warning));
+    }
+    if (usesPreciseIndex(scenario.routing)) {
+        if (!v.kvEvents)
+            warnings.push_back("routing uses the precise prefix-cache index but vllm.kv_events is false: the index "
+                               "receives no KV events, so it never scores a hit (llmd.md §5 judgement)");
+        if (!v.pythonHashSeed)
+            warnings.push_back("routing uses the precise prefix-cache index but vllm.python_hash_seed is null: each "
+                               "pod draws a random NONE_HASH, so the index's hashSeed matches none (vllm.md §1)");
+        if (v.prefixCachingHashAlgo != "sha256_cbor_64bit")
+            warnings.push_back("routing uses the precise prefix-cache index, whose v0.3.1 token processor computes "
+                               "sha256_cbor_64bit keys, but vllm.prefix_caching_hash_algo is " +
+                               v.prefixCachingHashAlgo + " (llmd.md §2)");
+    }
+    return warnings;
+}
+
+} // namespace kvroute::sim

@@ -1,0 +1,260 @@
+#include "sim/scenario/scenario_yaml.h"
+
+#include "resources/embedded.h"
+#include "sim/model/strict_yaml.h"
+#include "sim/scenario/scenario_node.h"
+#include "sim/scenario/scenario_values.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace kvroute::sim {
+
+namespace {
+
+constexpr std::string_view kBuiltinPrefix = "scenarios/";
+constexpr std::string_view kBuiltinSuffix = ".yaml";
+
+// Where to report an issue: the first of its keys the input gave, else a group above it
+// (a distribution given as one number, a flow map given to --set), else `fallback`.
+std::string locate(const ScenarioIssue& issue, const std::map<std::string, std::string>& located,
+                   const std::string& fallback)
+{
+    for (const std::string& path : issue.paths)
+        if (const auto it = located.find(path); it != located.end())
+            return it->second;
+    for (const std::string& path : issue.paths) {
+        std::string ancestor = path;
+        while (ancestor.find('.') != std::string::npos) {
+            ancestor.erase(ancestor.rfind('.'));
+            if (const auto it = located.find(ancestor); it != located.end())
+                return it->second;
+        }
+    }
+    return fallback;
+}
+
+std::string indentation(int indent)
+{
+    return std::string(static_cast<std::size_t>(indent), ' ');
+}
+
+// Plugin parameters are stored flattened ("a.b" -> text); write them nested again, except
+// where a key is both a value and a parent (then the dotted keys stay).
+void writeParameters(std::string& out, const std::map<std::string, std::string>& parameters, int indent)
+{
+    std::map<std::string, std::string> leaves;
+    std::map<std::string, std::map<std::string, std::string>> nested;
+    for (const auto& [key, value] : parameters) {
+        const auto dot = key.find('.');
+        if (dot == std::string::npos)
+            leaves.emplace(key, value);
+        else
+            nested[key.substr(0, dot)].emplace(key.substr(dot + 1), value);
+    }
+    const std::string pad = indentation(indent);
+    for (const auto& [key, value] : leaves) {
+        out += pad + scenario_values::scalarText(key) + ": " + scenario_values::parameterText(value) + "\n";
+        if (const auto clash = nested.find(key); clash != nested.end()) {
+            for (const auto& [rest, restValue] : clash->second)
+                out += pad + scenario_values::scalarText(key + "." + rest) + ": " +
+                       scenario_values::parameterText(restValue) + "\n";
+            nested.erase(clash);
+        }
+    }
+    for (const auto& [key, children] : nested) {
+        out += pad + scenario_values::scalarText(key) + ":\n";
+        writeParameters(out, children, indent + 2);
+    }
+}
+
+void writeField(std::string& out, const Scenario& scenario, const FieldSpec& field, const std::string& name,
+                int indent)
+{
+    const std::string pad = indentation(indent);
+    const FieldValue value = field.get(scenario);
+    if (field.type == FieldType::StageList && !std::get<StageList>(value).empty()) {
+        out += pad + name + ":\n";
+        for (const auto& stage : std::get<StageList>(value))
+            out += pad + "  - " + scenario_values::stageText(stage) + "\n";
+        return;
+    }
+    if (field.type == FieldType::PluginList && !std::get<PluginList>(value).empty()) {
+        out += pad + name + ":\n";
+        for (const auto& plugin : std::get<PluginList>(value)) {
+            out += pad + "  - type: " + scenario_values::scalarText(plugin.type) + "\n";
+            out += pad + "    name: " + scenario_values::scalarText(plugin.name) + "\n";
+            out += pad + "    weight: " + scenario_values::formatNumber(plugin.weight) + "\n";
+            if (!plugin.parameters.empty()) {
+                out += pad + "    parameters:\n";
+                writeParameters(out, plugin.parameters, indent + 6);
+            }
+        }
+        return;
+    }
+    out += pad + name + ": " + scenario_values::flowText(field, value) + "\n";
+}
+
+void writeGroup(std::string& out, const Scenario& scenario, std::string_view groupPath, int indent)
+{
+    for (const auto& child : scenario_node::childrenOf(groupPath)) {
+        if (child.field != nullptr) {
+            writeField(out, scenario, *child.field, child.name, indent);
+        } else {
+            out += indentation(indent) + child.name + ":\n";
+            writeGroup(out, scenario, child.path, indent + 2);
+        }
+    }
+}
+
+std::string builtinPath(std::string_view name)
+{
+    return std::string(kBuiltinPrefix) + std::string(name) + std::string(kBuiltinSuffix);
+}
+
+std::vector<std::string> builtinNames()
+{
+    std::vector<std::string> names;
+    for (const auto& file : resources::embeddedFiles())
+        if (file.path.starts_with(kBuiltinPrefix) && file.path.ends_with(kBuiltinSuffix))
+            names.emplace_back(file.path.substr(kBuiltinPrefix.size(),
+                                                file.path.size() - kBuiltinPrefix.size() - kBuiltinSuffix.size()));
+    std::ranges::sort(names);
+    return names;
+}
+
+std::string trimmed(std::string_view text)
+{
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos)
+        return {};
+    const auto last = text.find_last_not_of(" \t");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+Result<std::string> overridePath(std::string_view assignment, const std::string& where)
+{
+    const auto equals = assignment.find('=');
+    if (equals == std::string_view::npos || trimmed(assignment.substr(0, equals)).empty())
+        return fail("expected key=value, e.g. vllm.block_size=32", where);
+    return trimmed(assignment.substr(0, equals));
+}
+
+} // namespace
+
+Result<Scenario> parseScenarioYaml(std::string_view text, std::string_view sourceName, std::string_view baseDir)
+{
+    auto document = strict_yaml::parse(text, sourceName);
+    if (!document)
+        return std::unexpected(document.error());
+
+    scenario_node::Locator locator;
+    locator.source = std::string(sourceName);
+    locator.baseDir = std::string(baseDir);
+    Scenario scenario;
+    if (auto applied = scenario_node::applyGroup(scenario, {}, *document, document->Mark(), locator); !applied)
+        return std::unexpected(applied.error());
+
+    const auto issues = scenarioIssues(scenario);
+    if (!issues.empty())
+        return fail(issues.front().message, locate(issues.front(), locator.located, locator.source));
+    scenario.warnings = scenarioWarnings(scenario);
+    return scenario;
+}
+
+Result<Scenario> loadScenarioFile(const std::string& path)
+{
+    std::ifstream file(path, std::ios::binary);
+    if (!file)
+        return fail("cannot open the scenario file", path);
+    std::ostringstream text;
+    text << file.rdbuf();
+    if (file.bad())
+        return fail("cannot read the scenario file", path);
+
+    std::error_code error;
+    const std::filesystem::path absolute = std::filesystem::absolute(path, error);
+    const std::string baseDir = error ? std::filesystem::path(path).parent_path().string()
+                                      : absolute.parent_path().string();
+    auto scenario = parseScenarioYaml(text.str(), path, baseDir);
+    if (scenario && scenario->name.empty())
+        scenario->name = std::filesystem::path(path).stem().string();
+    return scenario;
+}
+
+std::optional<std::string_view> builtinScenarioText(std::string_view name)
+{
+    return resources::embeddedFile(builtinPath(name));
+}
+
+Result<Scenario> builtinScenario(std::string_view name)
+{
+    const auto text = builtinScenarioText(name);
+    if (!text) {
+        std::string names;
+        for (const auto& builtin : builtinNames())
+            names += (names.empty() ? "" : ", ") + builtin;
+        std::string message = "unknown built-in scenario '" + std::string(name) + "'";
+        if (const auto suggestion = scenario_values::closest(name, builtinNames()))
+            message += "; did you mean '" + *suggestion + "'?";
+        return fail(message + "; built-in scenarios: " + names, std::string(name));
+    }
+    // Built-ins have no directory: relative paths stay relative to the working directory.
+    auto scenario = parseScenarioYaml(*text, "resources/" + builtinPath(name), {});
+    if (scenario && scenario->name.empty())
+        scenario->name = std::string(name);
+    return scenario;
+}
+
+std::vector<std::pair<std::string, std::string>> builtinScenarioList()
+{
+    std::vector<std::pair<std::string, std::string>> list;
+    for (const auto& name : builtinNames()) {
+        const auto scenario = builtinScenario(name);
+        list.emplace_back(name, scenario ? scenario->description : "(invalid: " + scenario.error().toString() + ")");
+    }
+    return list;
+}
+
+Result<void> applyOverride(Scenario& scenario, std::string_view assignment)
+{
+    const std::string where = "--set " + std::string(assignment);
+    auto path = overridePath(assignment, where);
+    if (!path)
+        return std::unexpected(path.error());
+    const std::string_view value = assignment.substr(assignment.find('=') + 1);
+    if (auto applied = setField(scenario, *path, value, where); !applied)
+        return applied;
+    scenario.warnings = scenarioWarnings(scenario);
+    return {};
+}
+
+Result<void> applyOverrides(Scenario& scenario, std::span<const std::string> assignments)
+{
+    Scenario copy = scenario;
+    std::map<std::string, std::string> located;
+    for (const std::string& assignment : assignments) {
+        if (auto applied = applyOverride(copy, assignment); !applied)
+            return applied;
+        located[*overridePath(assignment, {})] = "--set " + assignment;
+    }
+    const auto issues = scenarioIssues(copy);
+    if (!issues.empty())
+        return fail(issues.front().message, locate(issues.front(), located, issues.front().paths.front()));
+    scenario = std::move(copy);
+    return {};
+}
+
+std::string toYaml(const Scenario& scenario)
+{
+    std::string out = "# kvroute scenario, resolved: every key (docs/SCENARIOS.md)\n";
+    for (const std::string& warning : scenarioWarnings(scenario))
+        out += "# warning: " + warning + "\n";
+    writeGroup(out, scenario, {}, 0);
+    return out;
+}
+
+} // namespace kvroute::sim

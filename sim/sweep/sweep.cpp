@@ -1,0 +1,174 @@
+#include "sim/sweep/sweep.h"
+
+#include "sim/fleet/cluster_run.h"
+#include "sim/scenario/scenario_yaml.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+namespace kvroute::sim {
+
+namespace {
+
+std::vector<std::string> splitCommas(std::string_view text)
+{
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (true) {
+        const auto comma = text.find(',', start);
+        out.emplace_back(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+        if (comma == std::string_view::npos)
+            break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+std::optional<double> number(std::string_view s)
+{
+    std::string text(s);
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(v))
+        return std::nullopt;
+    return v;
+}
+
+std::string rangeValueText(double v)
+{
+    char buf[32];
+    if (v == std::floor(v) && std::fabs(v) < 1e15)
+        std::snprintf(buf, sizeof buf, "%.0f", v);
+    else
+        std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
+
+Result<Scenario> pointScenario(const Scenario& base, const SweepPoint& point)
+{
+    Scenario s = base;
+    s.seed = point.seed;
+    std::vector<std::string> assignments;
+    for (const auto& [path, value] : point.assignments)
+        assignments.push_back(path + "=" + value);
+    if (auto r = applyOverrides(s, assignments); !r)
+        return std::unexpected(r.error());
+    return s;
+}
+
+} // namespace
+
+Result<SweepParameter> parseSweepParameter(std::string_view text)
+{
+    const auto eq = text.find('=');
+    if (eq == std::string_view::npos || eq == 0 || eq + 1 == text.size())
+        return fail("expected path=v1,v2,... or path=start:stop:step", "--param " + std::string(text));
+    SweepParameter p;
+    p.path = std::string(text.substr(0, eq));
+    const auto values = text.substr(eq + 1);
+    const auto colon = values.find(':');
+    if (colon != std::string_view::npos && values.find(',') == std::string_view::npos) {
+        const auto second = values.find(':', colon + 1);
+        const auto start = number(values.substr(0, colon));
+        const auto stop = number(values.substr(colon + 1, second == std::string_view::npos ? std::string_view::npos
+                                                                                            : second - colon - 1));
+        const auto step = second == std::string_view::npos ? std::optional<double>(1.0) : number(values.substr(second + 1));
+        if (!start || !stop || !step || *step <= 0 || *stop < *start)
+            return fail("a range is start:stop[:step] with numbers, stop >= start and step > 0",
+                        "--param " + std::string(text));
+        const auto count = static_cast<long>(std::floor((*stop - *start) / *step + 1e-9)) + 1;
+        if (count > 10000)
+            return fail("the range has more than 10000 values", "--param " + std::string(text));
+        for (long i = 0; i < count; ++i)
+            p.values.push_back(rangeValueText(*start + static_cast<double>(i) * *step));
+    } else {
+        p.values = splitCommas(values);
+    }
+    for (const auto& v : p.values) {
+        if (v.empty())
+            return fail("empty value in the list", "--param " + std::string(text));
+    }
+    return p;
+}
+
+std::string SweepPoint::key() const
+{
+    std::string k;
+    for (const auto& [path, value] : assignments)
+        k += path + "=" + value + ";";
+    return k + "#" + std::to_string(repeat);
+}
+
+std::vector<SweepPoint> expandSweepGrid(const std::vector<SweepParameter>& parameters, int repeats, std::uint64_t baseSeed)
+{
+    std::vector<SweepPoint> points{SweepPoint{}};
+    for (const auto& p : parameters) {
+        std::vector<SweepPoint> next;
+        for (const auto& partial : points) {
+            for (const auto& v : p.values) {
+                SweepPoint q = partial;
+                q.assignments.emplace_back(p.path, v);
+                next.push_back(std::move(q));
+            }
+        }
+        points = std::move(next);
+    }
+    std::vector<SweepPoint> out;
+    for (const auto& p : points) {
+        for (int r = 0; r < std::max(1, repeats); ++r) {
+            SweepPoint q = p;
+            q.repeat = r;
+            q.seed = baseSeed + static_cast<std::uint64_t>(r);
+            out.push_back(std::move(q));
+        }
+    }
+    return out;
+}
+
+Result<void> validateSweep(const Scenario& base, const std::vector<SweepPoint>& points)
+{
+    for (const auto& point : points) {
+        auto s = pointScenario(base, point);
+        if (!s)
+            return std::unexpected(s.error());
+        if (auto setup = prepareRun(*s); !setup)
+            return fail(setup.error().toString(), "sweep point " + point.key());
+    }
+    return {};
+}
+
+void runSweep(const Scenario& base, const std::vector<SweepPoint>& points, int jobs,
+              const std::function<void(const SweepOutcome&)>& onDone, const std::atomic<bool>* cancel)
+{
+    std::atomic<std::size_t> next{0};
+    std::mutex doneMutex;
+    const auto worker = [&] {
+        while (true) {
+            if (cancel && cancel->load())
+                return;
+            const std::size_t i = next.fetch_add(1);
+            if (i >= points.size())
+                return;
+            const auto started = std::chrono::steady_clock::now();
+            SweepOutcome outcome{points[i], fail("not run"), 0.0};
+            auto scenario = pointScenario(base, points[i]);
+            if (!scenario)
+                outcome.results = std::unexpected(scenario.error());
+            else
+                outcome.results = runScenario(*scenario, RunControl{{}, cancel});
+            outcome.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            const std::lock_guard lock(doneMutex);
+            onDone(outcome);
+        }
+    };
+    const int threads = std::max(1, std::min<int>(jobs, static_cast<int>(points.size())));
+    std::vector<std::jthread> pool;
+    for (int t = 1; t < threads; ++t)
+        pool.emplace_back(worker);
+    worker();
+}
+
+} // namespace kvroute::sim

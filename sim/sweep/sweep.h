@@ -1,0 +1,52 @@
+#pragma once
+// Parameter sweeps: a grid of scenario overrides × repeats (different seeds), run in parallel
+// threads, each point an independent simulation. Used by `kvroute sweep` and the GUI.
+
+#include "sim/metrics/run_results.h"
+#include "sim/scenario/scenario.h"
+#include "sim/util/result.h"
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kvroute::sim {
+
+struct SweepParameter {
+    std::string path;                ///< scenario key, e.g. "vllm.block_size"
+    std::vector<std::string> values; ///< as --set would take them
+};
+
+/// "path=v1,v2,..." or "path=start:stop:step" (inclusive numeric range).
+[[nodiscard]] Result<SweepParameter> parseSweepParameter(std::string_view text);
+
+struct SweepPoint {
+    std::vector<std::pair<std::string, std::string>> assignments; ///< (path, value) in parameter order
+    int repeat = 0;
+    std::uint64_t seed = 0; ///< base seed + repeat
+
+    /// Stable identity for resuming: "path=value;path=value;#repeat".
+    [[nodiscard]] std::string key() const;
+};
+
+/// The cartesian product of the parameters (first parameter varies slowest) × repeats.
+[[nodiscard]] std::vector<SweepPoint> expandSweepGrid(const std::vector<SweepParameter>& parameters, int repeats,
+                                                      std::uint64_t baseSeed);
+
+/// Checks every assignment of every point against `base` before anything runs.
+[[nodiscard]] Result<void> validateSweep(const Scenario& base, const std::vector<SweepPoint>& points);
+
+struct SweepOutcome {
+    SweepPoint point;
+    Result<RunResults> results;
+    double wallSeconds = 0.0;
+};
+
+/// Runs `points` on `jobs` threads; `onDone` is called (serialised) as each finishes, in
+/// completion order. Stops starting new points once `cancel` is set. Deterministic per point.
+void runSweep(const Scenario& base, const std::vector<SweepPoint>& points, int jobs,
+              const std::function<void(const SweepOutcome&)>& onDone, const std::atomic<bool>* cancel = nullptr);
+
+} // namespace kvroute::sim

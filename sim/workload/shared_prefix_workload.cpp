@@ -1,0 +1,229 @@
+#include "sim/workload/shared_prefix_workload.h"
+
+#include "sim/util/check.h"
+#include "sim/workload/client_ip.h"
+#include "sim/workload/synthetic_tokens.h"
+
+#include <cmath>
+#include <numeric>
+#include <span>
+#include <utility>
+
+namespace kvroute::sim {
+
+SharedPrefixWorkload::SharedPrefixWorkload(SharedPrefixConfig config, std::uint64_t seed, std::int64_t maxRequests)
+    : m_config(std::move(config)),
+      m_seed(seed),
+      m_ownLimit(maxRequests),
+      m_users(std::int64_t{m_config.numGroups} * m_config.promptsPerGroup),
+      m_arrivals(Rng::stream(seed, "workload/shared-prefix/arrivals")),
+      m_answers(Rng::stream(seed, "workload/shared-prefix/answers"))
+{
+    KVROUTE_CHECK(m_config.numGroups >= 1 && m_config.promptsPerGroup >= 1, "shared prefix needs users");
+    KVROUTE_CHECK(m_config.numGroups <= static_cast<std::int32_t>(kVocabSize) &&
+                      m_config.promptsPerGroup <= static_cast<std::int32_t>(kVocabSize),
+                  "too many groups or prompts per group");
+    KVROUTE_CHECK(m_config.systemPromptLen > 0 || m_users <= kVocabSize, "too many users without a system prompt");
+    KVROUTE_CHECK(m_config.systemPromptLen >= 0 && m_config.questionLen >= 1 && m_config.outputLen >= 1,
+                  "invalid shared prefix lengths");
+    m_order.resize(static_cast<std::size_t>(m_users));
+    std::iota(m_order.begin(), m_order.end(), 0);
+    Rng shuffle = Rng::stream(seed, "workload/shared-prefix/order");
+    shuffle.shuffle(std::span<std::int32_t>(m_order));
+    m_systemPrompts.resize(static_cast<std::size_t>(m_config.numGroups));
+}
+
+const TokenVector& SharedPrefixWorkload::systemPrompt(std::int64_t group)
+{
+    TokenVector& tokens = m_systemPrompts[static_cast<std::size_t>(group)];
+    if (tokens.empty() && m_config.systemPromptLen > 0) {
+        Rng rng = Rng::stream(m_seed, "workload/shared-prefix/system/" + std::to_string(group));
+        tokens.reserve(static_cast<std::size_t>(m_config.systemPromptLen));
+        tokens.push_back(static_cast<TokenId>(group));
+        appendRandomTokens(rng, m_config.systemPromptLen - 1, tokens);
+    }
+    return tokens;
+}
+
+std::shared_ptr<const TokenVector> SharedPrefixWorkload::prompt(std::int64_t user)
+{
+    KVROUTE_CHECK(user >= 0 && user < m_users, "user index out of range");
+    // 32 M tokens = 128 MiB: the llm-d benchmark's 750 prompts take 5.4 M.
+    constexpr std::int64_t kPromptCacheTokens = 32'000'000;
+    const bool cacheable = m_users * (static_cast<std::int64_t>(m_config.systemPromptLen) + m_config.questionLen) <=
+                           kPromptCacheTokens;
+    if (cacheable) {
+        if (m_promptCache.empty())
+            m_promptCache.resize(static_cast<std::size_t>(m_users));
+        auto& cached = m_promptCache[static_cast<std::size_t>(user)];
+        if (!cached)
+            cached = buildPrompt(user);
+        return cached;
+    }
+    return buildPrompt(user);
+}
+
+std::shared_ptr<const TokenVector> SharedPrefixWorkload::buildPrompt(std::int64_t user)
+{
+    const std::int64_t group = user / m_config.promptsPerGroup;
+    const std::int64_t index = user % m_config.promptsPerGroup;
+    auto tokens = std::make_shared<TokenVector>();
+    tokens->reserve(static_cast<std::size_t>(m_config.systemPromptLen) + static_cast<std::size_t>(m_config.questionLen));
+    const TokenVector& system = systemPrompt(group);
+    tokens->insert(tokens->end(), system.begin(), system.end());
+    Rng rng = Rng::stream(m_seed, "workload/shared-prefix/question/" + std::to_string(group) + '/' +
+                                      std::to_string(index));
+    tokens->push_back(static_cast<TokenId>(m_config.systemPromptLen > 0 ? index : user));
+    appendRandomTokens(rng, m_config.questionLen - 1, *tokens);
+    return tokens;
+}
+
+std::int64_t SharedPrefixWorkload::userOfStageRequest(std::int64_t k) const
+{
+    KVROUTE_CHECK(k >= 0, "negative request index");
+    return m_order[static_cast<std::size_t>(k % m_users)];
+}
+
+void SharedPrefixWorkload::start(Simulation& sim, Submit submit, SimTime endTime, std::int64_t maxRequests)
+{
+    m_run.begin(sim, std::move(submit), endTime, m_ownLimit, maxRequests);
+    beginStage(0, sim.now());
+}
+
+void SharedPrefixWorkload::beginStage(std::size_t stage, SimTime at)
+{
+    m_stage = stage;
+    if (stage >= m_config.stages.size() || !m_run.accepts(at)) {
+        m_finished = true;
+        return;
+    }
+    const auto& cfg = m_config.stages[stage];
+    StageRecord record;
+    record.start = at;
+    // Python's int(rate * duration): truncation of the double product, as inference-perf does.
+    record.planned = static_cast<std::int64_t>(std::floor(cfg.rate * cfg.durationSeconds));
+    m_records.push_back(record);
+    m_stageSent = 0;
+    m_stageDone = false;
+    m_slotStart = at;
+    m_slot.clear();
+    m_slotNext = 0;
+    if (record.planned == 0) {
+        stageSent(at);
+        return;
+    }
+    scheduleNextArrival();
+}
+
+bool SharedPrefixWorkload::fillSlot()
+{
+    const double rate = m_config.stages[m_stage].rate;
+    m_slot.clear();
+    m_slotNext = 0;
+    while (m_slotStart < m_run.endTime) {
+        // Poisson(rate) count: arrivals of a rate-`rate` process within one second.
+        std::int64_t count = 0;
+        for (double t = m_arrivals.exponential(rate); t < 1.0; t += m_arrivals.exponential(rate))
+            ++count;
+        const SimTime slotStart = m_slotStart;
+        m_slotStart += kSecond;
+        if (count == 0)
+            continue;
+        // count exponential gaps normalised to fill the slot (ConstantLoadTimer); the scale of
+        // the gaps cancels, so mean 1 will do. The last cumulative sum equals the total, so the
+        // last arrival is exactly the slot's end.
+        std::vector<double> gaps(static_cast<std::size_t>(count));
+        double total = 0.0;
+        for (double& g : gaps) {
+            g = m_arrivals.exponentialMean(1.0);
+            total += g;
+        }
+        double cumulative = 0.0;
+        for (const double g : gaps) {
+            cumulative += g;
+            m_slot.push_back(slotStart + fromSeconds(cumulative / total));
+        }
+        return true;
+    }
+    return false;
+}
+
+void SharedPrefixWorkload::scheduleNextArrival()
+{
+    if (m_stageSent >= m_records.back().planned) {
+        stageSent(m_run.sim->now());
+        return;
+    }
+    if (m_slotNext >= m_slot.size() && !fillSlot()) {
+        m_finished = true;
+        return;
+    }
+    const SimTime at = m_slot[m_slotNext++];
+    if (!m_run.accepts(at)) {
+        m_finished = true;
+        return;
+    }
+    m_run.sim->scheduleAt(at, [this] { onArrival(); });
+}
+
+void SharedPrefixWorkload::onArrival()
+{
+    const SimTime now = m_run.sim->now();
+    if (!m_run.accepts(now)) { // the request limit was reached meanwhile
+        m_finished = true;
+        return;
+    }
+    StageRecord& record = m_records.back();
+    const std::int64_t user = userOfStageRequest(m_stageSent++);
+    if (record.firstArrival < 0)
+        record.firstArrival = now;
+    record.lastArrival = now;
+    ++record.sent;
+
+    WorkloadRequest request;
+    request.sessionId = static_cast<std::uint64_t>(user);
+    request.clientIp = clientIpFor(m_config.clientIps, static_cast<std::uint64_t>(user),
+                                   static_cast<std::uint64_t>(user / m_config.promptsPerGroup));
+    request.turn = 0;
+    request.prompt = prompt(user);
+    request.maxTokens = m_config.outputLen;
+    request.answer = answerSource(drawAnswerOffset(m_answers));
+    m_run.stamp(request);
+    ++m_outstanding;
+    scheduleNextArrival();
+    m_run.submit(std::move(request));
+}
+
+void SharedPrefixWorkload::stageSent(SimTime reference)
+{
+    m_stageDone = true;
+    if (m_config.drainBetweenStages && m_outstanding > 0)
+        return; // onCompleted() moves on when the last answer is in
+    beginStage(m_stage + 1, reference + fromSeconds(m_config.stageGapSeconds));
+}
+
+void SharedPrefixWorkload::onCompleted(const WorkloadRequest& /*request*/, std::int32_t /*outputTokens*/)
+{
+    KVROUTE_CHECK(m_outstanding > 0, "completion reported for a request that is not outstanding");
+    --m_outstanding;
+    if (m_stageDone && !m_finished && m_config.drainBetweenStages && m_outstanding == 0)
+        beginStage(m_stage + 1, m_run.sim->now() + fromSeconds(m_config.stageGapSeconds));
+}
+
+std::string SharedPrefixWorkload::describe() const
+{
+    std::string out = "shared-prefix: " + std::to_string(m_config.numGroups) + " groups × " +
+                      std::to_string(m_config.promptsPerGroup) + " prompts, system " +
+                      std::to_string(m_config.systemPromptLen) + " + question " +
+                      std::to_string(m_config.questionLen) + " tokens, output " +
+                      std::to_string(m_config.outputLen) + "; stages";
+    for (const auto& stage : m_config.stages)
+        out += ' ' + formatNumber(stage.rate) + "/s×" + formatNumber(stage.durationSeconds) + 's';
+    out += m_config.drainBetweenStages ? ", drained between stages" : ", back to back";
+    if (m_config.stageGapSeconds > 0.0)
+        out += " with " + formatNumber(m_config.stageGapSeconds) + " s gaps";
+    out += ", client IPs " + std::string(toString(m_config.clientIps));
+    return out;
+}
+
+} // namespace kvroute::sim

@@ -1,0 +1,221 @@
+#include "sim/workload/workload_factory.h"
+
+#include "sim/workload/chat_sessions_workload.h"
+#include "sim/workload/repeat_prompt_workload.h"
+#include "sim/workload/shared_prefix_workload.h"
+#include "sim/workload/synthetic_tokens.h"
+#include "sim/workload/trace_workloads.h"
+
+#include <cmath>
+#include <filesystem>
+#include <utility>
+
+namespace kvroute::sim {
+
+namespace {
+
+// Beyond this a single simulated request is surely a typo (and would exhaust memory).
+constexpr double kMaxTokens = 100'000'000;
+
+Result<void> positive(double value, const std::string& where)
+{
+    if (!(std::isfinite(value) && value > 0.0))
+        return fail("must be a positive number, got " + formatNumber(value), where);
+    return {};
+}
+
+Result<void> atLeast(std::int64_t value, std::int64_t min, const std::string& where, std::int64_t max = 100'000'000)
+{
+    if (value < min || value > max)
+        return fail("must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+                        std::to_string(value),
+                    where);
+    return {};
+}
+
+Result<void> distribution(const Distribution& d, const std::string& where, double minUpper)
+{
+    if (const auto problem = d.problem())
+        return fail(*problem, where);
+    if (d.max < minUpper)
+        return fail("max must be at least " + formatNumber(minUpper) + " (got " + formatNumber(d.max) + ')', where);
+    if (d.max > kMaxTokens && d.kind == Distribution::Kind::Uniform)
+        return fail("a uniform distribution needs an explicit max", where);
+    return {};
+}
+
+Result<void> checkChat(const ChatSessionsConfig& c)
+{
+    const std::string p = "workload.chat.";
+    if (auto r = positive(c.usersPerSecond, p + "usersPerSecond"); !r)
+        return r;
+    if (auto r = distribution(c.turnsPerSession, p + "turnsPerSession", 1.0); !r)
+        return r;
+    if (auto r = distribution(c.thinkTimeSeconds, p + "thinkTimeSeconds", 0.0); !r)
+        return r;
+    if (auto r = distribution(c.messageTokens, p + "messageTokens", 1.0); !r)
+        return r;
+    if (auto r = distribution(c.answerTokens, p + "answerTokens", 1.0); !r)
+        return r;
+    if (auto r = atLeast(c.systemPrompts, 0, p + "systemPrompts", kVocabSize); !r)
+        return r;
+    if (auto r = atLeast(c.systemPromptTokens, c.systemPrompts > 0 ? 1 : 0, p + "systemPromptTokens"); !r)
+        return r;
+    if (auto r = atLeast(c.maxPromptTokens, 0, p + "maxPromptTokens", INT32_MAX); !r)
+        return r;
+    return {};
+}
+
+Result<void> checkSharedPrefix(const SharedPrefixConfig& c)
+{
+    const std::string p = "workload.sharedPrefix.";
+    if (auto r = atLeast(c.numGroups, 1, p + "numGroups", kVocabSize); !r)
+        return r;
+    if (auto r = atLeast(c.promptsPerGroup, 1, p + "promptsPerGroup", kVocabSize); !r)
+        return r;
+    if (c.systemPromptLen == 0 && std::int64_t{c.numGroups} * c.promptsPerGroup > kVocabSize)
+        return fail("without a system prompt at most " + std::to_string(kVocabSize) + " prompts are supported",
+                    p + "promptsPerGroup");
+    if (std::int64_t{c.numGroups} * c.promptsPerGroup > 10'000'000)
+        return fail("numGroups × promptsPerGroup must not exceed 10,000,000", p + "promptsPerGroup");
+    if (auto r = atLeast(c.systemPromptLen, 0, p + "systemPromptLen"); !r)
+        return r;
+    if (auto r = atLeast(c.questionLen, 1, p + "questionLen"); !r)
+        return r;
+    if (auto r = atLeast(c.outputLen, 1, p + "outputLen"); !r)
+        return r;
+    if (c.stages.empty())
+        return fail("needs at least one stage", p + "stages");
+    for (std::size_t i = 0; i < c.stages.size(); ++i) {
+        const std::string s = p + "stages[" + std::to_string(i) + "].";
+        if (auto r = positive(c.stages[i].rate, s + "rate"); !r)
+            return r;
+        if (auto r = positive(c.stages[i].durationSeconds, s + "durationSeconds"); !r)
+            return r;
+        if (c.stages[i].rate * c.stages[i].durationSeconds > 1e12)
+            return fail("rate × duration is more than 1e12 requests", s + "rate");
+    }
+    if (!(std::isfinite(c.stageGapSeconds) && c.stageGapSeconds >= 0.0))
+        return fail("must be zero or more seconds", p + "stageGapSeconds");
+    return {};
+}
+
+Result<void> checkRepeat(const RepeatPromptConfig& c)
+{
+    const std::string p = "workload.repeat.";
+    if (auto r = atLeast(c.count, 1, p + "count", INT32_MAX); !r)
+        return r;
+    if (!(std::isfinite(c.gapSeconds) && c.gapSeconds >= 0.0))
+        return fail("must be zero or more seconds, got " + formatNumber(c.gapSeconds), p + "gapSeconds");
+    if (auto r = atLeast(c.promptTokens, 1, p + "promptTokens"); !r)
+        return r;
+    if (auto r = atLeast(c.maxTokens, 1, p + "maxTokens"); !r)
+        return r;
+    return {};
+}
+
+Result<void> checkTrace(const TraceReplayConfig& c, WorkloadKind kind)
+{
+    const std::string p = "workload.trace.";
+    if (c.path.empty())
+        return fail("a trace replay needs the path of the trace file", p + "path");
+    if (auto r = positive(c.timeScale, p + "timeScale"); !r)
+        return r;
+    if (kind == WorkloadKind::Mooncake) {
+        if (auto r = atLeast(c.mooncakeBlockTokens, 1, p + "mooncakeBlockTokens"); !r)
+            return r;
+    }
+    return {};
+}
+
+template <typename Reader>
+Result<void> readThrough(Reader& reader, std::int64_t maxRecords)
+{
+    for (std::int64_t n = 0; maxRecords == 0 || n < maxRecords; ++n) {
+        auto record = reader.next();
+        if (!record)
+            return std::unexpected(record.error());
+        if (!*record)
+            break;
+    }
+    return {};
+}
+
+} // namespace
+
+Result<void> checkWorkloadConfig(const WorkloadConfig& config)
+{
+    if (config.maxRequests < 0)
+        return fail("must be zero (no limit) or more", "workload.maxRequests");
+    switch (config.kind) {
+    case WorkloadKind::ChatSessions:
+        return checkChat(config.chat);
+    case WorkloadKind::SharedPrefix:
+        return checkSharedPrefix(config.sharedPrefix);
+    case WorkloadKind::RepeatPrompt:
+        return checkRepeat(config.repeat);
+    case WorkloadKind::Mooncake:
+    case WorkloadKind::Azure:
+        return checkTrace(config.trace, config.kind);
+    }
+    return fail("unknown workload kind", "workload.kind");
+}
+
+Result<std::unique_ptr<Workload>> makeWorkload(const WorkloadConfig& config, std::uint64_t seed,
+                                               const std::string& baseDirectory)
+{
+    if (auto checked = checkWorkloadConfig(config); !checked)
+        return std::unexpected(checked.error());
+    switch (config.kind) {
+    case WorkloadKind::ChatSessions:
+        return std::make_unique<ChatSessionsWorkload>(config.chat, seed, config.maxRequests);
+    case WorkloadKind::SharedPrefix:
+        return std::make_unique<SharedPrefixWorkload>(config.sharedPrefix, seed, config.maxRequests);
+    case WorkloadKind::RepeatPrompt:
+        return std::make_unique<RepeatPromptWorkload>(config.repeat, seed, config.maxRequests);
+    case WorkloadKind::Mooncake:
+    case WorkloadKind::Azure:
+        break;
+    }
+
+    TraceReplayConfig trace = config.trace;
+    const std::filesystem::path path(trace.path);
+    if (!baseDirectory.empty() && path.is_relative())
+        trace.path = (std::filesystem::path(baseDirectory) / path).lexically_normal().string();
+    if (std::error_code ec; std::filesystem::is_directory(trace.path, ec))
+        return fail("is a directory, not a trace file", trace.path);
+
+    if (config.kind == WorkloadKind::Mooncake) {
+        auto reader = MooncakeTraceReader::open(trace.path, trace.mooncakeBlockTokens);
+        if (!reader)
+            return std::unexpected(reader.error());
+        if (auto read = readThrough(*reader, config.maxRequests); !read)
+            return std::unexpected(read.error());
+        return std::make_unique<MooncakeTraceWorkload>(std::move(trace), seed, config.maxRequests);
+    }
+    auto reader = AzureTraceReader::open(trace.path);
+    if (!reader)
+        return std::unexpected(reader.error());
+    if (auto read = readThrough(*reader, config.maxRequests); !read)
+        return std::unexpected(read.error());
+    return std::make_unique<AzureTraceWorkload>(std::move(trace), seed, config.maxRequests);
+}
+
+std::string_view toString(WorkloadKind kind)
+{
+    switch (kind) {
+    case WorkloadKind::ChatSessions:
+        return "chat-sessions";
+    case WorkloadKind::SharedPrefix:
+        return "shared-prefix";
+    case WorkloadKind::RepeatPrompt:
+        return "repeat-prompt";
+    case WorkloadKind::Mooncake:
+        return "mooncake";
+    case WorkloadKind::Azure:
+        return "azure";
+    }
+    return "unknown";
+}
+
+} // namespace kvroute::sim

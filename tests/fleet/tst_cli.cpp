@@ -1,0 +1,129 @@
+// The kvroute command line as a user drives it: run with JSON/CSV output, error messages,
+// scenario listing, and a resumable sweep.
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+namespace {
+
+struct Outcome {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Outcome kvroute(const QStringList& args, const QString& workDir = {})
+{
+    QProcess p;
+    if (!workDir.isEmpty())
+        p.setWorkingDirectory(workDir);
+    p.start(qEnvironmentVariable("KVROUTE_BIN"), args);
+    if (!p.waitForFinished(120000))
+        qFatal("kvroute did not finish");
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestCli final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void runWritesReportJsonAndCsv()
+    {
+        QTemporaryDir dir;
+        const auto json = dir.filePath(QStringLiteral("r.json"));
+        const auto o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"), json,
+                                QStringLiteral("--csv"), dir.filePath(QStringLiteral("csv")), QStringLiteral("--quiet")});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY(o.out.contains(QStringLiteral("Prefix-cache hit rate")));
+        const auto doc = QJsonDocument::fromJson(readAll(json)).object();
+        for (const char* key : {"hit_rate", "stickiness", "requests_completed", "ttft_s", "itl_s", "e2e_s", "throughput",
+                                "preemptions", "pods", "timeseries", "scenario", "seed", "run_info"})
+            QVERIFY2(doc.contains(QLatin1String(key)), key);
+        QCOMPARE(doc.value(QStringLiteral("requests_completed")).toInt(), 20);
+        QVERIFY(doc.value(QStringLiteral("ttft_s")).toObject().contains(QStringLiteral("p99")));
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("csv/timeseries.csv"))));
+        QVERIFY(readAll(dir.filePath(QStringLiteral("csv/pods.csv"))).startsWith("name,requests"));
+    }
+
+    void setOverridesAndRejectsBadValues()
+    {
+        auto o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--set"),
+                          QStringLiteral("vllm.block_size=17"), QStringLiteral("--quiet")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("vllm.block_size")) && o.err.contains(QStringLiteral("16")),
+                 qPrintable(o.err));
+        o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--set"),
+                     QStringLiteral("vllm.blok_size=32"), QStringLiteral("--quiet")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("vllm.block_size")), qPrintable(o.err)); // did you mean
+    }
+
+    void badScenarioFileNamesLineAndColumn()
+    {
+        QTemporaryDir dir;
+        const auto path = dir.filePath(QStringLiteral("bad.yaml"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("seed: 3\ncluster:\n  pods: 2\n  podz: 4\n");
+        f.close();
+        const auto o = kvroute({QStringLiteral("run"), path, QStringLiteral("--quiet")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("bad.yaml:4:3")), qPrintable(o.err));
+        QVERIFY2(o.err.contains(QStringLiteral("pods")), qPrintable(o.err));
+    }
+
+    void listsAndShowsScenarios()
+    {
+        auto o = kvroute({QStringLiteral("scenarios")});
+        QCOMPARE(o.exitCode, 0);
+        for (const char* name : {"default", "seed-cache-test", "llmd-shared-prefix", "mooncake"})
+            QVERIFY2(o.out.contains(QLatin1String(name)), name);
+        o = kvroute({QStringLiteral("scenarios"), QStringLiteral("show"), QStringLiteral("default")});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY(o.out.contains(QStringLiteral("block_size: 16")));
+    }
+
+    void sweepIsResumable()
+    {
+        QTemporaryDir dir;
+        const auto out = dir.filePath(QStringLiteral("sweep.jsonl"));
+        const QStringList args{QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
+                               QStringLiteral("vllm.block_size=8,16,32"), QStringLiteral("--repeat"), QStringLiteral("2"),
+                               QStringLiteral("--jobs"), QStringLiteral("2"), QStringLiteral("--out"), out};
+        auto o = kvroute(args);
+        QCOMPARE(o.exitCode, 0);
+        QCOMPARE(readAll(out).count('\n'), 6);
+        QVERIFY(o.out.contains(QStringLiteral("vllm.block_size")));
+        // Block 8 hits floor(23/8)*8 = 16 tokens of each repeat, block 32 none.
+        QVERIFY2(o.err.contains(QStringLiteral("6 to run")), qPrintable(o.err));
+        o = kvroute(args);
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(o.err.contains(QStringLiteral("0 to run")), qPrintable(o.err));
+        QCOMPARE(readAll(out).count('\n'), 6);
+        const auto lines = readAll(out).split('\n');
+        bool sawZero = false;
+        for (const auto& line : lines) {
+            const auto rec = QJsonDocument::fromJson(line).object();
+            if (rec.value(QStringLiteral("params")).toObject().value(QStringLiteral("vllm.block_size")).toString() ==
+                QStringLiteral("32"))
+                sawZero = rec.value(QStringLiteral("hit_rate")).toDouble() == 0.0;
+        }
+        QVERIFY(sawZero);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCli)
+#include "tst_cli.moc"

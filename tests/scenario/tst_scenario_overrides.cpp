@@ -1,0 +1,197 @@
+// --set overrides: "key=value" with the value read as YAML, errors at "--set key=value", and
+// nothing applied when anything fails.
+
+#include "sim/scenario/scenario_yaml.h"
+
+#include <QTest>
+
+#include <string>
+#include <vector>
+
+using namespace kvroute::sim;
+
+namespace {
+
+Scenario defaults()
+{
+    auto scenario = builtinScenario("default");
+    if (!scenario)
+        qFatal("%s", scenario.error().toString().c_str());
+    return *scenario;
+}
+
+} // namespace
+
+class TestScenarioOverrides : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void scalar()
+    {
+        Scenario s = defaults();
+        QVERIFY(applyOverride(s, "vllm.block_size=32"));
+        QCOMPARE(s.vllm.blockSize, 32);
+        QVERIFY(applyOverride(s, "seed=7"));
+        QCOMPARE(s.seed, std::uint64_t{7});
+        QVERIFY(applyOverride(s, "duration=12.5"));
+        QCOMPARE(s.run.duration, 12'500 * kMillisecond);
+        QVERIFY(applyOverride(s, "routing.policy=epp"));
+        QVERIFY(s.routing.policy == RoutingPolicy::Epp);
+        QVERIFY(applyOverride(s, "vllm.kv_events=true"));
+        QVERIFY(s.vllm.kvEvents);
+    }
+
+    void nested()
+    {
+        Scenario s = defaults();
+        QVERIFY(applyOverride(s, "routing.service.timeout_seconds=60"));
+        QCOMPARE(s.routing.kubeService.timeoutSeconds, 60);
+        QVERIFY(applyOverride(s, "routing.service.session_affinity=None"));
+        QVERIFY(!s.routing.kubeService.clientIpAffinity);
+        // A group takes a flow map; keys not named keep their values.
+        QVERIFY(applyOverride(s, "routing.service={session_affinity: ClientIP, mesh_bypass: true}"));
+        QVERIFY(s.routing.kubeService.clientIpAffinity);
+        QVERIFY(s.routing.kubeService.meshBypassesAffinity);
+        QCOMPARE(s.routing.kubeService.timeoutSeconds, 60);
+    }
+
+    void nullForOptional()
+    {
+        Scenario s = defaults();
+        QVERIFY(applyOverride(s, "vllm.num_gpu_blocks_override=1000"));
+        QCOMPARE(s.vllm.numGpuBlocksOverride, std::optional<std::int32_t>(1000));
+        QVERIFY(applyOverride(s, "vllm.num_gpu_blocks_override=null"));
+        QVERIFY(!s.vllm.numGpuBlocksOverride);
+        QVERIFY(applyOverride(s, "vllm.python_hash_seed=~"));
+        QVERIFY(!s.vllm.pythonHashSeed);
+        // PYTHONHASHSEED is text: an unquoted 42 is the string "42", a quoted null is a string.
+        QVERIFY(applyOverride(s, "vllm.python_hash_seed=42"));
+        QCOMPARE(s.vllm.pythonHashSeed, std::optional<std::string>("42"));
+        QVERIFY(applyOverride(s, "vllm.python_hash_seed=\"null\""));
+        QCOMPARE(s.vllm.pythonHashSeed, std::optional<std::string>("null"));
+        QCOMPARE(fieldValueText(s, "vllm.python_hash_seed"), std::string("\"null\""));
+    }
+
+    void stageList()
+    {
+        Scenario s = defaults();
+        QVERIFY(applyOverride(s, "workload.shared_prefix.stages=[[3,20],[10,20]]"));
+        const auto& stages = s.workload.sharedPrefix.stages;
+        QCOMPARE(stages.size(), std::size_t{2});
+        QCOMPARE(stages[0].rate, 3.0);
+        QCOMPARE(stages[0].durationSeconds, 20.0);
+        QCOMPARE(stages[1].rate, 10.0);
+        QCOMPARE(stages[1].durationSeconds, 20.0);
+        QVERIFY(applyOverride(s, "workload.shared_prefix.stages=[{rate: 0.5, duration: 4}]"));
+        QCOMPARE(stages.size(), std::size_t{1});
+        QCOMPARE(stages[0].rate, 0.5);
+        QCOMPARE(fieldValueText(s, "workload.shared_prefix.stages"), std::string("[{rate: 0.5, duration: 4}]"));
+    }
+
+    void pluginList()
+    {
+        Scenario s = defaults();
+        QVERIFY(applyOverride(s, "routing.epp_plugins=[{type: decode-filter}, {type: prefix-cache-scorer, weight: 2, "
+                                 "parameters: {hashBlockSize: 64, lru: {capacity: 31250}}}, {type: max-score-picker}]"));
+        const auto& plugins = s.routing.epp.plugins;
+        QCOMPARE(plugins.size(), std::size_t{3});
+        QCOMPARE(plugins[0].name, std::string("decode-filter")); // the name defaults to the type
+        QCOMPARE(plugins[1].weight, 2.0);
+        QCOMPARE(plugins[1].parameters.at("hashBlockSize"), std::string("64"));
+        QCOMPARE(plugins[1].parameters.at("lru.capacity"), std::string("31250"));
+        // And back through toYaml.
+        const auto reparsed = parseScenarioYaml(toYaml(s), "t.yaml", "");
+        QVERIFY2(reparsed.has_value(), reparsed ? "" : reparsed.error().toString().c_str());
+        QCOMPARE(reparsed->routing.epp.plugins.size(), std::size_t{3});
+        QCOMPARE(reparsed->routing.epp.plugins[1].parameters, plugins[1].parameters);
+    }
+
+    void distributionShorthand()
+    {
+        Scenario s = defaults();
+        QVERIFY(applyOverride(s, "workload.chat.turns=4"));
+        const Distribution& turns = s.workload.chat.turnsPerSession;
+        QVERIFY(turns.kind == Distribution::Kind::Constant);
+        QCOMPARE(turns.mean, 4.0);
+        QCOMPARE(turns.min, 4.0);
+        QCOMPARE(turns.max, 4.0);
+        QVERIFY(applyOverride(s, "workload.chat.turns.max=9"));
+        QCOMPARE(turns.max, 9.0);
+        QCOMPARE(turns.mean, 4.0);
+    }
+
+    void relativePathStaysRelative()
+    {
+        Scenario s = defaults();
+        QVERIFY(applyOverride(s, "workload.path=../traces/t.jsonl"));
+        QCOMPARE(s.workload.trace.path, std::string("../traces/t.jsonl"));
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<QString>("assignment");
+        QTest::addColumn<QString>("fragment");
+
+        QTest::newRow("unknown path")
+            << "vllm.blok_size=32" << "unknown key 'vllm.blok_size' (did you mean 'vllm.block_size'?)";
+        QTest::newRow("unknown group") << "vlm.block_size=32" << "unknown key 'vlm.block_size' (did you mean 'vllm.block_size'?)";
+        QTest::newRow("below a value") << "cluster.pods.max=3" << "'cluster.pods' is a single value; it has no key 'max'";
+        QTest::newRow("type error") << "cluster.pods=abc" << "'cluster.pods' must be an integer (in [1, 256]), got 'abc'";
+        QTest::newRow("list for a scalar") << "cluster.pods=[1, 2]" << "'cluster.pods' must be an integer (in [1, 256]), got a list";
+        QTest::newRow("range") << "vllm.block_size=17" << "'vllm.block_size' must be one of 1, 8, 16, 32, 64, 128, got 17";
+        QTest::newRow("null for a required value") << "vllm.max_model_len=null" << "got nothing (null)";
+        QTest::newRow("enum") << "routing.policy=eep" << "did you mean 'epp'?";
+        QTest::newRow("no equals sign") << "vllm.block_size" << "expected key=value";
+        QTest::newRow("value syntax error") << "workload.shared_prefix.stages=[[3,20]" << "YAML syntax error";
+    }
+
+    void errors()
+    {
+        QFETCH(QString, assignment);
+        QFETCH(QString, fragment);
+        Scenario s = defaults();
+        const std::string before = toYaml(s);
+        const auto applied = applyOverride(s, assignment.toStdString());
+        QVERIFY(!applied);
+        QCOMPARE(QString::fromStdString(applied.error().where), "--set " + assignment);
+        QVERIFY2(applied.error().message.find(fragment.toStdString()) != std::string::npos,
+                 applied.error().message.c_str());
+        QCOMPARE(QString::fromStdString(toYaml(s)), QString::fromStdString(before)); // nothing applied
+    }
+
+    // A combination is checked after the last override, so order does not matter...
+    void overridesAreValidatedTogether()
+    {
+        Scenario s = defaults();
+        const std::vector<std::string> both{"vllm.max_num_seqs=4096", "vllm.max_num_batched_tokens=8192"};
+        QVERIFY(applyOverrides(s, both));
+        QCOMPARE(s.vllm.maxNumSeqs, 4096);
+        QCOMPARE(s.vllm.maxNumBatchedTokens, 8192);
+    }
+
+    // ...and an invalid result applies none of them, blaming the override that set a culprit.
+    void invalidCombinationAppliesNothing()
+    {
+        Scenario s = defaults();
+        const std::string before = toYaml(s);
+        const std::vector<std::string> assignments{"cluster.pods=5", "vllm.max_num_seqs=4096"};
+        const auto applied = applyOverrides(s, assignments);
+        QVERIFY(!applied);
+        QCOMPARE(applied.error().where, std::string("--set vllm.max_num_seqs=4096"));
+        QVERIFY(applied.error().message.find("vllm.max_num_batched_tokens (2048) must be at least "
+                                             "vllm.max_num_seqs (4096)") != std::string::npos);
+        QCOMPARE(toYaml(s), before);
+        QCOMPARE(s.cluster.pods, 3);
+    }
+
+    void warningsFollowOverrides()
+    {
+        Scenario s = defaults();
+        QVERIFY(!s.warnings.empty());
+        QVERIFY(applyOverride(s, "vllm.enable_chunked_prefill=true"));
+        QVERIFY(s.warnings.empty());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestScenarioOverrides)
+#include "tst_scenario_overrides.moc"
