@@ -61,6 +61,14 @@ const Request* Engine::findRequest(RequestId id) const
     return it == m_requests.end() ? nullptr : it->second.get();
 }
 
+std::vector<RequestId> Engine::waitingIds() const
+{
+    std::vector<RequestId> ids;
+    for (const Request* r : m_waiting)
+        ids.push_back(r->id);
+    return ids;
+}
+
 const StepPlan& Engine::schedule()
 {
     KVROUTE_CHECK(!m_stepOpen, "schedule() called twice without completeStep()");
@@ -128,7 +136,7 @@ void Engine::scheduleRunning(std::int32_t& tokenBudget)
 
 void Engine::scheduleWaiting(std::int32_t& tokenBudget)
 {
-    std::deque<Request*> skipped;
+    m_skippedScratch.clear();
     while (!m_waiting.empty() && tokenBudget > 0) {
         if (static_cast<std::int32_t>(m_running.size()) == m_config.maxNumSeqs)
             break;
@@ -146,7 +154,7 @@ void Engine::scheduleWaiting(std::int32_t& tokenBudget)
             numNew = m_config.longPrefillTokenThreshold;
         if (!m_config.enableChunkedPrefill && numNew > tokenBudget) {
             m_waiting.pop_front();
-            skipped.push_front(&request);
+            m_skippedScratch.push_back(&request);
             continue;
         }
         numNew = std::min(numNew, tokenBudget);
@@ -166,9 +174,11 @@ void Engine::scheduleWaiting(std::int32_t& tokenBudget)
         if (first)
             request.numCachedTokens = numComputed;
     }
-    // prepend_requests(skipped) = extendleft(reversed(skipped)).
-    for (auto it = skipped.rbegin(); it != skipped.rend(); ++it)
-        m_waiting.push_front(*it);
+    // vLLM prepends each skipped request to a temporary queue, then prepend_requests() does
+    // extendleft(reversed(that queue)): net effect, each skipped request is pushed to the front in
+    // skip order, so they return in reverse order (an FCFS quirk kept on purpose).
+    for (Request* r : m_skippedScratch)
+        m_waiting.push_front(r);
 }
 
 void Engine::preempt(Request& victim)

@@ -88,6 +88,8 @@ public:
     [[nodiscard]] double kvCacheUsage() const { return m_kv.usage(); }
     [[nodiscard]] const KvCacheManager& kvCache() const { return m_kv; }
     [[nodiscard]] const Request* findRequest(RequestId id) const;
+    /// The waiting queue, front first (tests and diagnostics).
+    [[nodiscard]] std::vector<RequestId> waitingIds() const;
 
 private:
     void scheduleRunning(std::int32_t& tokenBudget);
@@ -110,6 +112,7 @@ private:
     bool m_stepOpen = false;
     std::vector<BlockId> m_hitScratch;
     std::vector<Request*> m_runningScratch;
+    std::vector<Request*> m_skippedScratch;
 };
 
 } // namespace kvroute::sim

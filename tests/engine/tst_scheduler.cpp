@@ -119,7 +119,7 @@ private Q_SLOTS:
         QCOMPARE(r.scheduled, (Scheduled{{3, 5}}));
         // Skipped requests were still queried.
         QCOMPARE(r.outcome.stats->prefixCache.requests, 3);
-        QCOMPARE(engine.numWaiting(), 2);
+        QCOMPARE(engine.waitingIds(), (std::vector<sim::RequestId>{2, 1}));
     }
 
     void longPrefillThresholdChunks()

@@ -1,0 +1,281 @@
+#include "app/gui/charts/line_chart.h"
+
+#include "app/gui/charts/chart_style.h"
+#include "app/gui/charts/nice_scale.h"
+
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
+#include <QtCharts/QLegend>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QValueAxis>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QVBoxLayout>
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+
+namespace kvroute::app {
+
+namespace {
+
+constexpr int kMinimumHeight = 180;
+constexpr int kMinimumWidth = 240;
+constexpr qreal kLineWidth = 1.8;
+/// More series than this and the legend moves from the top to the right, where it can stack.
+constexpr int kTopLegendMaxSeries = 5;
+
+void applyScale(QValueAxis* axis, const charts::NiceScale& scale, double min, double max)
+{
+    axis->setRange(min, max);
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(scale.min);
+    axis->setTickInterval(scale.step);
+    axis->setLabelFormat(QStringLiteral("%.") + QString::number(scale.decimals) + QStringLiteral("f"));
+}
+
+} // namespace
+
+struct LineChart::Impl {
+    QChart* chart = nullptr;
+    QChartView* view = nullptr;
+    QValueAxis* xAxis = nullptr;
+    QValueAxis* yAxis = nullptr;
+    QLabel* noData = nullptr;
+    std::vector<QLineSeries*> series;
+    std::vector<bool> dashed;
+    std::optional<std::pair<double, double>> fixedY;
+    bool includeZero = true;
+    double ceiling = std::numeric_limits<double>::infinity();
+    bool integers = false;
+    bool empty = true;
+};
+
+LineChart::LineChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Impl>())
+{
+    d->chart = new QChart();
+    charts::applyChartStyle(d->chart);
+    d->chart->legend()->setVisible(false);
+
+    d->xAxis = new QValueAxis(d->chart);
+    d->yAxis = new QValueAxis(d->chart);
+    charts::applyAxisStyle(d->xAxis);
+    charts::applyAxisStyle(d->yAxis);
+    d->chart->addAxis(d->xAxis, Qt::AlignBottom);
+    d->chart->addAxis(d->yAxis, Qt::AlignLeft);
+
+    d->view = new QChartView(d->chart, this); // takes ownership of the chart
+    d->view->setRenderHint(QPainter::Antialiasing);
+    d->view->setFrameShape(QFrame::NoFrame);
+    d->view->setContentsMargins(0, 0, 0, 0);
+    d->view->setBackgroundBrush(Qt::white);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(d->view);
+
+    d->noData = new QLabel(tr("No data"), this);
+    d->noData->setAlignment(Qt::AlignCenter);
+    d->noData->setAttribute(Qt::WA_TransparentForMouseEvents);
+    QPalette palette = d->noData->palette();
+    palette.setColor(QPalette::WindowText, charts::mutedTextColor());
+    d->noData->setPalette(palette);
+    d->noData->raise();
+
+    setMinimumSize(kMinimumWidth, kMinimumHeight);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    updateAxes();
+}
+
+LineChart::~LineChart() = default;
+
+void LineChart::setTitle(const QString& title)
+{
+    d->chart->setTitle(title);
+}
+
+void LineChart::setAxisTitles(const QString& xTitle, const QString& yTitle)
+{
+    d->xAxis->setTitleText(xTitle);
+    d->xAxis->setTitleVisible(!xTitle.isEmpty());
+    d->yAxis->setTitleText(yTitle);
+    d->yAxis->setTitleVisible(!yTitle.isEmpty());
+}
+
+void LineChart::setYRange(double min, double max)
+{
+    d->fixedY = std::pair{min, max};
+    updateAxes();
+}
+
+void LineChart::setAutoYRange(bool includeZero, double ceiling)
+{
+    d->fixedY.reset();
+    d->includeZero = includeZero;
+    d->ceiling = ceiling;
+    updateAxes();
+}
+
+void LineChart::setYIntegers(bool integers)
+{
+    d->integers = integers;
+    updateAxes();
+}
+
+void LineChart::setNoDataText(const QString& text)
+{
+    d->noData->setText(text);
+}
+
+void LineChart::setSeries(const std::vector<LineSeriesData>& series)
+{
+    const std::size_t n = series.size();
+    while (d->series.size() > n) {
+        QLineSeries* last = d->series.back();
+        d->series.pop_back();
+        d->chart->removeSeries(last);
+        delete last;
+    }
+    d->dashed.resize(n, false);
+    while (d->series.size() < n) {
+        auto* line = new QLineSeries(d->chart);
+        d->chart->addSeries(line);
+        line->attachAxis(d->xAxis);
+        line->attachAxis(d->yAxis);
+        d->series.push_back(line);
+    }
+
+    for (std::size_t i = 0; i < n; ++i) {
+        const LineSeriesData& entry = series[i];
+        QLineSeries* line = d->series[i];
+        if (line->name() != entry.name)
+            line->setName(entry.name);
+        const QColor color = entry.color.isValid() ? entry.color : charts::seriesColor(static_cast<int>(i));
+        QPen pen(color);
+        pen.setWidthF(kLineWidth);
+        pen.setStyle(entry.dashed ? Qt::DashLine : Qt::SolidLine);
+        pen.setCapStyle(Qt::FlatCap);
+        if (line->pen() != pen)
+            line->setPen(pen);
+        d->dashed[i] = entry.dashed;
+        line->replace(entry.points);
+    }
+
+    const bool many = static_cast<int>(n) > kTopLegendMaxSeries;
+    const Qt::Alignment legendAlignment = many ? Qt::AlignRight : Qt::AlignTop;
+    if (d->chart->legend()->alignment() != legendAlignment)
+        d->chart->legend()->setAlignment(legendAlignment);
+    d->chart->legend()->setVisible(n > 1);
+    updateAxes();
+}
+
+void LineChart::clear()
+{
+    setSeries({});
+}
+
+void LineChart::updateAxes()
+{
+    double xMin = std::numeric_limits<double>::infinity();
+    double xMax = -xMin;
+    double yMin = xMin;
+    double yMax = -xMin;
+    for (const QLineSeries* line : d->series) {
+        const QList<QPointF> points = line->points();
+        for (const QPointF& p : points) {
+            xMin = std::min(xMin, p.x());
+            xMax = std::max(xMax, p.x());
+            yMin = std::min(yMin, p.y());
+            yMax = std::max(yMax, p.y());
+        }
+    }
+    d->empty = !(xMin <= xMax);
+    d->noData->setVisible(d->empty);
+    d->xAxis->setVisible(!d->empty);
+    d->yAxis->setVisible(!d->empty);
+    if (d->empty)
+        return;
+
+    // Time axes start at zero (a run starts there, whatever the first sample says) and end with
+    // the data: rounding the end up to a tick would leave up to a third of the plot empty.
+    const double x0 = std::min(0.0, xMin);
+    const charts::NiceScale xScale = charts::niceScale(x0, xMax, 6);
+    applyScale(d->xAxis, xScale, x0, xMax > x0 ? xMax : xScale.max);
+    if (d->fixedY) {
+        const charts::NiceScale yScale = charts::niceScale(d->fixedY->first, d->fixedY->second, 5, d->integers);
+        applyScale(d->yAxis, yScale, d->fixedY->first, d->fixedY->second);
+    } else {
+        const double lo = d->includeZero ? std::min(0.0, yMin) : yMin;
+        const double hi = std::min(d->includeZero ? std::max(0.0, yMax) : yMax, d->ceiling);
+        const charts::NiceScale yScale = charts::niceScale(lo, std::max(lo, hi), 5, d->integers);
+        applyScale(d->yAxis, yScale, yScale.min, std::min(yScale.max, std::max(d->ceiling, yScale.min + yScale.step)));
+    }
+}
+
+QString LineChart::title() const
+{
+    return d->chart->title();
+}
+
+int LineChart::seriesCount() const
+{
+    return static_cast<int>(d->series.size());
+}
+
+QString LineChart::seriesName(int index) const
+{
+    return d->series.at(static_cast<std::size_t>(index))->name();
+}
+
+QList<QPointF> LineChart::seriesPoints(int index) const
+{
+    return d->series.at(static_cast<std::size_t>(index))->points();
+}
+
+bool LineChart::seriesDashed(int index) const
+{
+    return d->dashed.at(static_cast<std::size_t>(index));
+}
+
+QColor LineChart::seriesColor(int index) const
+{
+    return d->series.at(static_cast<std::size_t>(index))->pen().color();
+}
+
+const QObject* LineChart::seriesObject(int index) const
+{
+    return d->series.at(static_cast<std::size_t>(index));
+}
+
+bool LineChart::legendVisible() const
+{
+    return d->chart->legend()->isVisible();
+}
+
+bool LineChart::noDataShown() const
+{
+    return d->empty;
+}
+
+std::pair<double, double> LineChart::xRange() const
+{
+    return {d->xAxis->min(), d->xAxis->max()};
+}
+
+std::pair<double, double> LineChart::yRange() const
+{
+    return {d->yAxis->min(), d->yAxis->max()};
+}
+
+QPixmap LineChart::renderToPixmap()
+{
+    return grab();
+}
+
+void LineChart::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    d->noData->setGeometry(rect());
+}
+
+} // namespace kvroute::app

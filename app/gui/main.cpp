@@ -1,0 +1,94 @@
+// kvroute-gui: interactive what-if tuning of KV-cache-aware routing.
+//
+//   kvroute-gui [--scenario NAME|FILE]
+//   kvroute-gui --screenshot FILE.png [--scenario NAME|FILE] [--tab NAME] [--size WxH]
+//       renders the window after the first run completes, writes the PNG and exits.
+
+#include "app/gui/main_window.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QTimer>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QTabWidget>
+
+#include <cstdio>
+
+namespace {
+
+int screenshotTabIndex(QTabWidget* tabs, const QString& name)
+{
+    for (int i = 0; i < tabs->count(); ++i) {
+        if (tabs->tabText(i).compare(name, Qt::CaseInsensitive) == 0)
+            return i;
+    }
+    return -1;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("kvroute"));
+    QApplication::setApplicationName(QStringLiteral("kvroute-gui"));
+    QApplication::setApplicationVersion(QStringLiteral(KVROUTE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("kvroute: KV-cache-aware routing what-if tuning"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption scenarioOption(QStringLiteral("scenario"),
+                                            QStringLiteral("Built-in scenario name or scenario file."),
+                                            QStringLiteral("NAME|FILE"));
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"), QStringLiteral("Render after the first run, write FILE.png and exit."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption tabOption(QStringLiteral("tab"), QStringLiteral("Tab to show (Overview, Pods, ...)."),
+                                       QStringLiteral("NAME"));
+    const QCommandLineOption sizeOption(QStringLiteral("size"), QStringLiteral("Window size for the screenshot."),
+                                        QStringLiteral("WxH"), QStringLiteral("1400x900"));
+    parser.addOptions({scenarioOption, screenshotOption, tabOption, sizeOption});
+    parser.process(app);
+
+    kvroute::app::MainWindow window;
+    const QString screenshot = parser.value(screenshotOption);
+    if (!screenshot.isEmpty()) {
+        const auto size = parser.value(sizeOption).split(QLatin1Char('x'));
+        if (size.size() == 2)
+            window.resize(size[0].toInt(), size[1].toInt());
+        if (parser.isSet(tabOption)) {
+            const int tab = screenshotTabIndex(window.tabs(), parser.value(tabOption));
+            if (tab < 0) {
+                std::fprintf(stderr, "kvroute-gui: no tab named %s\n", qPrintable(parser.value(tabOption)));
+                return 2;
+            }
+            window.tabs()->setCurrentIndex(tab);
+        }
+        QObject::connect(&window, &kvroute::app::MainWindow::resultsShown, &window, [&window, screenshot] {
+            // Let layouts and charts settle for a moment before grabbing.
+            QTimer::singleShot(300, &window, [&window, screenshot] {
+                const bool ok = window.grab().save(screenshot, "PNG");
+                if (!ok)
+                    std::fprintf(stderr, "kvroute-gui: cannot write %s\n", qPrintable(screenshot));
+                QApplication::exit(ok ? 0 : 1);
+            });
+        });
+        QTimer::singleShot(120000, &app, [] {
+            std::fprintf(stderr, "kvroute-gui: the first run did not finish within 120 s\n");
+            QApplication::exit(1);
+        });
+    }
+    window.show();
+    if (parser.isSet(scenarioOption)) {
+        if (!window.openScenario(parser.value(scenarioOption))) {
+            std::fprintf(stderr, "kvroute-gui: %s\n", qPrintable(window.errorText()));
+            if (!screenshot.isEmpty())
+                return 2;
+        }
+    } else if (!screenshot.isEmpty()) {
+        window.openScenario(QStringLiteral("default"));
+    } else {
+        window.restoreLastSession();
+    }
+    return QApplication::exec();
+}

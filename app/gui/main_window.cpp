@@ -1,0 +1,351 @@
+#include "app/gui/main_window.h"
+
+#include "app/gui/editor/scenario_editor.h"
+#include "app/gui/panels/compare_panel.h"
+#include "app/gui/live/live_panel.h"
+#include "app/gui/panels/overview_panel.h"
+#include "app/gui/panels/pods_panel.h"
+#include "app/gui/sweep/sweep_panel.h"
+#include "app/qtbridge/scenario_runner.h"
+#include "sim/report/results_writers.h"
+#include "sim/scenario/scenario_yaml.h"
+
+#include <QtCore/QFileInfo>
+#include <QtCore/QSaveFile>
+#include <QtGui/QAction>
+#include <QtGui/QCloseEvent>
+#include <QtGui/QKeySequence>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QDockWidget>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QMenu>
+#include <QtWidgets/QMenuBar>
+#include <QtWidgets/QProgressBar>
+#include <QtWidgets/QStatusBar>
+#include <QtWidgets/QTabWidget>
+#include <QtWidgets/QToolBar>
+#include <QtWidgets/QVBoxLayout>
+
+#include <exception>
+
+namespace kvroute::app {
+
+namespace {
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+bool writeText(const QString& path, const QByteArray& bytes)
+{
+    QSaveFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit();
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+{
+    setWindowTitle(QStringLiteral("kvroute — KV-cache-aware routing what-if"));
+    m_runner = new ScenarioRunner(this);
+    buildLayout();
+    buildActions();
+    connect(m_editor, &ScenarioEditor::scenarioEdited, this, &MainWindow::onScenarioEdited);
+    connect(m_runner, &ScenarioRunner::runFinished, this, &MainWindow::onRunFinished);
+    connect(m_runner, &ScenarioRunner::runFailed, this, &MainWindow::onRunFailed);
+    connect(m_runner, &ScenarioRunner::runStarted, this, [this] {
+        m_progress->setValue(0);
+        m_progress->setVisible(true);
+        m_runStatus->setText(tr("simulating…"));
+    });
+    connect(m_runner, &ScenarioRunner::progress, this,
+            [this](double fraction) { m_progress->setValue(static_cast<int>(fraction * 100.0)); });
+    restoreState();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildLayout()
+{
+    m_editor = new ScenarioEditor;
+    auto* dock = new QDockWidget(tr("Scenario"), this);
+    dock->setObjectName(QStringLiteral("scenarioDock"));
+    dock->setWidget(m_editor);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    m_overview = new OverviewPanel;
+    m_pods = new PodsPanel;
+    m_compare = new ComparePanel;
+    m_sweep = new SweepPanel;
+    m_live = new LivePanel;
+    m_tabs = new QTabWidget;
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_overview, tr("Overview"));
+    m_tabs->addTab(m_pods, tr("Pods"));
+    m_tabs->addTab(m_compare, tr("Compare"));
+    m_tabs->addTab(m_sweep, tr("Sweep"));
+    m_tabs->addTab(m_live, tr("Live"));
+
+    m_errorBanner = new QLabel;
+    m_errorBanner->setWordWrap(true);
+    m_errorBanner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_errorBanner->setStyleSheet(QStringLiteral(
+        "QLabel { background: #fdecea; color: #8a1c14; border: 1px solid #f5c2bd; border-radius: 4px; padding: 6px; }"));
+    m_errorBanner->setVisible(false);
+
+    auto* central = new QWidget;
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 0);
+    layout->addWidget(m_errorBanner);
+    layout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+
+    m_runStatus = new QLabel;
+    m_progress = new QProgressBar;
+    m_progress->setRange(0, 100);
+    m_progress->setMaximumWidth(160);
+    m_progress->setVisible(false);
+    statusBar()->addPermanentWidget(m_runStatus);
+    statusBar()->addPermanentWidget(m_progress);
+    m_sweep->setBaseScenarioProvider([this] { return m_scenario; });
+}
+
+void MainWindow::buildActions()
+{
+    auto* fileMenu = menuBar()->addMenu(tr("&File"));
+    auto* toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    toolbar->setMovable(false);
+
+    m_builtins = new QComboBox;
+    m_builtins->setToolTip(tr("Built-in scenarios"));
+    for (const auto& [name, description] : sim::builtinScenarioList())
+        m_builtins->addItem(qs(name), qs(description));
+    for (int i = 0; i < m_builtins->count(); ++i)
+        m_builtins->setItemData(i, m_builtins->itemData(i), Qt::ToolTipRole);
+    connect(m_builtins, &QComboBox::activated, this, [this](int index) { openScenario(m_builtins->itemText(index)); });
+    toolbar->addWidget(new QLabel(tr(" Scenario ")));
+    toolbar->addWidget(m_builtins);
+
+    auto* open = fileMenu->addAction(tr("&Open scenario…"), this, &MainWindow::openFileDialog);
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = fileMenu->addMenu(tr("Open &recent"));
+    auto* save = fileMenu->addAction(tr("&Save scenario"), this, [this] { saveScenario(false); });
+    save->setShortcut(QKeySequence::Save);
+    fileMenu->addAction(tr("Save scenario &as…"), this, [this] { saveScenario(true); })
+        ->setShortcut(QKeySequence::SaveAs);
+    fileMenu->addSeparator();
+    auto* png = fileMenu->addAction(tr("Export current tab as &PNG…"), this, &MainWindow::exportPng);
+    fileMenu->addAction(tr("Export results as &JSON…"), this, &MainWindow::exportJson);
+    fileMenu->addAction(tr("Export results as &CSV…"), this, &MainWindow::exportCsv);
+    fileMenu->addSeparator();
+    fileMenu->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
+
+    auto* runMenu = menuBar()->addMenu(tr("&Run"));
+    auto* rerun = runMenu->addAction(tr("&Run again"), this, [this] { m_runner->runNow(m_scenario); });
+    rerun->setShortcut(Qt::Key_F5);
+    auto* pin = runMenu->addAction(tr("&Pin as baseline"), this, &MainWindow::pinBaseline);
+    pin->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+
+    toolbar->addSeparator();
+    toolbar->addAction(open);
+    toolbar->addAction(save);
+    toolbar->addSeparator();
+    toolbar->addAction(rerun);
+    toolbar->addAction(pin);
+    toolbar->addAction(png);
+    updateRecentMenu();
+}
+
+void MainWindow::restoreState()
+{
+    restoreGeometry(m_settings.windowGeometry());
+    QMainWindow::restoreState(m_settings.windowState());
+}
+
+bool MainWindow::openScenario(const QString& nameOrFile)
+{
+    const std::string arg = nameOrFile.toStdString();
+    const bool isFile = QFileInfo::exists(nameOrFile) || nameOrFile.contains(QLatin1Char('/')) ||
+                        nameOrFile.endsWith(QLatin1String(".yaml")) || nameOrFile.endsWith(QLatin1String(".yml"));
+    Result<sim::Scenario> scenario = isFile ? sim::loadScenarioFile(arg) : sim::builtinScenario(arg);
+    if (!scenario) {
+        showError(tr("Could not open the scenario: %1").arg(qs(scenario.error().toString())));
+        return false;
+    }
+    if (isFile) {
+        m_scenarioPath = QFileInfo(nameOrFile).absoluteFilePath();
+        m_settings.addRecentFile(m_scenarioPath);
+        updateRecentMenu();
+    } else {
+        m_scenarioPath.clear();
+    }
+    setScenario(*scenario, isFile ? m_scenarioPath : nameOrFile);
+    return true;
+}
+
+void MainWindow::restoreLastSession()
+{
+    const QString yaml = m_settings.lastScenarioYaml();
+    if (!yaml.isEmpty()) {
+        auto scenario = sim::parseScenarioYaml(yaml.toStdString(), "the previous session", "");
+        if (scenario) {
+            setScenario(*scenario, m_settings.lastScenario());
+            return;
+        }
+    }
+    if (!openScenario(m_settings.lastScenario()))
+        openScenario(QStringLiteral("default"));
+}
+
+void MainWindow::setScenario(const sim::Scenario& scenario, const QString& source)
+{
+    clearError();
+    m_scenario = scenario;
+    m_editor->setScenario(scenario);
+    m_settings.setLastScenario(source);
+    const int builtin = m_builtins->findText(source);
+    if (builtin >= 0)
+        m_builtins->setCurrentIndex(builtin);
+    setWindowTitle(tr("kvroute — %1").arg(QFileInfo(source).fileName()));
+    m_sinceEdit.start();
+    m_editPending = true;
+    m_runner->runNow(scenario);
+}
+
+void MainWindow::onScenarioEdited(const sim::Scenario& scenario)
+{
+    m_scenario = scenario;
+    m_sinceEdit.start();
+    m_editPending = true;
+    m_runner->requestRun(scenario);
+}
+
+void MainWindow::onRunFinished(const RunOutcomePtr& outcome)
+{
+    // A slot is a boundary: nothing may escape into Qt's event loop.
+    try {
+        clearError();
+        m_lastOutcome = outcome;
+        m_overview->showOutcome(outcome);
+        m_pods->showOutcome(outcome);
+        m_compare->showOutcome(outcome);
+        m_progress->setVisible(false);
+        if (m_editPending) {
+            m_lastEditToChartMs = m_sinceEdit.elapsed();
+            m_editPending = false;
+        }
+        m_runStatus->setText(tr("%1 requests simulated in %2 s · edit to chart %3 ms")
+                                 .arg(outcome->results.requestsCompleted)
+                                 .arg(outcome->wallSeconds, 0, 'f', 2)
+                                 .arg(m_lastEditToChartMs));
+        m_settings.setLastScenarioYaml(qs(sim::toYaml(outcome->scenario)));
+        Q_EMIT resultsShown(outcome);
+    } catch (const std::exception& e) {
+        showError(tr("Could not show the results: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+void MainWindow::onRunFailed(const QString& message)
+{
+    m_progress->setVisible(false);
+    m_runStatus->setText(tr("run failed"));
+    showError(tr("The scenario could not run: %1").arg(message));
+}
+
+void MainWindow::showError(const QString& message)
+{
+    m_errorBanner->setText(message);
+    m_errorBanner->setVisible(true);
+    statusBar()->showMessage(message, 10000);
+}
+
+void MainWindow::clearError() { m_errorBanner->setVisible(false); }
+
+QString MainWindow::errorText() const { return m_errorBanner->isHidden() ? QString() : m_errorBanner->text(); }
+
+void MainWindow::openFileDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), QFileInfo(m_scenarioPath).path(),
+                                                      tr("Scenario files (*.yaml *.yml);;All files (*)"));
+    if (!path.isEmpty())
+        openScenario(path);
+}
+
+void MainWindow::saveScenario(bool askForPath)
+{
+    QString path = m_scenarioPath;
+    if (askForPath || path.isEmpty()) {
+        path = QFileDialog::getSaveFileName(this, tr("Save scenario"), path, tr("Scenario files (*.yaml *.yml)"));
+        if (path.isEmpty())
+            return;
+    }
+    if (!writeText(path, QByteArray::fromStdString(sim::toYaml(m_scenario)))) {
+        showError(tr("Could not write %1").arg(path));
+        return;
+    }
+    m_scenarioPath = path;
+    m_settings.addRecentFile(path);
+    m_settings.setLastScenario(path);
+    updateRecentMenu();
+    statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+}
+
+void MainWindow::exportPng()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export PNG"), QString(), tr("PNG images (*.png)"));
+    if (!path.isEmpty() && !m_tabs->currentWidget()->grab().save(path, "PNG"))
+        showError(tr("Could not write %1").arg(path));
+}
+
+void MainWindow::exportJson()
+{
+    if (!m_lastOutcome)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export results"), QString(), tr("JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    const auto json = sim::resultsToJson(m_lastOutcome->results, m_lastOutcome->scenario,
+                                         sim::RunInfo{KVROUTE_VERSION, m_lastOutcome->wallSeconds});
+    if (!writeText(path, QByteArray::fromStdString(json)))
+        showError(tr("Could not write %1").arg(path));
+}
+
+void MainWindow::exportCsv()
+{
+    if (!m_lastOutcome)
+        return;
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export CSV files into"));
+    if (dir.isEmpty())
+        return;
+    if (auto r = sim::writeResultsCsv(m_lastOutcome->results, dir.toStdString()); !r)
+        showError(qs(r.error().toString()));
+}
+
+void MainWindow::pinBaseline()
+{
+    if (!m_lastOutcome)
+        return;
+    m_compare->setBaseline(m_lastOutcome);
+    m_compare->showOutcome(m_lastOutcome);
+    statusBar()->showMessage(tr("Pinned the current run as the baseline"), 5000);
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const auto files = m_settings.recentFiles();
+    for (const auto& file : files)
+        m_recentMenu->addAction(file, this, [this, file] { openScenario(file); });
+    m_recentMenu->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    m_settings.setWindowGeometry(saveGeometry());
+    m_settings.setWindowState(QMainWindow::saveState());
+    m_runner->cancel();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace kvroute::app

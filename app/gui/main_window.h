@@ -1,0 +1,106 @@
+#pragma once
+// The main window: composes the scenario editor (left) and the result tabs (Overview, Pods,
+// Compare, Sweep, Live); owns no simulation logic. Every edit re-runs the scenario in the
+// background (debounced, the previous run cancelled) and the panels update in place.
+
+#include "app/qtbridge/run_outcome.h"
+#include "app/qtbridge/settings.h"
+#include "sim/scenario/scenario.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtWidgets/QMainWindow>
+
+#include <optional>
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTabWidget;
+
+namespace kvroute::app {
+
+class ComparePanel;
+class LivePanel;
+class OverviewPanel;
+class PodsPanel;
+class ScenarioEditor;
+class ScenarioRunner;
+class SweepPanel;
+
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Shows a built-in scenario or a scenario file and runs it. On error the message is shown
+    /// and the current scenario is kept; returns false then.
+    bool openScenario(const QString& nameOrFile);
+    /// Reopens what the previous session showed, unsaved edits included; else `default`.
+    void restoreLastSession();
+
+    // For tests and the screenshot mode.
+    [[nodiscard]] const sim::Scenario& currentScenario() const { return m_scenario; }
+    [[nodiscard]] RunOutcomePtr lastOutcome() const { return m_lastOutcome; }
+    [[nodiscard]] ScenarioEditor* editor() const { return m_editor; }
+    [[nodiscard]] ScenarioRunner* runner() const { return m_runner; }
+    [[nodiscard]] SweepPanel* sweepPanel() const { return m_sweep; }
+    [[nodiscard]] OverviewPanel* overviewPanel() const { return m_overview; }
+    [[nodiscard]] QTabWidget* tabs() const { return m_tabs; }
+    [[nodiscard]] QString errorText() const;
+    /// Milliseconds from the last edit to the charts showing its results (-1 before any edit).
+    [[nodiscard]] qint64 lastEditToChartMs() const { return m_lastEditToChartMs; }
+
+Q_SIGNALS:
+    /// The panels now show `outcome` (emitted after they were updated).
+    void resultsShown(kvroute::app::RunOutcomePtr outcome);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildLayout();
+    void restoreState();
+    void onScenarioEdited(const sim::Scenario& scenario);
+    void onRunFinished(const RunOutcomePtr& outcome);
+    void onRunFailed(const QString& message);
+    void showError(const QString& message);
+    void clearError();
+    void setScenario(const sim::Scenario& scenario, const QString& source);
+    void openFileDialog();
+    void saveScenario(bool askForPath);
+    void exportPng();
+    void exportJson();
+    void exportCsv();
+    void pinBaseline();
+    void updateRecentMenu();
+
+    Settings m_settings;
+    sim::Scenario m_scenario;
+    QString m_scenarioPath; ///< file the scenario came from / was saved to ("" for built-ins)
+    RunOutcomePtr m_lastOutcome;
+
+    ScenarioRunner* m_runner = nullptr;
+    ScenarioEditor* m_editor = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    OverviewPanel* m_overview = nullptr;
+    PodsPanel* m_pods = nullptr;
+    ComparePanel* m_compare = nullptr;
+    SweepPanel* m_sweep = nullptr;
+    LivePanel* m_live = nullptr;
+    QComboBox* m_builtins = nullptr;
+    QLabel* m_errorBanner = nullptr;
+    QLabel* m_runStatus = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QMenu* m_recentMenu = nullptr;
+
+    QElapsedTimer m_sinceEdit;
+    bool m_editPending = false;
+    qint64 m_lastEditToChartMs = -1;
+};
+
+} // namespace kvroute::app

@@ -1,0 +1,115 @@
+#include "app/gui/panels/pods_panel.h"
+
+#include "app/gui/charts/chart_style.h"
+#include "app/gui/charts/line_chart.h"
+#include "app/gui/panels/panel_style.h"
+#include "app/gui/panels/result_format.h"
+
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QTableWidget>
+#include <QtWidgets/QVBoxLayout>
+
+namespace kvroute::app {
+
+namespace {
+
+constexpr int kMaxVisibleRows = 8;
+
+} // namespace
+
+PodsPanel::PodsPanel(QWidget* parent) : QWidget(parent)
+{
+    m_table = new QTableWidget(this);
+    m_table->setObjectName(QStringLiteral("podsTable"));
+    panel::styleTable(m_table, {tr("Pod"), tr("Requests"), tr("Share"), tr("Hit rate"), tr("Mean KV usage"),
+                                tr("Max KV usage"), tr("Busy"), tr("Preemptions")});
+    m_table->horizontalHeaderItem(Requests)->setToolTip(tr("Routing decisions that chose the pod"));
+    m_table->horizontalHeaderItem(HitRate)->setToolTip(tr("Prefix-cache hits / queries, as vLLM counts them"));
+    m_table->horizontalHeaderItem(MeanKv)->setToolTip(tr("KV-cache usage, time-weighted over the run"));
+    m_table->horizontalHeaderItem(Busy)->setToolTip(tr("Share of the run the engine was stepping"));
+
+    m_kvChart = new LineChart(this);
+    m_kvChart->setObjectName(QStringLiteral("kvUsageChart"));
+    m_kvChart->setTitle(tr("KV-cache usage per pod"));
+    m_kvChart->setAxisTitles(tr("time (s)"), tr("KV-cache usage (%)"));
+    // Usage is often a few percent of a large cache: follow the data, up to 100 %.
+    m_kvChart->setAutoYRange(true, 100.0);
+
+    m_waitingChart = new LineChart(this);
+    m_waitingChart->setObjectName(QStringLiteral("waitingChart"));
+    m_waitingChart->setTitle(tr("Queue depth per pod"));
+    m_waitingChart->setAxisTitles(tr("time (s)"), tr("waiting requests"));
+    m_waitingChart->setYIntegers(true);
+
+    auto* charts = new QHBoxLayout();
+    charts->setSpacing(8);
+    charts->addWidget(m_kvChart);
+    charts->addWidget(m_waitingChart);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 8);
+    layout->setSpacing(8);
+    layout->addWidget(m_table);
+    layout->addLayout(charts, 1);
+    clear();
+}
+
+PodsPanel::~PodsPanel() = default;
+
+void PodsPanel::showOutcome(const RunOutcomePtr& outcome)
+{
+    if (!outcome) {
+        clear();
+        return;
+    }
+    m_outcome = outcome;
+    const sim::RunResults& r = outcome->results;
+    const int podCount = static_cast<int>(r.pods.size());
+
+    std::int64_t totalRequests = 0;
+    for (const sim::PodResult& pod : r.pods)
+        totalRequests += pod.requests;
+
+    if (m_table->rowCount() != podCount) {
+        m_table->setRowCount(podCount);
+        panel::fitTableHeight(m_table, kMaxVisibleRows);
+    }
+    const Qt::Alignment left = Qt::AlignLeft | Qt::AlignVCenter;
+    const QStringList shortNames = format::shortPodNames(r.pods);
+    std::vector<LineSeriesData> kv;
+    std::vector<LineSeriesData> waiting;
+    kv.reserve(r.pods.size());
+    waiting.reserve(r.pods.size());
+    for (int row = 0; row < podCount; ++row) {
+        const auto index = static_cast<std::size_t>(row);
+        const sim::PodResult& pod = r.pods[index];
+        const QString name = QString::fromStdString(pod.name);
+        const QColor color = charts::seriesColor(row);
+        const double share =
+            totalRequests > 0 ? static_cast<double>(pod.requests) / static_cast<double>(totalRequests) : 0.0;
+        panel::setCell(m_table, row, Name, name, left, {}, panel::swatch(color));
+        panel::setCell(m_table, row, Requests, format::count(pod.requests));
+        panel::setCell(m_table, row, Share, format::percent(share));
+        panel::setCell(m_table, row, HitRate, format::percent(pod.hitRate));
+        panel::setCell(m_table, row, MeanKv, format::finePercent(pod.meanKvCacheUsage));
+        panel::setCell(m_table, row, MaxKv, format::finePercent(pod.maxKvCacheUsage));
+        panel::setCell(m_table, row, Busy, format::percent(pod.busyFraction));
+        panel::setCell(m_table, row, Preemptions, format::count(pod.preemptions));
+        const QString& legend = shortNames[row];
+        kv.push_back(LineSeriesData{legend, points::podKvCacheUsage(r, index), false, color});
+        waiting.push_back(LineSeriesData{legend, points::podWaiting(r, index), false, color});
+    }
+    m_kvChart->setSeries(kv);
+    m_waitingChart->setSeries(waiting);
+}
+
+void PodsPanel::clear()
+{
+    m_outcome.reset();
+    m_table->setRowCount(0);
+    panel::fitTableHeight(m_table, kMaxVisibleRows);
+    m_kvChart->clear();
+    m_waitingChart->clear();
+}
+
+} // namespace kvroute::app

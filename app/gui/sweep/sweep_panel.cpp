@@ -1,0 +1,436 @@
+#include "app/gui/sweep/sweep_panel.h"
+
+#include "app/gui/charts/bar_chart.h"
+#include "app/gui/charts/line_chart.h"
+#include "app/qtbridge/sweep_runner.h"
+#include "sim/scenario/scenario_schema.h"
+
+#include <QtCore/QSaveFile>
+#include <QtCore/QThread>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QFormLayout>
+#include <QtWidgets/QGridLayout>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QProgressBar>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QTableWidget>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace kvroute::app {
+
+namespace {
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+/// Keys a sweep can vary: scalars a user would compare (not names, paths or lists).
+bool sweepable(const sim::FieldSpec& f)
+{
+    using T = sim::FieldType;
+    if (f.isPath || f.path == "name" || f.path == "description")
+        return false;
+    return f.type == T::Int || f.type == T::Double || f.type == T::Seconds || f.type == T::Enum ||
+           f.type == T::Bool || f.type == T::OptionalInt;
+}
+
+bool numeric(const std::string& path)
+{
+    const auto* f = sim::findField(path);
+    if (!f)
+        return false;
+    using T = sim::FieldType;
+    return f->type == T::Int || f->type == T::Double || f->type == T::Seconds || f->type == T::OptionalInt;
+}
+
+/// A starting list of values for `path` around the scenario's current value.
+QString suggestedValues(const sim::FieldSpec& f, const sim::Scenario& s)
+{
+    if (!f.allowed.empty()) {
+        QStringList values;
+        for (const auto& a : f.allowed)
+            values << qs(a);
+        return values.join(QLatin1Char(','));
+    }
+    if (f.type == sim::FieldType::Bool)
+        return QStringLiteral("false,true");
+    bool ok = false;
+    const double current = qs(sim::fieldValueText(s, f.path)).toDouble(&ok);
+    if (!ok || current <= 0)
+        return qs(sim::fieldValueText(s, f.path));
+    const bool integer = f.type == sim::FieldType::Int || f.type == sim::FieldType::OptionalInt;
+    QStringList values;
+    for (const double factor : {0.5, 1.0, 2.0, 4.0}) {
+        double v = current * factor;
+        if (f.max)
+            v = std::min(v, *f.max);
+        if (f.min)
+            v = std::max(v, *f.min);
+        const QString text = integer ? QString::number(std::llround(v)) : QString::number(v, 'g', 4);
+        if (!values.contains(text))
+            values << text;
+    }
+    return values.join(QLatin1Char(','));
+}
+
+} // namespace
+
+SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
+{
+    m_runner = new SweepRunner(this);
+    m_parameter = new QComboBox;
+    m_seriesParameter = new QComboBox;
+    m_seriesParameter->addItem(tr("(none)"));
+    for (const auto& f : sim::scenarioFields()) {
+        if (!sweepable(f))
+            continue;
+        m_parameter->addItem(qs(f.path));
+        m_seriesParameter->addItem(qs(f.path));
+        const int i = m_parameter->count() - 1;
+        m_parameter->setItemData(i, qs(f.help), Qt::ToolTipRole);
+        m_seriesParameter->setItemData(i + 1, qs(f.help), Qt::ToolTipRole);
+    }
+    m_values = new QLineEdit;
+    m_values->setPlaceholderText(tr("v1,v2,... or start:stop:step"));
+    m_seriesValues = new QLineEdit;
+    m_seriesValues->setPlaceholderText(tr("values of the series key"));
+    m_repeats = new QSpinBox;
+    m_repeats->setRange(1, 50);
+    m_repeats->setToolTip(tr("Runs per point with seeds seed, seed+1, ...; the charts show their mean"));
+    m_jobs = new QSpinBox;
+    m_jobs->setRange(1, std::max(1, QThread::idealThreadCount()));
+    m_jobs->setValue(std::max(1, QThread::idealThreadCount()));
+    m_run = new QPushButton(tr("Run sweep"));
+    m_cancel = new QPushButton(tr("Cancel"));
+    m_export = new QPushButton(tr("Export CSV…"));
+    m_progress = new QProgressBar;
+    m_progress->setFormat(tr("%v / %m runs"));
+    m_status = new QLabel(tr("Pick a scenario key and its values; a second key draws one line per value."));
+    m_status->setStyleSheet(QStringLiteral("QLabel { color: #555; }"));
+    m_status->setWordWrap(true);
+
+    auto* form = new QFormLayout;
+    auto* keyRow = new QHBoxLayout;
+    keyRow->addWidget(m_parameter, 1);
+    keyRow->addWidget(m_values, 2);
+    form->addRow(tr("Vary"), keyRow);
+    auto* seriesRow = new QHBoxLayout;
+    seriesRow->addWidget(m_seriesParameter, 1);
+    seriesRow->addWidget(m_seriesValues, 2);
+    form->addRow(tr("Series"), seriesRow);
+    auto* runRow = new QHBoxLayout;
+    runRow->addWidget(new QLabel(tr("Repeats")));
+    runRow->addWidget(m_repeats);
+    runRow->addWidget(new QLabel(tr("Parallel runs")));
+    runRow->addWidget(m_jobs);
+    runRow->addStretch(1);
+    runRow->addWidget(m_run);
+    runRow->addWidget(m_cancel);
+    runRow->addWidget(m_export);
+    form->addRow(runRow);
+    auto* statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_progress, 1);
+    statusRow->addWidget(m_status, 2);
+    form->addRow(statusRow);
+
+    const auto makeLine = [](const QString& title, const QString& y) {
+        auto* chart = new LineChart;
+        chart->setTitle(title);
+        chart->setAxisTitles(QString(), y);
+        chart->setNoDataText(tr("Run a sweep to see this chart"));
+        chart->setMinimumHeight(220);
+        return chart;
+    };
+    const auto makeBars = [](const QString& title, const QString& y) {
+        auto* chart = new BarChart;
+        chart->setTitle(title);
+        chart->setAxisTitles(QString(), y);
+        chart->setNoDataText(tr("Run a sweep to see this chart"));
+        chart->setMinimumHeight(220);
+        return chart;
+    };
+    m_hitLine = makeLine(tr("Prefix-cache hit rate"), tr("hit rate (%)"));
+    m_hitLine->setYRange(0, 100);
+    m_ttftLine = makeLine(tr("TTFT p90"), tr("seconds"));
+    m_throughputLine = makeLine(tr("Throughput"), tr("output tokens/s"));
+    m_hitBars = makeBars(tr("Prefix-cache hit rate"), tr("hit rate (%)"));
+    m_hitBars->setValueRange(0, 100);
+    m_ttftBars = makeBars(tr("TTFT p90"), tr("seconds"));
+    m_throughputBars = makeBars(tr("Throughput"), tr("output tokens/s"));
+    const auto row = [](QWidget* a, QWidget* b, QWidget* c) {
+        auto* w = new QWidget;
+        auto* l = new QHBoxLayout(w);
+        l->setContentsMargins(0, 0, 0, 0);
+        l->addWidget(a);
+        l->addWidget(b);
+        l->addWidget(c);
+        return w;
+    };
+    m_chartStack = new QStackedWidget;
+    m_chartStack->addWidget(row(m_hitLine, m_ttftLine, m_throughputLine));
+    m_chartStack->addWidget(row(m_hitBars, m_ttftBars, m_throughputBars));
+
+    m_table = new QTableWidget;
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_chartStack, 3);
+    layout->addWidget(m_table, 2);
+
+    connect(m_parameter, &QComboBox::currentIndexChanged, this, [this] { onParameterChanged(m_parameter, m_values); });
+    connect(m_seriesParameter, &QComboBox::currentIndexChanged, this,
+            [this] { onParameterChanged(m_seriesParameter, m_seriesValues); });
+    connect(m_run, &QPushButton::clicked, this, &SweepPanel::onRunClicked);
+    connect(m_cancel, &QPushButton::clicked, this, &SweepPanel::cancelSweep);
+    connect(m_export, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export sweep"), QString(), tr("CSV (*.csv)"));
+        if (!path.isEmpty() && !exportCsv(path))
+            m_status->setText(tr("Could not write %1").arg(path));
+    });
+    connect(m_runner, &SweepRunner::progress, this, [this](int done, int total) {
+        m_progress->setRange(0, total);
+        m_progress->setValue(done);
+        m_status->setText(tr("%1 of %2 runs done").arg(done).arg(total));
+    });
+    connect(m_runner, &SweepRunner::pointFinished, this, &SweepPanel::onPointFinished);
+    connect(m_runner, &SweepRunner::sweepFinished, this, &SweepPanel::onFinished);
+    connect(m_runner, &SweepRunner::sweepFailed, this, [this](const QString& message) {
+        m_status->setText(message);
+        setRunning(false);
+    });
+
+    const int blockSize = m_parameter->findText(QStringLiteral("vllm.block_size"));
+    m_parameter->setCurrentIndex(std::max(0, blockSize));
+    setRunning(false);
+}
+
+void SweepPanel::setBaseScenarioProvider(std::function<sim::Scenario()> provider)
+{
+    m_baseProvider = std::move(provider);
+    onParameterChanged(m_parameter, m_values);
+}
+
+void SweepPanel::onParameterChanged(QComboBox* combo, QLineEdit* values)
+{
+    const auto* field = sim::findField(combo->currentText().toStdString());
+    if (!field) {
+        values->clear();
+        values->setEnabled(false);
+        return;
+    }
+    values->setEnabled(true);
+    values->setText(suggestedValues(*field, m_baseProvider ? m_baseProvider() : sim::Scenario{}));
+}
+
+void SweepPanel::onRunClicked()
+{
+    startSweep(m_parameter->currentText(), m_values->text(),
+               m_seriesParameter->currentIndex() > 0 ? m_seriesParameter->currentText() : QString(),
+               m_seriesValues->text(), m_repeats->value());
+}
+
+bool SweepPanel::startSweep(const QString& parameter, const QString& values, const QString& seriesParameter,
+                            const QString& seriesValues, int repeats)
+{
+    if (m_runner->isRunning()) {
+        m_status->setText(tr("A sweep is already running."));
+        return false;
+    }
+    std::vector<sim::SweepParameter> parameters;
+    for (const auto& [key, list] : {std::pair{parameter, values}, std::pair{seriesParameter, seriesValues}}) {
+        if (key.isEmpty())
+            continue;
+        auto p = sim::parseSweepParameter(QString(key + QLatin1Char('=') + list).toStdString());
+        if (!p) {
+            m_status->setText(qs(p.error().toString()));
+            return false;
+        }
+        parameters.push_back(std::move(*p));
+    }
+    if (parameters.empty()) {
+        m_status->setText(tr("Pick a key to vary."));
+        return false;
+    }
+    m_parameters = parameters;
+    m_table->setRowCount(0);
+    const sim::Scenario base = m_baseProvider ? m_baseProvider() : sim::Scenario{};
+    if (!m_runner->start(base, parameters, repeats, m_jobs->value()))
+        return false;
+    m_chartStack->setCurrentIndex(numeric(parameters.front().path) ? 0 : 1);
+    for (auto* c : {m_hitLine, m_ttftLine, m_throughputLine})
+        c->clear();
+    for (auto* c : {m_hitBars, m_ttftBars, m_throughputBars})
+        c->clear();
+    setRunning(true);
+    return true;
+}
+
+void SweepPanel::cancelSweep()
+{
+    m_runner->cancel();
+    m_status->setText(tr("Cancelling…"));
+}
+
+QString SweepPanel::statusText() const { return m_status->text(); }
+
+void SweepPanel::setRunning(bool running)
+{
+    m_progress->setVisible(running);
+    m_table->setVisible(!m_runner->records().empty() || running);
+    m_run->setEnabled(!running);
+    m_cancel->setEnabled(running);
+    m_export->setEnabled(!running && !m_runner->records().empty());
+}
+
+void SweepPanel::onPointFinished()
+{
+    const auto& records = m_runner->records();
+    const auto& r = records.back();
+    const int row = m_table->rowCount();
+    QStringList headers;
+    for (const auto& p : m_parameters)
+        headers << qs(p.path);
+    headers << tr("repeat") << tr("hit rate") << tr("stickiness") << tr("TTFT p50 (s)") << tr("TTFT p90 (s)")
+            << tr("output tok/s") << tr("preemptions");
+    if (m_table->columnCount() != headers.size()) {
+        m_table->setColumnCount(static_cast<int>(headers.size()));
+        m_table->setHorizontalHeaderLabels(headers);
+    }
+    m_table->insertRow(row);
+    int col = 0;
+    for (const auto& [path, value] : r.assignments)
+        m_table->setItem(row, col++, new QTableWidgetItem(qs(value)));
+    const auto cell = [&](const QString& text) { m_table->setItem(row, col++, new QTableWidgetItem(text)); };
+    cell(QString::number(r.repeat));
+    cell(QStringLiteral("%1 %").arg(100.0 * r.hitRate, 0, 'f', 1));
+    cell(QStringLiteral("%1 %").arg(100.0 * r.stickiness, 0, 'f', 1));
+    cell(QString::number(r.ttft.p50, 'f', 3));
+    cell(QString::number(r.ttft.p90, 'f', 3));
+    cell(QString::number(r.outputTokensPerS, 'f', 0));
+    cell(QString::number(r.preemptions));
+    redraw();
+}
+
+void SweepPanel::onFinished(bool cancelled)
+{
+    setRunning(false);
+    const auto done = m_runner->records().size();
+    m_status->setText(cancelled ? tr("Cancelled after %1 runs.").arg(done) : tr("Done: %1 runs.").arg(done));
+}
+
+void SweepPanel::redraw()
+{
+    if (m_parameters.empty())
+        return;
+    // Mean over repeats for each (key value, series value).
+    struct Acc {
+        double hit = 0, ttft = 0, tps = 0;
+        int n = 0;
+    };
+    const auto& keyValues = m_parameters.front().values;
+    const std::vector<std::string> seriesValues =
+        m_parameters.size() > 1 ? m_parameters[1].values : std::vector<std::string>{std::string()};
+    std::map<std::pair<std::string, std::string>, Acc> acc;
+    for (const auto& r : m_runner->records()) {
+        const std::string series = r.assignments.size() > 1 ? r.assignments[1].second : std::string();
+        auto& a = acc[{r.assignments[0].second, series}];
+        a.hit += 100.0 * r.hitRate;
+        a.ttft += r.ttft.p90;
+        a.tps += r.outputTokensPerS;
+        ++a.n;
+    }
+    const QString seriesKey = m_parameters.size() > 1 ? qs(m_parameters[1].path) + QStringLiteral(" = ") : QString();
+    const QString xTitle = qs(m_parameters.front().path);
+    if (m_chartStack->currentIndex() == 0) {
+        std::vector<LineSeriesData> hit, ttft, tps;
+        for (const auto& s : seriesValues) {
+            LineSeriesData h{seriesKey + qs(s), {}, false, {}};
+            LineSeriesData t = h;
+            LineSeriesData p = h;
+            for (const auto& k : keyValues) {
+                const auto it = acc.find({k, s});
+                if (it == acc.end())
+                    continue;
+                bool isNumber = false;
+                const double x = qs(k).toDouble(&isNumber);
+                if (!isNumber)
+                    continue; // e.g. "null" for an optional key
+                const double n = it->second.n;
+                h.points.append(QPointF(x, it->second.hit / n));
+                t.points.append(QPointF(x, it->second.ttft / n));
+                p.points.append(QPointF(x, it->second.tps / n));
+            }
+            hit.push_back(std::move(h));
+            ttft.push_back(std::move(t));
+            tps.push_back(std::move(p));
+        }
+        for (auto* c : {m_hitLine, m_ttftLine, m_throughputLine})
+            c->setAxisTitles(xTitle, QString());
+        m_hitLine->setAxisTitles(xTitle, tr("hit rate (%)"));
+        m_ttftLine->setAxisTitles(xTitle, tr("seconds"));
+        m_throughputLine->setAxisTitles(xTitle, tr("output tokens/s"));
+        m_hitLine->setSeries(hit);
+        m_ttftLine->setSeries(ttft);
+        m_throughputLine->setSeries(tps);
+    } else {
+        QStringList categories;
+        for (const auto& k : keyValues)
+            categories << qs(k);
+        std::vector<BarSetData> hit, ttft, tps;
+        for (const auto& s : seriesValues) {
+            BarSetData h{seriesValues.size() > 1 ? seriesKey + qs(s) : tr("mean"), {}, {}};
+            BarSetData t = h;
+            BarSetData p = h;
+            for (const auto& k : keyValues) {
+                const auto it = acc.find({k, s});
+                const double n = it == acc.end() ? 0.0 : it->second.n;
+                h.values.append(n > 0 ? it->second.hit / n : 0.0);
+                t.values.append(n > 0 ? it->second.ttft / n : 0.0);
+                p.values.append(n > 0 ? it->second.tps / n : 0.0);
+            }
+            hit.push_back(std::move(h));
+            ttft.push_back(std::move(t));
+            tps.push_back(std::move(p));
+        }
+        m_hitBars->setAxisTitles(xTitle, tr("hit rate (%)"));
+        m_ttftBars->setAxisTitles(xTitle, tr("seconds"));
+        m_throughputBars->setAxisTitles(xTitle, tr("output tokens/s"));
+        m_hitBars->setData(categories, hit);
+        m_ttftBars->setData(categories, ttft);
+        m_throughputBars->setData(categories, tps);
+    }
+}
+
+bool SweepPanel::exportCsv(const QString& path) const
+{
+    QByteArray csv;
+    for (const auto& p : m_parameters)
+        csv += QByteArray::fromStdString(p.path) + ',';
+    csv += "repeat,seed,hit_rate,stickiness,ttft_p50_s,ttft_p90_s,ttft_p99_s,itl_p50_s,e2e_p50_s,requests_per_s,"
+           "output_tokens_per_s,preemptions,requests_completed\n";
+    for (const auto& r : m_runner->records()) {
+        for (const auto& assignment : r.assignments)
+            csv += QByteArray::fromStdString(assignment.second) + ',';
+        csv += QByteArray::number(r.repeat) + ',' + QByteArray::number(static_cast<qulonglong>(r.seed)) + ',' +
+               QByteArray::number(r.hitRate, 'g', 9) + ',' + QByteArray::number(r.stickiness, 'g', 9) + ',' +
+               QByteArray::number(r.ttft.p50, 'g', 9) + ',' + QByteArray::number(r.ttft.p90, 'g', 9) + ',' +
+               QByteArray::number(r.ttft.p99, 'g', 9) + ',' + QByteArray::number(r.itl.p50, 'g', 9) + ',' +
+               QByteArray::number(r.e2e.p50, 'g', 9) + ',' + QByteArray::number(r.requestsPerS, 'g', 9) + ',' +
+               QByteArray::number(r.outputTokensPerS, 'g', 9) + ',' + QByteArray::number(r.preemptions) + ',' +
+               QByteArray::number(r.requestsCompleted) + '\n';
+    }
+    QSaveFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(csv) == csv.size() && file.commit();
+}
+
+} // namespace kvroute::app

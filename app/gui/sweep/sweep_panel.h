@@ -1,0 +1,79 @@
+#pragma once
+// The Sweep tab: pick a scenario key and values (or a range), optionally a second key drawn as
+// separate series (e.g. block size × routing profile); the grid runs in the background with
+// progress and cancel; hit rate, TTFT p90 and throughput are charted against the first key.
+
+#include "sim/scenario/scenario.h"
+#include "sim/sweep/sweep_records.h"
+
+#include <QtWidgets/QWidget>
+
+#include <functional>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QStackedWidget;
+class QTableWidget;
+
+namespace kvroute::app {
+
+class BarChart;
+class LineChart;
+class SweepRunner;
+
+class SweepPanel final : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit SweepPanel(QWidget* parent = nullptr);
+
+    /// Where the base scenario of a sweep comes from (the main window's current scenario).
+    void setBaseScenarioProvider(std::function<sim::Scenario()> provider);
+
+    /// Starts a sweep as if the controls had been set so; false if the input is invalid (the
+    /// reason is shown in the panel) or a sweep runs.
+    bool startSweep(const QString& parameter, const QString& values, const QString& seriesParameter,
+                    const QString& seriesValues, int repeats);
+    void cancelSweep();
+    [[nodiscard]] SweepRunner* runner() const { return m_runner; }
+    [[nodiscard]] QString statusText() const;
+    /// Writes the finished points as CSV; false on an I/O error.
+    bool exportCsv(const QString& path) const;
+
+private:
+    void onParameterChanged(QComboBox* combo, QLineEdit* values);
+    void onRunClicked();
+    void onPointFinished();
+    void onFinished(bool cancelled);
+    void redraw();
+    void setRunning(bool running);
+
+    std::function<sim::Scenario()> m_baseProvider;
+    SweepRunner* m_runner = nullptr;
+    QComboBox* m_parameter = nullptr;
+    QLineEdit* m_values = nullptr;
+    QComboBox* m_seriesParameter = nullptr;
+    QLineEdit* m_seriesValues = nullptr;
+    QSpinBox* m_repeats = nullptr;
+    QSpinBox* m_jobs = nullptr;
+    QPushButton* m_run = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QPushButton* m_export = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_status = nullptr;
+    QStackedWidget* m_chartStack = nullptr; ///< line charts (numeric key) or bar charts (categories)
+    LineChart* m_hitLine = nullptr;
+    LineChart* m_ttftLine = nullptr;
+    LineChart* m_throughputLine = nullptr;
+    BarChart* m_hitBars = nullptr;
+    BarChart* m_ttftBars = nullptr;
+    BarChart* m_throughputBars = nullptr;
+    QTableWidget* m_table = nullptr;
+    std::vector<sim::SweepParameter> m_parameters;
+};
+
+} // namespace kvroute::app
