@@ -80,6 +80,7 @@ public:
         m_workload->start(
             m_sim, [this](WorkloadRequest r) { onArrival(std::move(r)); }, m_end, s.workload.maxRequests);
         scrape();
+        m_samplePending = true;
         m_sim.schedule(s.run.sampleInterval, [this] { sampleTick(); });
 
         bool cancelled = false;
@@ -184,23 +185,41 @@ private:
         }
     }
 
-    [[nodiscard]] bool active() const { return m_sim.now() < m_end || m_collector.inFlight() > 0; }
+    /// Whether anything can still happen: requests in flight, or (before the end of the arrival
+    /// window) any pending event besides our own periodic ones — a workload's next arrival, a
+    /// chat user thinking, a KV event on its way. Stops the periodic events (and so the run) as
+    /// soon as the workload is spent, even when `duration` is only an upper bound.
+    [[nodiscard]] bool active() const
+    {
+        if (m_collector.inFlight() > 0)
+            return true;
+        if (m_sim.now() >= m_end)
+            return false;
+        const std::size_t own = (m_scrapePending ? 1U : 0U) + (m_samplePending ? 1U : 0U);
+        return m_sim.pendingEvents() > own;
+    }
 
     void scrape()
     {
+        m_scrapePending = false;
         for (std::size_t i = 0; i < m_pods.size(); ++i) {
             const auto& m = m_pods[i]->metrics();
             m_scraped[i] = ScrapedPodMetrics{m.numRequestsWaiting, m.numRequestsRunning, m.kvCacheUsage, m_sim.now()};
         }
-        if (active())
+        if (active()) {
+            m_scrapePending = true;
             m_sim.schedule(fromSeconds(m_setup.scenario.routing.epp.scrapeIntervalSeconds), [this] { scrape(); });
+        }
     }
 
     void sampleTick()
     {
+        m_samplePending = false;
         m_collector.sample(m_sim.now(), m_podMetrics);
-        if (active())
+        if (active()) {
+            m_samplePending = true;
             m_sim.schedule(m_setup.scenario.run.sampleInterval, [this] { sampleTick(); });
+        }
     }
 
     const RunSetup& m_setup;
@@ -217,6 +236,8 @@ private:
     std::vector<std::int32_t> m_inFlightPerPod;
     std::unordered_map<RequestId, WorkloadRequest> m_inFlight;
     SimTime m_end = 0;
+    bool m_scrapePending = false;
+    bool m_samplePending = false;
 };
 
 } // namespace
