@@ -2,7 +2,7 @@
 # Installs what is missing, builds, and runs the whole test suite with ctest.
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/setup.sh xvfb xauth
+scripts/setup.sh
 echo "== testing"
 cd build
 ctest --output-on-failure -j "${KVROUTE_JOBS:-$(nproc)}" "$@"
