@@ -32,15 +32,50 @@
 
 namespace kvroute::sim {
 
-class MooncakeTraceWorkload final : public Workload {
+/// Mooncake JSONL: prompts from the records' hash ids, arrival = timestamp (ms) × timeScale.
+class MooncakeFormat {
+public:
+    using Reader = MooncakeTraceReader;
+    using Record = MooncakeRecord;
+    MooncakeFormat(const TraceReplayConfig& config, std::uint64_t seed);
+    [[nodiscard]] static Result<Reader> open(const TraceReplayConfig& config);
+    /// Time of `record` after the replay's start.
+    [[nodiscard]] SimTime arrivalOffset(const Record& record, const TraceReplayConfig& config);
+    [[nodiscard]] WorkloadRequest makeRequest(const Record& record, std::uint64_t index, const TraceReplayConfig& config);
+    [[nodiscard]] static std::string describe(const TraceReplayConfig& config);
+
+private:
+    Rng m_answers;
+};
+
+/// Azure 2023 CSV: fresh random prompts, arrival = offset from the first row × timeScale.
+class AzureFormat {
+public:
+    using Reader = AzureTraceReader;
+    using Record = AzureRecord;
+    AzureFormat(const TraceReplayConfig& config, std::uint64_t seed);
+    [[nodiscard]] static Result<Reader> open(const TraceReplayConfig& config);
+    [[nodiscard]] SimTime arrivalOffset(const Record& record, const TraceReplayConfig& config);
+    [[nodiscard]] WorkloadRequest makeRequest(const Record& record, std::uint64_t index, const TraceReplayConfig& config);
+    [[nodiscard]] static std::string describe(const TraceReplayConfig& config);
+
+private:
+    Rng m_answers;
+    Rng m_prompts;
+    std::optional<SimTime> m_firstWallClock;
+};
+
+/// The replay loop shared by both formats: read one record ahead, schedule it, send it.
+template <typename Format>
+class TraceReplayWorkload final : public Workload {
 public:
     /// `config.path` is opened at start(). `maxRequests` 0 = no limit of its own.
-    MooncakeTraceWorkload(TraceReplayConfig config, std::uint64_t seed, std::int64_t maxRequests = 0);
-    MooncakeTraceWorkload(const MooncakeTraceWorkload&) = delete;
-    MooncakeTraceWorkload& operator=(const MooncakeTraceWorkload&) = delete;
+    TraceReplayWorkload(TraceReplayConfig config, std::uint64_t seed, std::int64_t maxRequests = 0);
+    TraceReplayWorkload(const TraceReplayWorkload&) = delete;
+    TraceReplayWorkload& operator=(const TraceReplayWorkload&) = delete;
 
     void start(Simulation& sim, Submit submit, SimTime endTime, std::int64_t maxRequests) override;
-    [[nodiscard]] std::string describe() const override;
+    [[nodiscard]] std::string describe() const override { return Format::describe(m_config); }
     /// Why the replay stopped early, if it did.
     [[nodiscard]] const std::optional<Error>& streamError() const noexcept { return m_error; }
 
@@ -50,39 +85,18 @@ private:
 
     TraceReplayConfig m_config;
     std::int64_t m_ownLimit;
-    Rng m_answers;
+    Format m_format;
     WorkloadRun m_run;
-    std::optional<MooncakeTraceReader> m_reader;
-    std::optional<MooncakeRecord> m_pending;
+    std::optional<typename Format::Reader> m_reader;
+    std::optional<typename Format::Record> m_pending;
     std::optional<Error> m_error;
     std::uint64_t m_index = 0;
 };
 
-class AzureTraceWorkload final : public Workload {
-public:
-    /// `config.path` is opened at start(). `maxRequests` 0 = no limit of its own.
-    AzureTraceWorkload(TraceReplayConfig config, std::uint64_t seed, std::int64_t maxRequests = 0);
-    AzureTraceWorkload(const AzureTraceWorkload&) = delete;
-    AzureTraceWorkload& operator=(const AzureTraceWorkload&) = delete;
+using MooncakeTraceWorkload = TraceReplayWorkload<MooncakeFormat>;
+using AzureTraceWorkload = TraceReplayWorkload<AzureFormat>;
 
-    void start(Simulation& sim, Submit submit, SimTime endTime, std::int64_t maxRequests) override;
-    [[nodiscard]] std::string describe() const override;
-    [[nodiscard]] const std::optional<Error>& streamError() const noexcept { return m_error; }
-
-private:
-    void readAndSchedule();
-    void onArrival();
-
-    TraceReplayConfig m_config;
-    std::int64_t m_ownLimit;
-    Rng m_answers;
-    Rng m_prompts;
-    WorkloadRun m_run;
-    std::optional<AzureTraceReader> m_reader;
-    std::optional<AzureRecord> m_pending;
-    std::optional<Error> m_error;
-    std::optional<SimTime> m_firstWallClock;
-    std::uint64_t m_index = 0;
-};
+extern template class TraceReplayWorkload<MooncakeFormat>;
+extern template class TraceReplayWorkload<AzureFormat>;
 
 } // namespace kvroute::sim

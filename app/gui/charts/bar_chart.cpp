@@ -62,22 +62,8 @@ BarChart::BarChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Impl>(
     d->chart->legend()->setMarkerShape(QLegend::MarkerShapeRectangle);
     connect(d->chart, &QChart::plotAreaChanged, this, [this] { updateValueLabels(); });
 
-    d->view = new QChartView(d->chart, this); // takes ownership of the chart
-    d->view->setRenderHint(QPainter::Antialiasing);
-    d->view->setFrameShape(QFrame::NoFrame);
-    d->view->setBackgroundBrush(Qt::white);
-
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(d->view);
-
-    d->noData = new QLabel(tr("No data"), this);
-    d->noData->setAlignment(Qt::AlignCenter);
-    d->noData->setAttribute(Qt::WA_TransparentForMouseEvents);
-    QPalette palette = d->noData->palette();
-    palette.setColor(QPalette::WindowText, charts::mutedTextColor());
-    d->noData->setPalette(palette);
-    d->noData->raise();
+    d->view = charts::embedChartView(this, d->chart);
+    d->noData = charts::makeNoDataLabel(this);
 
     setMinimumSize(kMinimumWidth, kMinimumHeight);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);

@@ -2,9 +2,12 @@
 
 #include <QtCharts/QAbstractAxis>
 #include <QtCharts/QChart>
+#include <QtCharts/QChartView>
 #include <QtCharts/QLegend>
 #include <QtGui/QGuiApplication>
 #include <QtWidgets/QGraphicsLayout>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QVBoxLayout>
 
 #include <array>
 
@@ -116,6 +119,31 @@ void applyAxisStyle(QAbstractAxis* axis)
     line.setWidthF(1.0);
     axis->setLinePen(line);
     axis->setShadesVisible(false);
+}
+
+QChartView* embedChartView(QWidget* host, QChart* chart)
+{
+    auto* view = new QChartView(chart, host); // takes ownership of the chart
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setFrameShape(QFrame::NoFrame);
+    view->setContentsMargins(0, 0, 0, 0);
+    view->setBackgroundBrush(Qt::white);
+    auto* layout = new QVBoxLayout(host);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(view);
+    return view;
+}
+
+QLabel* makeNoDataLabel(QWidget* host)
+{
+    auto* label = new QLabel(QObject::tr("No data"), host);
+    label->setAlignment(Qt::AlignCenter);
+    label->setAttribute(Qt::WA_TransparentForMouseEvents);
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText, mutedTextColor());
+    label->setPalette(palette);
+    label->raise();
+    return label;
 }
 
 } // namespace kvroute::app::charts

@@ -8,7 +8,10 @@
 
 QT_BEGIN_NAMESPACE
 class QChart;
+class QChartView;
 class QAbstractAxis;
+class QLabel;
+class QWidget;
 QT_END_NAMESPACE
 
 namespace kvroute::app::charts {
@@ -31,5 +34,12 @@ namespace kvroute::app::charts {
 void applyChartStyle(QChart* chart);
 /// Grid, label and title look of an axis.
 void applyAxisStyle(QAbstractAxis* axis);
+
+/// Puts `chart` in a frameless, antialiased view filling `host` (the view owns the chart) and
+/// returns the view.
+QChartView* embedChartView(QWidget* host, QChart* chart);
+
+/// The muted "no data" text laid over a chart; the host keeps it covering its whole rect.
+QLabel* makeNoDataLabel(QWidget* host);
 
 } // namespace kvroute::app::charts

@@ -64,23 +64,8 @@ LineChart::LineChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Impl
     d->chart->addAxis(d->xAxis, Qt::AlignBottom);
     d->chart->addAxis(d->yAxis, Qt::AlignLeft);
 
-    d->view = new QChartView(d->chart, this); // takes ownership of the chart
-    d->view->setRenderHint(QPainter::Antialiasing);
-    d->view->setFrameShape(QFrame::NoFrame);
-    d->view->setContentsMargins(0, 0, 0, 0);
-    d->view->setBackgroundBrush(Qt::white);
-
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(d->view);
-
-    d->noData = new QLabel(tr("No data"), this);
-    d->noData->setAlignment(Qt::AlignCenter);
-    d->noData->setAttribute(Qt::WA_TransparentForMouseEvents);
-    QPalette palette = d->noData->palette();
-    palette.setColor(QPalette::WindowText, charts::mutedTextColor());
-    d->noData->setPalette(palette);
-    d->noData->raise();
+    d->view = charts::embedChartView(this, d->chart);
+    d->noData = charts::makeNoDataLabel(this);
 
     setMinimumSize(kMinimumWidth, kMinimumHeight);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);

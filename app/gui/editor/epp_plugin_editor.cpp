@@ -1,5 +1,7 @@
 #include "app/gui/editor/epp_plugin_editor.h"
 
+#include "app/gui/editor/field_widgets.h"
+
 #include "app/gui/editor/number_widgets.h"
 #include "sim/routing/epp_plugin_factory.h"
 #include "sim/routing/routing_factory.h"
@@ -191,12 +193,7 @@ void EppPluginEditor::buildPluginBlock()
     const int weightWidth = m_table->fontMetrics().horizontalAdvance(QStringLiteral("0000.00")) + 16;
     m_table->horizontalHeader()->resizeSection(kWeight, weightWidth);
     m_table->verticalHeader()->setVisible(false);
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 12);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_table->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    setUpListTable(m_table);
     layout->addWidget(m_table);
 
     auto* rowButtons = new QHBoxLayout;

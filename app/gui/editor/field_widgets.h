@@ -89,6 +89,10 @@ private:
 /// "block_size" -> "Block size", with GPU / KV / EPP / IPs spelled as such.
 [[nodiscard]] QString keyLabel(const QString& key);
 
+/// The look shared by the editor's small list tables (stages, EPP scorers): fixed row height,
+/// whole-row single selection, no horizontal scroll bar, as tall as its rows.
+void setUpListTable(QTableWidget* table);
+
 /// Wheel events over `widget` scroll the side panel unless the widget has focus, so scrolling
 /// past a spin box never changes a value by accident.
 void guardWheel(QWidget* widget);

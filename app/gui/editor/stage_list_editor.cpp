@@ -1,5 +1,7 @@
 #include "app/gui/editor/stage_list_editor.h"
 
+#include "app/gui/editor/field_widgets.h"
+
 #include "app/gui/editor/number_widgets.h"
 
 #include <QtWidgets/QHBoxLayout>
@@ -34,12 +36,7 @@ StageListEditor::StageListEditor(const sim::FieldSpec& spec, QWidget* parent) : 
     m_table->setObjectName(QStringLiteral("stageTable"));
     m_table->setHorizontalHeaderLabels({tr("Rate"), tr("Duration")});
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 12);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_table->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    setUpListTable(m_table);
     layout->addWidget(m_table);
 
     auto* buttons = new QHBoxLayout;
