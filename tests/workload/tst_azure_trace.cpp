@@ -13,6 +13,8 @@
 #include "sim/workload/trace_workloads.h"
 #include "workload_test_support.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <set>
 #include <vector>
 
@@ -154,7 +156,9 @@ void TestAzureTrace::replay()
         QCOMPARE(static_cast<qint64>(r.maxTokens), std::max<qint64>(1, rows[i].generated));
         QCOMPARE(r.sessionId, static_cast<std::uint64_t>(i));
         QCOMPARE(r.clientIp, kvroute::sim::kSingleClientIp);
-        heads.insert(TokenVector(r.prompt->begin(), r.prompt->begin() + 16));
+        // Some Azure rows are shorter than one block; compare what they have.
+        const auto headLength = std::min<std::ptrdiff_t>(16, std::ssize(*r.prompt));
+        heads.insert(TokenVector(r.prompt->begin(), r.prompt->begin() + headLength));
     }
     QCOMPARE(heads.size(), run.requests.size()); // no two prompts share even a 16-token block
 }
