@@ -132,12 +132,13 @@ public:
         const auto it = m_inFlight.find(record.id);
         if (it == m_inFlight.end())
             return;
-        --m_inFlightPerPod[static_cast<std::size_t>(pod)];
         auto request = std::move(it->second);
         m_inFlight.erase(it);
         const std::int32_t tokens = record.finishReason == FinishReason::Abort ? 0 : record.numOutputTokens;
-        // The client (and the gateway) see the end of the response one network delay later.
+        // The client and the gateway see the end of the response one network delay later; only
+        // then does Envoy's active-request count for the pod drop.
         m_sim.schedule(m_delay, [this, pod, tokens, request = std::move(request)] {
+            --m_inFlightPerPod[static_cast<std::size_t>(pod)];
             m_router->onCompleted(request, pod, m_sim.now());
             m_workload->onCompleted(request, tokens);
         });
@@ -176,9 +177,9 @@ private:
             // vLLM's front end refuses it (e.g. prompt not shorter than max_model_len).
             auto rejected = std::move(slot);
             m_inFlight.erase(id);
-            --m_inFlightPerPod[static_cast<std::size_t>(pod)];
             m_collector.onRejected(rejected);
             m_sim.schedule(m_delay, [this, pod, rejected = std::move(rejected)] {
+                --m_inFlightPerPod[static_cast<std::size_t>(pod)];
                 m_router->onCompleted(rejected, pod, m_sim.now());
                 m_workload->onCompleted(rejected, 0);
             });

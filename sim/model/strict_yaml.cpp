@@ -189,26 +189,26 @@ Result<bool> MapReader::boolean(std::string_view key) const
                 where(m_file, (*entry)->value.Mark()));
 }
 
-Result<YAML::Node> MapReader::sequence(std::string_view key) const
+Result<YAML::Node> MapReader::node(std::string_view key, YAML::NodeType::value type, std::string_view noun) const
 {
     auto entry = required(key);
     if (!entry)
         return std::unexpected(entry.error());
     const YAML::Node& value = (*entry)->value;
-    if (!value.IsSequence())
-        return fail("key " + quote(key) + " in " + m_what + " must be a list", where(m_file, value.Mark()));
+    if (value.Type() != type)
+        return fail("key " + quote(key) + " in " + m_what + " must be " + std::string(noun),
+                    where(m_file, value.Mark()));
     return value;
+}
+
+Result<YAML::Node> MapReader::sequence(std::string_view key) const
+{
+    return node(key, YAML::NodeType::Sequence, "a list");
 }
 
 Result<YAML::Node> MapReader::map(std::string_view key) const
 {
-    auto entry = required(key);
-    if (!entry)
-        return std::unexpected(entry.error());
-    const YAML::Node& value = (*entry)->value;
-    if (!value.IsMap())
-        return fail("key " + quote(key) + " in " + m_what + " must be a map", where(m_file, value.Mark()));
-    return value;
+    return node(key, YAML::NodeType::Map, "a map");
 }
 
 } // namespace kvroute::sim::strict_yaml

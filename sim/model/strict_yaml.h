@@ -51,6 +51,8 @@ private:
     };
 
     [[nodiscard]] Result<const Entry*> required(std::string_view key) const;
+    [[nodiscard]] Result<YAML::Node> node(std::string_view key, YAML::NodeType::value type,
+                                          std::string_view noun) const;
     [[nodiscard]] Result<std::string> plainScalar(const Entry& entry, std::string_view expected) const;
     [[nodiscard]] std::string allowedList() const;
 

@@ -122,9 +122,9 @@ void SessionAffinityScorer::score(const RoutingContext& ctx, std::span<const int
         out[i] = candidates[i] == *pod ? 1.0 : 0.0;
 }
 
-void SessionAffinityScorer::onRouted(const RoutingContext& ctx, int pod)
+void SessionAffinityScorer::onCompleted(const WorkloadRequest& request, int pod, SimTime /*now*/)
 {
-    m_sessionPod[ctx.request.sessionId] = pod;
+    m_sessionPod[request.sessionId] = pod;
 }
 
 } // namespace kvroute::sim::routing

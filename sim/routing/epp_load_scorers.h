@@ -61,13 +61,15 @@ private:
 };
 
 /// session-affinity-scorer (llm-d v0.3.1 session_affinity.go): the pod named by the
-/// x-session-token header scores 1, all others 0. The EPP sets that header on every response
-/// to the pod that served it, and the client echoes it, so the model remembers, per session
-/// (x-session-id), the pod its last request was routed to.
+/// x-session-token header scores 1, all others 0. The EPP sets that header on the response
+/// (PostResponse) to the pod that served it; the model assumes the client echoes it, so it
+/// remembers, per session (x-session-id), the pod of the session's last *answered* request.
+/// A request sent while the session's previous one is still in flight carries the older token
+/// (or none), as a real client's would: nothing is learnt at routing time.
 class SessionAffinityScorer final : public EppScorer {
 public:
     void score(const RoutingContext& ctx, std::span<const int> candidates, std::span<double> out) override;
-    void onRouted(const RoutingContext& ctx, int pod) override;
+    void onCompleted(const WorkloadRequest& request, int pod, SimTime now) override;
 
 private:
     FlatMap64<std::int32_t> m_sessionPod;

@@ -63,21 +63,32 @@ Result<ApproxPrefixConfig> approxConfig(const PluginParams& p)
     return c;
 }
 
-Result<PreciseScorerConfig> preciseConfig(const PluginParams& p)
+/// Where a precise scorer's parameters may stand. v0.2.x `prefix-cache-scorer` (mode
+/// cache_tracking) and v0.3.x `precise-prefix-cache-scorer` decode only `indexerConfig` and
+/// `kvEventsConfig` (llmd.md §1.5); Go's json.Unmarshal drops anything else, so the demo's HEAD
+/// epp.yaml, with tokenProcessorConfig at the top level, ran on the defaults (block 16, hash
+/// seed "") and never matched pods started with PYTHONHASHSEED=42 (§5). Current llm-d reads
+/// tokenProcessorConfig at the top level; the v0.3 name accepts both.
+enum class TokenProcessorPlacement { NestedOnly, NestedOrTopLevel };
+
+Result<PreciseScorerConfig> preciseConfig(const PluginParams& p, TokenProcessorPlacement placement)
 {
-    // The sample configs nest the token processor under indexerConfig (llmd.md §1.8); the
-    // demo's HEAD epp.yaml and current llm-d put it at the top level of the parameters.
+    const bool topLevel = placement == TokenProcessorPlacement::NestedOrTopLevel;
+    const auto integerAt = [&](std::string_view nested, std::string_view top, std::int64_t fallback,
+                               std::int64_t min, std::int64_t max) {
+        return topLevel ? p.integer({nested, top}, fallback, min, max) : p.integer({nested}, fallback, min, max);
+    };
     PreciseScorerConfig c;
-    auto block = p.integer({"indexerConfig.tokenProcessorConfig.blockSize", "tokenProcessorConfig.blockSize"},
+    auto block = integerAt("indexerConfig.tokenProcessorConfig.blockSize", "tokenProcessorConfig.blockSize",
                            c.blockSize, 1, 1 << 16);
     if (!block)
         return std::unexpected(block.error());
-    auto seed = p.string({"indexerConfig.tokenProcessorConfig.hashSeed", "tokenProcessorConfig.hashSeed"}, "");
+    auto seed = topLevel ? p.string({"indexerConfig.tokenProcessorConfig.hashSeed", "tokenProcessorConfig.hashSeed"}, "")
+                         : p.string({"indexerConfig.tokenProcessorConfig.hashSeed"}, "");
     if (!seed)
         return std::unexpected(seed.error());
-    auto podCache = p.integer({"indexerConfig.kvBlockIndexConfig.inMemoryConfig.podCacheSize",
-                               "kvBlockIndexConfig.inMemoryConfig.podCacheSize"},
-                              c.podCacheSize, 1, kMaxPodCacheSize);
+    auto podCache = integerAt("indexerConfig.kvBlockIndexConfig.inMemoryConfig.podCacheSize",
+                              "kvBlockIndexConfig.inMemoryConfig.podCacheSize", c.podCacheSize, 1, kMaxPodCacheSize);
     if (!podCache)
         return std::unexpected(podCache.error());
     auto scoring = p.choice({"scoring"}, "min-max", {"min-max", "absolute"});
@@ -127,7 +138,7 @@ Result<Built> build(const EppPluginConfig& plugin)
         if (!tracking)
             return std::unexpected(tracking.error());
         if (*tracking) {
-            auto c = preciseConfig(p);
+            auto c = preciseConfig(p, TokenProcessorPlacement::NestedOnly);
             if (!c)
                 return std::unexpected(c.error());
             b.scorer = std::make_unique<PreciseKvScorer>(*c);
@@ -138,7 +149,7 @@ Result<Built> build(const EppPluginConfig& plugin)
             b.scorer = std::make_unique<ApproxPrefixScorer>(*c);
         }
     } else if (t == "precise-prefix-cache-scorer") {
-        auto c = preciseConfig(p);
+        auto c = preciseConfig(p, TokenProcessorPlacement::NestedOrTopLevel);
         if (!c)
             return std::unexpected(c.error());
         b.scorer = std::make_unique<PreciseKvScorer>(*c);

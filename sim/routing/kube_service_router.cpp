@@ -20,7 +20,7 @@ int ClientIpAffinityRouter::stickyPod(Ipv4 source, SimTime now) const
     const Affinity* a = m_affinity.find(source);
     if (!a || a->pod < 0)
         return -1;
-    if (now - a->lastSeen >= m_timeout)
+    if (now - a->lastSeen > m_timeout) // xt_recent: time_after(now - seconds, stamp) misses
         return -1;
     return a->pod;
 }

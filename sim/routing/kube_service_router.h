@@ -7,8 +7,9 @@
 // ahead of the random balancing rules (`-m statistic --mode random --probability 1/(n-i)`, i.e.
 // uniform), and in every endpoint chain `-m recent --name <endpoint chain> --set` before the
 // DNAT. The nat table sees only the first packet of a connection, so:
-//   * a source whose last new connection to endpoint E is less than timeoutSeconds old goes to E
-//     (xt_recent: hit iff a stamp is after now - seconds, i.e. idle < timeout);
+//   * a source whose last new connection to endpoint E is at most timeoutSeconds old goes to E
+//     (xt_recent recent_mt: a stamp misses iff time_after(now - seconds, stamp), i.e. a hit iff
+//     idle <= timeout);
 //   * otherwise it is balanced uniformly at random;
 //   * every new connection re-stamps the source in the chosen endpoint's list (`--set`), so the
 //     timer measures idleness, not age. The simulator opens one connection per request, so every

@@ -37,7 +37,8 @@ struct RoutingContext {
     SimTime now = 0;
     std::span<const PodInfo> pods;
     std::span<const ScrapedPodMetrics> metrics;
-    /// Requests this router sent to each pod that have not completed (Envoy's active requests).
+    /// Requests this router sent to each pod whose response has not yet come back through the
+    /// gateway (Envoy's active requests).
     std::span<const std::int32_t> inFlight;
     std::string_view modelName;  ///< served model name (the approximate scorer hashes it)
 };

@@ -10,6 +10,7 @@
 #include <QTest>
 
 #include <fstream>
+#include <set>
 
 using namespace kvroute::sim;
 using namespace kvroute::sim::test;
@@ -187,19 +188,50 @@ private Q_SLOTS:
             QCOMPARE(cluster.route(*router, makeRequest(static_cast<RequestId>(i), prompt)), 1);
     }
 
-    void demoHeadCacheTrackingWithTopLevelTokenProcessor()
+    void demoHeadCacheTrackingIgnoresTopLevelTokenProcessor()
     {
         const EppConfig config = load(kDemoHead);
         compareResolved(config, {{"decode-filter", "decode-filter", 1.0},
                                  {"prefix-cache-scorer", "prefix-cache-scorer", 90.0},
                                  {"max-score-picker", "max-score-picker", 1.0}});
+        const TokenVector prompt = tokenRange(7, 16 * 6);
+        {
+            // v0.2.x decodes only indexerConfig / kvEventsConfig (llmd.md §1.5, §5): the top-level
+            // hashSeed "42" is dropped, so blocks hashed with seed 42 never match the index.
+            TestCluster cluster(3);
+            auto router = eppRouter(config, 3);
+            QVERIFY(router->wantsKvEvents()); // mode: cache_tracking is the precise scorer
+            router->onKvEvents(2, storedBlocks(prompt, 16, "42"), 0);
+            std::set<int> used;
+            for (int i = 0; i < 60; ++i)
+                used.insert(cluster.route(*router, makeRequest(static_cast<RequestId>(i), prompt)));
+            QCOMPARE(used.size(), std::size_t{3}); // all score 0: random tie-break over 3 pods
+        }
+        {
+            // The defaults it ran on instead: block 16, hash seed "".
+            TestCluster cluster(3);
+            auto router = eppRouter(config, 3);
+            router->onKvEvents(2, storedBlocks(prompt, 16, ""), 0);
+            for (int i = 0; i < 20; ++i)
+                QCOMPARE(cluster.route(*router, makeRequest(static_cast<RequestId>(i), prompt)), 2);
+        }
+    }
+
+    void currentTopLevelTokenProcessorOnThePreciseName()
+    {
+        // llm-d after v0.3 reads tokenProcessorConfig at the top level of
+        // precise-prefix-cache-scorer's parameters (llmd.md §1.5 "current extras").
+        const EppConfig config = load(R"(plugins:
+- type: precise-prefix-cache-scorer
+  parameters:
+    tokenProcessorConfig: {blockSize: 32, hashSeed: "7"}
+)");
+        const TokenVector prompt = tokenRange(3, 32 * 4);
         TestCluster cluster(3);
         auto router = eppRouter(config, 3);
-        QVERIFY(router->wantsKvEvents()); // mode: cache_tracking is the precise scorer
-        const TokenVector prompt = tokenRange(7, 16 * 6);
-        router->onKvEvents(2, storedBlocks(prompt, 16, "42"), 0);
+        router->onKvEvents(1, storedBlocks(prompt, 32, "7"), 0);
         for (int i = 0; i < 20; ++i)
-            QCOMPARE(cluster.route(*router, makeRequest(static_cast<RequestId>(i), prompt)), 2);
+            QCOMPARE(cluster.route(*router, makeRequest(static_cast<RequestId>(i), prompt)), 1);
     }
 
     void defaultsWithoutProfiles()

@@ -147,9 +147,12 @@ private Q_SLOTS:
         SessionAffinityScorer scorer;
         compareScores(scoreAll(scorer, cluster, {0, 1, 2}, makeRequest(1, {}, 7)), {0.0, 0.0, 0.0});
         scorer.onRouted(cluster.ctx(makeRequest(1, {}, 7)), 2);
+        // Routed but not answered: the client has no token yet.
+        compareScores(scoreAll(scorer, cluster, {0, 1, 2}, makeRequest(2, {}, 7)), {0.0, 0.0, 0.0});
+        scorer.onCompleted(makeRequest(1, {}, 7), 2, kSecond); // the response names pod 2
         compareScores(scoreAll(scorer, cluster, {0, 1, 2}, makeRequest(2, {}, 7)), {0.0, 0.0, 1.0});
         compareScores(scoreAll(scorer, cluster, {0, 1, 2}, makeRequest(3, {}, 8)), {0.0, 0.0, 0.0});
-        scorer.onRouted(cluster.ctx(makeRequest(2, {}, 7)), 0); // the next response names pod 0
+        scorer.onCompleted(makeRequest(2, {}, 7), 0, 2 * kSecond); // the next response names pod 0
         compareScores(scoreAll(scorer, cluster, {0, 1, 2}, makeRequest(4, {}, 7)), {1.0, 0.0, 0.0});
     }
 };
