@@ -6,6 +6,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -42,40 +45,69 @@ int sweepCommand(const SweepOptions& o)
         }
         parameters.push_back(std::move(*p));
     }
+    if (auto distinct = sim::checkSweepParameters(parameters); !distinct) {
+        std::cerr << "kvroute: " << distinct.error().toString() << '\n';
+        return kExitBadInput;
+    }
     const auto all = sim::expandSweepGrid(parameters, o.repeat, base->seed);
     if (auto r = sim::validateSweep(*base, all); !r) {
         std::cerr << "kvroute: " << r.error().toString() << '\n';
         return kExitBadInput;
     }
 
-    // Resume: points already in the output file are not run again.
+    // Resume: points of this base scenario already in the output file are not run again.
     auto previous = sim::readSweepRecords(o.out);
     if (!previous) {
         std::cerr << "kvroute: " << previous.error().toString() << '\n';
         return kExitBadInput;
     }
+    if (previous->completeBytes) {
+        // Killed while writing a line: drop the fragment so appending starts on a clean line.
+        std::error_code ec;
+        std::filesystem::resize_file(o.out, *previous->completeBytes, ec);
+        if (ec) {
+            std::cerr << "kvroute: " << o.out << ':' << previous->partialLine
+                      << ": an incomplete last line, and it cannot be removed: " << ec.message() << '\n';
+            return kExitRunFailed;
+        }
+        std::cerr << "kvroute: " << o.out << ':' << previous->partialLine
+                  << ": dropped an incomplete last line (an interrupted sweep); that point runs again\n";
+    }
+    const std::string baseId = sim::sweepBaseId(*base);
+    std::vector<sim::SweepRecord> records;
+    std::size_t otherBase = 0;
+    for (auto& record : previous->records) {
+        if (record.base == baseId)
+            records.push_back(std::move(record));
+        else
+            ++otherBase;
+    }
     std::set<std::string> done;
-    for (const auto& record : *previous)
+    for (const auto& record : records)
         done.insert(record.key);
     std::vector<sim::SweepPoint> todo;
     for (const auto& p : all) {
         if (!done.contains(p.key()))
             todo.push_back(p);
     }
-    if (!o.quiet)
+    if (!o.quiet) {
+        if (otherBase > 0)
+            std::cerr << otherBase << " records in " << o.out
+                      << " come from another base scenario (scenario, --set or seed differ); they are kept but not "
+                         "reused\n";
         std::cerr << all.size() << " points, " << (all.size() - todo.size()) << " already in " << o.out << ", "
                   << todo.size() << " to run\n";
+    }
 
     std::ofstream out(o.out, std::ios::app);
     if (!out) {
-        std::cerr << "kvroute: cannot write " << o.out << '\n';
+        std::cerr << "kvroute: cannot write " << o.out << ": " << std::strerror(errno) << '\n';
         return kExitRunFailed;
     }
     const int jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     ProgressBar bar(!o.quiet);
     std::size_t finished = 0;
     int failures = 0;
-    std::vector<sim::SweepRecord> records = *previous;
     sim::runSweep(*base, todo, jobs, [&](const sim::SweepOutcome& outcome) {
         ++finished;
         if (!outcome.results) {
@@ -85,7 +117,7 @@ int sweepCommand(const SweepOptions& o)
                       << '\n';
             return;
         }
-        const auto record = sim::makeSweepRecord(outcome.point, *outcome.results, outcome.wallSeconds);
+        const auto record = sim::makeSweepRecord(outcome.point, *outcome.results, outcome.wallSeconds, baseId);
         out << sim::sweepRecordToJsonLine(record) << '\n';
         out.flush();
         records.push_back(record);
@@ -93,7 +125,7 @@ int sweepCommand(const SweepOptions& o)
                    std::to_string(finished) + "/" + std::to_string(todo.size()));
     });
     bar.finish();
-    std::cout << sim::sweepSummaryTable(parameters, records);
+    std::cout << sim::sweepSummaryTable(parameters, all, records);
     return failures ? kExitRunFailed : 0;
 }
 

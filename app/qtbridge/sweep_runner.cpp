@@ -31,6 +31,10 @@ bool SweepRunner::start(const sim::Scenario& base, const std::vector<sim::SweepP
         Q_EMIT sweepFailed(tr("A sweep is already running."));
         return false;
     }
+    if (auto distinct = sim::checkSweepParameters(parameters); !distinct) {
+        Q_EMIT sweepFailed(QString::fromStdString(distinct.error().toString()));
+        return false;
+    }
     auto points = sim::expandSweepGrid(parameters, repeats, base.seed);
     if (auto valid = sim::validateSweep(base, points); !valid) {
         Q_EMIT sweepFailed(QString::fromStdString(valid.error().toString()));
@@ -42,7 +46,8 @@ bool SweepRunner::start(const sim::Scenario& base, const std::vector<sim::SweepP
     const int total = static_cast<int>(points.size());
     QPointer<SweepRunner> self(this);
     Q_EMIT progress(0, total);
-    m_watcher.setFuture(QtConcurrent::run([base, points = std::move(points), jobs, state, self, total] {
+    m_watcher.setFuture(QtConcurrent::run([base, baseId = sim::sweepBaseId(base), points = std::move(points), jobs,
+                                           state, self, total] {
         int done = 0;
         sim::runSweep(
             base, points, jobs,
@@ -50,15 +55,16 @@ bool SweepRunner::start(const sim::Scenario& base, const std::vector<sim::SweepP
                 ++done;
                 if (!outcome.results || outcome.results->cancelled || !self)
                     return;
-                auto record = sim::makeSweepRecord(outcome.point, *outcome.results, outcome.wallSeconds);
+                auto record = sim::makeSweepRecord(outcome.point, *outcome.results, outcome.wallSeconds, baseId);
                 QMetaObject::invokeMethod(
                     self,
                     [self, record, done, total] {
-                        if (!self)
+                        SweepRunner* runner = self.data();
+                        if (runner == nullptr)
                             return;
-                        self->m_records.push_back(record);
-                        Q_EMIT self->pointFinished(record);
-                        Q_EMIT self->progress(done, total);
+                        runner->m_records.push_back(record);
+                        Q_EMIT runner->pointFinished(record);
+                        Q_EMIT runner->progress(done, total);
                     },
                     Qt::QueuedConnection);
             },

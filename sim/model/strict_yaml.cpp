@@ -33,7 +33,12 @@ std::string where(std::string_view file, const YAML::Mark& mark)
 Result<YAML::Node> parse(std::string_view text, std::string_view file)
 {
     try {
-        return YAML::Load(std::string(text));
+        const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+        if (documents.size() > 1)
+            return fail("the file holds " + std::to_string(documents.size()) +
+                            " YAML documents (separated by ---); it must hold exactly one",
+                        where(file, documents[1].Mark()));
+        return documents.empty() ? YAML::Node() : documents.front();
     } catch (const YAML::ParserException& e) {
         return fail("YAML syntax error: " + e.msg, where(file, e.mark));
     } catch (const YAML::Exception& e) {

@@ -6,6 +6,8 @@
 #include "sim/scenario/scenario_values.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -150,6 +152,9 @@ Result<Scenario> parseScenarioYaml(std::string_view text, std::string_view sourc
     auto document = strict_yaml::parse(text, sourceName);
     if (!document)
         return std::unexpected(document.error());
+    if (!document->IsDefined() || document->IsNull())
+        return fail("the scenario is empty; start from a built-in one (kvroute scenarios show default)",
+                    std::string(sourceName) + ":1:1");
 
     scenario_node::Locator locator;
     locator.source = std::string(sourceName);
@@ -167,9 +172,12 @@ Result<Scenario> parseScenarioYaml(std::string_view text, std::string_view sourc
 
 Result<Scenario> loadScenarioFile(const std::string& path)
 {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        return fail("is a directory; a scenario is a YAML file", path);
     std::ifstream file(path, std::ios::binary);
     if (!file)
-        return fail("cannot open the scenario file", path);
+        return fail(std::string("cannot open the scenario file: ") + std::strerror(errno), path);
     std::ostringstream text;
     text << file.rdbuf();
     if (file.bad())

@@ -3,6 +3,9 @@
 #include "sim/fleet/cluster_run.h"
 #include "sim/scenario/scenario_yaml.h"
 
+#include <xxhash.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -94,10 +97,32 @@ Result<SweepParameter> parseSweepParameter(std::string_view text)
     return p;
 }
 
+Result<void> checkSweepParameters(const std::vector<SweepParameter>& parameters)
+{
+    for (std::size_t i = 0; i < parameters.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (parameters[i].path == parameters[j].path)
+                return fail("key " + parameters[i].path + " is swept twice; give its values in one --param",
+                            "--param " + parameters[i].path);
+        }
+    }
+    return {};
+}
+
+std::string sweepBaseId(const Scenario& base)
+{
+    const std::string yaml = toYaml(base);
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(XXH64(yaml.data(), yaml.size(), 0)));
+    return buf;
+}
+
 std::string SweepPoint::key() const
 {
+    auto sorted = assignments;
+    std::sort(sorted.begin(), sorted.end());
     std::string k;
-    for (const auto& [path, value] : assignments)
+    for (const auto& [path, value] : sorted)
         k += path + "=" + value + ";";
     return k + "#" + std::to_string(repeat);
 }

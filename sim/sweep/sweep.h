@@ -22,12 +22,20 @@ struct SweepParameter {
 /// "path=v1,v2,..." or "path=start:stop:step" (inclusive numeric range).
 [[nodiscard]] Result<SweepParameter> parseSweepParameter(std::string_view text);
 
+/// Each key may be swept once (a second --param for the same key would silently win).
+[[nodiscard]] Result<void> checkSweepParameters(const std::vector<SweepParameter>& parameters);
+
+/// Identity of the base scenario a sweep varies (every resolved key, the seed included, after
+/// --set): 16 hex digits. Records of a results file are reused only under the same base.
+[[nodiscard]] std::string sweepBaseId(const Scenario& base);
+
 struct SweepPoint {
     std::vector<std::pair<std::string, std::string>> assignments; ///< (path, value) in parameter order
     int repeat = 0;
     std::uint64_t seed = 0; ///< base seed + repeat
 
-    /// Stable identity for resuming: "path=value;path=value;#repeat".
+    /// Stable identity for resuming: "path=value;path=value;#repeat", paths in alphabetical
+    /// order so that listing the parameters in another order names the same points.
     [[nodiscard]] std::string key() const;
 };
 

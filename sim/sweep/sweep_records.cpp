@@ -38,10 +38,11 @@ std::string cell(const char* format, double v)
 
 } // namespace
 
-SweepRecord makeSweepRecord(const SweepPoint& point, const RunResults& r, double wallSeconds)
+SweepRecord makeSweepRecord(const SweepPoint& point, const RunResults& r, double wallSeconds, std::string baseId)
 {
     SweepRecord rec;
     rec.key = point.key();
+    rec.base = std::move(baseId);
     rec.assignments = point.assignments;
     rec.repeat = point.repeat;
     rec.seed = point.seed;
@@ -64,6 +65,7 @@ std::string sweepRecordToJsonLine(const SweepRecord& r)
     for (const auto& [path, value] : r.assignments)
         params[path] = value;
     const ordered_json j{{"key", r.key},
+                         {"base", r.base},
                          {"params", params},
                          {"repeat", r.repeat},
                          {"seed", r.seed},
@@ -79,24 +81,32 @@ std::string sweepRecordToJsonLine(const SweepRecord& r)
     return j.dump();
 }
 
-Result<std::vector<SweepRecord>> readSweepRecords(const std::string& path)
+Result<SweepFile> readSweepRecords(const std::string& path)
 {
-    std::vector<SweepRecord> out;
-    if (!std::filesystem::exists(path))
-        return out;
-    std::ifstream in(path);
+    SweepFile file;
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        return file;
+    if (std::filesystem::is_directory(path, ec))
+        return fail("is a directory, not a results file", path);
+    std::ifstream in(path, std::ios::binary);
     if (!in)
         return fail("cannot read the file", path);
     std::string line;
     int lineNo = 0;
+    std::uintmax_t offset = 0;
     while (std::getline(in, line)) {
         ++lineNo;
+        const bool terminated = !in.eof();
+        const std::uintmax_t lineStart = offset;
+        offset += line.size() + (terminated ? 1 : 0);
         if (line.find_first_not_of(" \t\r") == std::string::npos)
             continue;
         try {
-            const auto j = nlohmann::json::parse(line);
+            const auto j = ordered_json::parse(line);
             SweepRecord r;
             r.key = j.at("key").get<std::string>();
+            r.base = j.value("base", std::string());
             for (const auto& [k, v] : j.at("params").items())
                 r.assignments.emplace_back(k, v.get<std::string>());
             r.repeat = j.at("repeat").get<int>();
@@ -111,30 +121,45 @@ Result<std::vector<SweepRecord>> readSweepRecords(const std::string& path)
             r.preemptions = j.at("preemptions").get<std::int64_t>();
             r.requestsCompleted = j.at("requests_completed").get<std::int64_t>();
             r.wallSeconds = j.value("wall_time_s", 0.0);
-            out.push_back(std::move(r));
+            file.records.push_back(std::move(r));
         } catch (const nlohmann::json::exception& e) {
+            if (!terminated) { // the write of the last record was interrupted
+                file.completeBytes = lineStart;
+                file.partialLine = lineNo;
+                break;
+            }
             return fail(std::string("not a sweep record: ") + e.what(), path + ":" + std::to_string(lineNo));
         }
     }
-    return out;
+    return file;
 }
 
-std::string sweepSummaryTable(const std::vector<SweepParameter>& parameters, const std::vector<SweepRecord>& records)
+std::string sweepSummaryTable(const std::vector<SweepParameter>& parameters, const std::vector<SweepPoint>& grid,
+                              const std::vector<SweepRecord>& records)
 {
     struct Row {
-        std::vector<std::pair<std::string, std::string>> assignments;
+        const SweepPoint* point = nullptr;
         int n = 0;
         double hit = 0, sticky = 0, p50 = 0, p90 = 0, tps = 0;
     };
+    // One row per grid point with repeat 0; every repeat's key maps to that row.
+    const auto rowKey = [](const SweepPoint& p) {
+        SweepPoint first = p;
+        first.repeat = 0;
+        return first.key();
+    };
     std::vector<Row> rows;
-    std::map<std::string, std::size_t> index;
-    for (const auto& r : records) {
-        std::string k;
-        for (const auto& [p, v] : r.assignments)
-            k += p + "=" + v + ";";
-        auto [it, inserted] = index.try_emplace(k, rows.size());
+    std::map<std::string, std::size_t> rowOfKey;
+    for (const auto& p : grid) {
+        auto [it, inserted] = rowOfKey.try_emplace(rowKey(p), rows.size());
         if (inserted)
-            rows.push_back(Row{r.assignments});
+            rows.push_back(Row{&p});
+        rowOfKey.try_emplace(p.key(), it->second);
+    }
+    for (const auto& r : records) {
+        const auto it = rowOfKey.find(r.key);
+        if (it == rowOfKey.end())
+            continue;
         Row& row = rows[it->second];
         ++row.n;
         row.hit += r.hitRate;
@@ -148,10 +173,15 @@ std::string sweepSummaryTable(const std::vector<SweepParameter>& parameters, con
         out << p.path << '\t';
     out << "runs\thit_rate\tstickiness\tttft_p50_s\tttft_p90_s\toutput_tok_s\n";
     for (const auto& row : rows) {
-        for (const auto& [p, v] : row.assignments)
+        for (const auto& [p, v] : row.point->assignments)
             out << v << '\t';
+        out << row.n;
+        if (row.n == 0) {
+            out << "\t-\t-\t-\t-\t-\n";
+            continue;
+        }
         const double n = row.n;
-        out << row.n << '\t' << cell("%.4f", row.hit / n) << '\t' << cell("%.4f", row.sticky / n) << '\t'
+        out << '\t' << cell("%.4f", row.hit / n) << '\t' << cell("%.4f", row.sticky / n) << '\t'
             << cell("%.4f", row.p50 / n) << '\t' << cell("%.4f", row.p90 / n) << '\t' << cell("%.1f", row.tps / n) << '\n';
     }
     return out.str();

@@ -5,13 +5,16 @@
 #include "sim/metrics/run_results.h"
 #include "sim/sweep/sweep.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace kvroute::sim {
 
 struct SweepRecord {
-    std::string key; ///< SweepPoint::key()
+    std::string key;  ///< SweepPoint::key()
+    std::string base; ///< sweepBaseId() of the scenario the point varied
     std::vector<std::pair<std::string, std::string>> assignments;
     int repeat = 0;
     std::uint64_t seed = 0;
@@ -27,12 +30,25 @@ struct SweepRecord {
     double wallSeconds = 0.0;
 };
 
-[[nodiscard]] SweepRecord makeSweepRecord(const SweepPoint& point, const RunResults& results, double wallSeconds);
+[[nodiscard]] SweepRecord makeSweepRecord(const SweepPoint& point, const RunResults& results, double wallSeconds,
+                                          std::string baseId);
 [[nodiscard]] std::string sweepRecordToJsonLine(const SweepRecord& record);
-/// Reads a results file; a missing file is an empty list, a malformed line an error naming it.
-[[nodiscard]] Result<std::vector<SweepRecord>> readSweepRecords(const std::string& path);
-/// Means over repeats, one row per distinct assignment, in first-seen order.
+
+struct SweepFile {
+    std::vector<SweepRecord> records;
+    /// Set when the last line is cut off (a sweep killed while writing it): the byte length
+    /// of the complete lines before it, to which the file can be truncated.
+    std::optional<std::uintmax_t> completeBytes;
+    int partialLine = 0; ///< line number of the cut-off line
+};
+/// Reads a results file; a missing file is empty. A malformed line is an error naming it,
+/// except a last line without its newline, which is reported in SweepFile::completeBytes.
+[[nodiscard]] Result<SweepFile> readSweepRecords(const std::string& path);
+
+/// Means over repeats, one row per point of `grid` (repeats folded), in grid order, from the
+/// records whose key is in the grid; a point with no record shows "-".
 [[nodiscard]] std::string sweepSummaryTable(const std::vector<SweepParameter>& parameters,
+                                            const std::vector<SweepPoint>& grid,
                                             const std::vector<SweepRecord>& records);
 
 } // namespace kvroute::sim

@@ -85,6 +85,35 @@ private Q_SLOTS:
         QVERIFY2(o.err.contains(QStringLiteral("pods")), qPrintable(o.err));
     }
 
+    void rejectsDirectoriesEmptyAndMultiDocumentScenarios_data()
+    {
+        QTest::addColumn<QByteArray>("content"); // empty: the path is a directory
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("directory") << QByteArray() << QStringLiteral("is a directory");
+        QTest::newRow("empty file") << QByteArray("\n") << QStringLiteral("scenario is empty");
+        QTest::newRow("comments only") << QByteArray("# nothing here\n") << QStringLiteral("scenario is empty");
+        QTest::newRow("two documents") << QByteArray("seed: 1\n---\nseed: 2\n") << QStringLiteral(":3:1: the file holds 2");
+    }
+
+    void rejectsDirectoriesEmptyAndMultiDocumentScenarios()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        QString path = dir.filePath(QStringLiteral("scenario.yaml"));
+        if (content.isEmpty()) {
+            QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("scenario.yaml")));
+        } else {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(content);
+        }
+        const auto o = kvroute({QStringLiteral("run"), path, QStringLiteral("--quiet")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(expected), qPrintable(o.err));
+        QVERIFY(o.out.isEmpty()); // nothing ran
+    }
+
     void listsAndShowsScenarios()
     {
         auto o = kvroute({QStringLiteral("scenarios")});
@@ -122,6 +151,65 @@ private Q_SLOTS:
                 sawZero = rec.value(QStringLiteral("hit_rate")).toDouble() == 0.0;
         }
         QVERIFY(sawZero);
+    }
+
+    void sweepResumesOnlyTheSameBaseScenario()
+    {
+        QTemporaryDir dir;
+        const auto out = dir.filePath(QStringLiteral("sweep.jsonl"));
+        const auto sweep = [&](const QStringList& extra) {
+            return kvroute(QStringList{QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--jobs"),
+                                       QStringLiteral("2"), QStringLiteral("--out"), out} +
+                           extra);
+        };
+        const QStringList grid{QStringLiteral("--param"), QStringLiteral("vllm.block_size=8,32"), QStringLiteral("--param"),
+                               QStringLiteral("cluster.pods=1,2")};
+        auto o = sweep(grid);
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(o.err.contains(QStringLiteral("4 to run")), qPrintable(o.err));
+
+        // The same grid with the parameters listed the other way round names the same points,
+        // and the table keeps the columns in the order given.
+        o = sweep({QStringLiteral("--param"), QStringLiteral("cluster.pods=1,2"), QStringLiteral("--param"),
+                   QStringLiteral("vllm.block_size=8,32")});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(o.err.contains(QStringLiteral("0 to run")), qPrintable(o.err));
+        const auto table = o.out.split(QLatin1Char('\n'));
+        QVERIFY2(table.value(0).startsWith(QStringLiteral("cluster.pods\tvllm.block_size\truns")), qPrintable(o.out));
+        QVERIFY2(table.value(1).startsWith(QStringLiteral("1\t8\t1\t")), qPrintable(o.out));
+        QVERIFY2(table.value(2).startsWith(QStringLiteral("1\t32\t1\t")), qPrintable(o.out));
+        QCOMPARE(table.size(), 6); // header, 4 rows, trailing empty
+
+        // Another base (a --set, another seed) reuses nothing and leaves the old records alone.
+        o = sweep(grid + QStringList{QStringLiteral("--set"), QStringLiteral("seed=7")});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(o.err.contains(QStringLiteral("4 records")) && o.err.contains(QStringLiteral("4 to run")),
+                 qPrintable(o.err));
+        QCOMPARE(readAll(out).count('\n'), 8);
+
+        // A sweep killed in the middle of a line: the fragment is dropped and that point re-run.
+        const QByteArray whole = readAll(out);
+        {
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(whole.left(whole.size() - 40));
+        }
+        o = sweep(grid + QStringList{QStringLiteral("--set"), QStringLiteral("seed=7")});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(o.err.contains(QStringLiteral("sweep.jsonl:8: dropped an incomplete last line")), qPrintable(o.err));
+        QVERIFY2(o.err.contains(QStringLiteral("1 to run")), qPrintable(o.err));
+        const QByteArray repaired = readAll(out);
+        QCOMPARE(repaired.count('\n'), 8);
+        for (const auto& line : repaired.split('\n')) {
+            if (!line.isEmpty())
+                QVERIFY2(!QJsonDocument::fromJson(line).isNull(), line.constData());
+        }
+
+        // The same key twice is refused before anything runs.
+        o = sweep({QStringLiteral("--param"), QStringLiteral("cluster.pods=1:3"), QStringLiteral("--param"),
+                   QStringLiteral("cluster.pods=2")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("swept twice")), qPrintable(o.err));
     }
 };
 

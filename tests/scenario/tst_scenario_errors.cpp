@@ -184,9 +184,18 @@ private Q_SLOTS:
                  parsed.error().message.c_str());
     }
 
-    void anEmptyDocumentIsAllDefaults()
+    void anEmptyDocumentIsAnError()
     {
-        const auto parsed = parseScenarioYaml("# nothing but a comment\n", "t.yaml", "");
+        // An empty file is far more often a wrong or truncated file than a wish for defaults.
+        const auto empty = parseScenarioYaml("# nothing but a comment\n", "t.yaml", "");
+        QVERIFY(!empty);
+        QCOMPARE(empty.error().toString(), std::string("t.yaml:1:1: the scenario is empty; start from a built-in one "
+                                                       "(kvroute scenarios show default)"));
+    }
+
+    void anEmptyMapIsAllDefaults()
+    {
+        const auto parsed = parseScenarioYaml("{}\n", "t.yaml", "");
         QVERIFY2(parsed.has_value(), parsed ? "" : parsed.error().toString().c_str());
         QCOMPARE(parsed->vllm.blockSize, 16);
         QCOMPARE(parsed->cluster.pods, 3);
