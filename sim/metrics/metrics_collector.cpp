@@ -81,6 +81,8 @@ void MetricsCollector::onFinished(int pod, SimTime now, const PodRequestRecord& 
         ++m_completed;
         ++m_intervalCompleted;
         ++m_pods[static_cast<std::size_t>(pod)].completed;
+        m_cachedPromptTokens += record.numCachedTokens;
+        m_completedPromptTokens += record.numPromptTokens;
         m_e2e.push_back(toSeconds(now + m_delay - it->second.sent));
         if (record.firstScheduled >= 0)
             m_queue.push_back(toSeconds(record.queueTime()));
@@ -126,6 +128,11 @@ RunResults MetricsCollector::finish(SimTime end, std::span<const PodMetrics* con
     RunResults r;
     r.requestsSubmitted = m_submitted;
     r.requestsCompleted = m_completed;
+    r.cachedPromptTokens = m_cachedPromptTokens;
+    r.completedPromptTokens = m_completedPromptTokens;
+    r.cachedPromptFraction = m_completedPromptTokens > 0 ? static_cast<double>(m_cachedPromptTokens) /
+                                                               static_cast<double>(m_completedPromptTokens)
+                                                         : 0.0;
     r.requestsRejected = m_rejected;
     r.requestsUnfinished = static_cast<std::int64_t>(m_requests.size());
     r.followUpRequests = m_followUps;

@@ -54,6 +54,8 @@ private:
 
     std::int64_t m_submitted = 0;
     std::int64_t m_completed = 0;
+    std::int64_t m_cachedPromptTokens = 0;    ///< Σ num_cached_tokens of completed requests
+    std::int64_t m_completedPromptTokens = 0; ///< Σ prompt tokens of completed requests
     std::int64_t m_rejected = 0;
     std::int64_t m_followUps = 0;
     std::int64_t m_sticky = 0;

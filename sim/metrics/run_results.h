@@ -53,6 +53,13 @@ struct RunResults {
     double hitRate = 0.0; ///< Σ hits / Σ queries over all pods (vLLM's counters)
     std::int64_t prefixCacheQueries = 0;
     std::int64_t prefixCacheHits = 0;
+    /// Per completed request, once: the prompt tokens found cached when it was first scheduled
+    /// (vLLM's Request.num_cached_tokens) over its prompt tokens. Unlike hitRate, a waiting
+    /// request that the scheduler checks again on every step counts once (vllm.md §2: vLLM's
+    /// counters query the head of a blocked waiting queue on each step).
+    double cachedPromptFraction = 0.0;
+    std::int64_t cachedPromptTokens = 0;
+    std::int64_t completedPromptTokens = 0;
     /// Share of follow-up requests (a session's 2nd, 3rd, ...) routed to the pod that served
     /// the session's previous request.
     double stickiness = 0.0;

@@ -75,14 +75,21 @@ std::string resultsReport(const RunResults& r, const Scenario& s)
 
     out << "  Prefix-cache hit rate  " << fmt("%5.1f %%", 100.0 * r.hitRate) << "   (" << thousands(r.prefixCacheHits)
         << " hit of " << thousands(r.prefixCacheQueries) << " queried tokens, vLLM's counters)\n";
-    out << "  Stickiness             " << fmt("%5.1f %%", 100.0 * r.stickiness) << "   (of "
-        << thousands(r.followUpRequests) << " follow-up requests)\n";
+    if (r.completedPromptTokens > 0)
+        out << "  Prompt tokens cached   " << fmt("%5.1f %%", 100.0 * r.cachedPromptFraction) << "   ("
+            << thousands(r.cachedPromptTokens) << " of " << thousands(r.completedPromptTokens)
+            << " prompt tokens of completed requests, each counted once)\n";
+    if (r.followUpRequests > 0)
+        out << "  Stickiness             " << fmt("%5.1f %%", 100.0 * r.stickiness) << "   (of "
+            << thousands(r.followUpRequests) << " follow-up requests)\n";
+    else
+        out << "  Stickiness               n/a    (no session sent a second request)\n";
     out << latencyLine("TTFT                   ", r.ttft);
     out << latencyLine("Inter-token latency    ", r.itl);
     out << latencyLine("End-to-end             ", r.e2e);
     out << latencyLine("Queue time             ", r.queue);
     out << "  Throughput             " << fmt("%.2f req/s", r.requestsPerS) << "   "
-        << fmt("%.0f output tok/s", r.outputTokensPerS) << '\n';
+        << thousands(static_cast<std::int64_t>(r.outputTokensPerS + 0.5)) << " output tok/s\n";
     out << "  Preemptions            " << thousands(r.preemptions) << '\n';
     out << "  Requests               " << thousands(r.requestsCompleted) << " completed, " << thousands(r.requestsRejected)
         << " rejected, " << thousands(r.requestsUnfinished) << " unfinished" << (r.cancelled ? " (cancelled)" : "")
@@ -98,7 +105,7 @@ std::string resultsReport(const RunResults& r, const Scenario& s)
     for (const auto& p : r.pods) {
         out << "  " << pad(p.name, nameWidth) << padLeft(thousands(p.requests), 10)
             << padLeft(fmt("%.1f%%", routed ? 100.0 * static_cast<double>(p.requests) / static_cast<double>(routed) : 0.0), 8)
-            << padLeft(fmt("%.1f%%", 100.0 * p.hitRate), 10) << padLeft(fmt("%.1f%%", 100.0 * p.meanKvCacheUsage), 10)
+            << padLeft(p.prefixCacheQueries > 0 ? fmt("%.1f%%", 100.0 * p.hitRate) : std::string("n/a"), 10) << padLeft(fmt("%.1f%%", 100.0 * p.meanKvCacheUsage), 10)
             << padLeft(fmt("%.1f%%", 100.0 * p.maxKvCacheUsage), 9) << padLeft(fmt("%.0f%%", 100.0 * p.busyFraction), 8)
             << padLeft(thousands(p.preemptions), 9) << '\n';
     }

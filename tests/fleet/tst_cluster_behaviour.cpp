@@ -52,6 +52,25 @@ private Q_SLOTS:
         QCOMPARE(maxShare(r), 1.0);
         QCOMPARE(r.prefixCacheQueries, 20 * 24);
         QCOMPARE(r.prefixCacheHits, 19 * 16);
+        QCOMPARE(r.cachedPromptTokens, r.prefixCacheHits); // no re-queries: each request counted once
+        QCOMPARE(r.completedPromptTokens, 20 * 24);
+    }
+
+    // Two identical 32-token prompts at once on 4 usable blocks: the second finds block 0 of the
+    // first cached (16 tokens) when first scheduled; then both need more blocks than exist, so
+    // preemptions re-query them with their outputs (vllm.md §2) and inflate vLLM's counters,
+    // while the per-request figure counts each prompt once.
+    void cachedPromptFractionCountsEachRequestOnce()
+    {
+        const auto r = run("seed-cache-test", {"cluster.pods=1", "vllm.num_gpu_blocks_override=5", "vllm.max_model_len=64",
+                                               "workload.repeat.prompt_tokens=32", "workload.repeat.count=2",
+                                               "workload.repeat.gap=0", "workload.repeat.wait_for_completion=false"});
+        QCOMPARE(r.requestsCompleted, 2);
+        QCOMPARE(r.completedPromptTokens, 64);
+        QCOMPARE(r.cachedPromptTokens, 16);
+        QCOMPARE(r.cachedPromptFraction, 0.25);
+        QVERIFY(r.preemptions > 0);
+        QVERIFY2(r.prefixCacheQueries > 64, qPrintable(QString::number(r.prefixCacheQueries)));
     }
 
     // Behind a gateway or NAT the Service sees one source address: ClientIP affinity pins every
