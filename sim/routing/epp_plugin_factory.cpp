@@ -117,6 +117,26 @@ Result<void> checkPicker(const PluginParams& p)
     return {};
 }
 
+} // namespace
+
+std::optional<PreciseScorerConfig> preciseIndexConfigOf(const EppPluginConfig& plugin)
+{
+    const PluginParams p(plugin);
+    Result<PreciseScorerConfig> config = fail("not a precise scorer");
+    if (plugin.type == "precise-prefix-cache-scorer") {
+        config = preciseConfig(p, TokenProcessorPlacement::NestedOrTopLevel);
+    } else if (plugin.type == "prefix-cache-scorer") {
+        const auto tracking = isCacheTracking(p);
+        if (tracking && *tracking)
+            config = preciseConfig(p, TokenProcessorPlacement::NestedOnly);
+    }
+    if (!config)
+        return std::nullopt;
+    return *config;
+}
+
+namespace {
+
 /// One plugin instance; profile handlers and request-control plugins build nothing.
 struct Built {
     std::unique_ptr<EppFilter> filter;

@@ -2,6 +2,7 @@
 // Plugin types of the Endpoint Picker, from their EndpointPickerConfig names (llmd.md §1), and
 // the pipeline a resolved plugin list builds.
 
+#include "sim/routing/epp_precise_scorer.h"
 #include "sim/routing/epp_plugin.h"
 #include "sim/routing/routing_config.h"
 #include "sim/util/result.h"
@@ -30,6 +31,11 @@ enum class EppPluginKind : std::uint8_t {
 
 /// Checks a plugin's parameters; Error::where is the offending parameter key.
 [[nodiscard]] Result<void> validateEppPlugin(const EppPluginConfig& plugin);
+
+/// The index settings of a precise prefix-cache scorer (v0.3 precise-prefix-cache-scorer or
+/// v0.2 prefix-cache-scorer in mode cache_tracking) as the real plugin would read them; nullopt
+/// for any other plugin or invalid parameters.
+[[nodiscard]] std::optional<PreciseScorerConfig> preciseIndexConfigOf(const EppPluginConfig& plugin);
 
 struct EppPipeline {
     struct WeightedScorer {

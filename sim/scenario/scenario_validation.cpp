@@ -2,6 +2,8 @@
 
 #include "sim/model/kv_capacity.h"
 #include "sim/model/presets.h"
+#include "sim/routing/epp_plugin_factory.h"
+#include "sim/routing/routing_factory.h"
 #include "sim/scenario/scenario_schema.h"
 #include "sim/scenario/scenario_values.h"
 
@@ -184,6 +186,25 @@ std::vector<std::string> scenarioWarnings(const Scenario& scenario)
             warnings.push_back("routing uses the precise prefix-cache index, whose v0.3.1 token processor computes "
                                "sha256_cbor_64bit keys, but vllm.prefix_caching_hash_algo is " +
                                v.prefixCachingHashAlgo + " (llmd.md §2)");
+    }
+    if (scenario.routing.policy == RoutingPolicy::Epp) {
+        // The index's own settings must equal the pods' (llmd.md §1.8 "must match vLLM
+        // --block-size / PYTHONHASHSEED"); otherwise no key ever matches.
+        if (const auto epp = resolveEppConfig(scenario.routing.epp)) {
+            for (const EppPluginConfig& plugin : epp->plugins) {
+                const auto index = routing::preciseIndexConfigOf(plugin);
+                if (!index)
+                    continue;
+                if (index->blockSize != v.blockSize)
+                    warnings.push_back(plugin.name + ": the precise index hashes " + num(index->blockSize) +
+                                       "-token blocks (tokenProcessorConfig.blockSize) but vllm.block_size is " +
+                                       num(v.blockSize) + ": its keys never match the pods' blocks");
+                if (v.pythonHashSeed && index->hashSeed != *v.pythonHashSeed)
+                    warnings.push_back(plugin.name + ": the precise index's hashSeed is \"" + index->hashSeed +
+                                       "\" but vllm.python_hash_seed is \"" + *v.pythonHashSeed +
+                                       "\": its keys never match the pods' blocks");
+            }
+        }
     }
     return warnings;
 }

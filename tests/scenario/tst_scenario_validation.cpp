@@ -129,10 +129,21 @@ private Q_SLOTS:
         QVERIFY(anyContains(s->warnings, "vllm.python_hash_seed is null"));
         QVERIFY(anyContains(s->warnings, "vllm.prefix_caching_hash_algo is builtin"));
 
+        // The built-in precise profile's index: blockSize 64, hashSeed "42" (llmd.md §1.8).
+        QVERIFY(anyContains(s->warnings, "hashes 64-token blocks (tokenProcessorConfig.blockSize) but vllm.block_size is 16"));
+
         const auto ok = parse("routing:\n  policy: epp\n  profile: precise\nvllm:\n  kv_events: true\n"
-                              "  python_hash_seed: \"42\"\n  prefix_caching_hash_algo: sha256_cbor_64bit\n");
+                              "  python_hash_seed: \"42\"\n  prefix_caching_hash_algo: sha256_cbor_64bit\n"
+                              "  block_size: 64\n");
         QVERIFY(ok.has_value());
-        QVERIFY(ok->warnings.empty());
+        QVERIFY2(ok->warnings.empty(), ok->warnings.empty() ? "" : ok->warnings.front().c_str());
+
+        const auto otherSeed = parse("routing:\n  policy: epp\n  profile: precise\nvllm:\n  kv_events: true\n"
+                                     "  python_hash_seed: \"7\"\n  prefix_caching_hash_algo: sha256_cbor_64bit\n"
+                                     "  block_size: 64\n");
+        QVERIFY(otherSeed.has_value());
+        QCOMPARE(otherSeed->warnings.size(), std::size_t{1});
+        QVERIFY(anyContains(otherSeed->warnings, "hashSeed is \"42\" but vllm.python_hash_seed is \"7\""));
 
         // The same scorer named as a plugin.
         const auto plugin = parse("routing:\n  policy: epp\n  epp_plugins:\n    - type: precise-prefix-cache-scorer\n");
