@@ -6,6 +6,7 @@
 #include "sim/routing/routing_factory.h"
 #include "sim/scenario/scenario_schema.h"
 #include "sim/scenario/scenario_values.h"
+#include "sim/util/check.h"
 
 #include <algorithm>
 #include <string_view>
@@ -115,18 +116,31 @@ void checkRouting(const Scenario& s, std::vector<ScenarioIssue>& issues)
         issues.push_back({"routing.header_hash.header must name an HTTP header", {"routing.header_hash.header"}});
 }
 
-// The precise prefix-cache scorer (llmd.md §1.5), by profile or by plugin.
-bool usesPreciseIndex(const RoutingConfig& r)
+/// Settings of the precise prefix-cache scorers (llmd.md §1.5) the EPP would run, whether they
+/// come from a built-in profile, inline plugins or an EndpointPickerConfig file.
+/// An enumeration key's value as the scenario file spells it.
+std::string enumText(const Scenario& s, std::string_view path)
 {
+    const FieldSpec* field = findField(path);
+    KVROUTE_CHECK(field != nullptr, "an enumeration key of the schema");
+    const FieldValue value = field->get(s);
+    const auto* text = std::get_if<std::string>(&value);
+    return text ? *text : std::string(path);
+}
+
+std::vector<std::pair<std::string, routing::PreciseScorerConfig>> preciseIndexes(const RoutingConfig& r)
+{
+    std::vector<std::pair<std::string, routing::PreciseScorerConfig>> out;
     if (r.policy != RoutingPolicy::Epp)
-        return false;
-    if (r.epp.plugins.empty())
-        return r.epp.configFile.empty() && r.epp.profile == "precise";
-    return std::ranges::any_of(r.epp.plugins, [](const EppPluginConfig& p) {
-        const auto mode = p.parameters.find("mode");
-        return p.type == "precise-prefix-cache-scorer" ||
-               (p.type == "prefix-cache-scorer" && mode != p.parameters.end() && mode->second == "cache_tracking");
-    });
+        return out;
+    const auto epp = resolveEppConfig(r.epp);
+    if (!epp)
+        return out; // reported as an error by whoever builds the router
+    for (const EppPluginConfig& plugin : epp->plugins) {
+        if (auto index = routing::preciseIndexConfigOf(plugin))
+            out.emplace_back(plugin.name, std::move(*index));
+    }
+    return out;
 }
 
 } // namespace
@@ -175,7 +189,8 @@ std::vector<std::string> scenarioWarnings(const Scenario& scenario)
                        " < max_model_len " + num(v.maxModelLen) + ")";
         warnings.push_back(std::move(warning));
     }
-    if (usesPreciseIndex(scenario.routing)) {
+    const auto indexes = preciseIndexes(scenario.routing);
+    if (!indexes.empty()) {
         if (!v.kvEvents)
             warnings.push_back("routing uses the precise prefix-cache index but vllm.kv_events is false: the index "
                                "receives no KV events, so it never scores a hit (llmd.md §5 judgement)");
@@ -187,25 +202,29 @@ std::vector<std::string> scenarioWarnings(const Scenario& scenario)
                                "sha256_cbor_64bit keys, but vllm.prefix_caching_hash_algo is " +
                                v.prefixCachingHashAlgo + " (llmd.md §2)");
     }
-    if (scenario.routing.policy == RoutingPolicy::Epp) {
-        // The index's own settings must equal the pods' (llmd.md §1.8 "must match vLLM
-        // --block-size / PYTHONHASHSEED"); otherwise no key ever matches.
-        if (const auto epp = resolveEppConfig(scenario.routing.epp)) {
-            for (const EppPluginConfig& plugin : epp->plugins) {
-                const auto index = routing::preciseIndexConfigOf(plugin);
-                if (!index)
-                    continue;
-                if (index->blockSize != v.blockSize)
-                    warnings.push_back(plugin.name + ": the precise index hashes " + num(index->blockSize) +
-                                       "-token blocks (tokenProcessorConfig.blockSize) but vllm.block_size is " +
-                                       num(v.blockSize) + ": its keys never match the pods' blocks");
-                if (v.pythonHashSeed && index->hashSeed != *v.pythonHashSeed)
-                    warnings.push_back(plugin.name + ": the precise index's hashSeed is \"" + index->hashSeed +
-                                       "\" but vllm.python_hash_seed is \"" + *v.pythonHashSeed +
-                                       "\": its keys never match the pods' blocks");
-            }
-        }
+    // The index's own settings must equal the pods' (llmd.md §1.8 "must match vLLM --block-size /
+    // PYTHONHASHSEED"); otherwise no key ever matches.
+    for (const auto& [name, index] : indexes) {
+        if (index.blockSize != v.blockSize)
+            warnings.push_back(name + ": the precise index hashes " + num(index.blockSize) +
+                               "-token blocks (tokenProcessorConfig.blockSize) but vllm.block_size is " +
+                               num(v.blockSize) + ": its keys never match the pods' blocks");
+        if (v.pythonHashSeed && index.hashSeed != *v.pythonHashSeed)
+            warnings.push_back(name + ": the precise index's hashSeed is \"" + index.hashSeed +
+                               "\" but vllm.python_hash_seed is \"" + *v.pythonHashSeed +
+                               "\": its keys never match the pods' blocks");
     }
+
+    // Settings that the chosen policy or workload never reads are most likely a forgotten switch.
+    const RoutingConfig& r = scenario.routing;
+    if (r.policy != RoutingPolicy::Epp && (!r.epp.configFile.empty() || !r.epp.plugins.empty()))
+        warnings.push_back(std::string(!r.epp.configFile.empty() ? "routing.epp_config" : "routing.epp_plugins") +
+                           " is set but routing.policy is " + enumText(scenario, "routing.policy") +
+                           ": the Endpoint Picker is not used (set routing.policy: epp)");
+    const WorkloadConfig& w = scenario.workload;
+    if (!w.trace.path.empty() && w.kind != WorkloadKind::Mooncake && w.kind != WorkloadKind::Azure)
+        warnings.push_back("workload.path is set but workload.type is " + enumText(scenario, "workload.type") +
+                           ": only the mooncake and azure workloads read a trace file");
     return warnings;
 }
 

@@ -150,6 +150,18 @@ private Q_SLOTS:
         QVERIFY(plugin.has_value());
         QVERIFY(anyContains(plugin->warnings, "vllm.kv_events is false"));
     }
+
+    void settingsTheChoiceNeverReadsWarn()
+    {
+        const auto s = parse("routing:\n  policy: round-robin\n  epp_plugins:\n    - type: queue-scorer\n"
+                             "workload:\n  type: repeat-prompt\n  path: trace.jsonl\n");
+        QVERIFY2(s.has_value(), s ? "" : s.error().toString().c_str());
+        QVERIFY(anyContains(s->warnings, "routing.epp_plugins is set but routing.policy is round-robin"));
+        QVERIFY(anyContains(s->warnings, "workload.path is set but workload.type is repeat-prompt"));
+        const auto used = parse("routing:\n  policy: epp\n  epp_plugins:\n    - type: queue-scorer\n");
+        QVERIFY(used.has_value());
+        QVERIFY(!anyContains(used->warnings, "is not used"));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestScenarioValidation)
