@@ -106,6 +106,13 @@ public:
         results.capacity.kvBytesPerToken = m_setup.capacity.bytesPerToken;
         results.capacity.overridden = m_setup.capacity.overridden;
         results.warnings = m_setup.warnings;
+        if (results.requestsRejected > 0)
+            results.warnings.push_back(std::to_string(results.requestsRejected) + " of " +
+                                       std::to_string(results.requestsSubmitted) +
+                                       " requests were rejected: vLLM refuses a prompt that is not shorter than "
+                                       "vllm.max_model_len (" + std::to_string(s.vllm.maxModelLen) + " tokens)");
+        if (auto note = m_workload->shortfallNote(); note && !cancelled)
+            results.warnings.push_back(std::move(*note));
         if (results.requestsUnfinished > 0 && !cancelled)
             results.warnings.push_back(std::to_string(results.requestsUnfinished) +
                                        " requests were still in flight when drain_limit ended the run");

@@ -1,5 +1,7 @@
 #include "sim/workload/azure_trace.h"
 
+#include <cerrno>
+#include <cstring>
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -135,7 +137,7 @@ Result<AzureTraceReader> AzureTraceReader::open(const std::string& path)
     impl->path = path;
     impl->in.open(path, std::ios::binary);
     if (!impl->in)
-        return fail("cannot open the Azure trace for reading", path);
+        return fail(std::string("cannot open the Azure trace for reading: ") + std::strerror(errno), path);
     std::string header;
     while (std::getline(impl->in, header)) {
         ++impl->line;

@@ -3,6 +3,8 @@
 #include "sim/util/check.h"
 #include "sim/workload/synthetic_tokens.h"
 
+#include <cerrno>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -63,7 +65,7 @@ Result<MooncakeTraceReader> MooncakeTraceReader::open(const std::string& path, s
     impl->blockTokens = blockTokens;
     impl->in.open(path, std::ios::binary);
     if (!impl->in)
-        return fail("cannot open the Mooncake trace for reading", path);
+        return fail(std::string("cannot open the Mooncake trace for reading: ") + std::strerror(errno), path);
     return MooncakeTraceReader(std::move(impl));
 }
 
@@ -85,7 +87,10 @@ Result<std::optional<MooncakeRecord>> MooncakeTraceReader::next()
         try {
             object = nlohmann::json::parse(text);
         } catch (const nlohmann::json::exception& e) {
-            return fail(std::string("malformed JSON: ") + e.what(), where);
+            std::string hint;
+            if (d.line == 1 && text.find(',') != std::string::npos && text.find('{') == std::string::npos)
+                hint = " (this looks like CSV: for an Azure trace set workload.type: azure)";
+            return fail(std::string("malformed JSON: ") + e.what() + hint, where);
         }
         if (!object.is_object())
             return fail("expected a JSON object {\"timestamp\", \"input_length\", \"output_length\", \"hash_ids\"}",

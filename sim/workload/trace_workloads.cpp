@@ -133,8 +133,11 @@ void TraceReplayWorkload<Format>::readAndSchedule()
     if (!*record)
         return; // end of the trace
     const SimTime at = m_run.startTime + m_format.arrivalOffset(**record, m_config);
-    if (!m_run.accepts(at))
+    if (!m_run.accepts(at)) {
+        if (at >= m_run.endTime)
+            m_cutAtLine = (*record)->line;
         return;
+    }
     m_pending = std::move(**record);
     m_run.sim->scheduleAt(at, [this] { onArrival(); });
 }
@@ -148,6 +151,16 @@ void TraceReplayWorkload<Format>::onArrival()
     m_run.stamp(request);
     readAndSchedule();
     m_run.submit(std::move(request));
+}
+
+template <typename Format>
+std::optional<std::string> TraceReplayWorkload<Format>::shortfallNote() const
+{
+    if (!m_cutAtLine)
+        return std::nullopt;
+    return "the trace replay stopped at the end time (duration): " + std::to_string(m_index) +
+           " records were sent and more follow from " + m_config.path + ":" + std::to_string(*m_cutAtLine) +
+           " on; raise duration or lower workload.time_scale to replay more";
 }
 
 template class TraceReplayWorkload<MooncakeFormat>;

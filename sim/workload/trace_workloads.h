@@ -78,6 +78,7 @@ public:
     [[nodiscard]] std::string describe() const override { return Format::describe(m_config); }
     /// Why the replay stopped early, if it did.
     [[nodiscard]] const std::optional<Error>& streamError() const noexcept { return m_error; }
+    [[nodiscard]] std::optional<std::string> shortfallNote() const override;
 
 private:
     void readAndSchedule();
@@ -90,6 +91,7 @@ private:
     std::optional<typename Format::Reader> m_reader;
     std::optional<typename Format::Record> m_pending;
     std::optional<Error> m_error;
+    std::optional<std::int64_t> m_cutAtLine; ///< first record left out because it came after the end time
     std::uint64_t m_index = 0;
 };
 

@@ -8,6 +8,7 @@
 #include "sim/workload/workload_request.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace kvroute::sim {
@@ -28,6 +29,10 @@ public:
 
     /// One line for reports, e.g. "chat-sessions: 0.5 users/s, 5 turns, ...".
     [[nodiscard]] virtual std::string describe() const = 0;
+
+    /// After a run: why the workload sent less than it holds, when the user may not expect it
+    /// (a trace cut off by the end time); nullopt otherwise.
+    [[nodiscard]] virtual std::optional<std::string> shortfallNote() const { return std::nullopt; }
 
 protected:
     Workload() = default;

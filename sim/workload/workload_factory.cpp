@@ -128,16 +128,20 @@ Result<void> checkTrace(const TraceReplayConfig& c, WorkloadKind kind)
     return {};
 }
 
+/// Reads the records a run would use, so that a malformed one fails before anything runs.
 template <typename Reader>
-Result<void> readThrough(Reader& reader, std::int64_t maxRecords)
+Result<void> readThrough(Reader& reader, std::int64_t maxRecords, const std::string& path)
 {
-    for (std::int64_t n = 0; maxRecords == 0 || n < maxRecords; ++n) {
+    std::int64_t n = 0;
+    for (; maxRecords == 0 || n < maxRecords; ++n) {
         auto record = reader.next();
         if (!record)
             return std::unexpected(record.error());
         if (!*record)
             break;
     }
+    if (n == 0)
+        return fail("the trace holds no records", path);
     return {};
 }
 
@@ -184,19 +188,23 @@ Result<std::unique_ptr<Workload>> makeWorkload(const WorkloadConfig& config, std
         trace.path = (std::filesystem::path(baseDirectory) / path).lexically_normal().string();
     if (std::error_code ec; std::filesystem::is_directory(trace.path, ec))
         return fail("is a directory, not a trace file", trace.path);
+    if (std::error_code ec; !std::filesystem::exists(trace.path, ec))
+        return fail("no such trace file (workload.path: a relative path is taken from the scenario file's folder, "
+                    "or from the working directory for built-in scenarios)",
+                    std::filesystem::absolute(trace.path, ec).lexically_normal().string());
 
     if (config.kind == WorkloadKind::Mooncake) {
         auto reader = MooncakeTraceReader::open(trace.path, trace.mooncakeBlockTokens);
         if (!reader)
             return std::unexpected(reader.error());
-        if (auto read = readThrough(*reader, config.maxRequests); !read)
+        if (auto read = readThrough(*reader, config.maxRequests, trace.path); !read)
             return std::unexpected(read.error());
         return std::make_unique<MooncakeTraceWorkload>(std::move(trace), seed, config.maxRequests);
     }
     auto reader = AzureTraceReader::open(trace.path);
     if (!reader)
         return std::unexpected(reader.error());
-    if (auto read = readThrough(*reader, config.maxRequests); !read)
+    if (auto read = readThrough(*reader, config.maxRequests, trace.path); !read)
         return std::unexpected(read.error());
     return std::make_unique<AzureTraceWorkload>(std::move(trace), seed, config.maxRequests);
 }

@@ -73,6 +73,27 @@ private Q_SLOTS:
         QVERIFY2(r.prefixCacheQueries > 64, qPrintable(QString::number(r.prefixCacheQueries)));
     }
 
+    // A trace longer than the run, with prompts past max_model_len: both are said in the notes.
+    void traceCutAndRejectionsAreReported()
+    {
+        const std::string trace = KVROUTE_SOURCE_DIR "/../shared/traces/conversation_trace.jsonl";
+        const auto r = run("default", {"workload.type=mooncake", "workload.path=" + trace, "duration=30"});
+        QVERIFY(r.requestsRejected > 0);
+        const auto noted = [&](const char* part) {
+            return std::ranges::any_of(r.warnings, [&](const std::string& w) { return w.find(part) != std::string::npos; });
+        };
+        QVERIFY(noted((std::to_string(r.requestsRejected) + " of " + std::to_string(r.requestsSubmitted) +
+                       " requests were rejected").c_str()));
+        QVERIFY(noted("not shorter than vllm.max_model_len (4096 tokens)"));
+        QVERIFY(noted((std::to_string(r.requestsSubmitted) + " records were sent and more follow from").c_str()));
+        // The whole trace inside the run: no cut-off note.
+        const auto whole = run("default", {"workload.type=mooncake", "workload.path=" + trace, "duration=100000",
+                                           "vllm.max_model_len=131072", "workload.max_requests=50"});
+        QVERIFY(std::ranges::none_of(whole.warnings, [](const std::string& w) {
+            return w.find("records were sent") != std::string::npos || w.find("rejected") != std::string::npos;
+        }));
+    }
+
     // Behind a gateway or NAT the Service sees one source address: ClientIP affinity pins every
     // user to one pod.
     void serviceBehindGatewayPinsEverythingToOnePod()

@@ -157,9 +157,23 @@ void TestWorkloadFactory::missingFiles()
     const auto made = makeWorkload(mooncakeConfig(missing), 1);
     QVERIFY(!made.has_value());
     QCOMPARE(QString::fromStdString(made.error().where), QString::fromStdString(missing));
-    QVERIFY(QString::fromStdString(made.error().message).contains(QStringLiteral("cannot open")));
+    QVERIFY2(QString::fromStdString(made.error().message).contains(QStringLiteral("no such trace file (workload.path")),
+             made.error().toString().c_str());
     const auto directory = makeWorkload(mooncakeConfig(dir.path().toStdString()), 1);
     QVERIFY(!directory.has_value());
+    QVERIFY(QString::fromStdString(directory.error().message).contains(QStringLiteral("is a directory")));
+    // An empty trace would run nothing and report 0 of 0: refused instead.
+    const std::string blank = writeFile(dir, QStringLiteral("blank.jsonl"), QByteArray("\n\n"));
+    const auto none = makeWorkload(mooncakeConfig(blank), 1);
+    QVERIFY(!none.has_value());
+    QCOMPARE(none.error().toString(), blank + ": the trace holds no records");
+    // An Azure CSV given as Mooncake gets a hint.
+    const std::string csv = writeFile(dir, QStringLiteral("azure.csv"),
+                                      QByteArray("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6805900,374,44\n"));
+    const auto wrongType = makeWorkload(mooncakeConfig(csv), 1);
+    QVERIFY(!wrongType.has_value());
+    QVERIFY2(QString::fromStdString(wrongType.error().message).contains(QStringLiteral("set workload.type: azure")),
+             wrongType.error().toString().c_str());
     const auto empty = makeWorkload(mooncakeConfig(""), 1);
     QVERIFY(!empty.has_value());
     QCOMPARE(QString::fromStdString(empty.error().where), QStringLiteral("workload.trace.path"));
