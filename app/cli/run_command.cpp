@@ -6,7 +6,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <optional>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -23,8 +29,38 @@ struct RunOptions {
     bool quiet = false;
 };
 
+/// Whether `path` can be written (created or replaced), checked before a long run rather than
+/// after it; the reason otherwise.
+std::optional<std::string> unwritable(const std::string& path, bool directory)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path p(path);
+    if (fs::exists(p, ec)) {
+        if (fs::is_directory(p, ec) != directory)
+            return directory ? "exists and is not a directory" : "is a directory";
+        return ::access(path.c_str(), W_OK) == 0 ? std::nullopt : std::optional<std::string>(std::strerror(errno));
+    }
+    fs::path parent = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+    if (directory) { // created with its missing parents: the nearest existing one must be writable
+        while (!fs::exists(parent, ec) && parent.has_parent_path() && parent != parent.parent_path())
+            parent = parent.parent_path();
+    }
+    if (!fs::is_directory(parent, ec))
+        return "its folder " + parent.string() + " does not exist";
+    return ::access(parent.c_str(), W_OK) == 0 ? std::nullopt : std::optional<std::string>(std::strerror(errno));
+}
+
 int runCommand(const RunOptions& o)
 {
+    for (const auto& [path, directory] : {std::pair{o.jsonPath, false}, std::pair{o.csvDir, true}}) {
+        if (path.empty() || path == "-")
+            continue;
+        if (const auto why = unwritable(path, directory)) {
+            std::cerr << "kvroute: " << path << ": cannot write there: " << *why << '\n';
+            return kExitBadInput;
+        }
+    }
     auto scenario = loadScenarioArgument(o.scenario, o.overrides);
     if (!scenario) {
         std::cerr << "kvroute: " << scenario.error().toString() << '\n';
@@ -55,7 +91,7 @@ int runCommand(const RunOptions& o)
         } else {
             std::ofstream out(o.jsonPath);
             if (!(out << json << '\n')) {
-                std::cerr << "kvroute: cannot write " << o.jsonPath << '\n';
+                std::cerr << "kvroute: cannot write " << o.jsonPath << ": " << std::strerror(errno) << '\n';
                 return kExitRunFailed;
             }
         }
@@ -81,8 +117,8 @@ void addRunCommand(CLI::App& app, int& exitCode)
         ->capture_default_str();
     cmd->add_option("--set", o->overrides, "override a scenario key, e.g. --set vllm.block_size=32 (repeatable)")
         ->allow_extra_args(false);
-    cmd->add_option("--json", o->jsonPath, "write the results as JSON to FILE ('-' = stdout only)");
-    cmd->add_option("--csv", o->csvDir, "write summary.csv, pods.csv and timeseries.csv into DIR");
+    cmd->add_option("--json", o->jsonPath, "write the results as JSON to FILE ('-' = stdout only)")->type_name("FILE");
+    cmd->add_option("--csv", o->csvDir, "write summary.csv, pods.csv and timeseries.csv into DIR")->type_name("DIR");
     cmd->add_flag("--quiet,-q", o->quiet, "no progress bar");
     cmd->callback([o, &exitCode] { exitCode = runCommand(*o); });
 }

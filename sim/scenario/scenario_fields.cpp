@@ -152,7 +152,7 @@ void addTopLevel(TableBuilder& t)
     t.add({.path = "name", .type = FieldType::String, .help = "Short name shown in results and the GUI",
            .defaultNote = "the file name without .yaml"},
           stringAt(&Scenario::name));
-    t.add({.path = "description", .type = FieldType::String, .help = "One line shown by `scenarios list`"},
+    t.add({.path = "description", .type = FieldType::String, .help = "One line shown by `kvroute scenarios`"},
           stringAt(&Scenario::description));
     t.add({.path = "seed", .type = FieldType::Int,
            .help = "Seed of every random stream: the same scenario and seed give the same results",

@@ -1,6 +1,7 @@
 #include "sim/scenario/scenario_node.h"
 
 #include "sim/model/strict_yaml.h"
+#include "sim/routing/epp_plugin_factory.h"
 #include "sim/scenario/scenario_values.h"
 #include "sim/util/check.h"
 
@@ -236,6 +237,7 @@ private:
                                 describe(item),
                             m_locator.at(item.Mark()));
             EppPluginConfig plugin;
+            std::optional<YAML::Mark> parametersMark;
             std::vector<std::string> seen;
             bool named = false;
             for (auto it = item.begin(); it != item.end(); ++it) {
@@ -253,12 +255,17 @@ private:
                                     m_locator.at(mark));
                     (name == "type" ? plugin.type : plugin.name) = value.Scalar();
                     named = named || name == "name";
+                    if (name == "type" && !routing::eppPluginKind(plugin.type))
+                        return fail(quotePath(keyPath) + ": unknown plugin type '" + plugin.type +
+                                        "'; allowed types: " + routing::eppPluginTypeList(),
+                                    m_locator.at(mark));
                 } else if (name == "weight") {
                     auto weight = number(value, keyPath);
                     if (!weight)
                         return std::unexpected(weight.error());
                     plugin.weight = *weight;
                 } else if (name == "parameters") {
+                    parametersMark = mark;
                     if (value.IsMap()) {
                         if (auto flat = flatten(value, {}, keyPath, plugin.parameters); !flat)
                             return std::unexpected(flat.error());
@@ -273,6 +280,9 @@ private:
             }
             if (plugin.type.empty())
                 return fail(quotePath(path) + " needs a type", m_locator.at(item.Mark()));
+            if (auto valid = routing::validateEppPlugin(plugin); !valid)
+                return fail(quotePath(path + ".parameters." + valid.error().where) + ": " + valid.error().message,
+                            m_locator.at(parametersMark.value_or(item.Mark())));
             if (!named)
                 plugin.name = plugin.type; // EndpointPickerConfig: the name defaults to the type
             plugins.push_back(std::move(plugin));

@@ -110,7 +110,7 @@ std::string formatNumber(double value)
 {
     std::array<char, 64> buffer{};
     // Integral values print as integers ("1000000", not "1e+06"); both read back exactly.
-    if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15) {
+    if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) <= 9007199254740992.0) { // 2^53
         const auto [ptr, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(),
                                              static_cast<std::int64_t>(value));
         return std::string(buffer.data(), ptr);

@@ -156,7 +156,8 @@ std::string ChatSessionsWorkload::describe() const
                       " s, message " + toString(m_config.messageTokens) + " tokens, answer " +
                       toString(m_config.answerTokens) + " tokens, ";
     if (m_config.systemPrompts > 0)
-        out += std::to_string(m_config.systemPrompts) + " system prompts of " +
+        out += std::to_string(m_config.systemPrompts) +
+               (m_config.systemPrompts == 1 ? " system prompt of " : " system prompts of ") +
                std::to_string(m_config.systemPromptTokens) + " tokens";
     else
         out += "no system prompt";

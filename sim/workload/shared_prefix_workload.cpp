@@ -4,6 +4,7 @@
 #include "sim/workload/client_ip.h"
 #include "sim/workload/synthetic_tokens.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <span>
@@ -216,9 +217,23 @@ std::string SharedPrefixWorkload::describe() const
                       std::to_string(m_config.promptsPerGroup) + " prompts, system " +
                       std::to_string(m_config.systemPromptLen) + " + question " +
                       std::to_string(m_config.questionLen) + " tokens, output " +
-                      std::to_string(m_config.outputLen) + "; stages";
-    for (const auto& stage : m_config.stages)
-        out += ' ' + formatNumber(stage.rate) + "/s×" + formatNumber(stage.durationSeconds) + 's';
+                      std::to_string(m_config.outputLen) + "; ";
+    if (m_config.stages.size() <= 4) {
+        out += "stages";
+        for (const auto& stage : m_config.stages)
+            out += ' ' + formatNumber(stage.rate) + "/s×" + formatNumber(stage.durationSeconds) + 's';
+    } else { // a QPS ladder: its range, not every rung
+        double low = m_config.stages.front().rate;
+        double high = low;
+        double seconds = 0.0;
+        for (const auto& stage : m_config.stages) {
+            low = std::min(low, stage.rate);
+            high = std::max(high, stage.rate);
+            seconds += stage.durationSeconds;
+        }
+        out += std::to_string(m_config.stages.size()) + " stages of " + formatNumber(low) + "–" + formatNumber(high) +
+               " req/s over " + formatNumber(seconds) + " s";
+    }
     out += m_config.drainBetweenStages ? ", drained between stages" : ", back to back";
     if (m_config.stageGapSeconds > 0.0)
         out += " with " + formatNumber(m_config.stageGapSeconds) + " s gaps";

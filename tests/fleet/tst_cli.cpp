@@ -85,6 +85,26 @@ private Q_SLOTS:
         QVERIFY2(o.err.contains(QStringLiteral("pods")), qPrintable(o.err));
     }
 
+    void unwritableOutputsFailBeforeTheRun()
+    {
+        QTemporaryDir dir;
+        const QString missingFolder = dir.filePath(QStringLiteral("no/such/folder/out.json"));
+        auto o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"), missingFolder,
+                          QStringLiteral("--quiet")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("cannot write there: its folder")), qPrintable(o.err));
+        QVERIFY(o.out.isEmpty()); // nothing ran
+        o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"), dir.path(),
+                     QStringLiteral("--quiet")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("is a directory")), qPrintable(o.err));
+        // A CSV folder is created with its parents.
+        o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--csv"),
+                     dir.filePath(QStringLiteral("a/b")), QStringLiteral("--quiet")});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("a/b/summary.csv"))));
+    }
+
     void rejectsDirectoriesEmptyAndMultiDocumentScenarios_data()
     {
         QTest::addColumn<QByteArray>("content"); // empty: the path is a directory

@@ -131,6 +131,13 @@ private Q_SLOTS:
         QTest::newRow("plugin without a type")
             << "routing:\n  epp_plugins:\n    - name: q\n" << "t.yaml:3:7"
             << QStringList{"'routing.epp_plugins[0]' needs a type"};
+        QTest::newRow("plugin of an unknown type")
+            << "routing:\n  epp_plugins:\n    - type: queue-scorer\n    - type: bogus-scorer\n" << "t.yaml:4:13"
+            << QStringList{"'routing.epp_plugins[1].type': unknown plugin type 'bogus-scorer'; allowed types: decode-filter,"};
+        QTest::newRow("plugin parameter out of range")
+            << "routing:\n  epp_plugins:\n    - type: prefix-cache-scorer\n      parameters:\n        hashBlockSize: 0\n"
+            << "t.yaml:5:9"
+            << QStringList{"'routing.epp_plugins[0].parameters.hashBlockSize'"};
         QTest::newRow("YAML syntax error")
             << "name: a: b\n" << "t.yaml:1:8" << QStringList{"YAML syntax error: illegal map value"};
         QTest::newRow("YAML syntax error, bad indentation")
