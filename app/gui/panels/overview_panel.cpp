@@ -193,11 +193,16 @@ void OverviewPanel::showOutcome(const RunOutcomePtr& outcome)
     panel::setWarnings(m_warnings, warnings);
 
     m_hitRate->setValue(format::percent(r.hitRate),
-                        tr("%1 of %2 prompt tokens queried in the prefix cache were hits")
-                            .arg(format::count(r.prefixCacheHits), format::count(r.prefixCacheQueries)));
-    m_stickiness->setValue(format::percent(r.stickiness),
-                           tr("%1 follow-up requests; share routed to the pod of the session's previous request")
-                               .arg(format::count(r.followUpRequests)));
+                        tr("vLLM's counters: %1 of %2 queried tokens hit; per request, counted once, %3 of "
+                           "prompt tokens were cached")
+                            .arg(format::count(r.prefixCacheHits), format::count(r.prefixCacheQueries),
+                                 format::percent(r.cachedPromptFraction)));
+    if (r.followUpRequests > 0)
+        m_stickiness->setValue(format::percent(r.stickiness),
+                               tr("%1 follow-up requests; share routed to the pod of the session's previous request")
+                                   .arg(format::count(r.followUpRequests)));
+    else
+        m_stickiness->setValue(tr("n/a"), tr("no session sent a second request"));
     m_ttftP50->setValue(format::duration(r.ttft.p50), tr("time to first token, median of %1 requests")
                                                           .arg(format::count(r.ttft.count)));
     m_ttftP90->setValue(format::duration(r.ttft.p90), tr("time to first token, 90th percentile"));
