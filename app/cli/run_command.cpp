@@ -35,7 +35,7 @@ std::optional<std::string> unwritable(const std::string& path, bool directory)
 {
     namespace fs = std::filesystem;
     std::error_code ec;
-    const fs::path p(path);
+    const fs::path p = fs::absolute(path, ec);
     if (fs::exists(p, ec)) {
         if (fs::is_directory(p, ec) != directory)
             return directory ? "exists and is not a directory" : "is a directory";
@@ -90,7 +90,9 @@ int runCommand(const RunOptions& o)
             std::cout << json << '\n';
         } else {
             std::ofstream out(o.jsonPath);
-            if (!(out << json << '\n')) {
+            out << json << '\n';
+            out.close();
+            if (!out) {
                 std::cerr << "kvroute: cannot write " << o.jsonPath << ": " << std::strerror(errno) << '\n';
                 return kExitRunFailed;
             }

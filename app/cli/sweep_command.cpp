@@ -93,13 +93,15 @@ int sweepCommand(const SweepOptions& o)
     if (!o.quiet) {
         if (otherBase > 0)
             std::cerr << otherBase << " records in " << o.out
-                      << " come from another base scenario (scenario, --set or seed differ); they are kept but not "
-                         "reused\n";
+                      << " come from another base scenario (the scenario, a --set, the seed or a file it reads "
+                         "differs) or an older kvroute; they are kept but not reused\n";
         std::cerr << all.size() << " points, " << (all.size() - todo.size()) << " already in " << o.out << ", "
                   << todo.size() << " to run\n";
     }
 
     std::ofstream out(o.out, std::ios::app);
+    if (out && previous->lastLineUnterminated)
+        out << '\n';
     if (!out) {
         std::cerr << "kvroute: cannot write " << o.out << ": " << std::strerror(errno) << '\n';
         return kExitRunFailed;

@@ -18,7 +18,13 @@ bool isQuoted(const YAML::Node& node)
 
 std::string quote(std::string_view text)
 {
-    return "'" + std::string(text) + "'";
+    // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on "'" + std::string(...).
+    std::string out;
+    out.reserve(text.size() + 2);
+    out.push_back('\'');
+    out.append(text);
+    out.push_back('\'');
+    return out;
 }
 
 } // namespace
@@ -33,7 +39,9 @@ std::string where(std::string_view file, const YAML::Mark& mark)
 Result<YAML::Node> parse(std::string_view text, std::string_view file)
 {
     try {
-        const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+        std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+        while (documents.size() > 1 && documents.back().IsNull()) // a trailing bare "---"
+            documents.pop_back();
         if (documents.size() > 1)
             return fail("the file holds " + std::to_string(documents.size()) +
                             " YAML documents (separated by ---); it must hold exactly one",

@@ -37,7 +37,8 @@ Result<void> writeResultsCsv(const RunResults& r, const std::string& directory)
     if (!summary)
         return std::unexpected(summary.error());
     *summary << "metric,value\n"
-             << "hit_rate," << num(r.hitRate) << "\nstickiness," << num(r.stickiness) << "\nrequests_completed,"
+             << "hit_rate," << num(r.hitRate) << "\ncached_prompt_fraction," << num(r.cachedPromptFraction)
+             << "\nstickiness," << num(r.stickiness) << "\nrequests_completed,"
              << r.requestsCompleted << "\nrequests_rejected," << r.requestsRejected << "\nrequests_unfinished,"
              << r.requestsUnfinished << "\npreemptions," << r.preemptions << "\nrequests_per_s," << num(r.requestsPerS)
              << "\noutput_tokens_per_s," << num(r.outputTokensPerS) << '\n';

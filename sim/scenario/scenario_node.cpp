@@ -28,7 +28,13 @@ std::string joinPath(std::string_view parent, std::string_view key)
 
 std::string quotePath(std::string_view path)
 {
-    return "'" + std::string(path) + "'";
+    // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on "'" + std::string(...).
+    std::string out;
+    out.reserve(path.size() + 2);
+    out.push_back('\'');
+    out.append(path);
+    out.push_back('\'');
+    return out;
 }
 
 std::string joinNames(const std::vector<Child>& children)
@@ -280,11 +286,11 @@ private:
             }
             if (plugin.type.empty())
                 return fail(quotePath(path) + " needs a type", m_locator.at(item.Mark()));
+            if (!named)
+                plugin.name = plugin.type; // EndpointPickerConfig: the name defaults to the type
             if (auto valid = routing::validateEppPlugin(plugin); !valid)
                 return fail(quotePath(path + ".parameters." + valid.error().where) + ": " + valid.error().message,
                             m_locator.at(parametersMark.value_or(item.Mark())));
-            if (!named)
-                plugin.name = plugin.type; // EndpointPickerConfig: the name defaults to the type
             plugins.push_back(std::move(plugin));
         }
         return FieldValue(std::move(plugins));
@@ -365,7 +371,8 @@ std::string unknownKeyMessage(std::string_view groupPath, std::string_view key, 
     } else if (rest.empty()) {
         // The right key at the wrong level ("block_size" at the top instead of under vllm).
         for (const FieldSpec& field : scenarioFields()) {
-            if (field.path.ends_with("." + std::string(key))) {
+            if (field.path.size() > key.size() && field.path.ends_with(key) &&
+                field.path[field.path.size() - key.size() - 1] == '.') {
                 message += " (did you mean " + quotePath(field.path) + "?)";
                 break;
             }

@@ -6,7 +6,6 @@
 #include "sim/routing/routing_factory.h"
 #include "sim/scenario/scenario_schema.h"
 #include "sim/scenario/scenario_values.h"
-#include "sim/util/check.h"
 
 #include <algorithm>
 #include <string_view>
@@ -118,16 +117,6 @@ void checkRouting(const Scenario& s, std::vector<ScenarioIssue>& issues)
 
 /// Settings of the precise prefix-cache scorers (llmd.md §1.5) the EPP would run, whether they
 /// come from a built-in profile, inline plugins or an EndpointPickerConfig file.
-/// An enumeration key's value as the scenario file spells it.
-std::string enumText(const Scenario& s, std::string_view path)
-{
-    const FieldSpec* field = findField(path);
-    KVROUTE_CHECK(field != nullptr, "an enumeration key of the schema");
-    const FieldValue value = field->get(s);
-    const auto* text = std::get_if<std::string>(&value);
-    return text ? *text : std::string(path);
-}
-
 std::vector<std::pair<std::string, routing::PreciseScorerConfig>> preciseIndexes(const RoutingConfig& r)
 {
     std::vector<std::pair<std::string, routing::PreciseScorerConfig>> out;
@@ -219,11 +208,11 @@ std::vector<std::string> scenarioWarnings(const Scenario& scenario)
     const RoutingConfig& r = scenario.routing;
     if (r.policy != RoutingPolicy::Epp && (!r.epp.configFile.empty() || !r.epp.plugins.empty()))
         warnings.push_back(std::string(!r.epp.configFile.empty() ? "routing.epp_config" : "routing.epp_plugins") +
-                           " is set but routing.policy is " + enumText(scenario, "routing.policy") +
+                           " is set but routing.policy is " + fieldValueText(scenario, "routing.policy") +
                            ": the Endpoint Picker is not used (set routing.policy: epp)");
     const WorkloadConfig& w = scenario.workload;
     if (!w.trace.path.empty() && w.kind != WorkloadKind::Mooncake && w.kind != WorkloadKind::Azure)
-        warnings.push_back("workload.path is set but workload.type is " + enumText(scenario, "workload.type") +
+        warnings.push_back("workload.path is set but workload.type is " + fieldValueText(scenario, "workload.type") +
                            ": only the mooncake and azure workloads read a trace file");
     return warnings;
 }

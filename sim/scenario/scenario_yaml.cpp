@@ -7,7 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -177,7 +177,7 @@ Result<Scenario> loadScenarioFile(const std::string& path)
         return fail("is a directory; a scenario is a YAML file", path);
     std::ifstream file(path, std::ios::binary);
     if (!file)
-        return fail(std::string("cannot open the scenario file: ") + std::strerror(errno), path);
+        return fail(std::string("cannot open the scenario file: ") + std::error_code(errno, std::generic_category()).message(), path);
     std::ostringstream text;
     text << file.rdbuf();
     if (file.bad())
@@ -227,14 +227,23 @@ std::vector<std::pair<std::string, std::string>> builtinScenarioList()
     return list;
 }
 
-Result<void> applyOverride(Scenario& scenario, std::string_view assignment)
+namespace {
+
+Result<void> setOverride(Scenario& scenario, std::string_view assignment)
 {
     const std::string where = "--set " + std::string(assignment);
     auto path = overridePath(assignment, where);
     if (!path)
         return std::unexpected(path.error());
     const std::string_view value = assignment.substr(assignment.find('=') + 1);
-    if (auto applied = setField(scenario, *path, value, where); !applied)
+    return setField(scenario, *path, value, where);
+}
+
+} // namespace
+
+Result<void> applyOverride(Scenario& scenario, std::string_view assignment)
+{
+    if (auto applied = setOverride(scenario, assignment); !applied)
         return applied;
     scenario.warnings = scenarioWarnings(scenario);
     return {};
@@ -245,13 +254,14 @@ Result<void> applyOverrides(Scenario& scenario, std::span<const std::string> ass
     Scenario copy = scenario;
     std::map<std::string, std::string> located;
     for (const std::string& assignment : assignments) {
-        if (auto applied = applyOverride(copy, assignment); !applied)
+        if (auto applied = setOverride(copy, assignment); !applied)
             return applied;
         located[*overridePath(assignment, {})] = "--set " + assignment;
     }
     const auto issues = scenarioIssues(copy);
     if (!issues.empty())
         return fail(issues.front().message, locate(issues.front(), located, issues.front().paths.front()));
+    copy.warnings = scenarioWarnings(copy);
     scenario = std::move(copy);
     return {};
 }

@@ -2,11 +2,15 @@
 
 #include "sim/fleet/cluster_run.h"
 #include "sim/scenario/scenario_yaml.h"
+#include "sim/util/check.h"
 
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <cmath>
 #include <cstdio>
 #include <mutex>
@@ -111,9 +115,32 @@ Result<void> checkSweepParameters(const std::vector<SweepParameter>& parameters)
 
 std::string sweepBaseId(const Scenario& base)
 {
-    const std::string yaml = toYaml(base);
+    // Every key's value, not the comment lines above them (warnings reworded by a newer
+    // kvroute must not invalidate results), and the contents of the files the scenario reads.
+    XXH64_state_t* state = XXH64_createState();
+    KVROUTE_CHECK(state != nullptr, "XXH64 state allocation");
+    XXH64_reset(state, 0);
+    std::istringstream yaml(toYaml(base));
+    for (std::string line; std::getline(yaml, line);) {
+        if (line.starts_with('#'))
+            continue;
+        line.push_back('\n');
+        XXH64_update(state, line.data(), line.size());
+    }
+    for (const std::string& path : {base.routing.epp.configFile, base.workload.trace.path}) {
+        if (path.empty())
+            continue;
+        std::ifstream file(path, std::ios::binary);
+        std::array<char, 1 << 16> chunk{};
+        while (file) {
+            file.read(chunk.data(), chunk.size());
+            XXH64_update(state, chunk.data(), static_cast<std::size_t>(file.gcount()));
+        }
+    }
+    const auto digest = XXH64_digest(state);
+    XXH64_freeState(state);
     char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(XXH64(yaml.data(), yaml.size(), 0)));
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(digest));
     return buf;
 }
 

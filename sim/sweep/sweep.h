@@ -25,8 +25,9 @@ struct SweepParameter {
 /// Each key may be swept once (a second --param for the same key would silently win).
 [[nodiscard]] Result<void> checkSweepParameters(const std::vector<SweepParameter>& parameters);
 
-/// Identity of the base scenario a sweep varies (every resolved key, the seed included, after
-/// --set): 16 hex digits. Records of a results file are reused only under the same base.
+/// Identity of the base scenario a sweep varies: every resolved key (the seed included, after
+/// --set) and the contents of the EndpointPickerConfig and trace files it names; 16 hex digits.
+/// Records of a results file are reused only under the same base.
 [[nodiscard]] std::string sweepBaseId(const Scenario& base);
 
 struct SweepPoint {

@@ -47,6 +47,7 @@ SweepRecord makeSweepRecord(const SweepPoint& point, const RunResults& r, double
     rec.repeat = point.repeat;
     rec.seed = point.seed;
     rec.hitRate = r.hitRate;
+    rec.cachedPromptFraction = r.cachedPromptFraction;
     rec.stickiness = r.stickiness;
     rec.ttft = r.ttft;
     rec.itl = r.itl;
@@ -70,6 +71,7 @@ std::string sweepRecordToJsonLine(const SweepRecord& r)
                          {"repeat", r.repeat},
                          {"seed", r.seed},
                          {"hit_rate", r.hitRate},
+                         {"cached_prompt_fraction", r.cachedPromptFraction},
                          {"stickiness", r.stickiness},
                          {"ttft_s", latency(r.ttft)},
                          {"itl_s", latency(r.itl)},
@@ -112,6 +114,7 @@ Result<SweepFile> readSweepRecords(const std::string& path)
             r.repeat = j.at("repeat").get<int>();
             r.seed = j.at("seed").get<std::uint64_t>();
             r.hitRate = j.at("hit_rate").get<double>();
+            r.cachedPromptFraction = j.value("cached_prompt_fraction", 0.0);
             r.stickiness = j.at("stickiness").get<double>();
             r.ttft = latencyFrom(j.at("ttft_s"));
             r.itl = latencyFrom(j.at("itl_s"));
@@ -122,8 +125,10 @@ Result<SweepFile> readSweepRecords(const std::string& path)
             r.requestsCompleted = j.at("requests_completed").get<std::int64_t>();
             r.wallSeconds = j.value("wall_time_s", 0.0);
             file.records.push_back(std::move(r));
+            file.lastLineUnterminated = !terminated;
         } catch (const nlohmann::json::exception& e) {
-            if (!terminated) { // the write of the last record was interrupted
+            // The write of the last record was interrupted; anything else is not ours to cut.
+            if (!terminated && line.starts_with(R"({"key")")) {
                 file.completeBytes = lineStart;
                 file.partialLine = lineNo;
                 break;
@@ -140,7 +145,7 @@ std::string sweepSummaryTable(const std::vector<SweepParameter>& parameters, con
     struct Row {
         const SweepPoint* point = nullptr;
         int n = 0;
-        double hit = 0, sticky = 0, p50 = 0, p90 = 0, tps = 0;
+        double hit = 0, cached = 0, sticky = 0, p50 = 0, p90 = 0, tps = 0;
     };
     // One row per grid point with repeat 0; every repeat's key maps to that row.
     const auto rowKey = [](const SweepPoint& p) {
@@ -163,6 +168,7 @@ std::string sweepSummaryTable(const std::vector<SweepParameter>& parameters, con
         Row& row = rows[it->second];
         ++row.n;
         row.hit += r.hitRate;
+        row.cached += r.cachedPromptFraction;
         row.sticky += r.stickiness;
         row.p50 += r.ttft.p50;
         row.p90 += r.ttft.p90;
@@ -171,17 +177,18 @@ std::string sweepSummaryTable(const std::vector<SweepParameter>& parameters, con
     std::ostringstream out;
     for (const auto& p : parameters)
         out << p.path << '\t';
-    out << "runs\thit_rate\tstickiness\tttft_p50_s\tttft_p90_s\toutput_tok_s\n";
+    out << "runs\thit_rate\tcached_prompt\tstickiness\tttft_p50_s\tttft_p90_s\toutput_tok_s\n";
     for (const auto& row : rows) {
         for (const auto& [p, v] : row.point->assignments)
             out << v << '\t';
         out << row.n;
         if (row.n == 0) {
-            out << "\t-\t-\t-\t-\t-\n";
+            out << "\t-\t-\t-\t-\t-\t-\n";
             continue;
         }
         const double n = row.n;
-        out << '\t' << cell("%.4f", row.hit / n) << '\t' << cell("%.4f", row.sticky / n) << '\t'
+        out << '\t' << cell("%.4f", row.hit / n) << '\t' << cell("%.4f", row.cached / n) << '\t'
+            << cell("%.4f", row.sticky / n) << '\t'
             << cell("%.4f", row.p50 / n) << '\t' << cell("%.4f", row.p90 / n) << '\t' << cell("%.1f", row.tps / n) << '\n';
     }
     return out.str();

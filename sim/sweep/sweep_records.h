@@ -19,6 +19,7 @@ struct SweepRecord {
     int repeat = 0;
     std::uint64_t seed = 0;
     double hitRate = 0.0;
+    double cachedPromptFraction = 0.0;
     double stickiness = 0.0;
     LatencySummary ttft;
     LatencySummary itl;
@@ -40,9 +41,13 @@ struct SweepFile {
     /// of the complete lines before it, to which the file can be truncated.
     std::optional<std::uintmax_t> completeBytes;
     int partialLine = 0; ///< line number of the cut-off line
+    /// The last line is a whole record without its newline (edited by hand): appending must
+    /// start with one.
+    bool lastLineUnterminated = false;
 };
 /// Reads a results file; a missing file is empty. A malformed line is an error naming it,
-/// except a last line without its newline, which is reported in SweepFile::completeBytes.
+/// except a last line without its newline that starts like a record ({"key"...), which is
+/// reported in SweepFile::completeBytes.
 [[nodiscard]] Result<SweepFile> readSweepRecords(const std::string& path);
 
 /// Means over repeats, one row per point of `grid` (repeats folded), in grid order, from the

@@ -1,7 +1,7 @@
 #include "sim/workload/azure_trace.h"
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -137,7 +137,7 @@ Result<AzureTraceReader> AzureTraceReader::open(const std::string& path)
     impl->path = path;
     impl->in.open(path, std::ios::binary);
     if (!impl->in)
-        return fail(std::string("cannot open the Azure trace for reading: ") + std::strerror(errno), path);
+        return fail(std::string("cannot open the Azure trace for reading: ") + std::error_code(errno, std::generic_category()).message(), path);
     std::string header;
     while (std::getline(impl->in, header)) {
         ++impl->line;

@@ -4,7 +4,7 @@
 #include "sim/workload/synthetic_tokens.h"
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -65,7 +65,7 @@ Result<MooncakeTraceReader> MooncakeTraceReader::open(const std::string& path, s
     impl->blockTokens = blockTokens;
     impl->in.open(path, std::ios::binary);
     if (!impl->in)
-        return fail(std::string("cannot open the Mooncake trace for reading: ") + std::strerror(errno), path);
+        return fail(std::string("cannot open the Mooncake trace for reading: ") + std::error_code(errno, std::generic_category()).message(), path);
     return MooncakeTraceReader(std::move(impl));
 }
 

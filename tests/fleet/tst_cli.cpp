@@ -225,6 +225,35 @@ private Q_SLOTS:
                 QVERIFY2(!QJsonDocument::fromJson(line).isNull(), line.constData());
         }
 
+        // A whole record that only lacks its newline (edited by hand) gets one before the append.
+        {
+            const QByteArray before = readAll(out);
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(before.left(before.size() - 1));
+        }
+        o = sweep(grid + QStringList{QStringLiteral("--set"), QStringLiteral("seed=8"), QStringLiteral("--repeat"),
+                                     QStringLiteral("1")});
+        QCOMPARE(o.exitCode, 0);
+        QCOMPARE(readAll(out).count('\n'), 12);
+        for (const auto& line : readAll(out).split('\n')) {
+            if (!line.isEmpty())
+                QVERIFY2(!QJsonDocument::fromJson(line).isNull(), line.constData());
+        }
+
+        // A file that is not a results file is refused and left alone, even without a newline.
+        const QString notes = dir.filePath(QStringLiteral("notes.txt"));
+        {
+            QFile f(notes);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("my notes");
+        }
+        o = kvroute({QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
+                     QStringLiteral("cluster.pods=1"), QStringLiteral("--out"), notes});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("notes.txt:1: not a sweep record")), qPrintable(o.err));
+        QCOMPARE(readAll(notes), QByteArray("my notes"));
+
         // The same key twice is refused before anything runs.
         o = sweep({QStringLiteral("--param"), QStringLiteral("cluster.pods=1:3"), QStringLiteral("--param"),
                    QStringLiteral("cluster.pods=2")});

@@ -3,6 +3,8 @@
 #include "sim/fleet/cluster_run.h"
 #include "sim/scenario/scenario_yaml.h"
 
+#include <QtCore/QFile>
+#include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
 #include <algorithm>
@@ -86,9 +88,28 @@ private Q_SLOTS:
                        " requests were rejected").c_str()));
         QVERIFY(noted("not shorter than vllm.max_model_len (4096 tokens)"));
         QVERIFY(noted((std::to_string(r.requestsSubmitted) + " records were sent and more follow from").c_str()));
-        // The whole trace inside the run: no cut-off note.
-        const auto whole = run("default", {"workload.type=mooncake", "workload.path=" + trace, "duration=100000",
-                                           "vllm.max_model_len=131072", "workload.max_requests=50"});
+        // A three-record trace at 0, 1 and 2 s: cut by a 1.5 s run after two records, whole in a
+        // 10 s one.
+        QTemporaryDir dir;
+        const QString small = dir.filePath(QStringLiteral("small.jsonl"));
+        {
+            QFile f(small);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 3; ++i)
+                f.write(QStringLiteral(R"({"timestamp": %1, "input_length": 100, "output_length": 5, "hash_ids": [%2]})"
+                                       "\n")
+                            .arg(i * 1000)
+                            .arg(i)
+                            .toUtf8());
+        }
+        const auto cut = run("default", {"workload.type=mooncake", "workload.path=" + small.toStdString(), "duration=1.5"});
+        QCOMPARE(cut.requestsSubmitted, 2);
+        QVERIFY(std::ranges::any_of(cut.warnings, [&](const std::string& w) {
+            return w.find("2 records were sent and more follow from " + small.toStdString() + ":3 on") !=
+                   std::string::npos;
+        }));
+        const auto whole = run("default", {"workload.type=mooncake", "workload.path=" + small.toStdString(), "duration=10"});
+        QCOMPARE(whole.requestsSubmitted, 3);
         QVERIFY(std::ranges::none_of(whole.warnings, [](const std::string& w) {
             return w.find("records were sent") != std::string::npos || w.find("rejected") != std::string::npos;
         }));

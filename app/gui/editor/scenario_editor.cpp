@@ -430,7 +430,7 @@ void ScenarioEditor::updateErrors(const QString& editedPath)
 void ScenarioEditor::updateWarnings()
 {
     QStringList lines;
-    for (const std::string& warning : sim::scenarioWarnings(m_draft))
+    for (const std::string& warning : m_draft.warnings)
         lines.append(QString::fromStdString(warning));
     m_warnings->setText(bulleted(lines));
     m_warnings->setVisible(!lines.isEmpty());

@@ -196,7 +196,7 @@ void OverviewPanel::showOutcome(const RunOutcomePtr& outcome)
                         tr("vLLM's counters: %1 of %2 queried tokens hit; per request, counted once, %3 of "
                            "prompt tokens were cached")
                             .arg(format::count(r.prefixCacheHits), format::count(r.prefixCacheQueries),
-                                 format::percent(r.cachedPromptFraction)));
+                                 r.completedPromptTokens > 0 ? format::percent(r.cachedPromptFraction) : tr("n/a")));
     if (r.followUpRequests > 0)
         m_stickiness->setValue(format::percent(r.stickiness),
                                tr("%1 follow-up requests; share routed to the pod of the session's previous request")

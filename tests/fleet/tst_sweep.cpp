@@ -1,0 +1,161 @@
+// The sweep grid (sim/sweep): parameter parsing, grid order and repeats, order-free point keys,
+// the base-scenario fingerprint that guards resuming, and reading a results file back.
+
+#include "sim/sweep/sweep.h"
+#include "sim/sweep/sweep_records.h"
+#include "sim/scenario/scenario_yaml.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <set>
+#include <string>
+#include <vector>
+
+using kvroute::sim::SweepParameter;
+
+namespace {
+
+std::string writeFile(const QTemporaryDir& dir, const char* name, const QByteArray& content)
+{
+    const QString path = dir.filePath(QString::fromLatin1(name));
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        qFatal("cannot write %s", qPrintable(path));
+    f.write(content);
+    return path.toStdString();
+}
+
+const char* kRecord = R"({"key":"cluster.pods=1;#0","base":"0123456789abcdef","params":{"cluster.pods":"1"},)"
+                      R"("repeat":0,"seed":1,"hit_rate":0.5,"cached_prompt_fraction":0.25,"stickiness":1,)"
+                      R"("ttft_s":{"mean":1,"p50":1,"p90":2,"p99":3},"itl_s":{"mean":1,"p50":1,"p90":1,"p99":1},)"
+                      R"("e2e_s":{"mean":1,"p50":1,"p90":1,"p99":1},)"
+                      R"("throughput":{"requests_per_s":1,"output_tokens_per_s":10},"preemptions":0,)"
+                      R"("requests_completed":5,"wall_time_s":0.1})";
+
+} // namespace
+
+class TestSweep final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void parsesParameters_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QStringList>("values"); // empty: an error
+        QTest::newRow("list") << "vllm.block_size=16,32,64" << QStringList{"16", "32", "64"};
+        QTest::newRow("one value") << "routing.profile=precise" << QStringList{"precise"};
+        QTest::newRow("range, step 1") << "cluster.pods=2:5" << QStringList{"2", "3", "4", "5"};
+        QTest::newRow("range, fractional step") << "x=0.5:1.5:0.5" << QStringList{"0.5", "1", "1.5"};
+        QTest::newRow("range, stop off the grid") << "x=0:10:4" << QStringList{"0", "4", "8"};
+        QTest::newRow("no =") << "vllm.block_size" << QStringList{};
+        QTest::newRow("no path") << "=1,2" << QStringList{};
+        QTest::newRow("no values") << "x=" << QStringList{};
+        QTest::newRow("empty value") << "x=1,,2" << QStringList{};
+        QTest::newRow("range backwards") << "x=3:1" << QStringList{};
+        QTest::newRow("range step 0") << "x=1:2:0" << QStringList{};
+        QTest::newRow("range not numbers") << "x=a:b" << QStringList{};
+    }
+
+    void parsesParameters()
+    {
+        QFETCH(QString, text);
+        QFETCH(QStringList, values);
+        const auto p = kvroute::sim::parseSweepParameter(text.toStdString());
+        if (values.isEmpty()) {
+            QVERIFY(!p);
+            QCOMPARE(p.error().where, "--param " + text.toStdString());
+            return;
+        }
+        QVERIFY2(p, p ? "" : p.error().toString().c_str());
+        QCOMPARE(p->path, text.section(QLatin1Char('='), 0, 0).toStdString());
+        QStringList got;
+        for (const auto& v : p->values)
+            got.append(QString::fromStdString(v));
+        QCOMPARE(got, values);
+    }
+
+    void gridOrderRepeatsAndKeys()
+    {
+        const std::vector<SweepParameter> params{{"b", {"1", "2"}}, {"a", {"x", "y", "z"}}};
+        const auto grid = kvroute::sim::expandSweepGrid(params, 2, 100);
+        QCOMPARE(grid.size(), std::size_t{12});
+        // First parameter slowest, repeats innermost with seeds base, base + 1.
+        QCOMPARE(grid[0].key(), std::string("a=x;b=1;#0"));
+        QCOMPARE(grid[0].seed, std::uint64_t{100});
+        QCOMPARE(grid[1].key(), std::string("a=x;b=1;#1"));
+        QCOMPARE(grid[1].seed, std::uint64_t{101});
+        QCOMPARE(grid[2].key(), std::string("a=y;b=1;#0"));
+        QCOMPARE(grid[6].key(), std::string("a=x;b=2;#0"));
+        QCOMPARE(grid[6].assignments.front().first, std::string("b")); // assignments keep the given order
+        // The same grid given the other way round names the same points.
+        const auto swapped = kvroute::sim::expandSweepGrid({params[1], params[0]}, 2, 100);
+        std::set<std::string> a, b;
+        for (std::size_t i = 0; i < grid.size(); ++i) {
+            a.insert(grid[i].key());
+            b.insert(swapped[i].key());
+        }
+        QCOMPARE(a, b);
+        QCOMPARE(a.size(), grid.size());
+    }
+
+    void aKeySweptTwiceIsAnError()
+    {
+        QVERIFY(kvroute::sim::checkSweepParameters({{"a", {"1"}}, {"b", {"2"}}}));
+        const auto twice = kvroute::sim::checkSweepParameters({{"a", {"1"}}, {"b", {"2"}}, {"a", {"3"}}});
+        QVERIFY(!twice);
+        QVERIFY(twice.error().message.find("swept twice") != std::string::npos);
+    }
+
+    void baseIdFollowsKeysAndFileContents()
+    {
+        auto base = kvroute::sim::builtinScenario("default");
+        QVERIFY(base);
+        const std::string id = kvroute::sim::sweepBaseId(*base);
+        QCOMPARE(id.size(), std::size_t{16});
+        QCOMPARE(kvroute::sim::sweepBaseId(*base), id);
+        auto other = *base;
+        other.seed += 1;
+        QVERIFY(kvroute::sim::sweepBaseId(other) != id);
+
+        QTemporaryDir dir;
+        auto traced = *base;
+        traced.workload.kind = kvroute::sim::WorkloadKind::Mooncake;
+        traced.workload.trace.path = writeFile(dir, "t.jsonl", "{}\n");
+        const std::string before = kvroute::sim::sweepBaseId(traced);
+        writeFile(dir, "t.jsonl", "{ }\n"); // same path, other contents
+        QVERIFY(kvroute::sim::sweepBaseId(traced) != before);
+    }
+
+    void readsResultsFiles()
+    {
+        QTemporaryDir dir;
+        const QByteArray record(kRecord);
+        // Missing: empty.
+        auto file = kvroute::sim::readSweepRecords(dir.filePath(QStringLiteral("none.jsonl")).toStdString());
+        QVERIFY(file && file->records.empty() && !file->completeBytes);
+        // Two records, the second cut off: the fragment is reported with the bytes to keep.
+        const std::string cut = writeFile(dir, "cut.jsonl", record + "\n" + record.left(40));
+        file = kvroute::sim::readSweepRecords(cut);
+        QVERIFY(file);
+        QCOMPARE(file->records.size(), std::size_t{1});
+        QCOMPARE(file->records[0].cachedPromptFraction, 0.25);
+        QCOMPARE(file->records[0].base, std::string("0123456789abcdef"));
+        QCOMPARE(file->completeBytes.value_or(0), static_cast<std::uintmax_t>(record.size() + 1));
+        QCOMPARE(file->partialLine, 2);
+        // A whole record without its newline.
+        const std::string whole = writeFile(dir, "whole.jsonl", record);
+        file = kvroute::sim::readSweepRecords(whole);
+        QVERIFY(file && file->records.size() == 1 && file->lastLineUnterminated && !file->completeBytes);
+        // A malformed line in the middle, or a last line that is not a record: errors.
+        const std::string middle = writeFile(dir, "middle.jsonl", record.left(40) + "\n" + record + "\n");
+        file = kvroute::sim::readSweepRecords(middle);
+        QVERIFY(!file);
+        QCOMPARE(file.error().where, middle + ":1");
+        QVERIFY(!kvroute::sim::readSweepRecords(writeFile(dir, "notes.txt", "my notes")));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestSweep)
+#include "tst_sweep.moc"
