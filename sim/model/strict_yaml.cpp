@@ -16,6 +16,8 @@ bool isQuoted(const YAML::Node& node)
     return node.Tag() == "!";
 }
 
+} // namespace
+
 std::string quote(std::string_view text)
 {
     // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on "'" + std::string(...).
@@ -26,8 +28,6 @@ std::string quote(std::string_view text)
     out.push_back('\'');
     return out;
 }
-
-} // namespace
 
 std::string where(std::string_view file, const YAML::Mark& mark)
 {

@@ -16,6 +16,9 @@
 
 namespace kvroute::sim::strict_yaml {
 
+/// 'text', for names and values in messages.
+[[nodiscard]] std::string quote(std::string_view text);
+
 /// "file:line:column", 1-based.
 [[nodiscard]] std::string where(std::string_view file, const YAML::Mark& mark);
 

@@ -122,17 +122,18 @@ Result<void> checkPicker(const PluginParams& p)
 std::optional<PreciseScorerConfig> preciseIndexConfigOf(const EppPluginConfig& plugin)
 {
     const PluginParams p(plugin);
-    Result<PreciseScorerConfig> config = fail("not a precise scorer");
+    std::optional<TokenProcessorPlacement> placement;
     if (plugin.type == "precise-prefix-cache-scorer") {
-        config = preciseConfig(p, TokenProcessorPlacement::NestedOrTopLevel);
+        placement = TokenProcessorPlacement::NestedOrTopLevel;
     } else if (plugin.type == "prefix-cache-scorer") {
         const auto tracking = isCacheTracking(p);
         if (tracking && *tracking)
-            config = preciseConfig(p, TokenProcessorPlacement::NestedOnly);
+            placement = TokenProcessorPlacement::NestedOnly;
     }
-    if (!config)
+    if (!placement)
         return std::nullopt;
-    return *config;
+    auto config = preciseConfig(p, *placement);
+    return config ? std::optional<PreciseScorerConfig>(std::move(*config)) : std::nullopt;
 }
 
 namespace {

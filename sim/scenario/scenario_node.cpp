@@ -28,13 +28,7 @@ std::string joinPath(std::string_view parent, std::string_view key)
 
 std::string quotePath(std::string_view path)
 {
-    // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on "'" + std::string(...).
-    std::string out;
-    out.reserve(path.size() + 2);
-    out.push_back('\'');
-    out.append(path);
-    out.push_back('\'');
-    return out;
+    return strict_yaml::quote(path);
 }
 
 std::string joinNames(const std::vector<Child>& children)

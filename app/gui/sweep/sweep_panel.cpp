@@ -416,13 +416,14 @@ bool SweepPanel::exportCsv(const QString& path) const
     QByteArray csv;
     for (const auto& p : m_parameters)
         csv += QByteArray::fromStdString(p.path) + ',';
-    csv += "repeat,seed,hit_rate,stickiness,ttft_p50_s,ttft_p90_s,ttft_p99_s,itl_p50_s,e2e_p50_s,requests_per_s,"
+    csv += "repeat,seed,hit_rate,cached_prompt_fraction,stickiness,ttft_p50_s,ttft_p90_s,ttft_p99_s,itl_p50_s,e2e_p50_s,requests_per_s,"
            "output_tokens_per_s,preemptions,requests_completed\n";
     for (const auto& r : m_runner->records()) {
         for (const auto& assignment : r.assignments)
             csv += QByteArray::fromStdString(assignment.second) + ',';
         csv += QByteArray::number(r.repeat) + ',' + QByteArray::number(static_cast<qulonglong>(r.seed)) + ',' +
-               QByteArray::number(r.hitRate, 'g', 9) + ',' + QByteArray::number(r.stickiness, 'g', 9) + ',' +
+               QByteArray::number(r.hitRate, 'g', 9) + ',' + QByteArray::number(r.cachedPromptFraction, 'g', 9) + ',' +
+               QByteArray::number(r.stickiness, 'g', 9) + ',' +
                QByteArray::number(r.ttft.p50, 'g', 9) + ',' + QByteArray::number(r.ttft.p90, 'g', 9) + ',' +
                QByteArray::number(r.ttft.p99, 'g', 9) + ',' + QByteArray::number(r.itl.p50, 'g', 9) + ',' +
                QByteArray::number(r.e2e.p50, 'g', 9) + ',' + QByteArray::number(r.requestsPerS, 'g', 9) + ',' +
