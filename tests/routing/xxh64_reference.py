@@ -92,6 +92,32 @@ def gaie_chain(model: str, text: str, block: int = 64, max_blocks: int = 256):
     return out
 
 
+def envoy_ring(host_keys, minimum_ring_size, maximum_ring_size=8 * 1024 * 1024):
+    """Envoy's RingHashLoadBalancer::Ring with equal weights: each host contributes entries
+    "<host>_<i>" until the running count reaches its share of the scaled ring size; the ring is
+    sorted by hash (stable, so equal hashes keep insertion order)."""
+    import math
+    normalized = 1.0 / len(host_keys)
+    scale = min(math.ceil(normalized * minimum_ring_size) / normalized, maximum_ring_size)
+    ring, current, target = [], 0.0, 0.0
+    for host, key in enumerate(host_keys):
+        target += scale * normalized
+        i = 0
+        while current < target:
+            ring.append((xxh64(f"{key}_{i}".encode()), host))
+            i += 1
+            current += 1.0
+    ring.sort(key=lambda entry: entry[0])
+    return ring
+
+
+def envoy_choose(ring, h):
+    """The first entry with hash >= h, wrapping to the first entry."""
+    import bisect
+    i = bisect.bisect_left([entry[0] for entry in ring], h)
+    return ring[i % len(ring)][1]
+
+
 if __name__ == "__main__":
     text = "".join(token_text(t) for t in range(1000, 1000 + 40))  # 160 chars: 2 blocks + partial
     chain = gaie_chain("meta-llama/Llama-3.2-1B", text)
@@ -100,3 +126,11 @@ if __name__ == "__main__":
         print(f"prefix h{i} = 0x{h:016X}")
     for key in ("10.128.0.10:8000_0", "10.128.0.11:8000_341", "12345"):
         print(f"xxh64({key!r}) = 0x{xxh64(key.encode()):016X}")
+    hosts = [f"10.128.0.{10 + i}:8000" for i in range(3)]
+    for n, minimum in ((3, 1024), (3, 4096), (8, 1024), (1, 1024), (7, 1000)):
+        ring = envoy_ring([f"10.128.0.{10 + i}:8000" for i in range(n)], minimum)
+        print(f"ring: {n} hosts, minimumRingSize {minimum}: {len(ring)} entries")
+    ring = envoy_ring(hosts, 1024)
+    sessions = list(range(10)) + [12345, 2**64 - 1]
+    print("x-session-id -> pod on the 3-host, 1024 ring:",
+          {s: envoy_choose(ring, xxh64(str(s).encode())) for s in sessions})
