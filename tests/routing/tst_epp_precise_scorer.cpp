@@ -112,6 +112,13 @@ private Q_SLOTS:
         feed(scorer, 2, stored(pick(m_blocks, {0, 1, 2})));
         // counts 4, 2, 3, absent -> (c - 2) / (4 - 2); pod 3 not in the map -> 0
         QCOMPARE(scores(scorer, cluster, makeRequest(1, m_prompt)), (std::vector<double>{1.0, 0.0, 0.5, 0.0}));
+
+        // The map holds every pod the index knows, candidates or not (GetPodScores gets no pod
+        // filter, llmd.md §1.5): with pod 0 filtered out, its count 4 still sets the maximum.
+        const std::vector<int> candidates{1, 2, 3};
+        std::vector<double> out(candidates.size(), -1.0);
+        scorer.score(cluster.ctx(makeRequest(2, m_prompt)), candidates, out);
+        QCOMPARE(out, (std::vector<double>{0.0, 0.5, 0.0}));
     }
 
     void consecutivePrefixOnly()
