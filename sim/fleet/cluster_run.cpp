@@ -111,6 +111,11 @@ public:
                                        std::to_string(results.requestsSubmitted) +
                                        " requests were rejected: vLLM refuses a prompt that is not shorter than "
                                        "vllm.max_model_len (" + std::to_string(s.vllm.maxModelLen) + " tokens)");
+        if (results.requestsUnroutable > 0)
+            results.warnings.push_back(std::to_string(results.requestsUnroutable) + " of " +
+                                       std::to_string(results.requestsSubmitted) +
+                                       " requests failed at the router: no pod was left after the Endpoint Picker's "
+                                       "filters (llm-d answers \"no pods available\")");
         if (auto note = m_workload->shortfallNote(); note && !cancelled)
             results.warnings.push_back(std::move(*note));
         if (results.requestsUnfinished > 0 && !cancelled)
@@ -164,6 +169,12 @@ private:
                                  m_inFlightPerPod,
                                  m_setup.servedModelName};
         const int pod = m_router->pick(ctx);
+        if (pod == kNoPod) {
+            // The gateway answers with an error; the client hears it one network delay later.
+            m_collector.onUnroutable(request);
+            m_sim.schedule(m_delay, [this, request = std::move(request)] { m_workload->onCompleted(request, 0); });
+            return;
+        }
         m_router->onRouted(ctx, pod);
         m_collector.onRouted(request, pod);
         ++m_inFlightPerPod[static_cast<std::size_t>(pod)];

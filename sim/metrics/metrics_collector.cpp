@@ -47,6 +47,12 @@ void MetricsCollector::onRejected(const WorkloadRequest& request)
     m_requests.erase(request.id);
 }
 
+void MetricsCollector::onUnroutable(const WorkloadRequest& request)
+{
+    ++m_unroutable;
+    m_requests.erase(request.id);
+}
+
 void MetricsCollector::onToken(int /*pod*/, SimTime now, const RequestOutput& output, const PodRequestRecord& record)
 {
     ++m_intervalTokens;
@@ -134,6 +140,7 @@ RunResults MetricsCollector::finish(SimTime end, std::span<const PodMetrics* con
                                                                static_cast<double>(m_completedPromptTokens)
                                                          : 0.0;
     r.requestsRejected = m_rejected;
+    r.requestsUnroutable = m_unroutable;
     r.requestsUnfinished = static_cast<std::int64_t>(m_requests.size());
     r.followUpRequests = m_followUps;
     r.stickiness = ratio(m_sticky, m_followUps);

@@ -18,6 +18,8 @@ public:
     void onSubmitted(const WorkloadRequest& request);
     void onRouted(const WorkloadRequest& request, int pod);
     void onRejected(const WorkloadRequest& request);
+    /// The router refused the request (no pod to send it to).
+    void onUnroutable(const WorkloadRequest& request);
 
     void onToken(int pod, SimTime now, const RequestOutput& output, const PodRequestRecord& record) override;
     void onStats(int pod, SimTime now, const SchedulerStats& stats) override;
@@ -57,6 +59,7 @@ private:
     std::int64_t m_cachedPromptTokens = 0;    ///< Σ num_cached_tokens of completed requests
     std::int64_t m_completedPromptTokens = 0; ///< Σ prompt tokens of completed requests
     std::int64_t m_rejected = 0;
+    std::int64_t m_unroutable = 0;
     std::int64_t m_followUps = 0;
     std::int64_t m_sticky = 0;
     SimTime m_firstArrival = -1;

@@ -68,6 +68,7 @@ struct RunResults {
     std::int64_t requestsSubmitted = 0;
     std::int64_t requestsCompleted = 0;
     std::int64_t requestsRejected = 0;   ///< refused by the pod (prompt not shorter than max_model_len)
+    std::int64_t requestsUnroutable = 0; ///< refused by the router: no pod left after the EPP's filters
     std::int64_t requestsUnfinished = 0; ///< still in flight when the drain limit ended the run
 
     LatencySummary ttft;  ///< client-side: send → first token received (seconds)

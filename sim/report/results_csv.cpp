@@ -39,7 +39,8 @@ Result<void> writeResultsCsv(const RunResults& r, const std::string& directory)
     *summary << "metric,value\n"
              << "hit_rate," << num(r.hitRate) << "\ncached_prompt_fraction," << num(r.cachedPromptFraction)
              << "\nstickiness," << num(r.stickiness) << "\nrequests_completed,"
-             << r.requestsCompleted << "\nrequests_rejected," << r.requestsRejected << "\nrequests_unfinished,"
+             << r.requestsCompleted << "\nrequests_rejected," << r.requestsRejected
+             << "\nrequests_unroutable," << r.requestsUnroutable << "\nrequests_unfinished,"
              << r.requestsUnfinished << "\npreemptions," << r.preemptions << "\nrequests_per_s," << num(r.requestsPerS)
              << "\noutput_tokens_per_s," << num(r.outputTokensPerS) << '\n';
     const std::pair<const char*, const LatencySummary*> latencies[] = {

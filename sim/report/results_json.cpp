@@ -105,6 +105,7 @@ std::string resultsToJson(const RunResults& r, const Scenario& scenario, const R
         {"requests_submitted", r.requestsSubmitted},
         {"requests_completed", r.requestsCompleted},
         {"requests_rejected", r.requestsRejected},
+        {"requests_unroutable", r.requestsUnroutable},
         {"requests_unfinished", r.requestsUnfinished},
         {"ttft_s", latencyJson(r.ttft)},
         {"itl_s", latencyJson(r.itl)},

@@ -92,7 +92,8 @@ std::string resultsReport(const RunResults& r, const Scenario& s)
         << thousands(static_cast<std::int64_t>(r.outputTokensPerS + 0.5)) << " output tok/s\n";
     out << "  Preemptions            " << thousands(r.preemptions) << '\n';
     out << "  Requests               " << thousands(r.requestsCompleted) << " completed, " << thousands(r.requestsRejected)
-        << " rejected, " << thousands(r.requestsUnfinished) << " unfinished" << (r.cancelled ? " (cancelled)" : "")
+        << " rejected, " << (r.requestsUnroutable > 0 ? thousands(r.requestsUnroutable) + " unroutable, " : "")
+        << thousands(r.requestsUnfinished) << " unfinished" << (r.cancelled ? " (cancelled)" : "")
         << "\n\n";
 
     std::size_t nameWidth = 4;

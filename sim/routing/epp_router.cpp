@@ -23,10 +23,10 @@ int EppRouter::pick(const RoutingContext& ctx)
         if (m_candidates.empty())
             break; // GAIE runFilterPlugins: the remaining filters are skipped
     }
-    if (m_candidates.empty()) {
+    if (m_candidates.empty()) { // GAIE: "failed to find candidate pods", the request fails
         ++m_noCandidate;
         m_lastScores.clear();
-        return static_cast<int>(m_rng.uniformBelow(ctx.pods.size()));
+        return kNoPod;
     }
 
     const std::size_t n = m_candidates.size();
@@ -67,8 +67,7 @@ std::string EppRouter::describe() const
 {
     std::string d = "epp: " + m_pipeline.description;
     if (m_noCandidate > 0)
-        d += " (" + std::to_string(m_noCandidate) +
-             " requests found no pod after the filters and were sent to a random pod)";
+        d += " (" + std::to_string(m_noCandidate) + " requests found no pod after the filters and failed)";
     return d;
 }
 

@@ -43,11 +43,15 @@ struct RoutingContext {
     std::string_view modelName;  ///< served model name (the approximate scorer hashes it)
 };
 
+/// pick()'s answer when the router refuses the request: the EPP with no pod left after its
+/// filters fails it ("no pods available", llmd.md §1.1) and the gateway answers with an error.
+inline constexpr int kNoPod = -1;
+
 class Router {
 public:
     virtual ~Router() = default;
 
-    /// The chosen pod's index into ctx.pods.
+    /// The chosen pod's index into ctx.pods, or kNoPod.
     [[nodiscard]] virtual int pick(const RoutingContext& ctx) = 0;
     /// After the decision (EPP PreRequest): e.g. the approximate prefix index records it.
     virtual void onRouted(const RoutingContext& /*ctx*/, int /*pod*/) {}

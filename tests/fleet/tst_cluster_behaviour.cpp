@@ -115,6 +115,21 @@ private Q_SLOTS:
         }));
     }
 
+    // An EPP whose filters leave no decode pod fails every request, as llm-d does (llmd.md §1.1).
+    void eppWithNoCandidateFailsRequests()
+    {
+        const auto r = run("default", {"duration=20", "routing.policy=epp", "routing.epp_plugins=[{type: prefill-filter}]"});
+        QVERIFY(r.requestsSubmitted > 0);
+        QCOMPARE(r.requestsUnroutable, r.requestsSubmitted);
+        QCOMPARE(r.requestsCompleted, 0);
+        for (const auto& pod : r.pods)
+            QCOMPARE(pod.requests, 0);
+        QVERIFY(std::ranges::any_of(r.warnings, [&](const std::string& w) {
+            return w.find(std::to_string(r.requestsSubmitted) + " of " + std::to_string(r.requestsSubmitted) +
+                          " requests failed at the router") != std::string::npos;
+        }));
+    }
+
     // Behind a gateway or NAT the Service sees one source address: ClientIP affinity pins every
     // user to one pod.
     void serviceBehindGatewayPinsEverythingToOnePod()

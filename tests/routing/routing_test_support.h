@@ -42,7 +42,8 @@ struct TestCluster {
     {
         const RoutingContext c = ctx(request, now, source);
         const int pod = router.pick(c);
-        router.onRouted(c, pod);
+        if (pod != kNoPod)
+            router.onRouted(c, pod);
         return pod;
     }
 };

@@ -98,15 +98,12 @@ private Q_SLOTS:
 
     void emptyFilterResultShortCircuits()
     {
-        // prefill-filter removes every decode pod; the real EPP fails the request, the
-        // simulator routes it at random and says so.
+        // prefill-filter removes every decode pod; the EPP fails the request (llmd.md §1.1).
         TestCluster cluster(3);
         auto router = epp({plugin("prefill-filter"), plugin("decode-filter"), plugin("queue-scorer")}, 3);
-        std::set<int> used;
         for (int i = 0; i < 100; ++i)
-            used.insert(cluster.route(*router, makeRequest(static_cast<RequestId>(i))));
-        QCOMPARE(used.size(), std::size_t{3});
-        QVERIFY(router->describe().find("100 requests found no pod") != std::string::npos);
+            QCOMPARE(cluster.route(*router, makeRequest(static_cast<RequestId>(i))), kNoPod);
+        QVERIFY(router->describe().find("100 requests found no pod after the filters and failed") != std::string::npos);
     }
 
     void approximateProfileLearnsFromItsDecisions()
