@@ -46,8 +46,7 @@ bool SweepRunner::start(const sim::Scenario& base, const std::vector<sim::SweepP
     const int total = static_cast<int>(points.size());
     QPointer<SweepRunner> self(this);
     Q_EMIT progress(0, total);
-    m_watcher.setFuture(QtConcurrent::run([base, baseId = sim::sweepBaseId(base), points = std::move(points), jobs,
-                                           state, self, total] {
+    m_watcher.setFuture(QtConcurrent::run([base, points = std::move(points), jobs, state, self, total] {
         int done = 0;
         sim::runSweep(
             base, points, jobs,
@@ -55,7 +54,9 @@ bool SweepRunner::start(const sim::Scenario& base, const std::vector<sim::SweepP
                 ++done;
                 if (!outcome.results || outcome.results->cancelled || !self)
                     return;
-                auto record = sim::makeSweepRecord(outcome.point, *outcome.results, outcome.wallSeconds, baseId);
+                // The GUI keeps records in memory and never resumes from them: no base id (which
+                // would read the scenario's trace and EPP files) is needed.
+                auto record = sim::makeSweepRecord(outcome.point, *outcome.results, outcome.wallSeconds, {});
                 QMetaObject::invokeMethod(
                     self,
                     [self, record, done, total] {
