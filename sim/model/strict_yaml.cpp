@@ -1,9 +1,15 @@
 #include "sim/model/strict_yaml.h"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <optional>
+#include <sstream>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 
 namespace kvroute::sim::strict_yaml {
@@ -15,6 +21,195 @@ bool isQuoted(const YAML::Node& node)
 {
     return node.Tag() == "!";
 }
+
+// A first pass over the event stream, before any node is built.
+//
+// yaml-cpp 0.7 loops forever in YAML::LoadAll on a token that cannot start a node outside a
+// flow collection, such as a lone ',' (yaml-cpp issue 1040, fixed by PR 1319 after 0.7):
+// SingleDocParser::HandleNode's `default:` case reports a null node *without consuming the
+// token*, HandleDocument returns, Parser::HandleNextDocument returns true because the scanner
+// is not empty, and LoadAll pushes another null document for the same token, without end
+// (gigabytes within seconds). Every document that makes progress starts at a later position, so
+// a document starting where the previous one started is that loop: reported here as a syntax
+// error at the stray token, and LoadAll is only called once this pass has finished.
+//
+// The same pass bounds what a reader walking the tree would visit (see kMaxDepth, kMaxNodes):
+// per anchor, the size and height of its node with aliases expanded; an alias to a node still
+// open is a cycle.
+class DocumentScan final : public YAML::EventHandler {
+public:
+    explicit DocumentScan(std::string_view text) : m_text(text) {}
+
+    /// Runs the parser to the end of the stream or the first problem.
+    void run()
+    {
+        std::istringstream in{std::string(m_text)};
+        YAML::Parser parser(in);
+        std::optional<std::size_t> previousStart;
+        while (!m_error) {
+            m_documentStart.reset();
+            if (!parser.HandleNextDocument(*this))
+                return;
+            if (m_documentStart && previousStart && *m_documentStart == *previousStart) {
+                const std::size_t pos = *m_documentStart;
+                const std::string token = pos < m_text.size() ? std::string(1, m_text[pos]) : std::string();
+                m_error = Problem{"YAML syntax error: unexpected " + quote(token) + " where a value should start",
+                                  m_documentStartMark};
+                return;
+            }
+            previousStart = m_documentStart;
+        }
+    }
+
+    struct Problem {
+        std::string message;
+        YAML::Mark mark;
+    };
+    [[nodiscard]] const std::optional<Problem>& error() const { return m_error; }
+
+    void OnDocumentStart(const YAML::Mark& mark) override
+    {
+        m_documentStart = static_cast<std::size_t>(std::max(mark.pos, 0));
+        m_documentStartMark = mark;
+        m_anchors.clear(); // anchors are per document
+        m_anchorNames.clear();
+        m_open.clear();
+        m_total = 0;
+    }
+    void OnDocumentEnd() override {}
+
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { leaf(mark, anchor); }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string&) override
+    {
+        leaf(mark, anchor);
+    }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override
+    {
+        if (m_error)
+            return;
+        if (std::ranges::any_of(m_open, [&](const Open& o) { return o.anchor == anchor && anchor != YAML::NullAnchor; })) {
+            m_error = Problem{"alias " + quote("*" + m_anchorNames[anchor]) +
+                                  " refers to a node that contains it (an endless structure)",
+                              mark};
+            return;
+        }
+        const auto it = m_anchors.find(anchor);
+        const Size size = it == m_anchors.end() ? Size{1, 0} : it->second;
+        add(size, mark);
+    }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                         YAML::EmitterStyle::value) override
+    {
+        open(mark, anchor);
+    }
+    void OnSequenceEnd() override { close(); }
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                    YAML::EmitterStyle::value) override
+    {
+        open(mark, anchor);
+    }
+    void OnMapEnd() override { close(); }
+    void OnAnchor(const YAML::Mark&, const std::string& name) override { m_pendingName = name; }
+
+private:
+    // Values below a node (itself included) and levels of collections below it, aliases expanded.
+    // Counts saturate just above the limit: 2^100 expansions must not overflow.
+    struct Size {
+        std::int64_t nodes = 1;
+        int height = 0;
+    };
+    struct Open {
+        YAML::anchor_t anchor;
+        YAML::Mark mark;
+        Size size{1, 1};
+    };
+
+    void nameAnchor(YAML::anchor_t anchor)
+    {
+        if (anchor != YAML::NullAnchor)
+            m_anchorNames[anchor] = m_pendingName;
+    }
+
+    void leaf(const YAML::Mark& mark, YAML::anchor_t anchor)
+    {
+        if (m_error)
+            return;
+        nameAnchor(anchor);
+        if (anchor != YAML::NullAnchor)
+            m_anchors[anchor] = Size{1, 0};
+        add(Size{1, 0}, mark);
+    }
+
+    void open(const YAML::Mark& mark, YAML::anchor_t anchor)
+    {
+        if (m_error)
+            return;
+        nameAnchor(anchor);
+        if (static_cast<int>(m_open.size()) + 1 > kMaxDepth) {
+            m_error = Problem{"YAML nesting deeper than " + std::to_string(kMaxDepth) + " levels", mark};
+            return;
+        }
+        m_open.push_back(Open{anchor, mark});
+        if (++m_total > kMaxNodes)
+            tooMany(mark);
+    }
+
+    void close()
+    {
+        if (m_error || m_open.empty())
+            return;
+        const Open done = m_open.back();
+        m_open.pop_back();
+        if (done.anchor != YAML::NullAnchor)
+            m_anchors[done.anchor] = done.size;
+        if (!m_open.empty())
+            merge(m_open.back().size, done.size);
+    }
+
+    static void merge(Size& parent, const Size& child)
+    {
+        parent.nodes = std::min(parent.nodes + child.nodes, kMaxNodes + 1);
+        parent.height = std::max(parent.height, child.height + 1);
+    }
+
+    // A leaf or an expanded alias placed below the open collections.
+    void add(const Size& size, const YAML::Mark& mark)
+    {
+        if (static_cast<int>(m_open.size()) + size.height > kMaxDepth) {
+            m_error = Problem{"YAML nesting deeper than " + std::to_string(kMaxDepth) +
+                                  " levels (with aliases expanded)",
+                              mark};
+            return;
+        }
+        // Leaves count once; an alias counts every value of its node, which a reader visits
+        // again (the anchored node itself was counted where it stands).
+        m_total = std::min(m_total + size.nodes, kMaxNodes + 1);
+        if (m_total > kMaxNodes) {
+            tooMany(mark);
+            return;
+        }
+        if (!m_open.empty())
+            merge(m_open.back().size, size);
+    }
+
+    void tooMany(const YAML::Mark& mark)
+    {
+        m_error = Problem{"the document holds more than " + std::to_string(kMaxNodes) +
+                              " values (with aliases expanded); aliases that repeat a large node many "
+                              "times make a document of this size",
+                          mark};
+    }
+
+    std::string_view m_text;
+    std::optional<std::size_t> m_documentStart;
+    YAML::Mark m_documentStartMark;
+    std::unordered_map<YAML::anchor_t, Size> m_anchors;
+    std::unordered_map<YAML::anchor_t, std::string> m_anchorNames;
+    std::string m_pendingName;
+    std::vector<Open> m_open;
+    std::int64_t m_total = 0;
+    std::optional<Problem> m_error;
+};
 
 } // namespace
 
@@ -39,6 +234,10 @@ std::string where(std::string_view file, const YAML::Mark& mark)
 Result<YAML::Node> parse(std::string_view text, std::string_view file)
 {
     try {
+        DocumentScan scan(text);
+        scan.run();
+        if (const auto& problem = scan.error())
+            return fail(problem->message, where(file, problem->mark));
         std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
         while (documents.size() > 1 && documents.back().IsNull()) // a trailing bare "---"
             documents.pop_back();

@@ -22,7 +22,17 @@ namespace kvroute::sim::strict_yaml {
 /// "file:line:column", 1-based.
 [[nodiscard]] std::string where(std::string_view file, const YAML::Mark& mark);
 
-/// Parses a whole document; a syntax error becomes an Error at its position.
+/// Bounds on one document, checked while parsing with every alias counted as the copy of its
+/// anchored node a reader walking the tree would visit. yaml-cpp shares aliased nodes, so
+/// `&a {x: *a}` is a cycle and 25 levels of `{x: *prev, y: *prev}` expand to 2^25 values: both
+/// would send a recursive reader into endless recursion or exhaust memory. Real files (presets,
+/// scenarios, EndpointPickerConfig) stay far below either bound.
+inline constexpr int kMaxDepth = 64;                 ///< nested maps and lists, aliases expanded
+inline constexpr std::int64_t kMaxNodes = 100'000;   ///< values (scalars, maps, lists), aliases expanded
+
+/// Parses a whole document; a syntax error becomes an Error at its position, and so do an
+/// alias inside the node it refers to, more than kMaxDepth levels or more than kMaxNodes values.
+/// Safe on any input with the yaml-cpp 0.7 that Debian ships (see strict_yaml.cpp).
 [[nodiscard]] Result<YAML::Node> parse(std::string_view text, std::string_view file);
 
 /// A map whose keys were checked against an allowed list.

@@ -74,7 +74,7 @@ private:
     Result<std::vector<std::pair<std::string, YAML::Node>>> mapEntries(const YAML::Node& node, const std::string& what,
                                                                        std::initializer_list<std::string_view> allowed);
     Result<std::string> scalar(const YAML::Node& node, const std::string& what);
-    void flatten(const YAML::Node& node, const std::string& prefix, PluginDecl& decl);
+    Result<void> flatten(const YAML::Node& node, const std::string& prefix, PluginDecl& decl, int depth = 0);
     Result<void> readPlugins(const YAML::Node& node);
     Result<void> readProfiles(const YAML::Node& node);
     Result<EppConfig> resolve(const YAML::Node& root);
@@ -113,8 +113,13 @@ Result<std::string> Loader::scalar(const YAML::Node& node, const std::string& wh
     return node.Scalar();
 }
 
-void Loader::flatten(const YAML::Node& node, const std::string& prefix, PluginDecl& decl)
+// strict_yaml::parse already refused cycles and documents too deep or too large with aliases
+// expanded; the depth check keeps this recursion safe on any node handed to it.
+Result<void> Loader::flatten(const YAML::Node& node, const std::string& prefix, PluginDecl& decl, int depth)
 {
+    if (depth > strict_yaml::kMaxDepth)
+        return fail("plugin parameters nest deeper than " + std::to_string(strict_yaml::kMaxDepth) + " levels",
+                    at(node));
     if (node.IsScalar()) {
         decl.config.parameters[prefix] = node.Scalar();
         decl.paramMarks[prefix] = node.Mark();
@@ -122,12 +127,16 @@ void Loader::flatten(const YAML::Node& node, const std::string& prefix, PluginDe
         for (const auto& pair : node) {
             const YAML::Node key = pair.first;
             const std::string name = key.IsScalar() ? key.Scalar() : std::string("?");
-            flatten(pair.second, prefix.empty() ? name : prefix + "." + name, decl);
+            if (auto r = flatten(pair.second, prefix.empty() ? name : prefix + "." + name, decl, depth + 1); !r)
+                return r;
         }
     } else if (node.IsSequence()) {
-        for (std::size_t i = 0; i < node.size(); ++i)
-            flatten(node[i], prefix + "." + std::to_string(i), decl);
+        for (std::size_t i = 0; i < node.size(); ++i) {
+            if (auto r = flatten(node[i], prefix + "." + std::to_string(i), decl, depth + 1); !r)
+                return r;
+        }
     }
+    return {};
 }
 
 Result<void> Loader::readPlugins(const YAML::Node& node)
@@ -154,7 +163,8 @@ Result<void> Loader::readPlugins(const YAML::Node& node)
             } else if (!value.IsNull()) {
                 if (!value.IsMap())
                     return fail(what + ".parameters must be a map", at(value));
-                flatten(value, "", decl);
+                if (auto flat = flatten(value, "", decl); !flat)
+                    return std::unexpected(flat.error());
             }
         }
         if (!typeNode)

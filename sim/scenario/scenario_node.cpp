@@ -201,9 +201,14 @@ private:
     }
 
     // Nested maps become "a.b" keys; a parameter value is kept as its scalar text.
+    // strict_yaml::parse already refused alias cycles and documents too deep or too large with
+    // aliases expanded; the depth check keeps this recursion safe on any node handed to it.
     Result<void> flatten(const YAML::Node& node, const std::string& prefix, const std::string& path,
-                         std::map<std::string, std::string>& out) const
+                         std::map<std::string, std::string>& out, int depth = 0) const
     {
+        if (depth > strict_yaml::kMaxDepth)
+            return fail(quotePath(path) + " nests deeper than " + std::to_string(strict_yaml::kMaxDepth) + " levels",
+                        m_locator.at(node.Mark()));
         for (auto it = node.begin(); it != node.end(); ++it) {
             const YAML::Node key = it->first;
             const YAML::Node value = it->second;
@@ -211,7 +216,7 @@ private:
                 return fail(quotePath(path) + " keys must be names", m_locator.at(key.Mark()));
             const std::string name = prefix.empty() ? key.Scalar() : prefix + "." + key.Scalar();
             if (value.IsMap()) {
-                if (auto nested = flatten(value, name, path, out); !nested)
+                if (auto nested = flatten(value, name, path, out, depth + 1); !nested)
                     return nested;
                 continue;
             }
@@ -460,12 +465,13 @@ namespace kvroute::sim {
 Result<void> setField(Scenario& scenario, std::string_view path, std::string_view valueText, std::string_view where)
 {
     using namespace scenario_node;
-    YAML::Node node;
-    try {
-        node = YAML::Load(std::string(valueText));
-    } catch (const YAML::Exception& e) {
-        return fail("YAML syntax error in the value of " + quotePath(path) + ": " + e.msg, std::string(where));
-    }
+    // Through strict_yaml::parse like a file: it guards yaml-cpp 0.7's endless loops and bounds
+    // aliases (a value such as '&a {x: *a}' would otherwise recurse without end).
+    const auto parsed = strict_yaml::parse(valueText, "");
+    if (!parsed)
+        return fail("YAML error in the value of " + quotePath(path) + ": " + parsed.error().message,
+                    std::string(where));
+    const YAML::Node node = *parsed;
     Locator locator;
     locator.fixedWhere = where.empty() ? std::string(path) : std::string(where);
 

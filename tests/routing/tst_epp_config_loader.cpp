@@ -371,6 +371,13 @@ schedulingProfiles:
                     "bad.yaml:7:3", "need a pd-profile-handler");
         expectError("plugins:\n- type: max-score-picker\n- type: random-picker\n", "bad.yaml:3:3",
                     "only one picker");
+        // yaml-cpp 0.7's LoadAll looped forever on a lone ',' (upstream issue 1040).
+        expectError(",", "bad.yaml:1:1", "YAML syntax error: unexpected ','");
+        // A cycle through an alias recursed without end (segfault) when flattening parameters.
+        expectError("plugins:\n- type: prefix-cache-scorer\n  parameters: &a {x: *a}\n", "bad.yaml:3:22",
+                    "alias '*a' refers to a node that contains it");
+        expectError("plugins:\n- type: prefix-cache-scorer\n  parameters: &a [1, *a]\n", "bad.yaml:3:22",
+                    "alias '*a' refers to a node that contains it");
         auto syntax = loadEndpointPickerConfig("plugins: [\n", "bad.yaml");
         QVERIFY(!syntax);
         QVERIFY(syntax.error().where.starts_with("bad.yaml:"));

@@ -2,6 +2,7 @@
 // offending node, the full key path and what is allowed. Positions are counted by hand from the
 // documents below (yaml-cpp marks are 0-based; the parser must add one).
 
+#include "sim/scenario/scenario_schema.h"
 #include "sim/scenario/scenario_yaml.h"
 
 #include <QTest>
@@ -19,6 +20,16 @@ const char* const kVllmKeys =
     "allowed keys in 'vllm': block_size, gpu_memory_utilization, max_model_len, max_num_seqs, "
     "max_num_batched_tokens, enable_prefix_caching, enable_chunked_prefill, long_prefill_token_threshold, "
     "num_gpu_blocks_override, prefix_caching_hash_algo, python_hash_seed, kv_events";
+
+// `levels` maps, each holding the previous one twice: 2^levels values once the aliases are
+// expanded, from a few hundred bytes. Inside plugin parameters, where the reader flattens them.
+QString aliasBomb(int levels)
+{
+    QString yaml = "routing:\n  epp_plugins:\n  - type: queue-scorer\n    parameters:\n      l0: &l0 {v: 1}\n";
+    for (int i = 1; i < levels; ++i)
+        yaml += QString("      l%1: &l%1 {x: *l%2, y: *l%2}\n").arg(i).arg(i - 1);
+    return yaml;
+}
 
 } // namespace
 
@@ -142,6 +153,25 @@ private Q_SLOTS:
             << "name: a: b\n" << "t.yaml:1:8" << QStringList{"YAML syntax error: illegal map value"};
         QTest::newRow("YAML syntax error, bad indentation")
             << "seed: 1\n  pods: 3\n" << "t.yaml:2:7" << QStringList{"YAML syntax error: illegal map value"};
+        // yaml-cpp 0.7's LoadAll looped forever on these (upstream issue 1040), growing by gigabytes.
+        QTest::newRow("a lone comma")
+            << "," << "t.yaml:1:1" << QStringList{"YAML syntax error: unexpected ','"};
+        QTest::newRow("a stray comma after a flow map")
+            << "{seed: 1}\n,\n" << "t.yaml:2:1" << QStringList{"YAML syntax error: unexpected ','"};
+        QTest::newRow("a stray comma in a later document")
+            << "---\nseed: 1\n---\n," << "t.yaml:4:1" << QStringList{"YAML syntax error: unexpected ','"};
+        // A cycle through an alias recursed without end (segfault) in the plugin-parameter reader.
+        QTest::newRow("self-referencing alias")
+            << "routing:\n  epp_plugins:\n  - type: queue-scorer\n    parameters: &a {x: *a}\n" << "t.yaml:4:24"
+            << QStringList{"alias '*a' refers to a node that contains it"};
+        QTest::newRow("alias expansion too large")
+            << aliasBomb(25) << "t.yaml:19:21" << QStringList{"more than 100000 values (with aliases expanded)"};
+        QTest::newRow("nesting too deep")
+            << QString(70, '[') + QString(70, ']') << "t.yaml:1:65"
+            << QStringList{"YAML nesting deeper than 64 levels"};
+        QTest::newRow("nesting too deep through an alias")
+            << "a: &a " + QString(40, '[') + QString(40, ']') + "\nb: " + QString(30, '[') + "*a" + QString(30, ']')
+            << "t.yaml:2:34" << QStringList{"YAML nesting deeper than 64 levels (with aliases expanded)"};
     }
 
     void rejects()
@@ -198,6 +228,30 @@ private Q_SLOTS:
         QVERIFY(!empty);
         QCOMPARE(empty.error().toString(), std::string("t.yaml:1:1: the scenario is empty; start from a built-in one "
                                                        "(kvroute scenarios show default)"));
+    }
+
+    // --set values go through the same guarded parser as files.
+    void setValuesAreGuardedLikeFiles_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("fragment");
+        QTest::newRow("lone comma") << "vllm.block_size" << "," << "unexpected ','";
+        QTest::newRow("self-referencing alias")
+            << "routing.epp_plugins" << "[{type: queue-scorer, parameters: &a {x: *a}}]"
+            << "alias '*a' refers to a node that contains it";
+    }
+
+    void setValuesAreGuardedLikeFiles()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, value);
+        QFETCH(QString, fragment);
+        Scenario scenario;
+        const auto set = setField(scenario, path.toStdString(), value.toStdString(), "--set");
+        QVERIFY(!set);
+        QCOMPARE(set.error().where, std::string("--set"));
+        QVERIFY2(set.error().message.find(fragment.toStdString()) != std::string::npos, set.error().message.c_str());
     }
 
     void anEmptyMapIsAllDefaults()
