@@ -1,15 +1,12 @@
 #!/usr/bin/env bash
 # Shared set-up for run.sh and test.sh: installs missing Debian packages, configures, builds.
+# The package list is scripts/debian-packages.txt (tested on Debian 12 "bookworm").
 # Usage: scripts/setup.sh [extra packages...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(
-  cmake g++ make pkg-config python3
-  qt6-base-dev qt6-charts-dev libgl-dev
-  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libxxhash-dev libssl-dev libcurl4-openssl-dev
-  "$@"
-)
+mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' scripts/debian-packages.txt)
+packages+=("$@")
 
 missing=()
 for p in "${packages[@]}"; do
