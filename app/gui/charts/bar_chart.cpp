@@ -2,6 +2,7 @@
 
 #include "app/gui/charts/chart_style.h"
 #include "app/gui/charts/nice_scale.h"
+#include "app/gui/charts/value_axis_scale.h"
 
 #include <QtCharts/QBarCategoryAxis>
 #include <QtCharts/QBarSeries>
@@ -32,6 +33,12 @@ constexpr double kLabelHeadroom = 1.12;
 constexpr qreal kLabelZ = 20.0;
 /// Gap between a bar's end and its value label, in pixels.
 constexpr qreal kLabelGap = 2.0;
+
+/// Qt Charts cannot draw a NaN or infinite bar (nor scale an axis to it): such values show as 0.
+qreal drawable(qreal value)
+{
+    return std::isfinite(value) ? value : 0.0;
+}
 
 } // namespace
 
@@ -175,6 +182,7 @@ void BarChart::setData(const QStringList& categories, const std::vector<BarSetDa
         for (const BarSetData& entry : sets) {
             auto* set = new QBarSet(entry.name);
             QList<qreal> values = entry.values.mid(0, categoryCount);
+            std::transform(values.begin(), values.end(), values.begin(), drawable);
             while (values.size() < categoryCount)
                 values.append(0.0);
             set->append(values);
@@ -194,7 +202,7 @@ void BarChart::setData(const QStringList& categories, const std::vector<BarSetDa
         }
         if (sameShape) {
             for (int j = 0; j < categoryCount; ++j) {
-                const qreal value = j < entry.values.size() ? entry.values[j] : 0.0;
+                const qreal value = j < entry.values.size() ? drawable(entry.values[j]) : 0.0;
                 if (set->at(j) != value)
                     set->replace(j, value);
             }
@@ -243,11 +251,7 @@ void BarChart::updateAxes()
         hi = d->fixedRange->second;
     }
     const charts::NiceScale scale = charts::niceScale(lo, hi, 5);
-    d->valueAxis->setRange(d->fixedRange ? lo : scale.min, d->fixedRange ? hi : scale.max);
-    d->valueAxis->setTickType(QValueAxis::TicksDynamic);
-    d->valueAxis->setTickAnchor(scale.min);
-    d->valueAxis->setTickInterval(scale.step);
-    d->valueAxis->setLabelFormat(QStringLiteral("%.") + QString::number(scale.decimals) + QStringLiteral("f"));
+    charts::applyValueAxisScale(d->valueAxis, scale, d->fixedRange ? lo : scale.min, d->fixedRange ? hi : scale.max);
     updateValueLabels();
 }
 
@@ -383,6 +387,11 @@ bool BarChart::noDataShown() const
 std::pair<double, double> BarChart::valueRange() const
 {
     return {d->valueAxis->min(), d->valueAxis->max()};
+}
+
+double BarChart::valueTickCount() const
+{
+    return charts::valueAxisTickCount(d->valueAxis);
 }
 
 QPixmap BarChart::renderToPixmap()

@@ -61,6 +61,8 @@ public:
     [[nodiscard]] QStringList valueLabelTexts() const;
     [[nodiscard]] bool noDataShown() const;
     [[nodiscard]] std::pair<double, double> valueRange() const;
+    /// The ticks the value axis lays out (a few; never thousands).
+    [[nodiscard]] double valueTickCount() const;
 
     [[nodiscard]] QPixmap renderToPixmap();
 

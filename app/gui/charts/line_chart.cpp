@@ -2,6 +2,7 @@
 
 #include "app/gui/charts/chart_style.h"
 #include "app/gui/charts/nice_scale.h"
+#include "app/gui/charts/value_axis_scale.h"
 
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
@@ -12,6 +13,8 @@
 #include <QtWidgets/QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
+#include <iterator>
 #include <limits>
 #include <optional>
 
@@ -25,13 +28,16 @@ constexpr qreal kLineWidth = 1.8;
 /// More series than this and the legend moves from the top to the right, where it can stack.
 constexpr int kTopLegendMaxSeries = 5;
 
-void applyScale(QValueAxis* axis, const charts::NiceScale& scale, double min, double max)
+/// Qt Charts cannot place NaN or infinite points (they would also stretch the axes to
+/// infinity): they are left out of the drawing.
+QList<QPointF> finitePoints(const QList<QPointF>& points)
 {
-    axis->setRange(min, max);
-    axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(scale.min);
-    axis->setTickInterval(scale.step);
-    axis->setLabelFormat(QStringLiteral("%.") + QString::number(scale.decimals) + QStringLiteral("f"));
+    const auto finite = [](const QPointF& p) { return std::isfinite(p.x()) && std::isfinite(p.y()); };
+    if (std::all_of(points.begin(), points.end(), finite))
+        return points;
+    QList<QPointF> kept;
+    std::copy_if(points.begin(), points.end(), std::back_inserter(kept), finite);
+    return kept;
 }
 
 } // namespace
@@ -143,7 +149,7 @@ void LineChart::setSeries(const std::vector<LineSeriesData>& series)
         if (line->pen() != pen)
             line->setPen(pen);
         d->dashed[i] = entry.dashed;
-        line->replace(entry.points);
+        line->replace(finitePoints(entry.points));
     }
 
     const bool many = static_cast<int>(n) > kTopLegendMaxSeries;
@@ -185,15 +191,15 @@ void LineChart::updateAxes()
     // the data: rounding the end up to a tick would leave up to a third of the plot empty.
     const double x0 = std::min(0.0, xMin);
     const charts::NiceScale xScale = charts::niceScale(x0, xMax, 6);
-    applyScale(d->xAxis, xScale, x0, xMax > x0 ? xMax : xScale.max);
+    charts::applyValueAxisScale(d->xAxis, xScale, x0, xMax > x0 ? xMax : xScale.max);
     if (d->fixedY) {
         const charts::NiceScale yScale = charts::niceScale(d->fixedY->first, d->fixedY->second, 5, d->integers);
-        applyScale(d->yAxis, yScale, d->fixedY->first, d->fixedY->second);
+        charts::applyValueAxisScale(d->yAxis, yScale, d->fixedY->first, d->fixedY->second);
     } else {
         const double lo = d->includeZero ? std::min(0.0, yMin) : yMin;
         const double hi = std::min(d->includeZero ? std::max(0.0, yMax) : yMax, d->ceiling);
         const charts::NiceScale yScale = charts::niceScale(lo, std::max(lo, hi), 5, d->integers);
-        applyScale(d->yAxis, yScale, yScale.min, std::min(yScale.max, std::max(d->ceiling, yScale.min + yScale.step)));
+        charts::applyValueAxisScale(d->yAxis, yScale, yScale.min, std::min(yScale.max, std::max(d->ceiling, yScale.min + yScale.step)));
     }
 }
 
@@ -250,6 +256,11 @@ std::pair<double, double> LineChart::xRange() const
 std::pair<double, double> LineChart::yRange() const
 {
     return {d->yAxis->min(), d->yAxis->max()};
+}
+
+std::pair<double, double> LineChart::tickCounts() const
+{
+    return {charts::valueAxisTickCount(d->xAxis), charts::valueAxisTickCount(d->yAxis)};
 }
 
 QPixmap LineChart::renderToPixmap()

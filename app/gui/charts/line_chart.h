@@ -60,6 +60,8 @@ public:
     [[nodiscard]] bool noDataShown() const;
     [[nodiscard]] std::pair<double, double> xRange() const;
     [[nodiscard]] std::pair<double, double> yRange() const;
+    /// The ticks the x and y axes lay out (a few; never thousands).
+    [[nodiscard]] std::pair<double, double> tickCounts() const;
 
     /// The chart as it is drawn now (for PNG export).
     [[nodiscard]] QPixmap renderToPixmap();

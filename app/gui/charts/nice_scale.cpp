@@ -8,6 +8,9 @@ namespace kvroute::app::charts {
 
 namespace {
 
+/// Inputs are clamped to this so that hi - lo stays finite (1e300 - -1e300 is not).
+constexpr double kLargest = 1e307;
+
 int decimalsFor(double step)
 {
     for (int d = 0; d < 8; ++d) {
@@ -28,6 +31,8 @@ NiceScale niceScale(double lo, double hi, int targetTicks, bool integers)
     }
     if (lo > hi)
         std::swap(lo, hi);
+    lo = std::clamp(lo, -kLargest, kLargest);
+    hi = std::clamp(hi, -kLargest, kLargest);
     if (hi - lo <= 1e-12 * std::max(1.0, std::abs(hi))) {
         if (hi == 0.0) {
             hi = 1.0;
@@ -64,6 +69,8 @@ NiceScale niceScale(double lo, double hi, int targetTicks, bool integers)
     if (scale.max <= scale.min)
         scale.max = scale.min + step;
     scale.decimals = decimalsFor(step);
+    if (!std::isfinite(scale.min) || !std::isfinite(scale.max) || !(scale.step > 0.0) || !std::isfinite(scale.step))
+        return NiceScale{}; // subnormal spans: nothing sensible to draw, 0..1 at least draws
     return scale;
 }
 
