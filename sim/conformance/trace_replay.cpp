@@ -6,10 +6,20 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <unordered_map>
+
+// `auto name = *expr`, or return expr's error: the many checked fields of a trace stay one
+// line each.
+#define REPLAY_TRY(name, expr)                                                                     \
+    auto name##Result = (expr);                                                                    \
+    if (!name##Result)                                                                             \
+        return std::unexpected(name##Result.error());                                              \
+    auto name = std::move(*name##Result)
 
 namespace kvroute::sim {
 
@@ -17,12 +27,145 @@ namespace {
 
 using nlohmann::json;
 
+struct Segment {
+    std::string name;
+    std::int64_t length = 0;
+};
+
+// One validated event line; the JSON is not kept.
 struct TraceEvent {
     std::int64_t step = 0;
     bool isAbort = false;
     std::string id;
-    json body;
     int line = 0;
+    // add only:
+    std::vector<Segment> segments;  // or
+    std::optional<TokenVector> prompt;
+    std::int64_t promptLength = 0;
+    std::int32_t maxTokens = 0;
+    TokenVector stopTokenIds;
+    std::optional<TokenVector> output;
+};
+
+constexpr std::int64_t kInt32Max = 2147483647;
+constexpr std::int64_t kTokenIdMax = 4294967295;
+constexpr std::int64_t kMaxTokensPerSide = 10'000'000; // max_model_len, budgets, segment lengths
+
+// A JSON object read like a scenario map: unknown keys are errors, every value is checked for
+// its type and range, and messages name the field ("config.block_size") and what is allowed.
+class FieldReader {
+public:
+    FieldReader(const json& object, std::string prefix, std::string where)
+        : m_object(object), m_prefix(std::move(prefix)), m_where(std::move(where))
+    {
+    }
+
+    Result<void> onlyKeys(std::initializer_list<std::string_view> allowed) const
+    {
+        for (const auto& item : m_object.items()) {
+            if (std::ranges::find(allowed, std::string_view(item.key())) == allowed.end()) {
+                std::string list;
+                for (const auto key : allowed)
+                    list += (list.empty() ? "" : ", ") + std::string(key);
+                return fail("unknown field " + name(item.key()) + "; allowed: " + list, m_where);
+            }
+        }
+        return {};
+    }
+
+    [[nodiscard]] bool has(std::string_view key) const { return m_object.contains(key); }
+
+    Result<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max,
+                                 std::optional<std::int64_t> fallback = std::nullopt) const
+    {
+        const auto range = "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+        const auto it = m_object.find(key);
+        if (it == m_object.end()) {
+            if (fallback)
+                return *fallback;
+            return fail("missing field " + name(key) + " (" + range + ")", m_where);
+        }
+        return integerValue(*it, name(key), min, max, m_where);
+    }
+
+    static Result<std::int64_t> integerValue(const json& value, const std::string& field, std::int64_t min,
+                                             std::int64_t max, const std::string& where)
+    {
+        const auto range = "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+        // Floats (1e12, 2.0) are refused like in scenario files; huge unsigned values are
+        // compared before any conversion.
+        const bool tooLarge = value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(max);
+        if (!value.is_number_integer() || tooLarge || value.get<std::int64_t>() < min ||
+            value.get<std::int64_t>() > max)
+            return fail(field + " must be " + range + ", got " + value.dump(), where);
+        return value.get<std::int64_t>();
+    }
+
+    Result<bool> boolean(std::string_view key, bool fallback) const
+    {
+        const auto it = m_object.find(key);
+        if (it == m_object.end())
+            return fallback;
+        if (!it->is_boolean())
+            return fail(name(key) + " must be true or false, got " + it->dump(), m_where);
+        return it->get<bool>();
+    }
+
+    Result<std::string> string(std::string_view key, std::optional<std::string> fallback,
+                               std::string_view allowed = {}) const
+    {
+        const auto it = m_object.find(key);
+        if (it == m_object.end()) {
+            if (fallback)
+                return *fallback;
+            return fail("missing field " + name(key) + " (a non-empty string)", m_where);
+        }
+        if (!it->is_string() || it->get_ref<const std::string&>().empty())
+            return fail(name(key) + " must be a non-empty string" +
+                            (allowed.empty() ? std::string() : " (" + std::string(allowed) + ")") + ", got " +
+                            it->dump(),
+                        m_where);
+        return it->get<std::string>();
+    }
+
+    Result<TokenVector> tokens(std::string_view key, std::int64_t maxCount) const
+    {
+        const auto it = m_object.find(key);
+        if (!it->is_array())
+            return fail(name(key) + " must be a list of token ids (integers in [0, " + std::to_string(kTokenIdMax) +
+                            "]), got " + shortDump(*it),
+                        m_where);
+        if (static_cast<std::int64_t>(it->size()) > maxCount)
+            return fail(name(key) + " holds " + std::to_string(it->size()) + " tokens; at most " +
+                            std::to_string(maxCount) + " are allowed",
+                        m_where);
+        TokenVector out;
+        out.reserve(it->size());
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            auto v = integerValue((*it)[i], "\"" + m_prefix + std::string(key) + "[" + std::to_string(i) + "]\"", 0,
+                                  kTokenIdMax, m_where);
+            if (!v)
+                return std::unexpected(v.error());
+            out.push_back(static_cast<TokenId>(*v));
+        }
+        return out;
+    }
+
+    [[nodiscard]] std::string name(std::string_view key) const { return "\"" + m_prefix + std::string(key) + "\""; }
+    [[nodiscard]] const std::string& where() const { return m_where; }
+
+    static std::string shortDump(const json& value)
+    {
+        std::string text = value.dump();
+        if (text.size() > 60)
+            text = text.substr(0, 57) + "...";
+        return text;
+    }
+
+private:
+    const json& m_object;
+    std::string m_prefix;
+    std::string m_where;
 };
 
 struct RequestRecord {
@@ -136,8 +279,18 @@ public:
             if (!engine.hasRequests())
                 continue;
 
+            if (++m_stepsRun > m_options.limits.maxSteps)
+                return fail("the replay runs more than " + std::to_string(m_options.limits.maxSteps) +
+                                " engine steps (the limit of a conformance replay)",
+                            m_path);
             const StepPlan& plan = engine.schedule();
             json scheduled = json::object();
+            for (const auto& s : plan.scheduled)
+                m_scheduledTokens += s.numNewTokens;
+            if (m_scheduledTokens > m_options.limits.maxScheduledTokens)
+                return fail("the replay schedules more than " + std::to_string(m_options.limits.maxScheduledTokens) +
+                                " tokens (the limit of a conformance replay)",
+                            m_path);
             for (const auto& s : plan.scheduled) {
                 auto& record = m_records.at(s.id);
                 scheduled[record.id] = s.numNewTokens;
@@ -155,6 +308,20 @@ public:
             }
 
             const StepOutcome& outcome = engine.completeStep();
+            if (plan.scheduled.empty() && outcome.outputs.empty() && outcome.finished.empty() &&
+                next == m_events.size() && engine.hasRequests()) {
+                // Nothing ran or finished, nothing can change: with no event left, this step would repeat
+                // for ever (vLLM would hang too). The head of the queue cannot fit in the cache.
+                std::string head;
+                if (const auto waiting = engine.waitingIds(); !waiting.empty())
+                    head = "request \"" + m_records.at(waiting.front()).id + "\" (" +
+                           std::to_string(m_records.at(waiting.front()).numPromptTokens) + " prompt tokens) ";
+                return fail("no request can ever be scheduled after step " + std::to_string(step) + ": " + head +
+                                "needs more KV blocks than config.num_gpu_blocks (" +
+                                std::to_string(m_config.numGpuBlocks) + " blocks of " +
+                                std::to_string(m_config.blockSize) + " tokens, one reserved) can hold",
+                            m_path);
+            }
             json finished = json::array();
             for (const auto& out : outcome.outputs) {
                 auto& record = m_records.at(out.id);
@@ -198,74 +365,208 @@ public:
 private:
     Result<void> load()
     {
-        std::ifstream in(m_path);
+        std::error_code ec;
+        if (std::filesystem::is_directory(m_path, ec))
+            return fail("is a directory; give a trace file (JSON Lines, first line {\"config\": {...}})", m_path);
+        std::ifstream in(m_path, std::ios::binary);
         if (!in)
             return fail("cannot open the trace file", m_path);
         std::string text;
         int line = 0;
         bool haveConfig = false;
-        while (std::getline(in, text)) {
+        while (true) {
+            // A line is read with a bound: /dev/zero or a huge file without newlines must not
+            // take all memory.
+            text.clear();
+            bool any = false;
+            for (int c = in.get(); c != std::char_traits<char>::eof(); c = in.get()) {
+                any = true;
+                if (c == '\n')
+                    break;
+                if (static_cast<std::int64_t>(text.size()) >= m_options.limits.maxLineBytes)
+                    return fail("line longer than " + std::to_string(m_options.limits.maxLineBytes) +
+                                    " bytes (the limit of a conformance trace line)",
+                                located(m_path, line + 1));
+                text.push_back(static_cast<char>(c));
+            }
+            if (!any)
+                break;
             ++line;
             if (text.find_first_not_of(" \t\r") == std::string::npos)
                 continue;
             json j = json::parse(text, nullptr, false);
             if (j.is_discarded() || !j.is_object())
                 return fail("not a JSON object", located(m_path, line));
-            try {
-                if (!haveConfig) {
-                    if (!j.contains("config"))
-                        return fail("the first line must be {\"config\": {...}}", located(m_path, line));
-                    if (auto r = readConfig(j.at("config"), line); !r)
-                        return r;
-                    haveConfig = true;
-                    continue;
-                }
-                TraceEvent e;
-                e.step = j.at("step").get<std::int64_t>();
-                const auto op = j.at("op").get<std::string>();
-                if (op != "add" && op != "abort")
-                    return fail("unknown op \"" + op + "\" (allowed: add, abort)", located(m_path, line));
-                e.isAbort = op == "abort";
-                e.id = j.at("id").get<std::string>();
-                e.line = line;
-                e.body = std::move(j);
-                m_events.push_back(std::move(e));
-            } catch (const json::exception& ex) {
-                return fail(std::string("bad field: ") + ex.what(), located(m_path, line));
+            if (!haveConfig) {
+                if (!j.contains("config") || j.size() != 1)
+                    return fail("the first line must be {\"config\": {...}}", located(m_path, line));
+                if (!j.at("config").is_object())
+                    return fail("\"config\" must be an object", located(m_path, line));
+                if (auto r = readConfig(j.at("config"), line); !r)
+                    return r;
+                haveConfig = true;
+                continue;
             }
+            if (static_cast<std::int64_t>(m_events.size()) >= m_options.limits.maxEvents)
+                return fail("more than " + std::to_string(m_options.limits.maxEvents) +
+                                " events (the limit of a conformance trace)",
+                            located(m_path, line));
+            auto event = readEvent(j, line);
+            if (!event)
+                return std::unexpected(event.error());
+            m_events.push_back(std::move(*event));
         }
+        if (in.bad())
+            return fail("read error", located(m_path, line + 1));
         if (!haveConfig)
-            return fail("empty trace", m_path);
+            return fail("empty trace: the first line must be {\"config\": {...}}", m_path);
         std::ranges::stable_sort(m_events, {}, &TraceEvent::step);
         for (const auto& e : m_events) {
-            if (!e.isAbort && e.body.contains("output"))
-                m_explicitOutputs[e.id] = e.body.at("output").get<TokenVector>();
+            if (!e.isAbort && e.output)
+                m_explicitOutputs[e.id] = *e.output;
         }
         return {};
     }
 
+    Result<TraceEvent> readEvent(const json& j, int line)
+    {
+        const std::string where = located(m_path, line);
+        const FieldReader f(j, "", where);
+        TraceEvent e;
+        e.line = line;
+        auto op = f.string("op", std::nullopt, "allowed: add, abort");
+        if (!op)
+            return std::unexpected(op.error());
+        if (*op != "add" && *op != "abort")
+            return fail("\"op\" is \"" + *op + "\"; allowed: add, abort", where);
+        e.isAbort = *op == "abort";
+        if (e.isAbort) {
+            if (auto r = f.onlyKeys({"step", "op", "id"}); !r)
+                return std::unexpected(r.error());
+        } else if (auto r = f.onlyKeys({"step", "op", "id", "segments", "prompt", "max_tokens", "stop_token_ids",
+                                        "output"});
+                   !r) {
+            return std::unexpected(r.error());
+        }
+        REPLAY_TRY(step, f.integer("step", 0, 1'000'000'000));
+        e.step = step;
+        REPLAY_TRY(id, f.string("id", std::nullopt));
+        e.id = std::move(id);
+        if (e.isAbort)
+            return e;
+
+        const std::int64_t maxModelLen = m_config.maxModelLen;
+        REPLAY_TRY(maxTokens, f.integer("max_tokens", 1, kInt32Max));
+        e.maxTokens = static_cast<std::int32_t>(maxTokens);
+        if (f.has("stop_token_ids")) {
+            REPLAY_TRY(stops, f.tokens("stop_token_ids", 100'000));
+            e.stopTokenIds = std::move(stops);
+        }
+        if (f.has("output")) {
+            REPLAY_TRY(output, f.tokens("output", maxModelLen));
+            e.output = std::move(output);
+        }
+        if (f.has("prompt") == f.has("segments"))
+            return fail("an add event needs exactly one of \"segments\" ([[name, n], ...]) and \"prompt\" "
+                        "([token ids])",
+                        where);
+        if (f.has("prompt")) {
+            REPLAY_TRY(prompt, f.tokens("prompt", maxModelLen - 1));
+            e.promptLength = static_cast<std::int64_t>(prompt.size());
+            e.prompt = std::move(prompt);
+        } else {
+            const json& segments = j.at("segments");
+            if (!segments.is_array())
+                return fail("\"segments\" must be a list of [name, n] pairs, got " + FieldReader::shortDump(segments),
+                            where);
+            for (std::size_t i = 0; i < segments.size(); ++i) {
+                const json& seg = segments[i];
+                const std::string field = "\"segments[" + std::to_string(i) + "]";
+                if (!seg.is_array() || seg.size() != 2 || !seg[0].is_string())
+                    return fail(field + "\" must be a [name, n] pair (a string and a token count), got " +
+                                    FieldReader::shortDump(seg),
+                                where);
+                REPLAY_TRY(n, FieldReader::integerValue(seg[1], field + "[1]\"", 0, kMaxTokensPerSide, where));
+                e.promptLength += n;
+                // Checked as the segments add up, before any token exists: a 1e9-token segment
+                // is an error here, not an allocation.
+                if (e.promptLength >= maxModelLen)
+                    return fail("the prompt has at least " + std::to_string(e.promptLength) +
+                                    " tokens; it must be shorter than config.max_model_len (" +
+                                    std::to_string(maxModelLen) + ")",
+                                where);
+                e.segments.push_back(Segment{seg[0].get<std::string>(), n});
+            }
+        }
+        if (e.promptLength < 1)
+            return fail("the prompt is empty; it needs 1 to " + std::to_string(maxModelLen - 1) +
+                            " tokens (shorter than config.max_model_len)",
+                        where);
+        if (e.promptLength >= maxModelLen)
+            return fail("the prompt has " + std::to_string(e.promptLength) +
+                            " tokens; it must be shorter than config.max_model_len (" + std::to_string(maxModelLen) +
+                            ")",
+                        where);
+        m_traceTokens += std::min(e.promptLength + e.maxTokens, maxModelLen);
+        if (m_traceTokens > m_options.limits.maxTraceTokens)
+            return fail("the requests up to here hold more than " + std::to_string(m_options.limits.maxTraceTokens) +
+                            " tokens (sum of min(prompt + max_tokens, max_model_len); the limit of a "
+                            "conformance trace)",
+                        where);
+        return e;
+    }
+
     Result<void> readConfig(const json& c, int line)
     {
-        m_config.numGpuBlocks = c.at("num_gpu_blocks").get<std::int32_t>();
-        m_config.blockSize = c.at("block_size").get<std::int32_t>();
-        m_config.maxNumSeqs = c.at("max_num_seqs").get<std::int32_t>();
-        m_config.maxNumBatchedTokens = c.at("max_num_batched_tokens").get<std::int32_t>();
-        m_config.maxModelLen = c.at("max_model_len").get<std::int32_t>();
-        m_config.enablePrefixCaching = c.value("enable_prefix_caching", true);
-        m_config.enableChunkedPrefill = c.value("enable_chunked_prefill", true);
-        m_config.longPrefillTokenThreshold = c.value("long_prefill_token_threshold", 0);
-        m_config.kvEvents = c.value("kv_events", false);
-        m_logWindow = c.value("log_window", 1000);
-        const auto policy = c.value("policy", std::string("fcfs"));
+        const std::string where = located(m_path, line);
+        const FieldReader f(c, "config.", where);
+        if (auto r = f.onlyKeys({"num_gpu_blocks", "block_size", "max_num_seqs", "max_num_batched_tokens",
+                                 "max_model_len", "enable_prefix_caching", "enable_chunked_prefill",
+                                 "long_prefill_token_threshold", "kv_events", "log_window", "policy", "hash_algo"});
+            !r)
+            return r;
+        REPLAY_TRY(blocks, f.integer("num_gpu_blocks", 2, 1'000'000));
+        REPLAY_TRY(blockSize, f.integer("block_size", 1, 4096));
+        REPLAY_TRY(maxNumSeqs, f.integer("max_num_seqs", 1, 100'000));
+        REPLAY_TRY(budget, f.integer("max_num_batched_tokens", 1, kMaxTokensPerSide));
+        REPLAY_TRY(maxModelLen, f.integer("max_model_len", 2, kMaxTokensPerSide));
+        REPLAY_TRY(prefixCaching, f.boolean("enable_prefix_caching", true));
+        REPLAY_TRY(chunked, f.boolean("enable_chunked_prefill", true));
+        REPLAY_TRY(threshold, f.integer("long_prefill_token_threshold", 0, kMaxTokensPerSide, 0));
+        REPLAY_TRY(kvEvents, f.boolean("kv_events", false));
+        REPLAY_TRY(logWindow, f.integer("log_window", 1, 1'000'000'000, 1000));
+        // vLLM v0.10.0 SchedulerConfig._verify_args refuses these combinations at start-up;
+        // without the second one a prompt longer than the budget could never be scheduled.
+        if (budget < maxNumSeqs)
+            return fail("\"config.max_num_batched_tokens\" (" + std::to_string(budget) +
+                            ") must be at least \"config.max_num_seqs\" (" + std::to_string(maxNumSeqs) + ")",
+                        where);
+        if (!chunked && budget < maxModelLen)
+            return fail("\"config.max_num_batched_tokens\" (" + std::to_string(budget) +
+                            ") must be at least \"config.max_model_len\" (" + std::to_string(maxModelLen) +
+                            ") when enable_chunked_prefill is false",
+                        where);
+        m_config.numGpuBlocks = static_cast<std::int32_t>(blocks);
+        m_config.blockSize = static_cast<std::int32_t>(blockSize);
+        m_config.maxNumSeqs = static_cast<std::int32_t>(maxNumSeqs);
+        m_config.maxNumBatchedTokens = static_cast<std::int32_t>(budget);
+        m_config.maxModelLen = static_cast<std::int32_t>(maxModelLen);
+        m_config.enablePrefixCaching = prefixCaching;
+        m_config.enableChunkedPrefill = chunked;
+        m_config.longPrefillTokenThreshold = static_cast<std::int32_t>(threshold);
+        m_config.kvEvents = kvEvents;
+        m_logWindow = logWindow;
+        REPLAY_TRY(policy, f.string("policy", std::string("fcfs"), "allowed: fcfs"));
         if (policy != "fcfs")
-            return fail("policy \"" + policy + "\" is not supported (allowed: fcfs)", located(m_path, line));
-        const auto algo = c.value("hash_algo", std::string("builtin"));
+            return fail("\"config.policy\" is \"" + policy + "\"; allowed: fcfs", where);
+        REPLAY_TRY(algo, f.string("hash_algo", std::string("builtin"),
+                                          "allowed: builtin, sha256, sha256_cbor_64bit"));
         // vLLM's pickle-based "sha256" has 256-bit values; hit results do not depend on hash
         // values, so it is replayed with the fast hash (its KV events would not match).
         const auto parsed = algo == "sha256" ? std::optional(HashAlgo::Fast64) : parseHashAlgo(algo);
-        if (!parsed)
-            return fail("hash_algo \"" + algo + "\" is not one of builtin, sha256, sha256_cbor_64bit",
-                        located(m_path, line));
+        if (!parsed || algo == "fast64")
+            return fail("\"config.hash_algo\" is \"" + algo + "\"; allowed: builtin, sha256, sha256_cbor_64bit",
+                        where);
         m_config.hashAlgo = *parsed;
         m_config.pythonHashSeed = m_options.pythonHashSeed;
         m_config.noneHashOverride = m_options.noneHash;
@@ -283,21 +584,21 @@ private:
         return source;
     }
 
-    Result<TokenVector> promptOf(const TraceEvent& e) const
+    // Lengths were checked when the trace was read: the prompt is shorter than max_model_len.
+    TokenVector promptOf(const TraceEvent& e) const
     {
+        if (e.prompt)
+            return *e.prompt;
         TokenVector tokens;
-        if (e.body.contains("prompt"))
-            return e.body.at("prompt").get<TokenVector>();
-        for (const auto& segment : e.body.at("segments")) {
-            const auto name = segment.at(0).get<std::string>();
-            const auto n = segment.at(1).get<std::int64_t>();
-            if (name.starts_with("@out:")) {
-                const auto source = outputSourceFor(name.substr(5));
-                for (std::int64_t i = 0; i < n; ++i)
+        tokens.reserve(static_cast<std::size_t>(e.promptLength));
+        for (const Segment& segment : e.segments) {
+            if (segment.name.starts_with("@out:")) {
+                const auto source = outputSourceFor(segment.name.substr(5));
+                for (std::int64_t i = 0; i < segment.length; ++i)
                     tokens.push_back(source.at(static_cast<std::size_t>(i)));
             } else {
-                const std::uint64_t base = crc32(name);
-                for (std::int64_t i = 0; i < n; ++i)
+                const std::uint64_t base = crc32(segment.name);
+                for (std::int64_t i = 0; i < segment.length; ++i)
                     tokens.push_back(static_cast<TokenId>((base + static_cast<std::uint64_t>(i)) % 100000));
             }
         }
@@ -306,43 +607,36 @@ private:
 
     Result<void> apply(Engine& engine, const TraceEvent& e, std::int64_t step)
     {
-        try {
-            if (e.isAbort) {
-                const auto it = m_idToRequest.find(e.id);
-                if (it == m_idToRequest.end())
-                    return fail("abort of unknown request \"" + e.id + "\"", located(m_path, e.line));
-                if (engine.abortRequest(it->second)) {
-                    auto& record = m_records.at(it->second);
-                    record.finishStep = step;
-                    record.finishReason = FinishReason::Abort;
-                }
-                return {};
+        if (e.isAbort) {
+            const auto it = m_idToRequest.find(e.id);
+            if (it == m_idToRequest.end())
+                return fail("abort of unknown request \"" + e.id + "\"", located(m_path, e.line));
+            if (engine.abortRequest(it->second)) {
+                auto& record = m_records.at(it->second);
+                record.finishStep = step;
+                record.finishReason = FinishReason::Abort;
             }
-            if (m_idToRequest.contains(e.id))
-                return fail("duplicate request id \"" + e.id + "\"", located(m_path, e.line));
-            auto prompt = promptOf(e);
-            if (!prompt)
-                return std::unexpected(prompt.error());
-            EngineRequest request;
-            request.id = m_nextId++;
-            request.maxTokens = e.body.at("max_tokens").get<std::int32_t>();
-            request.stopTokenIds = e.body.value("stop_token_ids", TokenVector{});
-            request.outputs = outputSourceFor(e.id);
-            const auto numPrompt = static_cast<std::int32_t>(prompt->size());
-            request.prompt = std::make_shared<const TokenVector>(std::move(*prompt));
-            if (auto r = engine.addRequest(std::move(request)); !r)
-                return fail(r.error().message, located(m_path, e.line));
-            m_idToRequest.emplace(e.id, m_nextId - 1);
-            RequestRecord record;
-            record.id = e.id;
-            record.arrivalStep = step;
-            record.numPromptTokens = numPrompt;
-            m_records.emplace(m_nextId - 1, std::move(record));
-            m_order.push_back(m_nextId - 1);
             return {};
-        } catch (const json::exception& ex) {
-            return fail(std::string("bad field: ") + ex.what(), located(m_path, e.line));
         }
+        if (m_idToRequest.contains(e.id))
+            return fail("duplicate request id \"" + e.id + "\"", located(m_path, e.line));
+        EngineRequest request;
+        request.id = m_nextId++;
+        request.maxTokens = e.maxTokens;
+        request.stopTokenIds = e.stopTokenIds;
+        request.outputs = outputSourceFor(e.id);
+        request.prompt = std::make_shared<const TokenVector>(promptOf(e));
+        const auto numPrompt = static_cast<std::int32_t>(request.prompt->size());
+        if (auto r = engine.addRequest(std::move(request)); !r)
+            return fail(r.error().message, located(m_path, e.line));
+        m_idToRequest.emplace(e.id, m_nextId - 1);
+        RequestRecord record;
+        record.id = e.id;
+        record.arrivalStep = step;
+        record.numPromptTokens = numPrompt;
+        m_records.emplace(m_nextId - 1, std::move(record));
+        m_order.push_back(m_nextId - 1);
+        return {};
     }
 
     Result<std::string> result(json steps, double loggedHitRate) const
@@ -392,6 +686,9 @@ private:
     std::vector<RequestId> m_order;
     RequestId m_nextId = 1;
     Totals m_totals;
+    std::int64_t m_traceTokens = 0;
+    std::int64_t m_stepsRun = 0;
+    std::int64_t m_scheduledTokens = 0;
 };
 
 } // namespace
