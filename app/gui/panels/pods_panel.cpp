@@ -5,7 +5,9 @@
 #include "app/gui/panels/panel_style.h"
 #include "app/gui/panels/result_format.h"
 
+#include <QtWidgets/QComboBox>
 #include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QLabel>
 #include <QtWidgets/QTableWidget>
 #include <QtWidgets/QVBoxLayout>
 
@@ -41,6 +43,16 @@ PodsPanel::PodsPanel(QWidget* parent) : QWidget(parent)
     m_waitingChart->setAxisTitles(tr("time (s)"), tr("waiting requests"));
     m_waitingChart->setYIntegers(true);
 
+    m_podSelector = new QComboBox(this);
+    m_podSelector->setObjectName(QStringLiteral("podSelector"));
+    m_podSelector->setToolTip(tr("Draw every pod's line, or only one pod's"));
+    m_podSelector->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(m_podSelector, &QComboBox::currentIndexChanged, this, [this] { updateCharts(); });
+    auto* selectorRow = new QHBoxLayout();
+    selectorRow->addWidget(new QLabel(tr("Charts show"), this));
+    selectorRow->addWidget(m_podSelector);
+    selectorRow->addStretch(1);
+
     auto* charts = new QHBoxLayout();
     charts->setSpacing(8);
     charts->addWidget(m_kvChart);
@@ -50,6 +62,7 @@ PodsPanel::PodsPanel(QWidget* parent) : QWidget(parent)
     layout->setContentsMargins(8, 8, 8, 8);
     layout->setSpacing(8);
     layout->addWidget(m_table);
+    layout->addLayout(selectorRow);
     layout->addLayout(charts, 1);
     clear();
 }
@@ -75,11 +88,7 @@ void PodsPanel::showOutcome(const RunOutcomePtr& outcome)
         panel::fitTableHeight(m_table, kMaxVisibleRows);
     }
     const Qt::Alignment left = Qt::AlignLeft | Qt::AlignVCenter;
-    const QStringList shortNames = format::shortPodNames(r.pods);
-    std::vector<LineSeriesData> kv;
-    std::vector<LineSeriesData> waiting;
-    kv.reserve(r.pods.size());
-    waiting.reserve(r.pods.size());
+    QStringList podNames;
     for (int row = 0; row < podCount; ++row) {
         const auto index = static_cast<std::size_t>(row);
         const sim::PodResult& pod = r.pods[index];
@@ -90,14 +99,57 @@ void PodsPanel::showOutcome(const RunOutcomePtr& outcome)
         panel::setCell(m_table, row, Name, name, left, {}, panel::swatch(color));
         panel::setCell(m_table, row, Requests, format::count(pod.requests));
         panel::setCell(m_table, row, Share, format::percent(share));
-        panel::setCell(m_table, row, HitRate, format::percent(pod.hitRate));
+        // A pod nothing was routed to has no hit rate (0 of 0), as the CLI says.
+        const bool queried = pod.prefixCacheQueries > 0;
+        panel::setCell(m_table, row, HitRate, queried ? format::percent(pod.hitRate) : tr("n/a"), Qt::AlignRight | Qt::AlignVCenter,
+                       queried ? QColor() : charts::mutedTextColor());
+        m_table->item(row, HitRate)->setToolTip(queried ? QString() : tr("No prefix-cache queries: the pod was never used"));
         panel::setCell(m_table, row, MeanKv, format::finePercent(pod.meanKvCacheUsage));
         panel::setCell(m_table, row, MaxKv, format::finePercent(pod.maxKvCacheUsage));
         panel::setCell(m_table, row, Busy, format::percent(pod.busyFraction));
         panel::setCell(m_table, row, Preemptions, format::count(pod.preemptions));
-        const QString& legend = shortNames[row];
-        kv.push_back(LineSeriesData{legend, points::podKvCacheUsage(r, index), false, color});
-        waiting.push_back(LineSeriesData{legend, points::podWaiting(r, index), false, color});
+        podNames << name;
+    }
+    updatePodSelector(podNames);
+    updateCharts();
+}
+
+void PodsPanel::updatePodSelector(const QStringList& podNames)
+{
+    QStringList items{tr("All pods")};
+    items << podNames;
+    QStringList current;
+    for (int i = 0; i < m_podSelector->count(); ++i)
+        current << m_podSelector->itemText(i);
+    if (current == items)
+        return; // same pods: the pick stays
+    const QSignalBlocker block(m_podSelector);
+    m_podSelector->clear();
+    m_podSelector->addItems(items);
+    for (int i = 1; i < m_podSelector->count(); ++i)
+        m_podSelector->setItemIcon(i, panel::swatch(charts::seriesColor(i - 1)));
+    m_podSelector->setCurrentIndex(0);
+}
+
+void PodsPanel::updateCharts()
+{
+    if (!m_outcome) {
+        m_kvChart->clear();
+        m_waitingChart->clear();
+        return;
+    }
+    const sim::RunResults& r = m_outcome->results;
+    const QStringList shortNames = format::shortPodNames(r.pods);
+    const int picked = m_podSelector->currentIndex() - 1; // -1: all pods
+    std::vector<LineSeriesData> kv;
+    std::vector<LineSeriesData> waiting;
+    for (int pod = 0; pod < static_cast<int>(r.pods.size()); ++pod) {
+        if (picked >= 0 && pod != picked)
+            continue;
+        const auto index = static_cast<std::size_t>(pod);
+        const QColor color = charts::seriesColor(pod);
+        kv.push_back(LineSeriesData{shortNames[pod], points::podKvCacheUsage(r, index), false, color});
+        waiting.push_back(LineSeriesData{shortNames[pod], points::podWaiting(r, index), false, color});
     }
     m_kvChart->setSeries(kv);
     m_waitingChart->setSeries(waiting);
@@ -108,8 +160,8 @@ void PodsPanel::clear()
     m_outcome.reset();
     m_table->setRowCount(0);
     panel::fitTableHeight(m_table, kMaxVisibleRows);
-    m_kvChart->clear();
-    m_waitingChart->clear();
+    updatePodSelector({});
+    updateCharts();
 }
 
 } // namespace kvroute::app
