@@ -18,6 +18,7 @@
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDockWidget>
 #include <QtWidgets/QFileDialog>
+#include <QtWidgets/QGraphicsOpacityEffect>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QMenuBar>
@@ -35,6 +36,9 @@ namespace {
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
+/// How faint the results of an older scenario are drawn.
+constexpr qreal kStaleOpacity = 0.45;
+
 bool writeText(const QString& path, const QByteArray& bytes)
 {
     QSaveFile file(path);
@@ -50,6 +54,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     buildLayout();
     buildActions();
     connect(m_editor, &ScenarioEditor::scenarioEdited, this, &MainWindow::onScenarioEdited);
+    connect(m_editor, &ScenarioEditor::validityChanged, this, [this](bool valid) {
+        if (!valid)
+            setResultsStale(true); // a valid edit starts a run, whose results clear the mark
+    });
     connect(m_runner, &ScenarioRunner::runFinished, this, &MainWindow::onRunFinished);
     connect(m_runner, &ScenarioRunner::runFailed, this, &MainWindow::onRunFailed);
     connect(m_runner, &ScenarioRunner::runStarted, this, [this] {
@@ -93,10 +101,18 @@ void MainWindow::buildLayout()
         "QLabel { background: #fdecea; color: #8a1c14; border: 1px solid #f5c2bd; border-radius: 4px; padding: 6px; }"));
     m_errorBanner->setVisible(false);
 
+    m_staleBanner = new QLabel(tr("The scenario has errors: the results below are for the last valid scenario."));
+    m_staleBanner->setObjectName(QStringLiteral("staleBanner"));
+    m_staleBanner->setWordWrap(true);
+    m_staleBanner->setStyleSheet(QStringLiteral(
+        "QLabel { background: #fff4ce; color: #5c4400; border: 1px solid #f0d98c; border-radius: 4px; padding: 6px; }"));
+    m_staleBanner->setVisible(false);
+
     auto* central = new QWidget;
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 0);
     layout->addWidget(m_errorBanner);
+    layout->addWidget(m_staleBanner);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
@@ -180,6 +196,7 @@ bool MainWindow::openScenario(const QString& nameOrFile)
     } else {
         m_scenarioPath.clear();
     }
+    m_builtinName = isFile ? QString() : nameOrFile;
     setScenario(*scenario, isFile ? m_scenarioPath : nameOrFile);
     return true;
 }
@@ -190,7 +207,11 @@ void MainWindow::restoreLastSession()
     if (!yaml.isEmpty()) {
         auto scenario = sim::parseScenarioYaml(yaml.toStdString(), "the previous session", "");
         if (scenario) {
-            setScenario(*scenario, m_settings.lastScenario());
+            const QString source = m_settings.lastScenario();
+            const bool builtin = m_builtins->findText(source) >= 0;
+            m_builtinName = builtin ? source : QString();
+            m_scenarioPath = builtin ? QString() : source;
+            setScenario(*scenario, source);
             return;
         }
     }
@@ -226,6 +247,7 @@ void MainWindow::onRunFinished(const RunOutcomePtr& outcome)
     // A slot is a boundary: nothing may escape into Qt's event loop.
     try {
         clearError();
+        setResultsStale(false);
         m_lastOutcome = outcome;
         m_overview->showOutcome(outcome);
         m_pods->showOutcome(outcome);
@@ -250,6 +272,7 @@ void MainWindow::onRunFailed(const QString& message)
 {
     m_progress->setVisible(false);
     m_runStatus->setText(tr("run failed"));
+    setResultsStale(true);
     showError(tr("The scenario could not run: %1").arg(message));
 }
 
@@ -264,6 +287,26 @@ void MainWindow::clearError() { m_errorBanner->setVisible(false); }
 
 QString MainWindow::errorText() const { return m_errorBanner->isHidden() ? QString() : m_errorBanner->text(); }
 
+QString MainWindow::staleText() const { return m_resultsStale ? m_staleBanner->text() : QString(); }
+
+void MainWindow::setResultsStale(bool stale)
+{
+    if (stale == m_resultsStale)
+        return;
+    m_resultsStale = stale;
+    m_staleBanner->setVisible(stale);
+    // The run results only: the sweep and live tabs keep their own state.
+    for (QWidget* panel : std::initializer_list<QWidget*>{m_overview, m_pods, m_compare}) {
+        if (stale) {
+            auto* faded = new QGraphicsOpacityEffect(panel);
+            faded->setOpacity(kStaleOpacity);
+            panel->setGraphicsEffect(faded); // the panel owns and replaces effects
+        } else {
+            panel->setGraphicsEffect(nullptr);
+        }
+    }
+}
+
 void MainWindow::openFileDialog()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), QFileInfo(m_scenarioPath).path(),
@@ -276,19 +319,51 @@ void MainWindow::saveScenario(bool askForPath)
 {
     QString path = m_scenarioPath;
     if (askForPath || path.isEmpty()) {
-        path = QFileDialog::getSaveFileName(this, tr("Save scenario"), path, tr("Scenario files (*.yaml *.yml)"));
+        const QString suggested = path.isEmpty() && !m_builtinName.isEmpty() ? m_builtinName + QStringLiteral("-custom.yaml") : path;
+        path = QFileDialog::getSaveFileName(this, tr("Save scenario"), suggested, tr("Scenario files (*.yaml *.yml)"));
         if (path.isEmpty())
             return;
     }
-    if (!writeText(path, QByteArray::fromStdString(sim::toYaml(m_scenario)))) {
-        showError(tr("Could not write %1").arg(path));
-        return;
+    saveScenarioTo(path);
+}
+
+QString MainWindow::saveScenarioTo(const QString& requestedPath)
+{
+    QString path = requestedPath;
+    if (!path.endsWith(QLatin1String(".yaml"), Qt::CaseInsensitive) && !path.endsWith(QLatin1String(".yml"), Qt::CaseInsensitive))
+        path += QStringLiteral(".yaml");
+
+    sim::Scenario saved = m_scenario;
+    if (!m_builtinName.isEmpty()) {
+        const auto builtin = sim::builtinScenario(m_builtinName.toStdString());
+        const bool edited = !builtin || sim::toYaml(*builtin) != sim::toYaml(m_scenario);
+        if (edited) {
+            // The file must not pass for the built-in it started from.
+            const QString base = QFileInfo(path).completeBaseName();
+            const QString name = base.isEmpty() || base == m_builtinName ? m_builtinName + QStringLiteral("-custom") : base;
+            saved.name = name.toStdString();
+            saved.description = tr("Derived from the built-in scenario %1 and edited. The built-in: %2")
+                                    .arg(m_builtinName, qs(m_scenario.description))
+                                    .toStdString();
+        }
     }
-    m_scenarioPath = path;
-    m_settings.addRecentFile(path);
-    m_settings.setLastScenario(path);
+    if (!writeText(path, QByteArray::fromStdString(sim::toYaml(saved)))) {
+        showError(tr("Could not write %1").arg(path));
+        return {};
+    }
+    if (saved.name != m_scenario.name || saved.description != m_scenario.description) {
+        m_scenario = saved;
+        m_editor->setScenario(saved); // shows the new name; not an edit, so no re-run
+    }
+    m_builtinName.clear();
+    m_scenarioPath = QFileInfo(path).absoluteFilePath();
+    m_settings.addRecentFile(m_scenarioPath);
+    m_settings.setLastScenario(m_scenarioPath);
+    m_settings.setLastScenarioYaml(qs(sim::toYaml(m_scenario)));
     updateRecentMenu();
+    setWindowTitle(tr("kvroute — %1").arg(QFileInfo(path).fileName()));
     statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    return path;
 }
 
 void MainWindow::exportPng()

@@ -51,6 +51,14 @@ public:
     [[nodiscard]] OverviewPanel* overviewPanel() const { return m_overview; }
     [[nodiscard]] QTabWidget* tabs() const { return m_tabs; }
     [[nodiscard]] QString errorText() const;
+    /// Whether the result tabs show an older scenario than the editor (after an invalid edit or
+    /// a failed run): a banner says so and the results are greyed until the next good run.
+    [[nodiscard]] bool resultsStale() const { return m_resultsStale; }
+    [[nodiscard]] QString staleText() const;
+    /// Writes the scenario as YAML to `path` (".yaml" added when it has no YAML extension); an
+    /// edited built-in is renamed after the file and described as derived from the built-in.
+    /// Returns the path written, or "" on an I/O error (shown in the banner).
+    QString saveScenarioTo(const QString& path);
     /// Milliseconds from the last edit to the charts showing its results (-1 before any edit).
     [[nodiscard]] qint64 lastEditToChartMs() const { return m_lastEditToChartMs; }
 
@@ -70,6 +78,7 @@ private:
     void onRunFailed(const QString& message);
     void showError(const QString& message);
     void clearError();
+    void setResultsStale(bool stale);
     void setScenario(const sim::Scenario& scenario, const QString& source);
     void openFileDialog();
     void saveScenario(bool askForPath);
@@ -82,6 +91,7 @@ private:
     Settings m_settings;
     sim::Scenario m_scenario;
     QString m_scenarioPath; ///< file the scenario came from / was saved to ("" for built-ins)
+    QString m_builtinName;  ///< the built-in the scenario came from ("" for files)
     RunOutcomePtr m_lastOutcome;
 
     ScenarioRunner* m_runner = nullptr;
@@ -94,6 +104,8 @@ private:
     LivePanel* m_live = nullptr;
     QComboBox* m_builtins = nullptr;
     QLabel* m_errorBanner = nullptr;
+    QLabel* m_staleBanner = nullptr;
+    bool m_resultsStale = false;
     QLabel* m_runStatus = nullptr;
     QProgressBar* m_progress = nullptr;
     QMenu* m_recentMenu = nullptr;
