@@ -15,6 +15,10 @@ namespace {
 
 constexpr std::int64_t kMaxTokens = 100'000'000;
 
+// Nanoseconds since 1970 fit an int64 from 1677-09-21 to 2262-04-11; whole years inside that.
+constexpr std::int64_t kMinYear = 1678;
+constexpr std::int64_t kMaxYear = 2261;
+
 std::string_view trim(std::string_view s)
 {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -89,6 +93,8 @@ std::optional<SimTime> parseAzureTimestamp(std::string_view text)
     const auto second = number(17, 2);
     if (!year || !month || !day || !hour || !minute || !second)
         return std::nullopt;
+    if (*year < kMinYear || *year > kMaxYear)
+        return std::nullopt; // the nanosecond count would overflow
     constexpr std::array<int, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (*month < 1 || *month > 12 || *day < 1 ||
         *day > kDays[static_cast<std::size_t>(*month - 1)] + (*month == 2 && isLeap(*year) ? 1 : 0) ||
@@ -119,6 +125,9 @@ struct AzureTraceReader::Impl {
     std::size_t columns = 0;
     SimTime lastTime = 0;
     bool haveLast = false;
+    SimTime firstTime = 0;
+    std::int64_t firstLine = 0;
+    bool haveFirst = false;
 };
 
 AzureTraceReader::AzureTraceReader(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -190,9 +199,29 @@ Result<std::optional<AzureRecord>> AzureTraceReader::next()
         AzureRecord record;
         record.line = d.line;
         const auto time = parseAzureTimestamp(fields[d.timeColumn]);
-        if (!time)
-            return fail("column TIMESTAMP: \"" + std::string(fields[d.timeColumn]) +
+        if (!time) {
+            const std::string_view text = fields[d.timeColumn];
+            const auto year = parseInteger(text.substr(0, std::min<std::size_t>(4, text.size())));
+            if (text.size() >= 19 && year && text[4] == '-' && (*year < kMinYear || *year > kMaxYear))
+                return fail("column TIMESTAMP: year " + std::to_string(*year) + " of \"" + std::string(text) +
+                                "\" is outside " + std::to_string(kMinYear) + "-" + std::to_string(kMaxYear) +
+                                " (the years a nanosecond clock holds)",
+                            where);
+            return fail("column TIMESTAMP: \"" + std::string(text) +
                             "\" is not a timestamp like 2023-11-16 18:15:46.6805900",
+                        where);
+        }
+        // Rows from 1678 and 2261 are 1.8e19 ns apart, past int64: a wrapping difference is too late.
+        SimTime sinceFirst = 0;
+        const bool wraps = __builtin_sub_overflow(*time, d.firstTime, &sinceFirst);
+        const bool tooLate = d.haveFirst && *time > d.firstTime && (wraps || sinceFirst > kMaxAzureSpan);
+        if (tooLate)
+            return fail("column TIMESTAMP: " + std::string(fields[d.timeColumn]) + " is " +
+                            std::to_string(*time / kSecond - d.firstTime / kSecond) + " s after the first row (line " +
+                            std::to_string(d.firstLine) + "); a trace may span at most " +
+                            std::to_string(kMaxAzureSpan / kSecond) +
+                            " s (104 days), so that arrival times x workload.time_scale (up to 1000) fit the "
+                            "simulation clock",
                         where);
         if (d.haveLast && *time < d.lastTime)
             return fail("column TIMESTAMP: " + std::string(fields[d.timeColumn]) +
@@ -213,6 +242,11 @@ Result<std::optional<AzureRecord>> AzureTraceReader::next()
         record.generatedTokens = *generated;
         d.lastTime = *time;
         d.haveLast = true;
+        if (!d.haveFirst) {
+            d.firstTime = *time;
+            d.firstLine = d.line;
+            d.haveFirst = true;
+        }
         return std::optional<AzureRecord>(record);
     }
     if (d.in.bad())

@@ -21,9 +21,14 @@ struct AzureRecord {
     std::int64_t generatedTokens = 0; ///< >= 0 (a replay asks for at least 1)
 };
 
+/// The longest span from a trace's first row to any later row: 9,000,000 s (104 days). The
+/// replay multiplies offsets by workload.time_scale (at most 1000), and 1000 x 9e15 ns still fits
+/// the int64 nanosecond clock; published Azure traces span an hour to a week.
+inline constexpr SimTime kMaxAzureSpan = 9'000'000 * kSecond;
+
 /// "YYYY-MM-DD HH:MM:SS" with an optional fraction of up to 9 digits ("T" also accepted between
 /// date and time), read as nanoseconds since 1970-01-01 00:00:00 (no time zone: only
-/// differences matter).
+/// differences matter). Years 1678-2261 only: the nanosecond count of any other overflows.
 [[nodiscard]] std::optional<SimTime> parseAzureTimestamp(std::string_view text);
 
 class AzureTraceReader {
@@ -36,7 +41,8 @@ public:
     ~AzureTraceReader();
 
     /// The next row, nullopt at the end of the file (blank lines are skipped). An error's `where`
-    /// is "path:line" and its message names the column.
+    /// is "path:line" and its message names the column. Rows are in time order and at most
+    /// kMaxAzureSpan after the first one.
     [[nodiscard]] Result<std::optional<AzureRecord>> next();
 
     [[nodiscard]] const std::string& path() const noexcept;

@@ -101,8 +101,13 @@ Result<std::optional<MooncakeRecord>> MooncakeTraceReader::next()
         const auto ts = object.find("timestamp");
         if (ts == object.end())
             return fail("missing field \"timestamp\"", where);
-        if (!ts->is_number() || !std::isfinite(ts->get<double>()) || ts->get<double>() < 0.0)
-            return fail("field \"timestamp\" must be a non-negative number of milliseconds, got " + ts->dump(), where);
+        if (!ts->is_number() || !std::isfinite(ts->get<double>()) || ts->get<double>() < 0.0 ||
+            ts->get<double>() > kMaxMooncakeTimestampMs)
+            return fail("field \"timestamp\" must be a number of milliseconds in [0, " +
+                            std::to_string(static_cast<std::int64_t>(kMaxMooncakeTimestampMs)) +
+                            "] (104 days, so that it x workload.time_scale (up to 1000) fits the simulation "
+                            "clock), got " + ts->dump(),
+                        where);
         record.timestampMs = ts->get<double>();
         if (record.timestampMs < d.lastTimestamp)
             return fail("field \"timestamp\" goes backwards (" + ts->dump() + " after " +

@@ -18,9 +18,14 @@
 
 namespace kvroute::sim {
 
+/// The largest timestamp a trace may hold, in ms (104 days): the replay multiplies it by
+/// workload.time_scale (at most 1000) into int64 nanoseconds, and 1000 x 9e9 ms x 1e6 still
+/// fits. Published Mooncake traces cover about an hour.
+inline constexpr double kMaxMooncakeTimestampMs = 9e9;
+
 struct MooncakeRecord {
     std::int64_t line = 0;        ///< 1-based line in the file
-    double timestampMs = 0.0;     ///< >= 0, never below the previous record's
+    double timestampMs = 0.0;     ///< in [0, kMaxMooncakeTimestampMs], never below the previous record's
     std::int64_t inputLength = 0; ///< >= 1
     std::int64_t outputLength = 0; ///< >= 0 (a replay asks for at least 1)
     /// Exactly ceil(inputLength / blockTokens) ids: ids past the prompt are dropped.

@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
 
@@ -75,7 +76,60 @@ private Q_SLOTS:
     void readerMatchesIndependentParser();
     void replay();
     void timeScale();
+    void rejectsRows_data();
+    void rejectsRows();
 };
+
+void TestAzureTrace::rejectsRows_data()
+{
+    QTest::addColumn<QString>("csv");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<QString>("message");
+    const QString header = QStringLiteral("TIMESTAMP,ContextTokens,GeneratedTokens\n");
+    // Accepted silently before (a wrapped nanosecond count), or misreported as out of order.
+    QTest::newRow("year 9999") << header + QStringLiteral("9999-01-01 00:00:00,10,1\n") << 2
+                               << QStringLiteral("column TIMESTAMP: year 9999 of \"9999-01-01 00:00:00\" is outside "
+                                                 "1678-2261");
+    QTest::newRow("year 1500 after 2023")
+        << header + QStringLiteral("2023-11-16 18:15:46,10,1\n1500-01-01 00:00:00,10,1\n") << 3
+        << QStringLiteral("column TIMESTAMP: year 1500");
+    // Spanning 1700-2200 wrapped the replay's offsets (scheduleAt() in the past, abort).
+    QTest::newRow("span of 500 years")
+        << header + QStringLiteral("1700-01-01 00:00:00,10,1\n2200-01-01 00:00:00,10,1\n") << 3
+        << QStringLiteral("s after the first row (line 2); a trace may span at most 9000000 s (104 days)");
+    QTest::newRow("reversed: 2200 then 1700")
+        << header + QStringLiteral("2200-01-01 00:00:00,10,1\n1700-01-01 00:00:00,10,1\n") << 3
+        << QStringLiteral("is earlier than the previous row");
+    QTest::newRow("span just over 104 days")
+        << header + QStringLiteral("2023-01-01 00:00:00,10,1\n2023-04-15 04:00:01,10,1\n") << 3
+        << QStringLiteral("is 9000001 s after the first row (line 2)");
+}
+
+void TestAzureTrace::rejectsRows()
+{
+    QFETCH(QString, csv);
+    QFETCH(int, line);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const std::string path = dir.filePath(QStringLiteral("t.csv")).toStdString();
+    {
+        QFile file(QString::fromStdString(path));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(csv.toUtf8());
+    }
+    auto reader = AzureTraceReader::open(path);
+    QVERIFY(reader.has_value());
+    while (true) {
+        auto record = reader->next();
+        if (!record) {
+            QCOMPARE(record.error().where, path + ":" + std::to_string(line));
+            QVERIFY2(record.error().message.find(message.toStdString()) != std::string::npos,
+                     record.error().message.c_str());
+            return;
+        }
+        QVERIFY2(record->has_value(), "the trace must be rejected");
+    }
+}
 
 void TestAzureTrace::timestamps_data()
 {
@@ -92,6 +146,12 @@ void TestAzureTrace::timestamps_data()
     QTest::newRow("empty fraction") << QStringLiteral("2023-11-16 18:15:46.") << false;
     QTest::newRow("slashes") << QStringLiteral("2023/11/16 18:15:46") << false;
     QTest::newRow("garbage") << QStringLiteral("yesterday") << false;
+    // The nanosecond count holds 1677-09-21 .. 2262-04-11; whole years inside are accepted.
+    QTest::newRow("year 2261") << QStringLiteral("2261-12-31 23:59:59.999999999") << true;
+    QTest::newRow("year 2262 overflows") << QStringLiteral("2262-12-31 00:00:00") << false;
+    QTest::newRow("year 9999 overflows") << QStringLiteral("9999-01-01 00:00:00") << false;
+    QTest::newRow("year 1677 overflows") << QStringLiteral("1677-01-01 00:00:00") << false;
+    QTest::newRow("year 0000") << QStringLiteral("0000-01-01 00:00:00") << false;
 }
 
 void TestAzureTrace::timestamps()

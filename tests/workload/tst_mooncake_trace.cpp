@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "sim/kernel/sim_time.h"
@@ -106,7 +107,50 @@ private Q_SLOTS:
     void idealCacheByHand();
     void idealHitSynthetic();
     void idealHitConversation();
+    void timestampRange_data();
+    void timestampRange();
 };
+
+void TestMooncakeTrace::timestampRange_data()
+{
+    QTest::addColumn<QString>("timestamp");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("an hour") << QStringLiteral("3600000") << true;
+    QTest::newRow("the limit, 104 days") << QStringLiteral("9000000000") << true;
+    // Accepted by the reader before, then the replay aborted: "time out of SimTime range".
+    QTest::newRow("1e13 ms") << QStringLiteral("1e13") << false;
+    QTest::newRow("just over") << QStringLiteral("9000000001") << false;
+    QTest::newRow("1e308") << QStringLiteral("1e308") << false;
+    QTest::newRow("negative") << QStringLiteral("-1") << false;
+}
+
+void TestMooncakeTrace::timestampRange()
+{
+    QFETCH(QString, timestamp);
+    QFETCH(bool, valid);
+    QTemporaryDir dir;
+    const std::string path = dir.filePath(QStringLiteral("t.jsonl")).toStdString();
+    {
+        QFile file(QString::fromStdString(path));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral("{\"timestamp\": %1, \"input_length\": 10, \"output_length\": 1, \"hash_ids\": [1]}\n")
+                       .arg(timestamp)
+                       .toUtf8());
+    }
+    auto reader = MooncakeTraceReader::open(path);
+    QVERIFY(reader.has_value());
+    auto record = reader->next();
+    QCOMPARE(record.has_value(), valid);
+    if (valid) {
+        // What the replay computes at the largest time_scale: inside the clock's range.
+        QVERIFY(kvroute::sim::fromMillis((*record)->timestampMs * 1000.0) > 0);
+        return;
+    }
+    QCOMPARE(record.error().where, path + ":1");
+    QVERIFY2(record.error().message.starts_with("field \"timestamp\" must be a number of milliseconds in [0, "
+                                                "9000000000] (104 days"),
+             record.error().message.c_str());
+}
 
 void TestMooncakeTrace::readerMatchesIndependentParser()
 {
