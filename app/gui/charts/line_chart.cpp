@@ -8,6 +8,7 @@
 #include <QtCharts/QChartView>
 #include <QtCharts/QLegend>
 #include <QtCharts/QLineSeries>
+#include <QtCharts/QLogValueAxis>
 #include <QtCharts/QValueAxis>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QVBoxLayout>
@@ -29,16 +30,22 @@ constexpr qreal kLineWidth = 1.8;
 constexpr int kTopLegendMaxSeries = 5;
 
 /// Qt Charts cannot place NaN or infinite points (they would also stretch the axes to
-/// infinity): they are left out of the drawing.
-QList<QPointF> finitePoints(const QList<QPointF>& points)
+/// infinity), nor x <= 0 on a log axis: they are left out of the drawing.
+QList<QPointF> drawablePoints(const QList<QPointF>& points, bool logX)
 {
-    const auto finite = [](const QPointF& p) { return std::isfinite(p.x()) && std::isfinite(p.y()); };
-    if (std::all_of(points.begin(), points.end(), finite))
+    const auto drawable = [logX](const QPointF& p) {
+        return std::isfinite(p.x()) && std::isfinite(p.y()) && (!logX || p.x() > 0.0);
+    };
+    if (std::all_of(points.begin(), points.end(), drawable))
         return points;
     QList<QPointF> kept;
-    std::copy_if(points.begin(), points.end(), std::back_inserter(kept), finite);
+    std::copy_if(points.begin(), points.end(), std::back_inserter(kept), drawable);
     return kept;
 }
+
+/// Room left and right of the outermost points on a log axis, in powers of its base, so that
+/// their markers are not cut in half.
+constexpr double kLogAxisMargin = 0.2;
 
 } // namespace
 
@@ -46,6 +53,9 @@ struct LineChart::Impl {
     QChart* chart = nullptr;
     QChartView* view = nullptr;
     QValueAxis* xAxis = nullptr;
+    QLogValueAxis* xLogAxis = nullptr; ///< replaces xAxis in the chart while logBase > 0
+    int logBase = 0;
+    bool pointsVisible = false;
     QValueAxis* yAxis = nullptr;
     QLabel* noData = nullptr;
     std::vector<QLineSeries*> series;
@@ -64,6 +74,10 @@ LineChart::LineChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Impl
     d->chart->legend()->setVisible(false);
 
     d->xAxis = new QValueAxis(d->chart);
+    d->xLogAxis = new QLogValueAxis(d->chart);
+    d->xLogAxis->setLabelFormat(QStringLiteral("%g"));
+    d->xLogAxis->setMinorTickCount(0);
+    charts::applyAxisStyle(d->xLogAxis);
     d->yAxis = new QValueAxis(d->chart);
     charts::applyAxisStyle(d->xAxis);
     charts::applyAxisStyle(d->yAxis);
@@ -87,8 +101,10 @@ void LineChart::setTitle(const QString& title)
 
 void LineChart::setAxisTitles(const QString& xTitle, const QString& yTitle)
 {
-    d->xAxis->setTitleText(xTitle);
-    d->xAxis->setTitleVisible(!xTitle.isEmpty());
+    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(d->xAxis), static_cast<QAbstractAxis*>(d->xLogAxis)}) {
+        axis->setTitleText(xTitle);
+        axis->setTitleVisible(!xTitle.isEmpty());
+    }
     d->yAxis->setTitleText(yTitle);
     d->yAxis->setTitleVisible(!yTitle.isEmpty());
 }
@@ -131,7 +147,7 @@ void LineChart::setSeries(const std::vector<LineSeriesData>& series)
     while (d->series.size() < n) {
         auto* line = new QLineSeries(d->chart);
         d->chart->addSeries(line);
-        line->attachAxis(d->xAxis);
+        line->attachAxis(currentXAxis());
         line->attachAxis(d->yAxis);
         d->series.push_back(line);
     }
@@ -148,8 +164,9 @@ void LineChart::setSeries(const std::vector<LineSeriesData>& series)
         pen.setCapStyle(Qt::FlatCap);
         if (line->pen() != pen)
             line->setPen(pen);
+        line->setPointsVisible(d->pointsVisible);
         d->dashed[i] = entry.dashed;
-        line->replace(finitePoints(entry.points));
+        line->replace(drawablePoints(entry.points, d->logBase > 0));
     }
 
     const bool many = static_cast<int>(n) > kTopLegendMaxSeries;
@@ -182,16 +199,22 @@ void LineChart::updateAxes()
     }
     d->empty = !(xMin <= xMax);
     d->noData->setVisible(d->empty);
-    d->xAxis->setVisible(!d->empty);
+    currentXAxis()->setVisible(!d->empty);
     d->yAxis->setVisible(!d->empty);
     if (d->empty)
         return;
 
-    // Time axes start at zero (a run starts there, whatever the first sample says) and end with
-    // the data: rounding the end up to a tick would leave up to a third of the plot empty.
-    const double x0 = std::min(0.0, xMin);
-    const charts::NiceScale xScale = charts::niceScale(x0, xMax, 6);
-    charts::applyValueAxisScale(d->xAxis, xScale, x0, xMax > x0 ? xMax : xScale.max);
+    if (d->logBase > 0) {
+        // Powers of the base are the ticks (8, 16, 32, 64); the points sit between the edges.
+        const double margin = std::pow(static_cast<double>(d->logBase), kLogAxisMargin);
+        d->xLogAxis->setRange(xMin / margin, xMax * margin);
+    } else {
+        // Time axes start at zero (a run starts there, whatever the first sample says) and end
+        // with the data: rounding the end up to a tick would leave up to a third of the plot empty.
+        const double x0 = std::min(0.0, xMin);
+        const charts::NiceScale xScale = charts::niceScale(x0, xMax, 6);
+        charts::applyValueAxisScale(d->xAxis, xScale, x0, xMax > x0 ? xMax : xScale.max);
+    }
     if (d->fixedY) {
         const charts::NiceScale yScale = charts::niceScale(d->fixedY->first, d->fixedY->second, 5, d->integers);
         charts::applyValueAxisScale(d->yAxis, yScale, d->fixedY->first, d->fixedY->second);
@@ -250,6 +273,8 @@ bool LineChart::noDataShown() const
 
 std::pair<double, double> LineChart::xRange() const
 {
+    if (d->logBase > 0)
+        return {d->xLogAxis->min(), d->xLogAxis->max()};
     return {d->xAxis->min(), d->xAxis->max()};
 }
 
@@ -260,7 +285,59 @@ std::pair<double, double> LineChart::yRange() const
 
 std::pair<double, double> LineChart::tickCounts() const
 {
-    return {charts::valueAxisTickCount(d->xAxis), charts::valueAxisTickCount(d->yAxis)};
+    const double xTicks = d->logBase > 0 ? std::floor(std::log(d->xLogAxis->max() / d->xLogAxis->min()) / std::log(d->logBase)) + 1.0
+                                         : charts::valueAxisTickCount(d->xAxis);
+    return {xTicks, charts::valueAxisTickCount(d->yAxis)};
+}
+
+void LineChart::setXLogBase(int base)
+{
+    base = base > 1 ? base : 0;
+    if (base == d->logBase)
+        return;
+    QAbstractAxis* before = currentXAxis();
+    d->logBase = base;
+    if (base > 0)
+        d->xLogAxis->setBase(base);
+    QAbstractAxis* after = currentXAxis();
+    if (before != after) {
+        for (QLineSeries* line : d->series)
+            line->detachAxis(before);
+        d->chart->removeAxis(before); // still owned by the chart object (its parent)
+        d->chart->addAxis(after, Qt::AlignBottom);
+        for (QLineSeries* line : d->series)
+            line->attachAxis(after);
+    }
+    updateAxes();
+}
+
+int LineChart::xLogBase() const
+{
+    return d->logBase;
+}
+
+void LineChart::setPointsVisible(bool visible)
+{
+    d->pointsVisible = visible;
+    for (QLineSeries* line : d->series)
+        line->setPointsVisible(visible);
+}
+
+bool LineChart::pointsVisible() const
+{
+    return d->pointsVisible;
+}
+
+QString LineChart::yAxisTitle() const
+{
+    return d->yAxis->titleText();
+}
+
+QAbstractAxis* LineChart::currentXAxis() const
+{
+    if (d->logBase > 0)
+        return d->xLogAxis;
+    return d->xAxis;
 }
 
 QPixmap LineChart::renderToPixmap()

@@ -15,6 +15,10 @@
 #include <utility>
 #include <vector>
 
+QT_BEGIN_NAMESPACE
+class QAbstractAxis;
+QT_END_NAMESPACE
+
 namespace kvroute::app {
 
 struct LineSeriesData {
@@ -42,6 +46,11 @@ public:
     /// Whole-number y ticks, for counts.
     void setYIntegers(bool integers);
     void setNoDataText(const QString& text);
+    /// A logarithmic x axis with ticks at powers of `base` (2 for block sizes and other
+    /// power-of-two keys); 0 or 1: linear (the default). Points with x <= 0 are not drawn.
+    void setXLogBase(int base);
+    /// A marker at every point: for sweeps, where each point is a run and lines only join them.
+    void setPointsVisible(bool visible);
 
     /// Series keep their objects while their number stays the same (points are replaced in
     /// bulk); a new number of series adds or removes objects at the end.
@@ -57,6 +66,9 @@ public:
     /// The series object itself, to tell an in-place update from a rebuild.
     [[nodiscard]] const QObject* seriesObject(int index) const;
     [[nodiscard]] bool legendVisible() const;
+    [[nodiscard]] int xLogBase() const;
+    [[nodiscard]] bool pointsVisible() const;
+    [[nodiscard]] QString yAxisTitle() const;
     [[nodiscard]] bool noDataShown() const;
     [[nodiscard]] std::pair<double, double> xRange() const;
     [[nodiscard]] std::pair<double, double> yRange() const;
@@ -71,6 +83,7 @@ protected:
 
 private:
     void updateAxes();
+    [[nodiscard]] QAbstractAxis* currentXAxis() const;
 
     struct Impl;
     std::unique_ptr<Impl> d;

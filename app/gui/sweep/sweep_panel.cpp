@@ -31,6 +31,25 @@ namespace {
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
+/// Latencies read in ms everywhere else in the app.
+constexpr double kMsPerSecond = 1000.0;
+
+/// Block sizes and other keys that double from value to value are read on a log2 axis:
+/// 8, 16, 32, 64 evenly spaced, not crowded at the left.
+bool allPowersOfTwo(const std::vector<std::string>& values)
+{
+    if (values.size() < 2)
+        return false;
+    return std::ranges::all_of(values, [](const std::string& text) {
+        bool ok = false;
+        const double v = qs(text).toDouble(&ok);
+        if (!ok || v < 1.0 || v != std::floor(v))
+            return false;
+        const double exponent = std::log2(v);
+        return exponent == std::floor(exponent);
+    });
+}
+
 /// Keys a sweep can vary: scalars a user would compare (not names, paths or lists).
 bool sweepable(const sim::FieldSpec& f)
 {
@@ -146,6 +165,7 @@ SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
         chart->setAxisTitles(QString(), y);
         chart->setNoDataText(tr("Run a sweep to see this chart"));
         chart->setMinimumHeight(220);
+        chart->setPointsVisible(true); // each point is a run; the line only joins them
         return chart;
     };
     const auto makeBars = [](const QString& title, const QString& y) {
@@ -158,11 +178,11 @@ SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
     };
     m_hitLine = makeLine(tr("Prefix-cache hit rate"), tr("hit rate (%)"));
     m_hitLine->setYRange(0, 100);
-    m_ttftLine = makeLine(tr("TTFT p90"), tr("seconds"));
+    m_ttftLine = makeLine(tr("TTFT p90"), tr("TTFT p90 (ms)"));
     m_throughputLine = makeLine(tr("Throughput"), tr("output tokens/s"));
     m_hitBars = makeBars(tr("Prefix-cache hit rate"), tr("hit rate (%)"));
     m_hitBars->setValueRange(0, 100);
-    m_ttftBars = makeBars(tr("TTFT p90"), tr("seconds"));
+    m_ttftBars = makeBars(tr("TTFT p90"), tr("TTFT p90 (ms)"));
     m_throughputBars = makeBars(tr("Throughput"), tr("output tokens/s"));
     const auto row = [](QWidget* a, QWidget* b, QWidget* c) {
         auto* w = new QWidget;
@@ -263,10 +283,14 @@ bool SweepPanel::startSweep(const QString& parameter, const QString& values, con
     }
     m_parameters = parameters;
     m_table->setRowCount(0);
+    m_rowPositions.clear();
     const sim::Scenario base = m_baseProvider ? m_baseProvider() : sim::Scenario{};
     if (!m_runner->start(base, parameters, repeats, m_jobs->value()))
         return false;
     m_chartStack->setCurrentIndex(numeric(parameters.front().path) ? 0 : 1);
+    const int logBase = allPowersOfTwo(parameters.front().values) ? 2 : 0;
+    for (auto* c : {m_hitLine, m_ttftLine, m_throughputLine})
+        c->setXLogBase(logBase);
     for (auto* c : {m_hitLine, m_ttftLine, m_throughputLine})
         c->clear();
     for (auto* c : {m_hitBars, m_ttftBars, m_throughputBars})
@@ -296,16 +320,20 @@ void SweepPanel::onPointFinished()
 {
     const auto& records = m_runner->records();
     const auto& r = records.back();
-    const int row = m_table->rowCount();
     QStringList headers;
     for (const auto& p : m_parameters)
         headers << qs(p.path);
-    headers << tr("repeat") << tr("hit rate") << tr("stickiness") << tr("TTFT p50 (s)") << tr("TTFT p90 (s)")
+    headers << tr("repeat") << tr("hit rate") << tr("stickiness") << tr("TTFT p50 (ms)") << tr("TTFT p90 (ms)")
             << tr("output tok/s") << tr("preemptions");
     if (m_table->columnCount() != headers.size()) {
         m_table->setColumnCount(static_cast<int>(headers.size()));
         m_table->setHorizontalHeaderLabels(headers);
     }
+    // Runs finish in any order (parallel jobs); the table reads in grid order.
+    const std::vector<std::size_t> position = gridPosition(r);
+    const auto at = std::upper_bound(m_rowPositions.begin(), m_rowPositions.end(), position);
+    const int row = static_cast<int>(at - m_rowPositions.begin());
+    m_rowPositions.insert(at, position);
     m_table->insertRow(row);
     int col = 0;
     for (const auto& [path, value] : r.assignments)
@@ -314,11 +342,32 @@ void SweepPanel::onPointFinished()
     cell(QString::number(r.repeat));
     cell(QStringLiteral("%1 %").arg(100.0 * r.hitRate, 0, 'f', 1));
     cell(QStringLiteral("%1 %").arg(100.0 * r.stickiness, 0, 'f', 1));
-    cell(QString::number(r.ttft.p50, 'f', 3));
-    cell(QString::number(r.ttft.p90, 'f', 3));
+    cell(QString::number(r.ttft.p50 * kMsPerSecond, 'f', 1));
+    cell(QString::number(r.ttft.p90 * kMsPerSecond, 'f', 1));
     cell(QString::number(r.outputTokensPerS, 'f', 0));
     cell(QString::number(r.preemptions));
     redraw();
+}
+
+std::vector<std::size_t> SweepPanel::gridPosition(const sim::SweepRecord& record) const
+{
+    std::vector<std::size_t> position;
+    for (const auto& [path, value] : record.assignments) {
+        const auto parameter = std::ranges::find(m_parameters, path, &sim::SweepParameter::path);
+        std::size_t index = 0;
+        if (parameter != m_parameters.end())
+            index = static_cast<std::size_t>(std::ranges::find(parameter->values, value) - parameter->values.begin());
+        position.push_back(index);
+    }
+    position.push_back(static_cast<std::size_t>(record.repeat));
+    return position;
+}
+
+std::vector<sim::SweepRecord> SweepPanel::recordsInGridOrder() const
+{
+    std::vector<sim::SweepRecord> records = m_runner->records();
+    std::ranges::stable_sort(records, std::less<>{}, [this](const sim::SweepRecord& r) { return gridPosition(r); });
+    return records;
 }
 
 void SweepPanel::onFinished(bool cancelled)
@@ -345,7 +394,7 @@ void SweepPanel::redraw()
         const std::string series = r.assignments.size() > 1 ? r.assignments[1].second : std::string();
         auto& a = acc[{r.assignments[0].second, series}];
         a.hit += 100.0 * r.hitRate;
-        a.ttft += r.ttft.p90;
+        a.ttft += r.ttft.p90 * kMsPerSecond;
         a.tps += r.outputTokensPerS;
         ++a.n;
     }
@@ -370,6 +419,9 @@ void SweepPanel::redraw()
                 t.points.append(QPointF(x, it->second.ttft / n));
                 p.points.append(QPointF(x, it->second.tps / n));
             }
+            // Lines join the points left to right, whatever order the values were given in.
+            for (QList<QPointF>* points : {&h.points, &t.points, &p.points})
+                std::ranges::sort(*points, {}, &QPointF::x);
             hit.push_back(std::move(h));
             ttft.push_back(std::move(t));
             tps.push_back(std::move(p));
@@ -377,7 +429,7 @@ void SweepPanel::redraw()
         for (auto* c : {m_hitLine, m_ttftLine, m_throughputLine})
             c->setAxisTitles(xTitle, QString());
         m_hitLine->setAxisTitles(xTitle, tr("hit rate (%)"));
-        m_ttftLine->setAxisTitles(xTitle, tr("seconds"));
+        m_ttftLine->setAxisTitles(xTitle, tr("TTFT p90 (ms)"));
         m_throughputLine->setAxisTitles(xTitle, tr("output tokens/s"));
         m_hitLine->setSeries(hit);
         m_ttftLine->setSeries(ttft);
@@ -403,7 +455,7 @@ void SweepPanel::redraw()
             tps.push_back(std::move(p));
         }
         m_hitBars->setAxisTitles(xTitle, tr("hit rate (%)"));
-        m_ttftBars->setAxisTitles(xTitle, tr("seconds"));
+        m_ttftBars->setAxisTitles(xTitle, tr("TTFT p90 (ms)"));
         m_throughputBars->setAxisTitles(xTitle, tr("output tokens/s"));
         m_hitBars->setData(categories, hit);
         m_ttftBars->setData(categories, ttft);
@@ -418,7 +470,7 @@ bool SweepPanel::exportCsv(const QString& path) const
         csv += QByteArray::fromStdString(p.path) + ',';
     csv += "repeat,seed,hit_rate,cached_prompt_fraction,stickiness,ttft_p50_s,ttft_p90_s,ttft_p99_s,itl_p50_s,e2e_p50_s,requests_per_s,"
            "output_tokens_per_s,preemptions,requests_completed\n";
-    for (const auto& r : m_runner->records()) {
+    for (const auto& r : recordsInGridOrder()) {
         for (const auto& assignment : r.assignments)
             csv += QByteArray::fromStdString(assignment.second) + ',';
         csv += QByteArray::number(r.repeat) + ',' + QByteArray::number(static_cast<qulonglong>(r.seed)) + ',' +

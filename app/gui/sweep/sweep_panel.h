@@ -9,6 +9,7 @@
 #include <QtWidgets/QWidget>
 
 #include <functional>
+#include <vector>
 
 class QComboBox;
 class QLabel;
@@ -44,6 +45,13 @@ public:
     /// Writes the finished points as CSV; false on an I/O error.
     bool exportCsv(const QString& path) const;
 
+    // For tests: the charts of a numeric key and the table of finished runs (in grid order).
+    [[nodiscard]] LineChart* hitRateLineChart() const { return m_hitLine; }
+    [[nodiscard]] LineChart* ttftLineChart() const { return m_ttftLine; }
+    [[nodiscard]] LineChart* throughputLineChart() const { return m_throughputLine; }
+    [[nodiscard]] BarChart* ttftBarChart() const { return m_ttftBars; }
+    [[nodiscard]] QTableWidget* table() const { return m_table; }
+
 private:
     void onParameterChanged(QComboBox* combo, QLineEdit* values);
     void onRunClicked();
@@ -51,6 +59,10 @@ private:
     void onFinished(bool cancelled);
     void redraw();
     void setRunning(bool running);
+    /// Where a record belongs among the others: by the position of its values in the grid,
+    /// then by repeat (records arrive in completion order).
+    [[nodiscard]] std::vector<std::size_t> gridPosition(const sim::SweepRecord& record) const;
+    [[nodiscard]] std::vector<sim::SweepRecord> recordsInGridOrder() const;
 
     std::function<sim::Scenario()> m_baseProvider;
     SweepRunner* m_runner = nullptr;
@@ -74,6 +86,7 @@ private:
     BarChart* m_throughputBars = nullptr;
     QTableWidget* m_table = nullptr;
     std::vector<sim::SweepParameter> m_parameters;
+    std::vector<std::vector<std::size_t>> m_rowPositions; ///< gridPosition of each table row
 };
 
 } // namespace kvroute::app

@@ -1,0 +1,112 @@
+// The Sweep tab's charts and table after a real (small, parallel) sweep: rows in grid order
+// whatever order the runs finished in, a marker at every point, block size on a log2 axis, and
+// TTFT in ms like the rest of the app. Writes kvroute-sweep.png to the temp folder to look at.
+
+#include "app/gui/charts/line_chart.h"
+#include "app/gui/sweep/sweep_panel.h"
+#include "app/qtbridge/sweep_runner.h"
+#include "sim/scenario/scenario_yaml.h"
+
+#include <QtTest/QSignalSpy>
+#include <QtTest/QtTest>
+#include <QtWidgets/QTableWidget>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace kvroute;
+using namespace kvroute::app;
+
+namespace {
+
+sim::Scenario seedCacheTest()
+{
+    auto scenario = sim::builtinScenario("seed-cache-test");
+    if (!scenario)
+        qFatal("no seed-cache-test scenario: %s", scenario.error().toString().c_str());
+    return *scenario;
+}
+
+QString cellText(const QTableWidget* table, int row, int column)
+{
+    const QTableWidgetItem* item = table->item(row, column);
+    return item ? item->text() : QString();
+}
+
+} // namespace
+
+class TestSweepPanel final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void blockSizeSweepReadsInGridOrderOnLog2AxisInMs()
+    {
+        SweepPanel panel;
+        panel.setBaseScenarioProvider([] { return seedCacheTest(); });
+        QSignalSpy finished(panel.runner(), &SweepRunner::sweepFinished);
+        QVERIFY(panel.startSweep(QStringLiteral("vllm.block_size"), QStringLiteral("64,8,32,16"),
+                                 QStringLiteral("routing.policy"), QStringLiteral("round-robin,random"), 2));
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.takeFirst().at(0).toBool(), false);
+
+        // Table: 4 block sizes × 2 policies × 2 repeats, in the grid's order.
+        const QTableWidget* table = panel.table();
+        QCOMPARE(table->rowCount(), 16);
+        QStringList order;
+        for (int row = 0; row < table->rowCount(); ++row)
+            order << cellText(table, row, 0) + QLatin1Char('/') + cellText(table, row, 1) + QLatin1Char('/') + cellText(table, row, 2);
+        QStringList expected;
+        for (const char* block : {"64", "8", "32", "16"})
+            for (const char* policy : {"round-robin", "random"})
+                for (const char* repeat : {"0", "1"})
+                    expected << QStringLiteral("%1/%2/%3").arg(QLatin1String(block), QLatin1String(policy), QLatin1String(repeat));
+        QCOMPARE(order, expected);
+        QVERIFY(table->horizontalHeaderItem(6)->text() == QStringLiteral("TTFT p90 (ms)"));
+
+        // Charts: markers, log2 x axis, TTFT in ms (the mean of the repeats' p90).
+        for (const LineChart* chart : {panel.hitRateLineChart(), panel.ttftLineChart(), panel.throughputLineChart()}) {
+            QVERIFY(chart->pointsVisible());
+            QCOMPARE(chart->xLogBase(), 2);
+            QCOMPARE(chart->seriesCount(), 2);
+        }
+        QVERIFY(panel.ttftLineChart()->yAxisTitle().contains(QStringLiteral("ms")));
+        const LineChart* ttft = panel.ttftLineChart();
+        const auto& records = panel.runner()->records();
+        for (const QPointF& p : ttft->seriesPoints(0)) {
+            double sum = 0.0;
+            int n = 0;
+            for (const auto& r : records) {
+                if (r.assignments[0].second == std::to_string(static_cast<int>(p.x())) && r.assignments[1].second == "round-robin") {
+                    sum += r.ttft.p90;
+                    ++n;
+                }
+            }
+            QCOMPARE(n, 2);
+            QVERIFY2(std::abs(p.y() - 1000.0 * sum / n) < 1e-6 * std::max(1.0, p.y()), qPrintable(QString::number(p.y())));
+        }
+        QList<double> xs;
+        for (const QPointF& p : ttft->seriesPoints(0))
+            xs << p.x();
+        QCOMPARE(xs, (QList<double>{8, 16, 32, 64})); // joined left to right, not in the order given
+        const auto [xMin, xMax] = ttft->xRange();
+        QVERIFY(xMin < 8.0 && xMin > 4.0);
+        QVERIFY(xMax > 64.0 && xMax < 128.0);
+
+        panel.resize(1300, 800);
+        QVERIFY(panel.grab().save(QDir::temp().filePath(QStringLiteral("kvroute-sweep.png")))); // for a human to look at
+    }
+
+    void nonPowerOfTwoKeyStaysLinear()
+    {
+        SweepPanel panel;
+        panel.setBaseScenarioProvider([] { return seedCacheTest(); });
+        QSignalSpy finished(panel.runner(), &SweepRunner::sweepFinished);
+        QVERIFY(panel.startSweep(QStringLiteral("cluster.pods"), QStringLiteral("1,2,3"), {}, {}, 1));
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(panel.hitRateLineChart()->xLogBase(), 0);
+        QCOMPARE(panel.hitRateLineChart()->seriesPoints(0).size(), 3);
+    }
+};
+
+QTEST_MAIN(TestSweepPanel)
+#include "tst_sweep_panel.moc"
