@@ -120,15 +120,19 @@ Result<void> Loader::flatten(const YAML::Node& node, const std::string& prefix, 
     if (depth > strict_yaml::kMaxDepth)
         return fail("plugin parameters nest deeper than " + std::to_string(strict_yaml::kMaxDepth) + " levels",
                     at(node));
-    if (node.IsScalar()) {
-        decl.config.parameters[prefix] = node.Scalar();
+    if (node.IsScalar() || node.IsNull()) {
+        // A null value is kept as "" (like the scenario reader) so that its name is checked too.
+        decl.config.parameters[prefix] = node.IsNull() ? std::string() : node.Scalar();
         decl.paramMarks[prefix] = node.Mark();
     } else if (node.IsMap()) {
         for (const auto& pair : node) {
             const YAML::Node key = pair.first;
             const std::string name = key.IsScalar() ? key.Scalar() : std::string("?");
-            if (auto r = flatten(pair.second, prefix.empty() ? name : prefix + "." + name, decl, depth + 1); !r)
+            const std::string path = prefix.empty() ? name : prefix + "." + name;
+            if (auto r = flatten(pair.second, path, decl, depth + 1); !r)
                 return r;
+            if (pair.second.IsNull())
+                decl.paramMarks[path] = key.Mark(); // yaml-cpp marks a missing value past its line
         }
     } else if (node.IsSequence()) {
         for (std::size_t i = 0; i < node.size(); ++i) {

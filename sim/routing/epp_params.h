@@ -1,8 +1,8 @@
 #pragma once
 // Typed reads of a plugin's flattened `parameters` (EppPluginConfig: "a.b" -> scalar text).
-// Like Go's json.Unmarshal in the EPP plugin factories, keys a plugin does not know are
-// ignored; a known key with a bad value is an error naming the key (Error::where = the key, so
-// the YAML loader can point at its line).
+// Unknown keys are refused before these reads (epp_plugin_factory.cpp, per plugin type; Go's
+// json.Unmarshal would drop them silently); a known key with a bad value is an error naming the
+// key (Error::where = the key, so the YAML loader can point at its line).
 
 #include "sim/kernel/sim_time.h"
 #include "sim/routing/routing_config.h"

@@ -7,7 +7,9 @@
 #include "sim/routing/epp_precise_scorer.h"
 #include "sim/routing/epp_prefix_scorer.h"
 
+#include <algorithm>
 #include <array>
+#include <vector>
 #include <charconv>
 #include <limits>
 #include <utility>
@@ -42,6 +44,70 @@ constexpr std::array kKnownTypes{
 };
 
 constexpr std::int64_t kMaxInt = std::numeric_limits<std::int32_t>::max();
+
+struct ParameterNames {
+    std::string_view type;
+    std::vector<std::string_view> names; // top-level keys of `parameters`
+};
+
+// The parameter names each plugin type has in some llm-d / GAIE release (llmd.md, section cited
+// per type). Go's json.Unmarshal drops any other key without a word, so a typo ran on the
+// defaults; kvroute refuses it instead. Names a real release reads are accepted even where the
+// simulation does not model them, so that no working llm-d config is refused. Nested keys
+// (indexerConfig.*, kvEventsConfig.*) are free-form below their top-level name.
+constexpr std::string_view kPickerParam = "maxNumOfEndpoints"; // §1.2, every picker
+const std::array<ParameterNames, 16> kParameterNames{{
+    {"decode-filter", {}},  // §1.7
+    {"prefill-filter", {}}, // §1.7
+    // §1.3 (GAIE v1.0 approximate), §1.5 (v0.2 mode cache_tracking: indexerConfig,
+    // kvEventsConfig), §5 (the demo's v0.2 config puts tokenProcessorConfig and
+    // kvBlockIndexConfig at the top level, which v0.2 ignored: simulated as such), §1.4 (current
+    // approximate-prefix names: autoTune, blockSize, blockSizeTokens, maxPrefixTokensToMatch).
+    {"prefix-cache-scorer",
+     {"hashBlockSize", "maxPrefixBlocksToMatch", "lruCapacityPerServer", "mode", "indexerConfig", "kvEventsConfig",
+      "tokenProcessorConfig", "kvBlockIndexConfig", "autoTune", "blockSize", "blockSizeTokens",
+      "maxPrefixTokensToMatch"}},
+    // §1.5: v0.3 indexerConfig, kvEventsConfig; current top-level tokenProcessorConfig,
+    // kvBlockIndexConfig, podDiscoveryConfig, speculativeIndexing, speculativeTTL; `scoring`
+    // selects min-max (v0.3-v0.8) or absolute (current main) normalisation.
+    {"precise-prefix-cache-scorer",
+     {"indexerConfig", "kvEventsConfig", "tokenProcessorConfig", "kvBlockIndexConfig", "podDiscoveryConfig",
+      "speculativeIndexing", "speculativeTTL", "scoring"}},
+    {"kv-cache-utilization-scorer", {"normalizeScore"}}, // §1.6 (current main adds normalizeScore)
+    {"kv-cache-scorer", {"normalizeScore"}},             // §1.6, the GAIE v0.5 name
+    {"queue-scorer", {}},                                // §1.6
+    {"load-aware-scorer", {"threshold"}},                // §1.6
+    {"active-request-scorer", {"requestTimeout", "idleThreshold", "maxBusyScore"}}, // §1.6, v0.3.1 and current
+    {"session-affinity-scorer", {}},                                                // §1.6
+    {"max-score-picker", {kPickerParam}},
+    {"random-picker", {kPickerParam}},
+    {"weighted-random-picker", {kPickerParam}},
+    {"single-profile-handler", {}},
+    {"pd-profile-handler", {"threshold", "hashBlockSize", "decodeProfile", "prefillProfile"}}, // §1.7
+    // §1.7 names the plugin only; llm-d's factory reads the prefill profile's name.
+    {"prefill-header-handler", {"prefillProfile"}},
+}};
+
+// Every parameter's top-level name must be one the plugin type has. Error::where is the
+// offending flattened key, so loaders can point at its line.
+Result<void> checkParameterNames(const EppPluginConfig& plugin)
+{
+    const auto entry = std::ranges::find(kParameterNames, plugin.type, &ParameterNames::type);
+    if (entry == kParameterNames.end())
+        return {}; // an unknown type is reported by build()
+    for (const auto& [key, value] : plugin.parameters) {
+        const std::string_view name = std::string_view(key).substr(0, key.find('.'));
+        if (std::ranges::find(entry->names, name) != entry->names.end())
+            continue;
+        std::string allowed;
+        for (const std::string_view n : entry->names)
+            allowed += (allowed.empty() ? "" : ", ") + std::string(n);
+        return fail("unknown parameter '" + std::string(name) + "' of plugin type '" + plugin.type +
+                        "'; allowed parameters: " + (allowed.empty() ? std::string("none") : allowed),
+                    key);
+    }
+    return {};
+}
 
 Result<ApproxPrefixConfig> approxConfig(const PluginParams& p)
 {
@@ -147,6 +213,8 @@ struct Built {
 
 Result<Built> build(const EppPluginConfig& plugin)
 {
+    if (auto names = checkParameterNames(plugin); !names)
+        return std::unexpected(names.error());
     const PluginParams p(plugin);
     const std::string& t = plugin.type;
     Built b;

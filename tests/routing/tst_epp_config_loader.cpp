@@ -84,6 +84,35 @@ schedulingProfiles:
   - pluginRef: max-score-picker
 )";
 
+// Every parameter name llmd.md §1 gives, on the plugin types that read it.
+constexpr const char* kEveryParameter = R"(plugins:
+- type: prefix-cache-scorer
+  parameters: {hashBlockSize: 64, maxPrefixBlocksToMatch: 256, lruCapacityPerServer: 31250, autoTune: true,
+               blockSizeTokens: 16, maxPrefixTokensToMatch: 0}
+- type: precise-prefix-cache-scorer
+  parameters:
+    tokenProcessorConfig: {blockSize: 64, hashSeed: "42"}
+    kvEventsConfig: {topicFilter: "kv@", concurrency: 4, discoverPods: true}
+    podDiscoveryConfig: {socketPort: 5556}
+    speculativeIndexing: false
+    speculativeTTL: 2s
+- type: kv-cache-utilization-scorer
+  parameters: {normalizeScore: true}
+- type: load-aware-scorer
+  parameters: {threshold: 128}
+- type: active-request-scorer
+  parameters: {requestTimeout: 2m, idleThreshold: 0, maxBusyScore: 1.0}
+- type: pd-profile-handler
+  parameters: {threshold: 0, hashBlockSize: 64, decodeProfile: default, prefillProfile: prefill}
+- type: weighted-random-picker
+  parameters: {maxNumOfEndpoints: 1}
+schedulingProfiles:
+- name: default
+  plugins: [{pluginRef: prefix-cache-scorer}, {pluginRef: precise-prefix-cache-scorer},
+            {pluginRef: kv-cache-utilization-scorer}, {pluginRef: load-aware-scorer},
+            {pluginRef: active-request-scorer}, {pluginRef: weighted-random-picker}]
+)";
+
 struct Expected {
     std::string name;
     std::string type;
@@ -381,6 +410,56 @@ schedulingProfiles:
         auto syntax = loadEndpointPickerConfig("plugins: [\n", "bad.yaml");
         QVERIFY(!syntax);
         QVERIFY(syntax.error().where.starts_with("bad.yaml:"));
+    }
+
+    // Go's json.Unmarshal drops unknown parameters silently; kvroute refuses them at their line
+    // with the plugin type and the names that type has (llmd.md §1).
+    void unknownParameters_data()
+    {
+        QTest::addColumn<QString>("yaml");
+        QTest::addColumn<QString>("where");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("typo in a prefix-cache-scorer parameter")
+            << "plugins:\n- type: prefix-cache-scorer\n  parameters:\n    hashBlockSize: 64\n    lruCapacity: 100\n"
+            << "bad.yaml:5:18"
+            << "unknown parameter 'lruCapacity' of plugin type 'prefix-cache-scorer'; allowed parameters: "
+               "hashBlockSize, maxPrefixBlocksToMatch, lruCapacityPerServer, mode, indexerConfig, kvEventsConfig, "
+               "tokenProcessorConfig, kvBlockIndexConfig, autoTune, blockSize, blockSizeTokens, "
+               "maxPrefixTokensToMatch (in plugins[0])";
+        QTest::newRow("nested unknown parameter names its top-level key")
+            << "plugins:\n- type: precise-prefix-cache-scorer\n  parameters:\n    indexrConfig:\n"
+               "      tokenProcessorConfig: {blockSize: 64}\n"
+            << "bad.yaml:5:41"
+            << "unknown parameter 'indexrConfig' of plugin type 'precise-prefix-cache-scorer'; allowed parameters: "
+               "indexerConfig, kvEventsConfig, tokenProcessorConfig, kvBlockIndexConfig, podDiscoveryConfig, "
+               "speculativeIndexing, speculativeTTL, scoring (in plugins[0])";
+        QTest::newRow("a plugin without parameters")
+            << "plugins:\n- type: kv-cache-utilization-scorer\n- type: queue-scorer\n  parameters: {weight: 2}\n"
+            << "bad.yaml:4:24"
+            << "unknown parameter 'weight' of plugin type 'queue-scorer'; allowed parameters: none (in plugins[1])";
+        QTest::newRow("picker") << "plugins:\n- type: max-score-picker\n  parameters: {maxNumEndpoints: 2}\n"
+                                << "bad.yaml:3:33"
+                                << "unknown parameter 'maxNumEndpoints' of plugin type 'max-score-picker'; allowed "
+                                   "parameters: maxNumOfEndpoints (in plugins[0])";
+        QTest::newRow("a null value is checked too")
+            << "plugins:\n- type: load-aware-scorer\n  parameters:\n    treshold:\n"
+            << "bad.yaml:4:5"
+            << "unknown parameter 'treshold' of plugin type 'load-aware-scorer'; allowed parameters: threshold";
+    }
+
+    void unknownParameters()
+    {
+        QFETCH(QString, yaml);
+        QFETCH(QString, where);
+        QFETCH(QString, message);
+        expectError(yaml.toStdString().c_str(), where.toStdString(), message.toStdString());
+    }
+
+    // Parameter names from llmd.md §1 that real releases read load, modelled or not.
+    void everyDocumentedParameterLoads()
+    {
+        const auto config = loadEndpointPickerConfig(kEveryParameter, "all.yaml");
+        QVERIFY2(config.has_value(), config ? "" : config.error().toString().c_str());
     }
 
     void builtinProfiles()

@@ -135,7 +135,20 @@ private Q_SLOTS:
             << QStringList{"unknown key 'workload.shared_prefix.stages[0].time'; allowed keys: rate, duration"};
         QTest::newRow("negative stage rate")
             << "workload:\n  shared_prefix:\n    stages: [[-3, 20]]\n" << "t.yaml:3:13"
-            << QStringList{"'workload.shared_prefix.stages[0].rate' must be in [0, 1000000], got -3"};
+            << QStringList{"'workload.shared_prefix.stages[0].rate' must be in ", ", 1000000], got -3"};
+        // Go's json.Unmarshal drops unknown plugin parameters; kvroute names them.
+        QTest::newRow("unknown plugin parameter")
+            << "routing:\n  policy: epp\n  epp_plugins:\n  - type: prefix-cache-scorer\n"
+               "    parameters: {hashBlockSise: 64}\n"
+            << "t.yaml:5:17"
+            << QStringList{"'routing.epp_plugins[0].parameters.hashBlockSise': unknown parameter 'hashBlockSise' of "
+                           "plugin type 'prefix-cache-scorer'; allowed parameters: hashBlockSize, "
+                           "maxPrefixBlocksToMatch, lruCapacityPerServer, mode,"};
+        QTest::newRow("parameter of a plugin that has none")
+            << "routing:\n  policy: epp\n  epp_plugins:\n  - type: queue-scorer\n    parameters:\n"
+               "      threshold: 3\n"
+            << "t.yaml:6:7"
+            << QStringList{"unknown parameter 'threshold' of plugin type 'queue-scorer'; allowed parameters: none"};
         QTest::newRow("plugin with an unknown key")
             << "routing:\n  epp_plugins:\n    - type: queue-scorer\n      wieght: 2\n" << "t.yaml:4:7"
             << QStringList{"unknown key 'routing.epp_plugins[0].wieght'; allowed keys: type, name, weight, parameters"};
