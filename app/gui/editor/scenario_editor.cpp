@@ -8,6 +8,7 @@
 #include <QtWidgets/QFormLayout>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QScrollArea>
+#include <QtWidgets/QScrollBar>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QVBoxLayout>
 
@@ -24,6 +25,8 @@ namespace {
 // kMinLabelChars, else this share of the panel's width.
 constexpr int kLabelChars = 24;
 constexpr int kMinLabelChars = 12;
+/// The editor is never narrower than this, whatever its fields need.
+constexpr int kNarrowestEditor = 280;
 constexpr int kLabelPercent = 40;
 
 constexpr std::array<std::string_view, 6> kSectionOrder{"model", "vllm", "cluster", "routing", "workload", ""};
@@ -137,7 +140,15 @@ void ScenarioEditor::build()
     m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded); // only when squeezed below its minimum
     m_scroll->setWidget(m_content);
     outer->addWidget(m_scroll, 1);
-    setMinimumWidth(280);
+    updateMinimumWidth();
+}
+
+void ScenarioEditor::updateMinimumWidth()
+{
+    // Never narrower than the fields need: a squeezed dock would cut values off behind a
+    // horizontal scroll bar (the main window gives the dock its minimum when space is short).
+    const int scrollBar = m_scroll->verticalScrollBar()->sizeHint().width();
+    setMinimumWidth(std::max(kNarrowestEditor, m_content->minimumSizeHint().width() + scrollBar));
 }
 
 EditorSection* ScenarioEditor::sectionFor(const std::string& section)
@@ -284,6 +295,7 @@ void ScenarioEditor::setScenario(const sim::Scenario& scenario)
     updateErrors({});
     updateWarnings();
     updateValidity(false);
+    updateMinimumWidth();
 }
 
 bool ScenarioEditor::hasErrors() const

@@ -79,6 +79,7 @@ private:
     bool apply(const FieldEdits& edits, const QObject* origin);
     void refresh(const QObject* origin, bool routing);
     void updateVisibility();
+    void updateMinimumWidth();
     void updateErrors(const QString& editedPath);
     void updateWarnings();
     void updateValidity(bool announce);

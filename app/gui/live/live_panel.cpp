@@ -1,5 +1,6 @@
 #include "app/gui/live/live_panel.h"
 
+#include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QVBoxLayout>
 
@@ -15,11 +16,18 @@ LivePanel::LivePanel(QWidget* parent) : QWidget(parent)
                                "<p>Until then, every other tab shows the simulation.</p>"));
     note->setWordWrap(true);
     note->setAlignment(Qt::AlignCenter);
+    note->setObjectName(QStringLiteral("liveNote"));
     note->setMaximumWidth(560);
     note->setStyleSheet(QStringLiteral("QLabel { color: #444; }"));
+    // Centred by stretches, not by an alignment flag: a layout item with an alignment gets its
+    // size hint, which ignores the height a word-wrapped label needs at its width (text cut off).
+    auto* row = new QHBoxLayout();
+    row->addStretch(1);
+    row->addWidget(note, 4);
+    row->addStretch(1);
     auto* layout = new QVBoxLayout(this);
     layout->addStretch(1);
-    layout->addWidget(note, 0, Qt::AlignHCenter);
+    layout->addLayout(row);
     layout->addStretch(2);
 }
 
