@@ -203,8 +203,10 @@ private:
     // Nested maps become "a.b" keys; a parameter value is kept as its scalar text.
     // strict_yaml::parse already refused alias cycles and documents too deep or too large with
     // aliases expanded; the depth check keeps this recursion safe on any node handed to it.
+    // `marks` gets each flattened key's position, for errors about one parameter.
     Result<void> flatten(const YAML::Node& node, const std::string& prefix, const std::string& path,
-                         std::map<std::string, std::string>& out, int depth = 0) const
+                         std::map<std::string, std::string>& out, std::map<std::string, YAML::Mark>& marks,
+                         int depth = 0) const
     {
         if (depth > strict_yaml::kMaxDepth)
             return fail(quotePath(path) + " nests deeper than " + std::to_string(strict_yaml::kMaxDepth) + " levels",
@@ -216,7 +218,7 @@ private:
                 return fail(quotePath(path) + " keys must be names", m_locator.at(key.Mark()));
             const std::string name = prefix.empty() ? key.Scalar() : prefix + "." + key.Scalar();
             if (value.IsMap()) {
-                if (auto nested = flatten(value, name, path, out, depth + 1); !nested)
+                if (auto nested = flatten(value, name, path, out, marks, depth + 1); !nested)
                     return nested;
                 continue;
             }
@@ -227,6 +229,7 @@ private:
             if (out.contains(name))
                 return fail("duplicate key " + quotePath(path + "." + name), m_locator.at(key.Mark()));
             out.emplace(name, value.IsNull() ? std::string() : value.Scalar());
+            marks.emplace(name, key.Mark());
         }
         return {};
     }
@@ -243,6 +246,7 @@ private:
                             m_locator.at(item.Mark()));
             EppPluginConfig plugin;
             std::optional<YAML::Mark> parametersMark;
+            std::map<std::string, YAML::Mark> parameterMarks;
             std::vector<std::string> seen;
             bool named = false;
             for (auto it = item.begin(); it != item.end(); ++it) {
@@ -272,7 +276,7 @@ private:
                 } else if (name == "parameters") {
                     parametersMark = mark;
                     if (value.IsMap()) {
-                        if (auto flat = flatten(value, {}, keyPath, plugin.parameters); !flat)
+                        if (auto flat = flatten(value, {}, keyPath, plugin.parameters, parameterMarks); !flat)
                             return std::unexpected(flat.error());
                     } else if (!value.IsNull()) {
                         return fail(quotePath(keyPath) + " must be a mapping, got " + describe(value),
@@ -287,9 +291,12 @@ private:
                 return fail(quotePath(path) + " needs a type", m_locator.at(item.Mark()));
             if (!named)
                 plugin.name = plugin.type; // EndpointPickerConfig: the name defaults to the type
-            if (auto valid = routing::validateEppPlugin(plugin); !valid)
+            if (auto valid = routing::validateEppPlugin(plugin); !valid) {
+                const auto mark = parameterMarks.find(valid.error().where);
                 return fail(quotePath(path + ".parameters." + valid.error().where) + ": " + valid.error().message,
-                            m_locator.at(parametersMark.value_or(item.Mark())));
+                            m_locator.at(mark != parameterMarks.end() ? mark->second
+                                                                      : parametersMark.value_or(item.Mark())));
+            }
             plugins.push_back(std::move(plugin));
         }
         return FieldValue(std::move(plugins));

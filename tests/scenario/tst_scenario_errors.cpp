@@ -139,8 +139,8 @@ private Q_SLOTS:
         // Go's json.Unmarshal drops unknown plugin parameters; kvroute names them.
         QTest::newRow("unknown plugin parameter")
             << "routing:\n  policy: epp\n  epp_plugins:\n  - type: prefix-cache-scorer\n"
-               "    parameters: {hashBlockSise: 64}\n"
-            << "t.yaml:5:17"
+               "    parameters: {hashBlockSize: 64, hashBlockSise: 64}\n"
+            << "t.yaml:5:37"
             << QStringList{"'routing.epp_plugins[0].parameters.hashBlockSise': unknown parameter 'hashBlockSise' of "
                            "plugin type 'prefix-cache-scorer'; allowed parameters: hashBlockSize, "
                            "maxPrefixBlocksToMatch, lruCapacityPerServer, mode,"};
