@@ -1,11 +1,37 @@
 #include "app/cli/progress_bar.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <unistd.h>
 
 namespace kvroute::cli {
 
-ProgressBar::ProgressBar(bool enabled) : m_enabled(enabled && isatty(STDERR_FILENO) != 0) {}
+namespace {
+
+/// How often a plain progress line is written when stderr is not a terminal (5 s), and how long
+/// a job runs before any progress shows (1 s). KVROUTE_PROGRESS_SECONDS=S sets both, for logs
+/// that want more or fewer lines (and for tests).
+std::chrono::milliseconds fromEnvironment(std::chrono::milliseconds fallback)
+{
+    const char* text = std::getenv("KVROUTE_PROGRESS_SECONDS");
+    if (!text || !*text)
+        return fallback;
+    char* end = nullptr;
+    const double seconds = std::strtod(text, &end);
+    if (*end != '\0' || !(seconds >= 0.0 && seconds <= 3600.0))
+        return fallback;
+    return std::chrono::milliseconds(static_cast<long long>(seconds * 1000.0));
+}
+
+} // namespace
+
+ProgressBar::ProgressBar(bool enabled)
+    : m_enabled(enabled)
+    , m_terminal(isatty(STDERR_FILENO) != 0)
+    , m_delay(fromEnvironment(std::chrono::seconds(1)))
+    , m_lineInterval(fromEnvironment(std::chrono::seconds(5)))
+{
+}
 
 ProgressBar::~ProgressBar() { finish(); }
 
@@ -14,7 +40,18 @@ void ProgressBar::update(double fraction, const std::string& label)
     if (!m_enabled)
         return;
     const auto now = Clock::now();
-    if (now - m_start < std::chrono::seconds(1) || now - m_lastDraw < std::chrono::milliseconds(100))
+    if (now - m_start < m_delay)
+        return;
+    const double elapsed = std::chrono::duration<double>(now - m_start).count();
+    if (!m_terminal) {
+        if (m_lastDraw != Clock::time_point{} && now - m_lastDraw < m_lineInterval)
+            return;
+        m_lastDraw = now;
+        std::fprintf(stderr, "progress: %3.0f%% %s (%.0f s)\n", 100.0 * fraction, label.c_str(), elapsed);
+        std::fflush(stderr);
+        return;
+    }
+    if (now - m_lastDraw < std::chrono::milliseconds(100))
         return;
     m_lastDraw = now;
     constexpr int kWidth = 30;

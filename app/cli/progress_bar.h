@@ -1,6 +1,8 @@
 #pragma once
-// A progress bar on stderr: only on a terminal, only once a job has run for a second, redrawn
-// at most ten times a second.
+// Progress on stderr once a job has run for a second. On a terminal: a bar redrawn at most ten
+// times a second. Elsewhere (a log file, CI, a pipe): a plain line every few seconds, so a long
+// headless run still shows it is alive and how far it got. KVROUTE_PROGRESS_SECONDS overrides
+// both the first delay and the line interval.
 
 #include <chrono>
 #include <string>
@@ -22,7 +24,10 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
     bool m_enabled;
+    bool m_terminal;
     bool m_drawn = false;
+    std::chrono::milliseconds m_delay;
+    std::chrono::milliseconds m_lineInterval;
     Clock::time_point m_start = Clock::now();
     Clock::time_point m_lastDraw{};
 };

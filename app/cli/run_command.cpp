@@ -51,8 +51,64 @@ std::optional<std::string> unwritable(const std::string& path, bool directory)
     return ::access(parent.c_str(), W_OK) == 0 ? std::nullopt : std::optional<std::string>(std::strerror(errno));
 }
 
+/// The same file for two roles? Compared after resolving links and `..`, so `./a` and `a` match.
+bool samePath(const std::string& a, const std::string& b)
+{
+    namespace fs = std::filesystem;
+    std::error_code ea, eb;
+    const auto ca = fs::weakly_canonical(fs::absolute(a), ea);
+    const auto cb = fs::weakly_canonical(fs::absolute(b), eb);
+    return !ea && !eb && ca == cb;
+}
+
+/// Checks the output targets against each other and against every file the run reads, before
+/// anything runs: no output clobbers an input, none overwrites another, nothing half-written.
+std::optional<std::string> outputConflict(const RunOptions& o, const sim::Scenario& scenario)
+{
+    if (o.csvDir == "-")
+        return "--csv -: --csv takes a directory (summary.csv, pods.csv, timeseries.csv); only --json can "
+               "write to stdout";
+    std::vector<std::pair<std::string, std::string>> outputs; // (option, file written)
+    if (!o.jsonPath.empty() && o.jsonPath != "-")
+        outputs.emplace_back("--json " + o.jsonPath, o.jsonPath);
+    if (!o.csvDir.empty()) {
+        if (!o.jsonPath.empty() && o.jsonPath != "-" && samePath(o.jsonPath, o.csvDir))
+            return "--json and --csv both name " + o.jsonPath + "; give each its own path";
+        for (const char* file : {"summary.csv", "pods.csv", "timeseries.csv"})
+            outputs.emplace_back("--csv " + o.csvDir, (std::filesystem::path(o.csvDir) / file).string());
+    }
+    std::vector<std::pair<std::string, std::string>> inputs; // (what, path)
+    if (o.scenario.find('/') != std::string::npos || std::filesystem::exists(o.scenario))
+        inputs.emplace_back("the scenario file", o.scenario);
+    if (!scenario.routing.epp.configFile.empty())
+        inputs.emplace_back("routing.epp_config", scenario.routing.epp.configFile);
+    if (!scenario.workload.trace.path.empty())
+        inputs.emplace_back("workload.path", scenario.workload.trace.path);
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+        for (const auto& [what, input] : inputs) {
+            if (samePath(outputs[i].second, input))
+                return outputs[i].first + " would overwrite " + what + " (" + input +
+                       ") that this run reads; write the results elsewhere";
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            if (samePath(outputs[i].second, outputs[j].second))
+                return outputs[j].first + " and " + outputs[i].first + " would both write " + outputs[i].second;
+        }
+    }
+    return std::nullopt;
+}
+
 int runCommand(const RunOptions& o)
 {
+    auto scenario = loadScenarioArgument(o.scenario, o.overrides);
+    if (!scenario) {
+        std::cerr << "kvroute: " << scenario.error().toString() << '\n';
+        return kExitBadInput;
+    }
+    if (const auto conflict = outputConflict(o, *scenario)) {
+        std::cerr << "kvroute: " << *conflict << '\n';
+        return kExitBadInput;
+    }
     for (const auto& [path, directory] : {std::pair{o.jsonPath, false}, std::pair{o.csvDir, true}}) {
         if (path.empty() || path == "-")
             continue;
@@ -60,11 +116,6 @@ int runCommand(const RunOptions& o)
             std::cerr << "kvroute: " << path << ": cannot write there: " << *why << '\n';
             return kExitBadInput;
         }
-    }
-    auto scenario = loadScenarioArgument(o.scenario, o.overrides);
-    if (!scenario) {
-        std::cerr << "kvroute: " << scenario.error().toString() << '\n';
-        return kExitBadInput;
     }
     auto setup = sim::prepareRun(*scenario);
     if (!setup) {
@@ -106,6 +157,10 @@ int runCommand(const RunOptions& o)
     }
     if (!o.quiet && o.jsonPath != "-")
         std::cerr << "(" << wall << " s wall time)\n";
+    if (results->requestsCompleted == 0 && !results->cancelled) {
+        std::cerr << "kvroute: no request completed; see the notes\n";
+        return kExitRunFailed;
+    }
     return 0;
 }
 

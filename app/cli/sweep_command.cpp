@@ -49,6 +49,10 @@ int sweepCommand(const SweepOptions& o)
         std::cerr << "kvroute: " << distinct.error().toString() << '\n';
         return kExitBadInput;
     }
+    if (auto both = sim::checkSweepOverrides(parameters, o.overrides); !both) {
+        std::cerr << "kvroute: " << both.error().toString() << '\n';
+        return kExitBadInput;
+    }
     const auto all = sim::expandSweepGrid(parameters, o.repeat, base->seed);
     if (auto r = sim::validateSweep(*base, all); !r) {
         std::cerr << "kvroute: " << r.error().toString() << '\n';

@@ -1,6 +1,7 @@
 #include "sim/fleet/cluster_run.h"
 
 #include "sim/fleet/fleet_factories.h"
+#include "sim/fleet/run_limits.h"
 #include "sim/hashing/hash_domain.h"
 #include "sim/kernel/rng.h"
 #include "sim/kernel/simulation.h"
@@ -10,6 +11,7 @@
 #include "sim/pod/timed_pod.h"
 #include "sim/routing/router.h"
 #include "sim/scenario/scenario_validation.h"
+#include "sim/workload/distribution.h"
 #include "sim/workload/workload.h"
 
 #include <algorithm>
@@ -72,7 +74,7 @@ public:
         m_inFlightPerPod.assign(static_cast<std::size_t>(n), 0);
     }
 
-    RunResults run(const RunControl& control)
+    Result<RunResults> run(const RunControl& control)
     {
         const auto& s = m_setup.scenario;
         m_end = s.run.duration;
@@ -90,6 +92,12 @@ public:
                 cancelled = true;
                 break;
             }
+            if (m_overloaded)
+                return fail("more than " + std::to_string(RunLimits::kMaxInFlight) +
+                                " requests were in flight at once (at " + formatNumber(toSeconds(m_sim.now())) +
+                                " s): the pods cannot keep up with the workload and the backlog only grows; "
+                                "lower the request rate or add pods",
+                            "workload");
             m_sim.runUntil(std::min(m_sim.now() + slice, hardEnd));
             if (control.progress)
                 control.progress(std::min(1.0, toSeconds(m_sim.now()) / std::max(1e-9, toSeconds(m_end))));
@@ -118,6 +126,12 @@ public:
                                        "filters (llm-d answers \"no pods available\")");
         if (auto note = m_workload->shortfallNote(); note && !cancelled)
             results.warnings.push_back(std::move(*note));
+        if (results.requestsCompleted == 0 && !cancelled)
+            results.warnings.push_back(
+                results.requestsSubmitted == 0
+                    ? std::string("no request was sent: the workload produced nothing within duration")
+                    : "none of the " + std::to_string(results.requestsSubmitted) +
+                          " requests completed, so every figure is empty; the other notes say why");
         if (results.requestsUnfinished > 0 && !cancelled)
             results.warnings.push_back(std::to_string(results.requestsUnfinished) +
                                        " requests were still in flight when drain_limit ended the run");
@@ -159,6 +173,11 @@ public:
 private:
     void onArrival(WorkloadRequest request)
     {
+        if (m_collector.inFlight() >= RunLimits::kMaxInFlight) {
+            // Memory grows with the backlog; the run loop reports it and stops.
+            m_overloaded = true;
+            return;
+        }
         m_collector.onSubmitted(request);
         const auto& svc = m_setup.scenario.routing.kubeService;
         const RoutingContext ctx{request,
@@ -257,6 +276,7 @@ private:
     SimTime m_end = 0;
     bool m_scrapePending = false;
     bool m_samplePending = false;
+    bool m_overloaded = false;
 };
 
 } // namespace
@@ -294,8 +314,15 @@ Result<RunSetup> prepareRun(const Scenario& scenario)
         kc.numGpuBlocksOverride = *v.numGpuBlocksOverride;
     auto capacity = computeKvCapacity(*model, *gpu, kc);
     if (!capacity)
-        return fail(capacity.error().message, "vllm");
+        return fail(capacity.error().message,
+                    capacity.error().where.empty() ? std::string("vllm") : "vllm." + capacity.error().where);
     setup.capacity = *capacity;
+    if (auto size = checkRunSize(scenario, capacity->numBlocks); !size)
+        return std::unexpected(size.error());
+    std::string coarser;
+    setup.scenario.run.sampleInterval = boundedSampleInterval(scenario, &coarser);
+    if (!coarser.empty())
+        setup.warnings.push_back(std::move(coarser));
 
     EngineConfig& e = setup.engine;
     e.numGpuBlocks = static_cast<std::int32_t>(capacity->numBlocks);
@@ -309,11 +336,18 @@ Result<RunSetup> prepareRun(const Scenario& scenario)
     e.enableChunkedPrefill = true;
     e.longPrefillTokenThreshold = v.longPrefillTokenThreshold;
     e.hashAlgo = HashAlgo::Fast64; // surrogate; see hash_domain.h
-    if (static_cast<std::int64_t>(e.numGpuBlocks - 1) * e.blockSize < e.maxModelLen)
-        return fail("the KV cache (" + std::to_string(e.numGpuBlocks - 1) + " usable blocks of " +
-                        std::to_string(e.blockSize) + " tokens) cannot hold one request of max_model_len " +
-                        std::to_string(e.maxModelLen) + " tokens; vLLM refuses to start",
-                    "vllm.max_model_len");
+    if (static_cast<std::int64_t>(e.numGpuBlocks - 1) * e.blockSize < e.maxModelLen) {
+        const std::int64_t neededBlocks = (std::int64_t{e.maxModelLen} + e.blockSize - 1) / e.blockSize + 1;
+        const std::string why = "the KV cache (" + std::to_string(e.numGpuBlocks - 1) + " usable blocks of " +
+                                std::to_string(e.blockSize) + " tokens) cannot hold one request of max_model_len " +
+                                std::to_string(e.maxModelLen) + " tokens; vLLM refuses to start";
+        // Blame the key the user set: a small override, or else the context length.
+        if (capacity->overridden)
+            return fail(why + "; set num_gpu_blocks_override to at least " + std::to_string(neededBlocks) +
+                            " or lower max_model_len",
+                        "vllm.num_gpu_blocks_override");
+        return fail(why, "vllm.max_model_len");
+    }
 
     // Build the router and the workload once to validate them (files, plugin names, ...).
     if (auto r = makeFleetRouter(setup); !r)

@@ -195,6 +195,26 @@ Result<KvCapacity> computeKvCapacity(const ModelSpec& model, const GpuSpec& gpu,
                     " available; increase gpu_memory_utilization or decrease max_model_len");
 
     cap.computedBlocks = kvBlocksFromAvailable(cap.availableBytes, cap.bytesPerToken, cap.blockSize);
+    if (config.numGpuBlocksOverride) {
+        // vLLM takes the override as it is (kv_cache_utils.py, vllm.md §8) and allocates the KV
+        // tensors from it: more than the GPU holds beside the weights and the activation peak
+        // fails with CUDA out of memory at start-up. The requested share (gpu_memory_utilization)
+        // is no bound here: the llm-d benchmark's override exceeds it.
+        const double physical = static_cast<double>(cap.totalBytes) - static_cast<double>(cap.weightBytes) -
+                                static_cast<double>(cap.activation.reserveBytes);
+        const double wanted = static_cast<double>(*config.numGpuBlocksOverride) * static_cast<double>(cap.bytesPerBlock);
+        if (wanted > physical)
+            return fail(std::to_string(*config.numGpuBlocksOverride) + " blocks of " + std::to_string(cap.blockSize) +
+                            " tokens need " + gib(wanted) + " of KV cache per GPU; " + setup + " has " +
+                            gib(static_cast<double>(cap.totalBytes)) + " - " + gib(static_cast<double>(cap.weightBytes)) +
+                            " weights - " + gib(static_cast<double>(cap.activation.reserveBytes)) +
+                            " activation reserve = " + gib(std::max(0.0, physical)) +
+                            ", so vLLM would fail with CUDA out of memory; at most " +
+                            std::to_string(static_cast<std::int64_t>(std::max(0.0, physical) /
+                                                                     static_cast<double>(cap.bytesPerBlock))) +
+                            " blocks fit (the computed capacity is " + std::to_string(cap.computedBlocks) + ")",
+                        "num_gpu_blocks_override");
+    }
     cap.overridden = config.numGpuBlocksOverride.has_value();
     cap.numBlocks = cap.overridden ? *config.numGpuBlocksOverride : cap.computedBlocks;
     cap.numTokens = cap.numBlocks * cap.blockSize;

@@ -58,10 +58,15 @@ void checkCapacity(const Scenario& s, const ModelSpec& model, const GpuSpec& gpu
     config.maxModelLen = s.vllm.maxModelLen;
     if (s.vllm.numGpuBlocksOverride)
         config.numGpuBlocksOverride = *s.vllm.numGpuBlocksOverride;
-    if (auto capacity = computeKvCapacity(model, gpu, config); !capacity)
-        issues.push_back({"vLLM would not start: " + capacity.error().message,
-                          {"vllm.gpu_memory_utilization", "vllm.max_model_len", "model.tensor_parallel", "model.name",
-                           "model.gpu"}});
+    if (auto capacity = computeKvCapacity(model, gpu, config); !capacity) {
+        if (capacity.error().where == "num_gpu_blocks_override")
+            issues.push_back({"vLLM would not start: " + capacity.error().message,
+                              {"vllm.num_gpu_blocks_override", "vllm.block_size", "model.name", "model.gpu"}});
+        else
+            issues.push_back({"vLLM would not start: " + capacity.error().message,
+                              {"vllm.gpu_memory_utilization", "vllm.max_model_len", "model.tensor_parallel",
+                               "model.name", "model.gpu"}});
+    }
 }
 
 void checkDistribution(const std::string& path, const Distribution& d, double minimumFloor,
@@ -210,6 +215,12 @@ std::vector<std::string> scenarioWarnings(const Scenario& scenario)
         warnings.push_back(std::string(!r.epp.configFile.empty() ? "routing.epp_config" : "routing.epp_plugins") +
                            " is set but routing.policy is " + fieldValueText(scenario, "routing.policy") +
                            ": the Endpoint Picker is not used (set routing.policy: epp)");
+    // A profile equal to the default cannot be told from an unset one; any other is a choice.
+    if (r.policy != RoutingPolicy::Epp && r.epp.configFile.empty() && r.epp.plugins.empty() &&
+        r.epp.profile != EppConfig{}.profile)
+        warnings.push_back("routing.profile is " + r.epp.profile + " but routing.policy is " +
+                           fieldValueText(scenario, "routing.policy") +
+                           ": the Endpoint Picker's profiles are not used (set routing.policy: epp)");
     const WorkloadConfig& w = scenario.workload;
     if (!w.trace.path.empty() && w.kind != WorkloadKind::Mooncake && w.kind != WorkloadKind::Azure)
         warnings.push_back("workload.path is set but workload.type is " + fieldValueText(scenario, "workload.type") +

@@ -309,8 +309,9 @@ std::optional<std::string> checkValue(const FieldSpec& field, const FieldValue& 
         const auto& stages = std::get<StageList>(value);
         for (std::size_t i = 0; i < stages.size(); ++i) {
             const std::string item = field.path + "[" + std::to_string(i) + "]";
-            if (!inRange(stages[i].rate, 0.0, kMaxStageRate, false))
-                return quotePath(item + ".rate") + " must be " + rangeText(0.0, kMaxStageRate, false) + ", got " +
+            // A rate of 0 would be a stage that never ends its first arrival; a pause is stage_gap.
+            if (!inRange(stages[i].rate, 0.0, kMaxStageRate, true))
+                return quotePath(item + ".rate") + " must be " + rangeText(0.0, kMaxStageRate, true) + ", got " +
                        formatNumber(stages[i].rate);
             if (!inRange(stages[i].durationSeconds, 0.0, kMaxStageDuration, true))
                 return quotePath(item + ".duration") + " must be " + rangeText(0.0, kMaxStageDuration, true) +
@@ -361,7 +362,7 @@ std::string allowedText(const FieldSpec& field)
     case FieldType::OptionalString:
         return "null or a string";
     case FieldType::StageList:
-        return "rate " + rangeText(0.0, scenario_values::kMaxStageRate, false) + ", duration " +
+        return "rate " + rangeText(0.0, scenario_values::kMaxStageRate, true) + ", duration " +
                rangeText(0.0, scenario_values::kMaxStageDuration, true);
     case FieldType::PluginList:
         return "type (required), name, weight " + rangeText(0.0, scenario_values::kMaxPluginWeight, false) +

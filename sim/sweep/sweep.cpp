@@ -61,8 +61,13 @@ Result<Scenario> pointScenario(const Scenario& base, const SweepPoint& point)
     std::vector<std::string> assignments;
     for (const auto& [path, value] : point.assignments)
         assignments.push_back(path + "=" + value);
-    if (auto r = applyOverrides(s, assignments); !r)
-        return std::unexpected(r.error());
+    if (auto r = applyOverrides(s, assignments); !r) {
+        // The values came from --param, not --set: say so.
+        Error e = r.error();
+        if (e.where.starts_with("--set "))
+            e.where = "--param " + e.where.substr(6);
+        return std::unexpected(std::move(e));
+    }
     return s;
 }
 
@@ -99,6 +104,22 @@ Result<SweepParameter> parseSweepParameter(std::string_view text)
             return fail("empty value in the list", "--param " + std::string(text));
     }
     return p;
+}
+
+Result<void> checkSweepOverrides(const std::vector<SweepParameter>& parameters, const std::vector<std::string>& overrides)
+{
+    for (const auto& assignment : overrides) {
+        std::string key = assignment.substr(0, assignment.find('='));
+        key.erase(0, key.find_first_not_of(" \t"));
+        key.erase(key.find_last_not_of(" \t") + 1);
+        for (const auto& p : parameters) {
+            if (p.path == key)
+                return fail(key + " is both set (--set " + assignment + ") and swept (--param " + p.path +
+                                "=...); every point would ignore the --set value, so drop one of them",
+                            "--set " + assignment);
+        }
+    }
+    return {};
 }
 
 Result<void> checkSweepParameters(const std::vector<SweepParameter>& parameters)

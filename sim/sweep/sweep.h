@@ -22,6 +22,11 @@ struct SweepParameter {
 /// "path=v1,v2,..." or "path=start:stop:step" (inclusive numeric range).
 [[nodiscard]] Result<SweepParameter> parseSweepParameter(std::string_view text);
 
+/// Fails when a --set override names a key that is also swept: each point's value would
+/// silently replace it.
+[[nodiscard]] Result<void> checkSweepOverrides(const std::vector<SweepParameter>& parameters,
+                                               const std::vector<std::string>& overrides);
+
 /// Each key may be swept once (a second --param for the same key would silently win).
 [[nodiscard]] Result<void> checkSweepParameters(const std::vector<SweepParameter>& parameters);
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -57,6 +58,7 @@ SweepRecord makeSweepRecord(const SweepPoint& point, const RunResults& r, double
     rec.preemptions = r.preemptions;
     rec.requestsCompleted = r.requestsCompleted;
     rec.wallSeconds = wallSeconds;
+    rec.notes = r.warnings;
     return rec;
 }
 
@@ -79,7 +81,8 @@ std::string sweepRecordToJsonLine(const SweepRecord& r)
                          {"throughput", {{"requests_per_s", r.requestsPerS}, {"output_tokens_per_s", r.outputTokensPerS}}},
                          {"preemptions", r.preemptions},
                          {"requests_completed", r.requestsCompleted},
-                         {"wall_time_s", r.wallSeconds}};
+                         {"wall_time_s", r.wallSeconds},
+                         {"notes", r.notes}};
     return j.dump();
 }
 
@@ -124,6 +127,8 @@ Result<SweepFile> readSweepRecords(const std::string& path)
             r.preemptions = j.at("preemptions").get<std::int64_t>();
             r.requestsCompleted = j.at("requests_completed").get<std::int64_t>();
             r.wallSeconds = j.value("wall_time_s", 0.0);
+            if (const auto notes = j.find("notes"); notes != j.end())
+                r.notes = notes->get<std::vector<std::string>>();
             file.records.push_back(std::move(r));
             file.lastLineUnterminated = !terminated;
         } catch (const nlohmann::json::exception& e) {
@@ -137,6 +142,50 @@ Result<SweepFile> readSweepRecords(const std::string& path)
         }
     }
     return file;
+}
+
+std::string sweepNotes(const std::vector<SweepPoint>& grid, const std::vector<SweepRecord>& records)
+{
+    // The same note on many points is said once, with the points (in grid order) it concerns.
+    std::map<std::string, std::size_t> position;
+    for (const auto& p : grid)
+        position.try_emplace(p.key(), position.size());
+    std::vector<const SweepRecord*> ordered;
+    for (const auto& r : records) {
+        if (position.contains(r.key))
+            ordered.push_back(&r);
+    }
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [&](const SweepRecord* a, const SweepRecord* b) { return position[a->key] < position[b->key]; });
+    std::vector<std::pair<std::string, std::vector<std::string>>> notes; // note -> points, first-seen order
+    for (const SweepRecord* r : ordered) {
+        std::string point;
+        for (const auto& [path, value] : r->assignments)
+            point += (point.empty() ? "" : " ") + path + "=" + value;
+        if (r->repeat > 0)
+            point += " #" + std::to_string(r->repeat);
+        for (const auto& note : r->notes) {
+            auto it = std::find_if(notes.begin(), notes.end(), [&](const auto& n) { return n.first == note; });
+            if (it == notes.end())
+                notes.emplace_back(note, std::vector<std::string>{point});
+            else
+                it->second.push_back(point);
+        }
+    }
+    if (notes.empty())
+        return {};
+    std::ostringstream out;
+    out << "\nNotes:\n";
+    for (const auto& [note, points] : notes) {
+        out << "- " << note << "\n  (";
+        if (points.size() == ordered.size())
+            out << "every point";
+        else
+            for (std::size_t i = 0; i < points.size(); ++i)
+                out << (i ? "; " : "") << points[i];
+        out << ")\n";
+    }
+    return out.str();
 }
 
 std::string sweepSummaryTable(const std::vector<SweepParameter>& parameters, const std::vector<SweepPoint>& grid,
@@ -191,6 +240,7 @@ std::string sweepSummaryTable(const std::vector<SweepParameter>& parameters, con
             << cell("%.4f", row.sticky / n) << '\t'
             << cell("%.4f", row.p50 / n) << '\t' << cell("%.4f", row.p90 / n) << '\t' << cell("%.1f", row.tps / n) << '\n';
     }
+    out << sweepNotes(grid, records);
     return out.str();
 }
 

@@ -29,6 +29,9 @@ struct SweepRecord {
     std::int64_t preemptions = 0;
     std::int64_t requestsCompleted = 0;
     double wallSeconds = 0.0;
+    /// The run's notes (settings that do not do what they say, rejected requests, ...), as
+    /// `kvroute run` prints them.
+    std::vector<std::string> notes;
 };
 
 [[nodiscard]] SweepRecord makeSweepRecord(const SweepPoint& point, const RunResults& results, double wallSeconds,
@@ -49,6 +52,10 @@ struct SweepFile {
 /// except a last line without its newline that starts like a record ({"key"...), which is
 /// reported in SweepFile::completeBytes.
 [[nodiscard]] Result<SweepFile> readSweepRecords(const std::string& path);
+
+/// The notes of the records in `grid`, each said once with the points it concerns (empty when
+/// no point has any); sweepSummaryTable ends with it.
+[[nodiscard]] std::string sweepNotes(const std::vector<SweepPoint>& grid, const std::vector<SweepRecord>& records);
 
 /// Means over repeats, one row per point of `grid` (repeats folded), in grid order, from the
 /// records whose key is in the grid; a point with no record shows "-".

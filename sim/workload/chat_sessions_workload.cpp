@@ -167,4 +167,17 @@ std::string ChatSessionsWorkload::describe() const
     return out;
 }
 
+std::optional<std::string> ChatSessionsWorkload::shortfallNote() const
+{
+    if (m_stats.endedByLength == 0)
+        return std::nullopt;
+    return std::to_string(m_stats.endedByLength) + " of " + std::to_string(m_stats.started) +
+           " chat sessions ended early: their next prompt (system prompt + history + new message) would have "
+           "passed " + std::to_string(m_config.maxPromptTokens) +
+           " tokens, the longest vLLM accepts under vllm.max_model_len" +
+           (m_stats.endedByLength == m_stats.started && m_config.systemPromptTokens >= m_config.maxPromptTokens
+                ? "; workload.chat.system_prompt_tokens alone is longer than that"
+                : "");
+}
+
 } // namespace kvroute::sim

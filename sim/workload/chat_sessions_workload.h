@@ -50,6 +50,8 @@ public:
     [[nodiscard]] std::string describe() const override;
 
     [[nodiscard]] const ChatSessionStats& stats() const noexcept { return m_stats; }
+    /// Said when sessions ended early because their next prompt would not fit max_model_len.
+    [[nodiscard]] std::optional<std::string> shortfallNote() const override;
     /// Sessions that have started and not ended: the only ones whose history is held.
     [[nodiscard]] std::size_t activeSessions() const noexcept { return m_sessions.size(); }
     /// System prompt `index` (< config.systemPrompts): token 0 is the index itself, so different

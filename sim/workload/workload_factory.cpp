@@ -47,42 +47,42 @@ Result<void> distribution(const Distribution& d, const std::string& where, doubl
 Result<void> checkChat(const ChatSessionsConfig& c)
 {
     const std::string p = "workload.chat.";
-    if (auto r = positive(c.usersPerSecond, p + "usersPerSecond"); !r)
+    if (auto r = positive(c.usersPerSecond, p + "users_per_second"); !r)
         return r;
-    if (auto r = distribution(c.turnsPerSession, p + "turnsPerSession", 1.0); !r)
+    if (auto r = distribution(c.turnsPerSession, p + "turns", 1.0); !r)
         return r;
-    if (auto r = distribution(c.thinkTimeSeconds, p + "thinkTimeSeconds", 0.0); !r)
+    if (auto r = distribution(c.thinkTimeSeconds, p + "think_time", 0.0); !r)
         return r;
-    if (auto r = distribution(c.messageTokens, p + "messageTokens", 1.0); !r)
+    if (auto r = distribution(c.messageTokens, p + "message_tokens", 1.0); !r)
         return r;
-    if (auto r = distribution(c.answerTokens, p + "answerTokens", 1.0); !r)
+    if (auto r = distribution(c.answerTokens, p + "answer_tokens", 1.0); !r)
         return r;
-    if (auto r = atLeast(c.systemPrompts, 0, p + "systemPrompts", kVocabSize); !r)
+    if (auto r = atLeast(c.systemPrompts, 0, p + "system_prompts", kVocabSize); !r)
         return r;
-    if (auto r = atLeast(c.systemPromptTokens, c.systemPrompts > 0 ? 1 : 0, p + "systemPromptTokens"); !r)
+    if (auto r = atLeast(c.systemPromptTokens, c.systemPrompts > 0 ? 1 : 0, p + "system_prompt_tokens"); !r)
         return r;
-    if (auto r = atLeast(c.maxPromptTokens, 0, p + "maxPromptTokens", INT32_MAX); !r)
+    if (auto r = atLeast(c.maxPromptTokens, 0, p + "max_prompt_tokens", INT32_MAX); !r)
         return r;
     return {};
 }
 
 Result<void> checkSharedPrefix(const SharedPrefixConfig& c)
 {
-    const std::string p = "workload.sharedPrefix.";
-    if (auto r = atLeast(c.numGroups, 1, p + "numGroups", kVocabSize); !r)
+    const std::string p = "workload.shared_prefix.";
+    if (auto r = atLeast(c.numGroups, 1, p + "num_groups", kVocabSize); !r)
         return r;
-    if (auto r = atLeast(c.promptsPerGroup, 1, p + "promptsPerGroup", kVocabSize); !r)
+    if (auto r = atLeast(c.promptsPerGroup, 1, p + "prompts_per_group", kVocabSize); !r)
         return r;
     if (c.systemPromptLen == 0 && std::int64_t{c.numGroups} * c.promptsPerGroup > kVocabSize)
         return fail("without a system prompt at most " + std::to_string(kVocabSize) + " prompts are supported",
-                    p + "promptsPerGroup");
+                    p + "prompts_per_group");
     if (std::int64_t{c.numGroups} * c.promptsPerGroup > 10'000'000)
-        return fail("numGroups × promptsPerGroup must not exceed 10,000,000", p + "promptsPerGroup");
-    if (auto r = atLeast(c.systemPromptLen, 0, p + "systemPromptLen"); !r)
+        return fail("num_groups × prompts_per_group must not exceed 10,000,000", p + "prompts_per_group");
+    if (auto r = atLeast(c.systemPromptLen, 0, p + "system_prompt_len"); !r)
         return r;
-    if (auto r = atLeast(c.questionLen, 1, p + "questionLen"); !r)
+    if (auto r = atLeast(c.questionLen, 1, p + "question_len"); !r)
         return r;
-    if (auto r = atLeast(c.outputLen, 1, p + "outputLen"); !r)
+    if (auto r = atLeast(c.outputLen, 1, p + "output_len"); !r)
         return r;
     if (c.stages.empty())
         return fail("needs at least one stage", p + "stages");
@@ -90,13 +90,13 @@ Result<void> checkSharedPrefix(const SharedPrefixConfig& c)
         const std::string s = p + "stages[" + std::to_string(i) + "].";
         if (auto r = positive(c.stages[i].rate, s + "rate"); !r)
             return r;
-        if (auto r = positive(c.stages[i].durationSeconds, s + "durationSeconds"); !r)
+        if (auto r = positive(c.stages[i].durationSeconds, s + "duration"); !r)
             return r;
         if (c.stages[i].rate * c.stages[i].durationSeconds > 1e12)
             return fail("rate × duration is more than 1e12 requests", s + "rate");
     }
     if (!(std::isfinite(c.stageGapSeconds) && c.stageGapSeconds >= 0.0))
-        return fail("must be zero or more seconds", p + "stageGapSeconds");
+        return fail("must be zero or more seconds", p + "stage_gap");
     return {};
 }
 
@@ -106,23 +106,23 @@ Result<void> checkRepeat(const RepeatPromptConfig& c)
     if (auto r = atLeast(c.count, 1, p + "count", INT32_MAX); !r)
         return r;
     if (!(std::isfinite(c.gapSeconds) && c.gapSeconds >= 0.0))
-        return fail("must be zero or more seconds, got " + formatNumber(c.gapSeconds), p + "gapSeconds");
-    if (auto r = atLeast(c.promptTokens, 1, p + "promptTokens"); !r)
+        return fail("must be zero or more seconds, got " + formatNumber(c.gapSeconds), p + "gap");
+    if (auto r = atLeast(c.promptTokens, 1, p + "prompt_tokens"); !r)
         return r;
-    if (auto r = atLeast(c.maxTokens, 1, p + "maxTokens"); !r)
+    if (auto r = atLeast(c.maxTokens, 1, p + "max_tokens"); !r)
         return r;
     return {};
 }
 
 Result<void> checkTrace(const TraceReplayConfig& c, WorkloadKind kind)
 {
-    const std::string p = "workload.trace.";
+    const std::string p = "workload.";
     if (c.path.empty())
         return fail("a trace replay needs the path of the trace file", p + "path");
-    if (auto r = positive(c.timeScale, p + "timeScale"); !r)
+    if (auto r = positive(c.timeScale, p + "time_scale"); !r)
         return r;
     if (kind == WorkloadKind::Mooncake) {
-        if (auto r = atLeast(c.mooncakeBlockTokens, 1, p + "mooncakeBlockTokens"); !r)
+        if (auto r = atLeast(c.mooncakeBlockTokens, 1, p + "mooncake_block_tokens"); !r)
             return r;
     }
     return {};
@@ -150,7 +150,7 @@ Result<void> readThrough(Reader& reader, std::int64_t maxRecords, const std::str
 Result<void> checkWorkloadConfig(const WorkloadConfig& config)
 {
     if (config.maxRequests < 0)
-        return fail("must be zero (no limit) or more", "workload.maxRequests");
+        return fail("must be zero (no limit) or more", "workload.max_requests");
     switch (config.kind) {
     case WorkloadKind::ChatSessions:
         return checkChat(config.chat);
@@ -162,7 +162,7 @@ Result<void> checkWorkloadConfig(const WorkloadConfig& config)
     case WorkloadKind::Azure:
         return checkTrace(config.trace, config.kind);
     }
-    return fail("unknown workload kind", "workload.kind");
+    return fail("unknown workload kind", "workload.type");
 }
 
 Result<std::unique_ptr<Workload>> makeWorkload(const WorkloadConfig& config, std::uint64_t seed,

@@ -85,7 +85,10 @@ private Q_SLOTS:
             "vllm.max_model_len=131072",
             // Never full, never blocked, every prompt prefilled in one step: nothing but prefix
             // reuse decides the hits.
-            "vllm.num_gpu_blocks_override=600000",
+            // The first 200 prompts hold about 160,000 distinct blocks; 260,000 fit an H200
+            // beside a 1B model (a larger override would not start: CUDA out of memory).
+            "model.gpu=H200",
+            "vllm.num_gpu_blocks_override=260000",
             "vllm.max_num_seqs=1024",
             "vllm.max_num_batched_tokens=140000",
             "duration=100000",

@@ -176,7 +176,7 @@ void TestWorkloadFactory::missingFiles()
              wrongType.error().toString().c_str());
     const auto empty = makeWorkload(mooncakeConfig(""), 1);
     QVERIFY(!empty.has_value());
-    QCOMPARE(QString::fromStdString(empty.error().where), QStringLiteral("workload.trace.path"));
+    QCOMPARE(QString::fromStdString(empty.error().where), QStringLiteral("workload.path"));
 }
 
 void TestWorkloadFactory::invalidParameters_data()
@@ -187,41 +187,41 @@ void TestWorkloadFactory::invalidParameters_data()
     WorkloadConfig c;
     c.kind = WorkloadKind::ChatSessions;
     c.chat.usersPerSecond = 0;
-    QTest::newRow("chat rate 0") << c << QStringLiteral("workload.chat.usersPerSecond");
+    QTest::newRow("chat rate 0") << c << QStringLiteral("workload.chat.users_per_second");
     c = {};
     c.chat.messageTokens = Distribution::uniform(10, 5);
-    QTest::newRow("chat min > max") << c << QStringLiteral("workload.chat.messageTokens");
+    QTest::newRow("chat min > max") << c << QStringLiteral("workload.chat.message_tokens");
     c = {};
     c.chat.answerTokens = Distribution::constant(0);
-    QTest::newRow("chat answer 0") << c << QStringLiteral("workload.chat.answerTokens");
+    QTest::newRow("chat answer 0") << c << QStringLiteral("workload.chat.answer_tokens");
     c = {};
     c.chat.thinkTimeSeconds = Distribution::exponential(-1);
-    QTest::newRow("chat think mean < 0") << c << QStringLiteral("workload.chat.thinkTimeSeconds");
+    QTest::newRow("chat think mean < 0") << c << QStringLiteral("workload.chat.think_time");
     c = {};
     c.chat.systemPrompts = 2;
     c.chat.systemPromptTokens = 0;
-    QTest::newRow("chat empty system prompt") << c << QStringLiteral("workload.chat.systemPromptTokens");
+    QTest::newRow("chat empty system prompt") << c << QStringLiteral("workload.chat.system_prompt_tokens");
     c = {};
     c.chat.maxPromptTokens = -1;
-    QTest::newRow("chat max prompt < 0") << c << QStringLiteral("workload.chat.maxPromptTokens");
+    QTest::newRow("chat max prompt < 0") << c << QStringLiteral("workload.chat.max_prompt_tokens");
 
     c = {};
     c.kind = WorkloadKind::SharedPrefix;
     c.sharedPrefix.questionLen = 0;
-    QTest::newRow("question 0") << c << QStringLiteral("workload.sharedPrefix.questionLen");
+    QTest::newRow("question 0") << c << QStringLiteral("workload.shared_prefix.question_len");
     c.sharedPrefix.questionLen = 10;
     c.sharedPrefix.outputLen = 0;
-    QTest::newRow("output 0") << c << QStringLiteral("workload.sharedPrefix.outputLen");
+    QTest::newRow("output 0") << c << QStringLiteral("workload.shared_prefix.output_len");
     c.sharedPrefix.outputLen = 10;
     c.sharedPrefix.numGroups = 0;
-    QTest::newRow("no groups") << c << QStringLiteral("workload.sharedPrefix.numGroups");
+    QTest::newRow("no groups") << c << QStringLiteral("workload.shared_prefix.num_groups");
     c.sharedPrefix.numGroups = 5;
     c.sharedPrefix.stages = {{1.0, 10.0}, {-3.0, 10.0}};
-    QTest::newRow("negative rate") << c << QStringLiteral("workload.sharedPrefix.stages[1].rate");
+    QTest::newRow("negative rate") << c << QStringLiteral("workload.shared_prefix.stages[1].rate");
     c.sharedPrefix.stages = {{1.0, 0.0}};
-    QTest::newRow("zero duration") << c << QStringLiteral("workload.sharedPrefix.stages[0].durationSeconds");
+    QTest::newRow("zero duration") << c << QStringLiteral("workload.shared_prefix.stages[0].duration");
     c.sharedPrefix.stages = {};
-    QTest::newRow("no stages") << c << QStringLiteral("workload.sharedPrefix.stages");
+    QTest::newRow("no stages") << c << QStringLiteral("workload.shared_prefix.stages");
 
     c = {};
     c.kind = WorkloadKind::RepeatPrompt;
@@ -229,19 +229,19 @@ void TestWorkloadFactory::invalidParameters_data()
     QTest::newRow("repeat 0 times") << c << QStringLiteral("workload.repeat.count");
     c.repeat.count = 3;
     c.repeat.gapSeconds = -0.5;
-    QTest::newRow("negative gap") << c << QStringLiteral("workload.repeat.gapSeconds");
+    QTest::newRow("negative gap") << c << QStringLiteral("workload.repeat.gap");
 
     c = {};
     c.kind = WorkloadKind::Mooncake;
     c.trace.path = kvroute::test::sharedTrace("synthetic_trace.jsonl");
     c.trace.timeScale = 0;
-    QTest::newRow("time scale 0") << c << QStringLiteral("workload.trace.timeScale");
+    QTest::newRow("time scale 0") << c << QStringLiteral("workload.time_scale");
     c.trace.timeScale = 1;
     c.trace.mooncakeBlockTokens = 0;
-    QTest::newRow("block 0") << c << QStringLiteral("workload.trace.mooncakeBlockTokens");
+    QTest::newRow("block 0") << c << QStringLiteral("workload.mooncake_block_tokens");
     c.trace.mooncakeBlockTokens = 512;
     c.maxRequests = -1;
-    QTest::newRow("negative limit") << c << QStringLiteral("workload.maxRequests");
+    QTest::newRow("negative limit") << c << QStringLiteral("workload.max_requests");
 }
 
 void TestWorkloadFactory::invalidParameters()

@@ -1,0 +1,218 @@
+// The kvroute command line held to the scenario parser's standard (issue: robustness): runs
+// that would exhaust memory fail up front naming the key, outputs never clobber inputs or each
+// other, a run where nothing completed is a failure, settings that do nothing are noted, and a
+// long run shows progress even when stderr is a file. Each row ran into the defect before.
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+namespace {
+
+struct Outcome {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Outcome kvroute(const QStringList& args, const QString& workDir = {}, const QString& progressSeconds = {})
+{
+    QProcess p;
+    if (!progressSeconds.isEmpty()) {
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("KVROUTE_PROGRESS_SECONDS"), progressSeconds);
+        p.setProcessEnvironment(env);
+    }
+    if (!workDir.isEmpty())
+        p.setWorkingDirectory(workDir);
+    p.start(qEnvironmentVariable("KVROUTE_BIN"), args);
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished();
+        return {-2, {}, QStringLiteral("did not finish in 120 s")};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeFile(const QString& path, const QByteArray& text)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+}
+
+} // namespace
+
+class TestCliLimits final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    // Every row must fail fast with exit 2 and a message naming the key and the way out.
+    void oversizedRunsFailUpFront_data()
+    {
+        QTest::addColumn<QStringList>("sets");
+        QTest::addColumn<QStringList>("expected");
+        QTest::newRow("override beyond the GPU (was std::bad_alloc)")
+            << QStringList{QStringLiteral("vllm.num_gpu_blocks_override=2000000000")}
+            << QStringList{QStringLiteral("vllm.num_gpu_blocks_override"), QStringLiteral("CUDA out of memory"),
+                           QStringLiteral("at most 156132 blocks fit")};
+        QTest::newRow("override the schema allows")
+            << QStringList{QStringLiteral("vllm.num_gpu_blocks_override=2147483647")}
+            << QStringList{QStringLiteral("vllm.num_gpu_blocks_override"), QStringLiteral("CUDA out of memory")};
+        QTest::newRow("small override blames the override, not max_model_len")
+            << QStringList{QStringLiteral("vllm.num_gpu_blocks_override=4")}
+            << QStringList{QStringLiteral("vllm.num_gpu_blocks_override:"), QStringLiteral("at least 257")};
+        QTest::newRow("a million users a second")
+            << QStringList{QStringLiteral("workload.chat.users_per_second=1e6")}
+            << QStringList{QStringLiteral("workload.chat.users_per_second"), QStringLiteral("at most 20,000,000"),
+                           QStringLiteral("workload.max_requests")};
+        QTest::newRow("KV blocks over all pods")
+            << QStringList{QStringLiteral("vllm.block_size=1"), QStringLiteral("cluster.pods=256"),
+                           QStringLiteral("vllm.max_num_batched_tokens=8192")}
+            << QStringList{QStringLiteral("vllm.block_size"), QStringLiteral("at most 32,000,000")};
+    }
+    void oversizedRunsFailUpFront()
+    {
+        QFETCH(QStringList, sets);
+        QFETCH(QStringList, expected);
+        QStringList args{QStringLiteral("run"), QStringLiteral("default"), QStringLiteral("--quiet")};
+        for (const auto& s : sets)
+            args << QStringLiteral("--set") << s;
+        const auto o = kvroute(args);
+        QCOMPARE(o.exitCode, 2);
+        for (const auto& e : expected)
+            QVERIFY2(o.err.contains(e), qPrintable(o.err));
+        QVERIFY(o.out.isEmpty());
+    }
+
+    // A millisecond series over a million seconds is coarsened, said in the notes, and bounded.
+    void sampleIntervalIsCoarsenedNotExhausted()
+    {
+        QTemporaryDir dir;
+        const auto json = dir.filePath(QStringLiteral("r.json"));
+        const auto o = kvroute({QStringLiteral("run"), QStringLiteral("default"), QStringLiteral("--quiet"),
+                                QStringLiteral("--set"), QStringLiteral("duration=1000000"), QStringLiteral("--set"),
+                                QStringLiteral("sample_interval=0.001"), QStringLiteral("--set"),
+                                QStringLiteral("workload.max_requests=200"), QStringLiteral("--json"), json});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(o.out.contains(QStringLiteral("sample_interval raised from 0.001 s to 20 s")), qPrintable(o.out));
+        QVERIFY(readAll(json).size() < 50'000'000);
+    }
+
+    void outputsNeverClobberInputsOrEachOther()
+    {
+        QTemporaryDir dir;
+        const QString scenario = dir.filePath(QStringLiteral("self.yaml"));
+        writeFile(scenario, "name: self\nworkload:\n  type: repeat-prompt\n");
+        const QByteArray before = readAll(scenario);
+        auto o = kvroute({QStringLiteral("run"), scenario, QStringLiteral("--json"), scenario, QStringLiteral("-q")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("would overwrite the scenario file")), qPrintable(o.err));
+        QCOMPARE(readAll(scenario), before);
+
+        const QString same = dir.filePath(QStringLiteral("same"));
+        o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"), same,
+                     QStringLiteral("--csv"), same, QStringLiteral("-q")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("--json and --csv both name")), qPrintable(o.err));
+        QVERIFY(!QFile::exists(same)); // nothing half-written
+
+        o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--csv"),
+                     QStringLiteral("-"), QStringLiteral("-q")},
+                    dir.path());
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("--csv takes a directory")), qPrintable(o.err));
+        QVERIFY(!QDir(dir.filePath(QStringLiteral("-"))).exists());
+
+        const QString csv = dir.filePath(QStringLiteral("csv"));
+        o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"),
+                     csv + QStringLiteral("/summary.csv"), QStringLiteral("--csv"), csv, QStringLiteral("-q")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("would both write")), qPrintable(o.err));
+    }
+
+    void nothingCompletedIsAFailure_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("note");
+        QTest::newRow("every prompt over max_model_len")
+            << QStringList{QStringLiteral("seed-cache-test"), QStringLiteral("--set"),
+                           QStringLiteral("workload.repeat.prompt_tokens=5000")}
+            << QStringLiteral("20 of 20 requests were rejected");
+        QTest::newRow("system prompt longer than max_model_len")
+            << QStringList{QStringLiteral("default"), QStringLiteral("--set"),
+                           QStringLiteral("workload.chat.system_prompt_tokens=5000")}
+            << QStringLiteral("system_prompt_tokens alone is longer than that");
+    }
+    void nothingCompletedIsAFailure()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, note);
+        const auto o = kvroute(QStringList{QStringLiteral("run"), QStringLiteral("-q")} + args);
+        QCOMPARE(o.exitCode, 1);
+        QVERIFY2(o.out.contains(note), qPrintable(o.out));
+        QVERIFY2(o.err.contains(QStringLiteral("no request completed")), qPrintable(o.err));
+    }
+
+    void ignoredSettingsAreNoted()
+    {
+        const auto o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("-q"),
+                                QStringLiteral("--set"), QStringLiteral("routing.profile=precise")});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(o.out.contains(QStringLiteral("routing.profile is precise but routing.policy is kube-service")),
+                 qPrintable(o.out));
+    }
+
+    void sweepsRefuseSetAndParamOnOneKeyAndKeepNotes()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("s.jsonl"));
+        auto o = kvroute({QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
+                          QStringLiteral("cluster.pods=1,2"), QStringLiteral("--set"), QStringLiteral("cluster.pods=5"),
+                          QStringLiteral("-o"), out});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("is both set")), qPrintable(o.err));
+        QVERIFY(!QFile::exists(out));
+
+        o = kvroute({QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
+                     QStringLiteral("cluster.pods=1,x"), QStringLiteral("-o"), out});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("--param cluster.pods=x")) && !o.err.contains(QStringLiteral("--set")),
+                 qPrintable(o.err));
+
+        o = kvroute({QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
+                     QStringLiteral("vllm.block_size=16,32"), QStringLiteral("--set"),
+                     QStringLiteral("routing.profile=precise"), QStringLiteral("-o"), out, QStringLiteral("-q")});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(o.out.contains(QStringLiteral("Notes:")) &&
+                     o.out.contains(QStringLiteral("routing.profile is precise")) &&
+                     o.out.contains(QStringLiteral("(every point)")),
+                 qPrintable(o.out));
+        QVERIFY(readAll(out).contains("\"notes\":[")); // kept in the records too
+    }
+
+    // stderr redirected to a file: plain progress lines instead of a terminal bar.
+    void longRunsShowProgressWithoutATerminal()
+    {
+        // Lines from the start and every 0.05 s, so the test does not depend on this machine's speed.
+        const auto o = kvroute({QStringLiteral("run"), QStringLiteral("llmd-shared-prefix"), QStringLiteral("--set"),
+                                QStringLiteral("workload.max_requests=2000")},
+                               {}, QStringLiteral("0.05"));
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(o.err.contains(QStringLiteral("progress: ")) && o.err.contains(QStringLiteral("% simulating")),
+                 qPrintable(o.err));
+        QVERIFY(!o.err.contains(QLatin1Char('\r')));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCliLimits)
+#include "tst_cli_limits.moc"
