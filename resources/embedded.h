@@ -1,5 +1,5 @@
 #pragma once
-// Data files compiled into the binaries (presets/*.yaml, scenarios/*.yaml).
+// Data files compiled into the binaries (presets/*.yaml, scenarios/*.yaml, traces/*.jsonl).
 
 #include <optional>
 #include <span>

@@ -326,7 +326,8 @@ void setDistribution(Scenario& scenario, const std::string& path, const Distribu
 std::string resolvePath(const std::string& baseDir, const std::string& value)
 {
     const std::filesystem::path path(value);
-    if (baseDir.empty() || value.empty() || path.is_absolute())
+    // "builtin:NAME" names a trace compiled into kvroute, not a file (builtin_traces.h).
+    if (baseDir.empty() || value.empty() || path.is_absolute() || value.starts_with("builtin:"))
         return value;
     return (std::filesystem::path(baseDir) / path).lexically_normal().string();
 }

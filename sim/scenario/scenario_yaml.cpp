@@ -1,5 +1,7 @@
 #include "sim/scenario/scenario_yaml.h"
 
+#include "sim/util/text_check.h"
+
 #include "resources/embedded.h"
 #include "sim/model/strict_yaml.h"
 #include "sim/scenario/scenario_node.h"
@@ -182,6 +184,9 @@ Result<Scenario> loadScenarioFile(const std::string& path)
     text << file.rdbuf();
     if (file.bad())
         return fail("cannot read the scenario file", path);
+    if (const auto problem = nonTextProblem(text.view()))
+        return fail("not a YAML text file: " + problem->substr(problem->find(": ") + 2),
+                    path + ":" + problem->substr(0, problem->find(": ")));
 
     std::error_code error;
     const std::filesystem::path absolute = std::filesystem::absolute(path, error);

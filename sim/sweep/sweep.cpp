@@ -3,6 +3,7 @@
 #include "sim/fleet/cluster_run.h"
 #include "sim/scenario/scenario_yaml.h"
 #include "sim/util/check.h"
+#include "sim/workload/builtin_traces.h"
 
 #include <xxhash.h>
 
@@ -151,6 +152,10 @@ std::string sweepBaseId(const Scenario& base)
     for (const std::string& path : {base.routing.epp.configFile, base.workload.trace.path}) {
         if (path.empty())
             continue;
+        if (const auto text = builtinTraceText(path)) {
+            XXH64_update(state, text->data(), text->size());
+            continue;
+        }
         std::ifstream file(path, std::ios::binary);
         std::array<char, 1 << 16> chunk{};
         while (file) {

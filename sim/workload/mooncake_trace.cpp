@@ -1,6 +1,7 @@
 #include "sim/workload/mooncake_trace.h"
 
 #include "sim/util/check.h"
+#include "sim/workload/builtin_traces.h"
 #include "sim/workload/synthetic_tokens.h"
 
 #include <cerrno>
@@ -10,6 +11,8 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <memory>
+#include <sstream>
 #include <utility>
 
 namespace kvroute::sim {
@@ -45,7 +48,7 @@ Result<std::int64_t> integerField(const nlohmann::json& object, const char* name
 
 struct MooncakeTraceReader::Impl {
     std::string path;
-    std::ifstream in;
+    std::unique_ptr<std::istream> stream;
     std::int32_t blockTokens = 512;
     std::int64_t line = 0;
     double lastTimestamp = 0.0;
@@ -63,8 +66,16 @@ Result<MooncakeTraceReader> MooncakeTraceReader::open(const std::string& path, s
     auto impl = std::make_unique<Impl>();
     impl->path = path;
     impl->blockTokens = blockTokens;
-    impl->in.open(path, std::ios::binary);
-    if (!impl->in)
+    if (const auto name = builtinTraceName(path)) {
+        // A trace compiled into the binary, so a built-in scenario runs from any folder.
+        const auto text = builtinTraceText(path);
+        if (!text)
+            return fail("no such built-in trace; built-in traces: " + builtinTraceNames(), path);
+        impl->stream = std::make_unique<std::istringstream>(std::string(*text));
+        return MooncakeTraceReader(std::move(impl));
+    }
+    impl->stream = std::make_unique<std::ifstream>(path, std::ios::binary);
+    if (!*impl->stream)
         return fail(std::string("cannot open the Mooncake trace for reading: ") + std::error_code(errno, std::generic_category()).message(), path);
     return MooncakeTraceReader(std::move(impl));
 }
@@ -78,7 +89,7 @@ Result<std::optional<MooncakeRecord>> MooncakeTraceReader::next()
 {
     Impl& d = *m_impl;
     std::string text;
-    while (std::getline(d.in, text)) {
+    while (std::getline(*d.stream, text)) {
         ++d.line;
         if (isBlank(text))
             continue;
@@ -148,7 +159,7 @@ Result<std::optional<MooncakeRecord>> MooncakeTraceReader::next()
         d.lastTimestamp = record.timestampMs;
         return std::optional<MooncakeRecord>(std::move(record));
     }
-    if (d.in.bad())
+    if (d.stream->bad())
         return fail("read error", d.path + ':' + std::to_string(d.line + 1));
     return std::optional<MooncakeRecord>();
 }

@@ -1,5 +1,6 @@
 #include "sim/workload/workload_factory.h"
 
+#include "sim/workload/builtin_traces.h"
 #include "sim/workload/chat_sessions_workload.h"
 #include "sim/workload/repeat_prompt_workload.h"
 #include "sim/workload/shared_prefix_workload.h"
@@ -183,14 +184,20 @@ Result<std::unique_ptr<Workload>> makeWorkload(const WorkloadConfig& config, std
     }
 
     TraceReplayConfig trace = config.trace;
-    const std::filesystem::path path(trace.path);
-    if (!baseDirectory.empty() && path.is_relative())
+    if (builtinTraceName(trace.path)) {
+        if (!builtinTraceText(trace.path))
+            return fail("no such built-in trace; built-in traces: " + builtinTraceNames(), "workload.path");
+        if (config.kind != WorkloadKind::Mooncake)
+            return fail("the built-in traces are in the Mooncake format; set workload.type: mooncake", "workload.path");
+    } else if (const std::filesystem::path path(trace.path); !baseDirectory.empty() && path.is_relative()) {
         trace.path = (std::filesystem::path(baseDirectory) / path).lexically_normal().string();
-    if (std::error_code ec; std::filesystem::is_directory(trace.path, ec))
+    }
+    const bool onDisk = !builtinTraceName(trace.path);
+    if (std::error_code ec; onDisk && std::filesystem::is_directory(trace.path, ec))
         return fail("is a directory, not a trace file", trace.path);
-    if (std::error_code ec; !std::filesystem::exists(trace.path, ec))
+    if (std::error_code ec; onDisk && !std::filesystem::exists(trace.path, ec))
         return fail("no such trace file (workload.path: a relative path is taken from the scenario file's folder, "
-                    "or from the working directory for built-in scenarios)",
+                    "or from the working directory for --set; built-in traces: " + builtinTraceNames() + ")",
                     std::filesystem::absolute(trace.path, ec).lexically_normal().string());
 
     if (config.kind == WorkloadKind::Mooncake) {

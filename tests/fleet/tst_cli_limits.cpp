@@ -200,6 +200,46 @@ private Q_SLOTS:
         QVERIFY(readAll(out).contains("\"notes\":[")); // kept in the records too
     }
 
+    // The built-ins are compiled in, the Mooncake sample trace too: any working folder works.
+    void builtinsRunFromAnyFolder_data()
+    {
+        QTest::addColumn<QString>("name");
+        for (const char* name : {"default", "seed-cache-test", "llmd-shared-prefix", "mooncake"})
+            QTest::newRow(name) << QString::fromLatin1(name);
+    }
+    void builtinsRunFromAnyFolder()
+    {
+        QFETCH(QString, name);
+        QTemporaryDir elsewhere;
+        const auto o = kvroute({QStringLiteral("run"), name, QStringLiteral("-q"), QStringLiteral("--set"),
+                                QStringLiteral("workload.max_requests=60")},
+                               elsewhere.path());
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        QVERIFY(o.out.contains(QStringLiteral("Prefix-cache hit rate")));
+    }
+
+    void binaryAndMisencodedScenarioFiles_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("NUL bytes first") << QByteArray("\0\0name: x\n", 11) << QStringLiteral(":1:1: not a YAML text file: byte 0x00");
+        QTest::newRow("escape on line 2") << QByteArray("seed: 1\ncluster: \x1b\n") << QStringLiteral(":2:10: not a YAML text file: byte 0x1b");
+        QTest::newRow("Latin-1 text") << QByteArray("name: caf\xe9\n") << QStringLiteral(":1:10: not a YAML text file: invalid UTF-8");
+    }
+    void binaryAndMisencodedScenarioFiles()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("bin.yaml"));
+        writeFile(path, bytes);
+        const auto o = kvroute({QStringLiteral("run"), path, QStringLiteral("-q")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(path + expected), qPrintable(o.err));
+        for (const QChar c : o.err)
+            QVERIFY2(c == QLatin1Char('\n') || c.unicode() >= 0x20, "control character in the message");
+    }
+
     // stderr redirected to a file: plain progress lines instead of a terminal bar.
     void longRunsShowProgressWithoutATerminal()
     {

@@ -169,7 +169,7 @@ private Q_SLOTS:
     {
         const Scenario s = builtin("mooncake");
         QVERIFY(s.workload.kind == WorkloadKind::Mooncake);
-        QCOMPARE(s.workload.trace.path, std::string("../shared/traces/conversation_trace.jsonl"));
+        QCOMPARE(s.workload.trace.path, std::string("builtin:mooncake-sample.jsonl")); // runs from any folder
         QCOMPARE(s.workload.trace.mooncakeBlockTokens, 512);
         QVERIFY(s.routing.policy == RoutingPolicy::Epp);
         QCOMPARE(s.routing.epp.profile, std::string("approximate"));
