@@ -106,6 +106,28 @@ private Q_SLOTS:
         QCOMPARE(panel.hitRateLineChart()->xLogBase(), 0);
         QCOMPARE(panel.hitRateLineChart()->seriesPoints(0).size(), 3);
     }
+
+    // Each point's notes, as `kvroute run` prints them, are in the table (issue: sweeps dropped them).
+    void notesOfEachPointAreShown()
+    {
+        SweepPanel panel;
+        panel.setBaseScenarioProvider([] {
+            auto s = seedCacheTest();
+            s.routing.epp.profile = "precise"; // not read under kube-service: a note
+            return s;
+        });
+        QSignalSpy finished(panel.runner(), &SweepRunner::sweepFinished);
+        QVERIFY(panel.startSweep(QStringLiteral("cluster.pods"), QStringLiteral("1,2"), {}, {}, 1));
+        QVERIFY(finished.wait(120000));
+        const QTableWidget* table = panel.table();
+        const int notesColumn = table->columnCount() - 1;
+        QCOMPARE(table->horizontalHeaderItem(notesColumn)->text(), QStringLiteral("notes"));
+        for (int row = 0; row < table->rowCount(); ++row) {
+            QVERIFY2(cellText(table, row, notesColumn).contains(QStringLiteral("routing.profile is precise")),
+                     qPrintable(cellText(table, row, notesColumn)));
+            QVERIFY(table->item(row, notesColumn)->toolTip().startsWith(QStringLiteral("• ")));
+        }
+    }
 };
 
 QTEST_MAIN(TestSweepPanel)

@@ -324,7 +324,7 @@ void SweepPanel::onPointFinished()
     for (const auto& p : m_parameters)
         headers << qs(p.path);
     headers << tr("repeat") << tr("hit rate") << tr("stickiness") << tr("TTFT p50 (ms)") << tr("TTFT p90 (ms)")
-            << tr("output tok/s") << tr("preemptions");
+            << tr("output tok/s") << tr("preemptions") << tr("notes");
     if (m_table->columnCount() != headers.size()) {
         m_table->setColumnCount(static_cast<int>(headers.size()));
         m_table->setHorizontalHeaderLabels(headers);
@@ -346,6 +346,15 @@ void SweepPanel::onPointFinished()
     cell(QString::number(r.ttft.p90 * kMsPerSecond, 'f', 1));
     cell(QString::number(r.outputTokensPerS, 'f', 0));
     cell(QString::number(r.preemptions));
+    // The notes `kvroute run` prints (settings without effect, rejected requests, ...): the
+    // cell lists them, the tooltip shows them in full.
+    QStringList notes;
+    for (const auto& note : r.notes)
+        notes << qs(note);
+    auto* notesItem = new QTableWidgetItem(notes.isEmpty() ? QString() : notes.join(QStringLiteral(" · ")));
+    if (!notes.isEmpty())
+        notesItem->setToolTip(QStringLiteral("• ") + notes.join(QStringLiteral("\n• ")));
+    m_table->setItem(row, col++, notesItem);
     redraw();
 }
 
