@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
+scripts/build-fuzzers.sh
 echo "== testing"
 cd build
 ctest --output-on-failure -j "${KVROUTE_JOBS:-$(nproc)}" "$@"

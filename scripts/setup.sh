@@ -22,9 +22,8 @@ if ((${#missing[@]})); then
 fi
 
 jobs=${KVROUTE_JOBS:-$(nproc)}
-if [[ ! -f build/CMakeCache.txt ]]; then
-  echo "== configuring (cmake --preset default)"
-  cmake --preset default >/dev/null
-fi
+# Always through the preset (quick when configured), so a preset's new settings reach old builds.
+echo "== configuring (cmake --preset default)"
+cmake --preset default >/dev/null
 echo "== building (${jobs} jobs)"
 cmake --build build -j "${jobs}"

@@ -14,6 +14,11 @@ if [[ $# -lt 2 ]]; then
     echo "usage: $0 BUILD_DIR SECONDS [HARNESS...]" >&2
     exit 2
 fi
+if [[ ! -d $1 ]]; then
+    echo "run_fuzzers: no build directory $1 (scripts/build-fuzzers.sh makes one)" >&2
+    [[ $# -eq 3 ]] && exit 77
+    exit 2
+fi
 build=$(cd "$1" && pwd) || exit 2
 seconds=$2
 shift 2
@@ -28,7 +33,10 @@ failed=()
 for name in "${harnesses[@]}"; do
     binary="$build/fuzz/fuzz_$name"
     if [[ ! -x $binary ]]; then
-        echo "run_fuzzers: $binary is missing (build the target 'fuzzers' in $build)" >&2
+        echo "run_fuzzers: $binary is missing (build the target 'fuzzers' in $build, e.g. scripts/build-fuzzers.sh)" >&2
+        if [[ ${#harnesses[@]} -eq 1 ]]; then
+            exit 77 # ctest: skipped, not passed
+        fi
         failed+=("$name (not built)")
         continue
     fi

@@ -37,6 +37,11 @@ def outside(path, roots):
     return not any(real == r or real.startswith(r + os.sep) for r in roots)
 
 
+# The tools a build runs; CMake also records others it found (CMAKE_LINKER, CMAKE_OBJDUMP, ...)
+# that the compiler driver never calls.
+BUILD_TOOL_KEYS = {"CMAKE_CXX_COMPILER", "CMAKE_C_COMPILER", "CMAKE_AR", "CMAKE_RANLIB", "CMAKE_MAKE_PROGRAM"}
+
+
 def cmake_cache_files(build_dir):
     """Package configs find_package() loaded (*_DIR) and the tools configure chose.
 
@@ -53,7 +58,7 @@ def cmake_cache_files(build_dir):
             key, value = m.group(1), m.group(3)
             if key.endswith("_DIR") and os.path.isdir(value):
                 files.update(glob.glob(os.path.join(value, "*[Cc]onfig.cmake")))
-            elif m.group(2) == "FILEPATH" and (key.startswith("CMAKE_") or key.endswith("_EXECUTABLE")) \
+            elif m.group(2) == "FILEPATH" and (key in BUILD_TOOL_KEYS or key.endswith("_EXECUTABLE")) \
                     and os.path.isfile(value) and os.access(value, os.X_OK):
                 files.add(value)
     return files
@@ -96,7 +101,7 @@ def build_rule_tools(build_dir):
 def linked_libraries(build_dir):
     """Shared libraries the built binaries load, from ldd."""
     files = set()
-    binaries = [p for d in ("bin", "tests") for p in glob.glob(os.path.join(build_dir, d, "*"))
+    binaries = [p for d in ("bin", "tests", "fuzz") for p in glob.glob(os.path.join(build_dir, d, "*"))
                 if os.path.isfile(p) and os.access(p, os.X_OK)]
     for binary in binaries:
         with open(binary, "rb") as f:
@@ -218,27 +223,31 @@ def closure(roots):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build-dir", required=True)
+    parser.add_argument("--also-build-dir", action="append", default=[],
+                        help="another build directory to check when it exists (the fuzz build)")
     parser.add_argument("--packages", required=True)
     parser.add_argument("--drop", action="append", default=[])
     args = parser.parse_args()
 
-    build_dir = os.path.realpath(args.build_dir)
+    build_dirs = [os.path.realpath(args.build_dir)] + [
+        os.path.realpath(d) for d in args.also_build_dir if os.path.isfile(os.path.join(d, "CMakeCache.txt"))]
     source_dir = os.path.realpath(os.path.join(os.path.dirname(args.packages), ".."))
     listed = [p for p in read_package_list(args.packages) if p not in args.drop]
 
     used = set()
-    sources = {
-        "CMake cache": cmake_cache_files(build_dir),
-        "compiler dependency files": compiler_dependency_files(build_dir),
-        "build rules": build_rule_tools(build_dir),
-        "link lines": link_inputs(build_dir),
-        "ldd": linked_libraries(build_dir),
-        "test interpreters": test_interpreters(),
-    }
-    for name, files in sources.items():
-        if not files and name in ("compiler dependency files", "ldd"):
-            sys.exit(f"check_package_closure: found no {name} in {build_dir}: is it built?")
-        used.update(f for f in files if outside(f, [build_dir, source_dir]))
+    for build_dir in build_dirs:
+        sources = {
+            "CMake cache": cmake_cache_files(build_dir),
+            "compiler dependency files": compiler_dependency_files(build_dir),
+            "build rules": build_rule_tools(build_dir),
+            "link lines": link_inputs(build_dir),
+            "ldd": linked_libraries(build_dir),
+            "test interpreters": test_interpreters(),
+        }
+        for name, files in sources.items():
+            if not files and name in ("compiler dependency files", "ldd") and build_dir == build_dirs[0]:
+                sys.exit(f"check_package_closure: found no {name} in {build_dir}: is it built?")
+            used.update(f for f in files if outside(f, build_dirs + [source_dir]))
 
     owner = owners(sorted(used))
     unowned = sorted(f for f, p in owner.items() if p is None)
