@@ -14,6 +14,7 @@ class App;
 namespace kvroute::cli {
 
 void addConformanceCommand(CLI::App& app, int& exitCode);
+void addPodCommand(CLI::App& app, int& exitCode);
 void addRunCommand(CLI::App& app, int& exitCode);
 void addSweepCommand(CLI::App& app, int& exitCode);
 void addScenariosCommand(CLI::App& app, int& exitCode);

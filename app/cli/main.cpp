@@ -14,6 +14,7 @@ int main(int argc, char** argv)
     kvroute::cli::addSweepCommand(app, exitCode);
     kvroute::cli::addScenariosCommand(app, exitCode);
     kvroute::cli::addConformanceCommand(app, exitCode);
+    kvroute::cli::addPodCommand(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

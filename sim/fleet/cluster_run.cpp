@@ -52,20 +52,13 @@ public:
         const int n = s.cluster.pods;
         // Without PYTHONHASHSEED every vLLM process draws its own NONE_HASH (vllm.md §1), so
         // pods disagree on every block hash; hash_domain.h explains the surrogate.
-        auto noneHashDraws = Rng::stream(s.seed, "pods/none-hash");
-        const std::string prefix = podNamePrefix(setup.model.name);
         for (int i = 0; i < n; ++i) {
-            EngineConfig engine = setup.engine;
-            engine.noneHashOverride = surrogateNoneHash(
-                s.vllm.prefixCachingHashAlgo,
-                s.vllm.pythonHashSeed ? std::optional<std::string_view>(*s.vllm.pythonHashSeed) : std::nullopt,
-                noneHashDraws.nextU64());
+            EngineConfig engine = podEngineConfig(setup, i);
             // Pods publish only with --kv-events-config; an index nobody feeds stays empty.
-            engine.kvEvents = s.vllm.kvEvents && m_router->wantsKvEvents();
-            engine.kvEventTokenIds = false;
+            engine.kvEvents = engine.kvEvents && m_router->wantsKvEvents();
             m_pods.push_back(std::make_unique<TimedPod>(m_sim, i, engine, *m_stepTime, this));
             PodInfo info;
-            info.name = prefix + std::to_string(i);
+            info.name = podName(setup, i);
             info.address = "10.128.0." + std::to_string(10 + i);
             m_podInfo.push_back(std::move(info));
             m_podMetrics.push_back(&m_pods.back()->metrics());
@@ -280,6 +273,30 @@ private:
 };
 
 } // namespace
+
+EngineConfig podEngineConfig(const RunSetup& setup, int index)
+{
+    const auto& s = setup.scenario;
+    // Without PYTHONHASHSEED every vLLM process draws its own NONE_HASH (vllm.md §1), so pods
+    // disagree on every block hash; hash_domain.h explains the surrogate. Pod i takes the i-th
+    // draw of one stream, in the simulation and in a live pod alike.
+    auto noneHashDraws = Rng::stream(s.seed, "pods/none-hash");
+    std::uint64_t draw = 0;
+    for (int i = 0; i <= index; ++i)
+        draw = noneHashDraws.nextU64();
+    EngineConfig engine = setup.engine;
+    engine.noneHashOverride = surrogateNoneHash(
+        s.vllm.prefixCachingHashAlgo,
+        s.vllm.pythonHashSeed ? std::optional<std::string_view>(*s.vllm.pythonHashSeed) : std::nullopt, draw);
+    engine.kvEvents = s.vllm.kvEvents;
+    engine.kvEventTokenIds = false;
+    return engine;
+}
+
+std::string podName(const RunSetup& setup, int index)
+{
+    return podNamePrefix(setup.model.name) + std::to_string(index);
+}
 
 Result<RunSetup> prepareRun(const Scenario& scenario)
 {

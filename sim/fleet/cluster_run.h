@@ -32,6 +32,12 @@ struct RunSetup {
     std::vector<std::string> warnings;
 };
 
+/// The engine flags of pod `index` (its NONE_HASH as that pod of the simulation draws it),
+/// KV events as the scenario's vLLM flags say: the simulation and a live pod build pods alike.
+[[nodiscard]] EngineConfig podEngineConfig(const RunSetup& setup, int index);
+/// "<model>-decode-<index>", the pod's name in results and in live mode.
+[[nodiscard]] std::string podName(const RunSetup& setup, int index);
+
 /// Resolves and validates `scenario`; errors name the scenario key at fault.
 [[nodiscard]] Result<RunSetup> prepareRun(const Scenario& scenario);
 

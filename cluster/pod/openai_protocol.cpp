@@ -1,0 +1,282 @@
+#include "cluster/pod/openai_protocol.h"
+
+#include "cluster/pod/text_tokens.h"
+#include "sim/workload/tokenizer.h"
+
+#include <nlohmann/json.hpp>
+
+namespace kvroute::cluster {
+
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+std::unexpected<ApiError> bad(std::string message, std::string param)
+{
+    return std::unexpected(ApiError{400, std::move(message), std::move(param)});
+}
+
+/// An integer field within [min, max]; JSON floats with an integral value count (Python does).
+std::expected<std::optional<std::int64_t>, ApiError> integer(const json& body, const char* name, std::int64_t min,
+                                                             std::int64_t max)
+{
+    const auto it = body.find(name);
+    if (it == body.end() || it->is_null())
+        return std::optional<std::int64_t>();
+    double value = 0;
+    if (it->is_number_integer())
+        value = static_cast<double>(it->get<std::int64_t>());
+    else if (it->is_number_float() && it->get<double>() == static_cast<double>(static_cast<std::int64_t>(it->get<double>())))
+        value = it->get<double>();
+    else
+        return bad(std::string(name) + " must be an integer", name);
+    if (value < static_cast<double>(min) || value > static_cast<double>(max))
+        return bad(std::string(name) + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                       ", got " + it->dump(),
+                   name);
+    return std::optional<std::int64_t>(static_cast<std::int64_t>(value));
+}
+
+std::expected<bool, ApiError> boolean(const json& body, const char* name)
+{
+    const auto it = body.find(name);
+    if (it == body.end() || it->is_null())
+        return false;
+    if (!it->is_boolean())
+        return bad(std::string(name) + " must be true or false", name);
+    return it->get<bool>();
+}
+
+std::expected<sim::TokenVector, ApiError> completionPrompt(const json& body)
+{
+    const auto it = body.find("prompt");
+    if (it == body.end() || it->is_null())
+        return bad("prompt is required", "prompt");
+    json prompt = *it;
+    // [x] with one element is x: vLLM takes batches, a pod serves one prompt per request.
+    if (prompt.is_array() && prompt.size() == 1 && (prompt[0].is_string() || prompt[0].is_array()))
+        prompt = prompt[0];
+    if (prompt.is_string())
+        return textToTokens(prompt.get<std::string>());
+    if (prompt.is_array() && !prompt.empty()) {
+        sim::TokenVector tokens;
+        for (const auto& t : prompt) {
+            if (!t.is_number_integer() || t.get<std::int64_t>() < 0 || t.get<std::int64_t>() > sim::kMaxTokenId)
+                return bad("prompt token ids must be integers in [0, " + std::to_string(sim::kMaxTokenId) + "]", "prompt");
+            tokens.push_back(static_cast<sim::TokenId>(t.get<std::int64_t>()));
+        }
+        return tokens;
+    }
+    if (prompt.is_array() && prompt.size() > 1)
+        return bad("a batch of prompts is not supported; send one prompt per request", "prompt");
+    return bad("prompt must be a string, a list of token ids, or a list with one of either", "prompt");
+}
+
+std::expected<sim::TokenVector, ApiError> chatPrompt(const json& body)
+{
+    const auto it = body.find("messages");
+    if (it == body.end() || !it->is_array() || it->empty())
+        return bad("messages must be a non-empty list of {role, content}", "messages");
+    std::vector<std::pair<std::string, std::string>> messages;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const json& m = (*it)[i];
+        const std::string where = "messages[" + std::to_string(i) + "]";
+        if (!m.is_object() || !m.contains("role") || !m["role"].is_string())
+            return bad(where + ".role must be a string", where + ".role");
+        std::string content;
+        const auto c = m.find("content");
+        if (c != m.end() && c->is_string()) {
+            content = c->get<std::string>();
+        } else if (c != m.end() && c->is_array()) { // [{type: text, text: ...}, ...]
+            for (const auto& part : *c) {
+                if (!part.is_object() || part.value("type", "") != "text" || !part.contains("text") || !part["text"].is_string())
+                    return bad(where + ".content parts must be {type: text, text: ...}", where + ".content");
+                content += part["text"].get<std::string>();
+            }
+        } else if (c != m.end() && !c->is_null()) {
+            return bad(where + ".content must be a string or a list of text parts", where + ".content");
+        }
+        messages.emplace_back(m["role"].get<std::string>(), std::move(content));
+    }
+    return textToTokens(renderChat(messages));
+}
+
+ordered_json usageJson(const Usage& u)
+{
+    ordered_json j{{"prompt_tokens", u.promptTokens},
+                   {"total_tokens", u.promptTokens + u.completionTokens},
+                   {"completion_tokens", u.completionTokens},
+                   {"prompt_tokens_details", nullptr}};
+    if (u.cachedTokens)
+        j["prompt_tokens_details"] = ordered_json{{"cached_tokens", *u.cachedTokens}};
+    return j;
+}
+
+ordered_json chunkHead(const ResponseContext& c)
+{
+    return ordered_json{{"id", c.id},
+                        {"object", c.chat ? "chat.completion.chunk" : "text_completion"},
+                        {"created", c.created},
+                        {"model", c.model}};
+}
+
+std::string event(const ordered_json& j)
+{
+    return "data: " + j.dump() + "\n\n";
+}
+
+} // namespace
+
+std::expected<GenerationRequest, ApiError> parseGenerationRequest(const std::string& text, bool chat)
+{
+    json body;
+    try {
+        body = json::parse(text);
+    } catch (const json::parse_error& e) {
+        return bad(std::string("the body is not valid JSON: ") + e.what(), "");
+    }
+    if (!body.is_object())
+        return bad("the body must be a JSON object", "");
+    GenerationRequest r;
+    r.chat = chat;
+    if (const auto m = body.find("model"); m != body.end() && !m->is_null()) {
+        if (!m->is_string())
+            return bad("model must be a string", "model");
+        r.model = m->get<std::string>();
+    }
+    auto prompt = chat ? chatPrompt(body) : completionPrompt(body);
+    if (!prompt)
+        return std::unexpected(prompt.error());
+    if (prompt->empty())
+        return bad("the prompt is empty", chat ? "messages" : "prompt");
+    r.prompt = std::move(*prompt);
+    for (const char* name : chat ? std::vector<const char*>{"max_completion_tokens", "max_tokens"}
+                                 : std::vector<const char*>{"max_tokens"}) {
+        auto v = integer(body, name, 1, 1 << 30);
+        if (!v)
+            return std::unexpected(v.error());
+        if (*v && !r.maxTokens)
+            r.maxTokens = static_cast<std::int32_t>(**v);
+    }
+    if (!chat && !r.maxTokens)
+        r.maxTokens = 16; // vLLM's completions default (vllm.md §10)
+    auto n = integer(body, "n", 1, 1);
+    if (!n)
+        return std::unexpected(ApiError{400, "n must be 1: a live pod samples one sequence per request", "n"});
+    auto stream = boolean(body, "stream");
+    if (!stream)
+        return std::unexpected(stream.error());
+    r.stream = *stream;
+    auto ignoreEos = boolean(body, "ignore_eos");
+    if (!ignoreEos)
+        return std::unexpected(ignoreEos.error());
+    r.ignoreEos = *ignoreEos;
+    if (const auto so = body.find("stream_options"); so != body.end() && !so->is_null()) {
+        if (!so->is_object())
+            return bad("stream_options must be an object", "stream_options");
+        if (!r.stream)
+            return bad("stream_options can only be given when stream is true", "stream_options");
+        auto include = so->contains("include_usage") ? boolean(*so, "include_usage") : std::expected<bool, ApiError>(true);
+        if (!include)
+            return std::unexpected(ApiError{400, "stream_options.include_usage must be true or false",
+                                            "stream_options.include_usage"});
+        r.includeUsage = *include;
+    }
+    for (const char* name : {"temperature", "top_p", "top_k", "min_p", "seed"}) {
+        if (const auto it = body.find(name); it != body.end() && !it->is_null() && !it->is_number())
+            return bad(std::string(name) + " must be a number", name);
+    }
+    return r;
+}
+
+std::string errorBody(const ApiError& e)
+{
+    const char* type = e.status == 404 ? "NotFoundError" : e.status >= 500 ? "ServiceUnavailableError" : "BadRequestError";
+    ordered_json j{{"object", "error"},
+                   {"message", e.message},
+                   {"type", type},
+                   {"param", e.param.empty() ? ordered_json(nullptr) : ordered_json(e.param)},
+                   {"code", e.status}};
+    return j.dump();
+}
+
+std::string renderChat(const std::vector<std::pair<std::string, std::string>>& messages)
+{
+    std::string out;
+    for (const auto& [role, content] : messages)
+        out += "<|" + role + "|>" + content + "<|end|>";
+    return out + "<|assistant|>";
+}
+
+std::string completionBody(const ResponseContext& c, const std::string& text, const std::string& finishReason,
+                           const Usage& usage)
+{
+    ordered_json choice;
+    if (c.chat) {
+        choice = ordered_json{{"index", 0},
+                              {"message",
+                               {{"role", "assistant"},
+                                {"content", text},
+                                {"refusal", nullptr},
+                                {"annotations", nullptr},
+                                {"audio", nullptr},
+                                {"function_call", nullptr},
+                                {"tool_calls", ordered_json::array()},
+                                {"reasoning_content", nullptr}}},
+                              {"logprobs", nullptr},
+                              {"finish_reason", finishReason},
+                              {"stop_reason", nullptr}};
+    } else {
+        choice = ordered_json{{"index", 0},           {"text", text},          {"logprobs", nullptr},
+                              {"finish_reason", finishReason}, {"stop_reason", nullptr}, {"prompt_logprobs", nullptr}};
+    }
+    ordered_json j{{"id", c.id},
+                   {"object", c.chat ? "chat.completion" : "text_completion"},
+                   {"created", c.created},
+                   {"model", c.model},
+                   {"choices", ordered_json::array({choice})},
+                   {"service_tier", nullptr},
+                   {"system_fingerprint", nullptr},
+                   {"usage", usageJson(usage)}};
+    if (c.chat)
+        j["prompt_logprobs"] = nullptr;
+    j["kv_transfer_params"] = nullptr;
+    return j.dump();
+}
+
+std::string streamChunk(const ResponseContext& c, const std::string& text, const std::string& finishReason)
+{
+    ordered_json j = chunkHead(c);
+    const ordered_json reason = finishReason.empty() ? ordered_json(nullptr) : ordered_json(finishReason);
+    if (c.chat)
+        j["choices"] = ordered_json::array({ordered_json{{"index", 0},
+                                                         {"delta", {{"content", text}}},
+                                                         {"logprobs", nullptr},
+                                                         {"finish_reason", reason},
+                                                         {"stop_reason", nullptr}}});
+    else
+        j["choices"] = ordered_json::array({ordered_json{
+            {"index", 0}, {"text", text}, {"logprobs", nullptr}, {"finish_reason", reason}, {"stop_reason", nullptr}}});
+    return event(j);
+}
+
+std::string streamRoleChunk(const ResponseContext& c)
+{
+    ordered_json j = chunkHead(c);
+    j["choices"] = ordered_json::array({ordered_json{{"index", 0},
+                                                     {"delta", {{"role", "assistant"}, {"content", ""}}},
+                                                     {"logprobs", nullptr},
+                                                     {"finish_reason", nullptr}}});
+    return event(j);
+}
+
+std::string streamUsageChunk(const ResponseContext& c, const Usage& usage)
+{
+    ordered_json j = chunkHead(c);
+    j["choices"] = ordered_json::array();
+    j["usage"] = usageJson(usage);
+    return event(j);
+}
+
+} // namespace kvroute::cluster
