@@ -7,7 +7,7 @@ find_package(CLI11 REQUIRED)              # libcli11-dev: command line
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)  # libxxhash-dev
 find_package(Boost 1.74 REQUIRED)          # libboost-dev: Asio/Beast for live pods and the gateway
-find_package(Qt6 6.4 REQUIRED COMPONENTS Core Test Concurrent)
+find_package(Qt6 6.4 REQUIRED COMPONENTS Core Test Concurrent Network)
 if(KVROUTE_BUILD_GUI)
   find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Widgets Charts)
 endif()

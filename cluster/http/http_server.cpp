@@ -18,6 +18,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <chrono>
 #include <deque>
@@ -34,6 +35,8 @@ namespace {
 
 /// Slow readers get this long for each write before the connection is dropped.
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
+/// How long a refused upload is read and dropped before the connection closes.
+constexpr auto kDrainTime = std::chrono::seconds(2);
 
 std::string lower(std::string s)
 {
@@ -210,6 +213,9 @@ private:
                                                : status == 431 ? std::string("request headers too large")
                                                                : "malformed HTTP request: " + ec.message(),
                                                status);
+            // The client may still be sending the rest of its body: read and drop it after the
+            // answer (a lingering close), or it sees a reset instead of the status.
+            m_drainBeforeClose = true;
             send(headerBlock(status, "application/json", {}, false, body.size()) + body, true, false);
             return;
         }
@@ -255,6 +261,10 @@ private:
         m_outbox.pop_front();
         if (finished) {
             m_gone = nullptr;
+            if (m_drainBeforeClose && !m_server->stopped) {
+                drainThenClose();
+                return;
+            }
             if (!m_keepAlive || m_server->stopped) {
                 close();
                 return;
@@ -268,8 +278,27 @@ private:
         writeNext();
     }
 
+    void drainThenClose()
+    {
+        if (!m_draining) { // one deadline for the whole drain, however slowly the client sends
+            m_draining = true;
+            beast::error_code ignored;
+            m_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            m_stream.expires_after(kDrainTime);
+        }
+        m_stream.async_read_some(asio::buffer(m_drain), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec)
+                self->close();
+            else
+                self->drainThenClose();
+        });
+    }
+
     beast::tcp_stream m_stream;
     beast::flat_buffer m_buffer;
+    std::array<char, 16384> m_drain{};
+    bool m_drainBeforeClose = false;
+    bool m_draining = false;
     std::optional<bhttp::request_parser<bhttp::string_body>> m_parser;
     std::shared_ptr<Server::Impl> m_server;
     std::deque<std::pair<std::string, bool>> m_outbox;

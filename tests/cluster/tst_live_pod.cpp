@@ -1,0 +1,313 @@
+// `kvroute pod` as a client sees it, over real HTTP on 127.0.0.1: the same requests sent one
+// after another give exactly the prefix-cache counters the simulator's pod gives for that
+// sequence (one engine, two clocks); vLLM's routes, bodies and errors; streaming; limits; and a
+// clean exit on SIGTERM. The test starts the pod and stops it by the pid it started.
+
+#include "cluster/pod/text_tokens.h"
+#include "sim/fleet/cluster_run.h"
+#include "sim/fleet/fleet_factories.h"
+#include "sim/kernel/rng.h"
+#include "sim/kernel/simulation.h"
+#include "sim/pod/timed_pod.h"
+#include "sim/scenario/scenario_yaml.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
+#include <QtCore/QRegularExpression>
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
+#include <QtNetwork/QNetworkRequest>
+#include <QtNetwork/QTcpSocket>
+#include <QtTest/QtTest>
+
+#include <csignal>
+#include <map>
+
+using namespace kvroute;
+
+namespace {
+
+struct Reply {
+    int status = 0;
+    QByteArray body;
+    QByteArray podHeader;
+};
+
+class LivePod {
+public:
+    explicit LivePod(const QStringList& extra = {})
+    {
+        m_process.setProgram(qEnvironmentVariable("KVROUTE_BIN"));
+        m_process.setArguments(QStringList{QStringLiteral("pod"), QStringLiteral("seed-cache-test"), QStringLiteral("--port"),
+                                           QStringLiteral("0"), QStringLiteral("--time-scale"), QStringLiteral("0"),
+                                           QStringLiteral("--quiet")} +
+                               extra);
+        m_process.start();
+        if (!m_process.waitForStarted(10000))
+            return;
+        // The pod prints "listening HOST:PORT" once it accepts connections.
+        QByteArray out;
+        for (int i = 0; i < 100 && !out.contains('\n'); ++i) {
+            m_process.waitForReadyRead(100);
+            out += m_process.readAllStandardOutput();
+        }
+        const auto match = QRegularExpression(QStringLiteral("listening [0-9.]+:([0-9]+)")).match(QString::fromUtf8(out));
+        if (match.hasMatch())
+            m_port = match.captured(1).toInt();
+    }
+    ~LivePod()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            ::kill(static_cast<pid_t>(m_process.processId()), SIGKILL);
+            m_process.waitForFinished(5000);
+        }
+    }
+    [[nodiscard]] int port() const { return m_port; }
+    QProcess& process() { return m_process; }
+
+    Reply request(const QByteArray& method, const QString& path, const QByteArray& body = {})
+    {
+        QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply* reply = m_network.sendCustomRequest(req, method, body);
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        if (!reply->isFinished())
+            done.wait(30000);
+        Reply r{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll(),
+                reply->rawHeader("x-inference-pod")};
+        reply->deleteLater();
+        return r;
+    }
+
+    /// Counter and gauge values from /metrics, by sample name (labels dropped).
+    std::map<QString, double> metrics()
+    {
+        std::map<QString, double> out;
+        const Reply r = request("GET", QStringLiteral("/metrics"));
+        for (const QByteArray& line : r.body.split('\n')) {
+            if (line.isEmpty() || line.startsWith('#'))
+                continue;
+            const int space = line.lastIndexOf(' ');
+            QString name = QString::fromUtf8(line.left(space));
+            if (name.contains(QLatin1Char('{')) && !name.contains(QStringLiteral("le=")) &&
+                !name.contains(QStringLiteral("finished_reason")))
+                name = name.left(name.indexOf(QLatin1Char('{')));
+            out[name] = line.mid(space + 1).toDouble();
+        }
+        return out;
+    }
+
+private:
+    QProcess m_process;
+    QNetworkAccessManager m_network;
+    int m_port = 0;
+};
+
+QByteArray completion(const sim::TokenVector& prompt, int maxTokens)
+{
+    QJsonObject body{{QStringLiteral("prompt"), QString::fromStdString(cluster::tokensToText(prompt))},
+                     {QStringLiteral("max_tokens"), maxTokens}};
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+/// Prompts that share prefixes in several ways: identical repeats, a common system prompt with
+/// different questions, and growing chat histories.
+std::vector<sim::TokenVector> promptSequence()
+{
+    auto rng = sim::Rng::stream(7, "test/prompts");
+    const auto randomTokens = [&](int n) {
+        sim::TokenVector t;
+        for (int i = 0; i < n; ++i)
+            t.push_back(static_cast<sim::TokenId>(rng.nextU64() % 100000));
+        return t;
+    };
+    const sim::TokenVector system = randomTokens(120);
+    std::vector<sim::TokenVector> prompts;
+    sim::TokenVector history = system;
+    for (int turn = 0; turn < 6; ++turn) {
+        const auto message = randomTokens(20 + 13 * turn);
+        history.insert(history.end(), message.begin(), message.end());
+        prompts.push_back(history);
+        const auto answer = randomTokens(9);
+        history.insert(history.end(), answer.begin(), answer.end());
+    }
+    for (int q = 0; q < 5; ++q) {
+        auto p = system;
+        const auto question = randomTokens(40 + q);
+        p.insert(p.end(), question.begin(), question.end());
+        prompts.push_back(p);
+        prompts.push_back(p);
+    }
+    prompts.push_back(randomTokens(300));
+    return prompts;
+}
+
+} // namespace
+
+class TestLivePod final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    // The simulator's pod, fed the same prompts one after another, ends with the same counters.
+    void sameRequestsGiveTheSimulatorsCounters()
+    {
+        LivePod live;
+        QVERIFY(live.port() > 0);
+        const auto prompts = promptSequence();
+        constexpr int kMaxTokens = 7;
+        for (const auto& p : prompts) {
+            const Reply r = live.request("POST", QStringLiteral("/v1/completions"), completion(p, kMaxTokens));
+            QCOMPARE(r.status, 200);
+            const auto usage = QJsonDocument::fromJson(r.body).object().value(QStringLiteral("usage")).toObject();
+            QCOMPARE(usage.value(QStringLiteral("prompt_tokens")).toInt(), static_cast<int>(p.size()));
+            QCOMPARE(usage.value(QStringLiteral("completion_tokens")).toInt(), kMaxTokens);
+        }
+        const auto m = live.metrics();
+
+        auto scenario = sim::builtinScenario("seed-cache-test");
+        QVERIFY(scenario.has_value());
+        auto setup = sim::prepareRun(*scenario);
+        QVERIFY(setup.has_value());
+        auto stepTime = sim::makeFleetStepTime(*setup);
+        QVERIFY(stepTime.has_value());
+        sim::Simulation simulation;
+        sim::TimedPod pod(simulation, 0, sim::podEngineConfig(*setup, 0), **stepTime);
+        sim::RequestId id = 1;
+        for (const auto& p : prompts) {
+            sim::EngineRequest e;
+            e.id = id++;
+            e.prompt = std::make_shared<const sim::TokenVector>(p);
+            e.maxTokens = kMaxTokens;
+            QVERIFY(pod.submit(std::move(e)).has_value());
+            simulation.run(); // to completion: the next request is sent after this answer
+        }
+        const auto& s = pod.metrics();
+        QVERIFY(s.prefixCache.hits > 0);
+        QCOMPARE(m.at(QStringLiteral("vllm:prefix_cache_queries_total")), static_cast<double>(s.prefixCache.queries));
+        QCOMPARE(m.at(QStringLiteral("vllm:prefix_cache_hits_total")), static_cast<double>(s.prefixCache.hits));
+        QCOMPARE(m.at(QStringLiteral("vllm:prompt_tokens_total")), static_cast<double>(s.promptTokens));
+        QCOMPARE(m.at(QStringLiteral("vllm:generation_tokens_total")), static_cast<double>(s.generationTokens));
+        QCOMPARE(m.at(QStringLiteral("vllm:num_preemptions_total")), static_cast<double>(s.numPreemptions));
+        QCOMPARE(m.at(QStringLiteral("vllm:time_to_first_token_seconds_count")), static_cast<double>(prompts.size()));
+    }
+
+    void vllmRoutesAndBodies()
+    {
+        LivePod live({QStringLiteral("--enable-prompt-tokens-details")});
+        QVERIFY(live.port() > 0);
+        QCOMPARE(live.request("GET", QStringLiteral("/health")).status, 200);
+        QCOMPARE(live.request("POST", QStringLiteral("/ping")).status, 200);
+        const auto models = QJsonDocument::fromJson(live.request("GET", QStringLiteral("/v1/models")).body).object();
+        QCOMPARE(models.value(QStringLiteral("data")).toArray().at(0).toObject().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("meta-llama/Llama-3.2-1B"));
+        QVERIFY(live.request("GET", QStringLiteral("/version")).body.contains("\"version\""));
+
+        // A repeat hits; cached_tokens appears with --enable-prompt-tokens-details.
+        const QByteArray body = R"({"model":"meta-llama/Llama-3.2-1B","prompt":[)" +
+                                QByteArray("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34") +
+                                R"(],"max_tokens":3})";
+        QCOMPARE(live.request("POST", QStringLiteral("/v1/completions"), body).status, 200);
+        const Reply again = live.request("POST", QStringLiteral("/v1/completions"), body);
+        QCOMPARE(again.status, 200);
+        QCOMPARE(again.podHeader, QByteArray("llama-3-2-1b-decode-0"));
+        const auto usage = QJsonDocument::fromJson(again.body).object().value(QStringLiteral("usage")).toObject();
+        QCOMPARE(usage.value(QStringLiteral("prompt_tokens_details")).toObject().value(QStringLiteral("cached_tokens")).toInt(), 32);
+
+        const auto chat = QJsonDocument::fromJson(
+            live.request("POST", QStringLiteral("/v1/chat/completions"),
+                         R"({"messages":[{"role":"user","content":"hello"}],"max_tokens":4})")
+                .body).object();
+        QCOMPARE(chat.value(QStringLiteral("object")).toString(), QStringLiteral("chat.completion"));
+        QCOMPARE(chat.value(QStringLiteral("choices")).toArray().at(0).toObject().value(QStringLiteral("message")).toObject()
+                     .value(QStringLiteral("content")).toString().size(), 16); // 4 tokens of 4 characters
+    }
+
+    void streamingEndsWithUsageAndDone()
+    {
+        LivePod live;
+        const Reply r = live.request("POST", QStringLiteral("/v1/chat/completions"),
+                                     R"({"messages":[{"role":"user","content":"hi"}],"max_tokens":3,"stream":true,)"
+                                     R"("stream_options":{"include_usage":true}})");
+        QCOMPARE(r.status, 200);
+        const QList<QByteArray> events = r.body.split('\n');
+        QStringList data;
+        for (const auto& e : events)
+            if (e.startsWith("data: "))
+                data << QString::fromUtf8(e.mid(6));
+        QCOMPARE(data.size(), 1 + 3 + 1 + 1); // role, 3 tokens, usage, [DONE]
+        QVERIFY(data.first().contains(QStringLiteral("\"role\":\"assistant\"")));
+        QVERIFY(data.at(3).contains(QStringLiteral("\"finish_reason\":\"length\"")));
+        QVERIFY(data.at(4).contains(QStringLiteral("\"completion_tokens\":3")));
+        QCOMPARE(data.last(), QStringLiteral("[DONE]"));
+    }
+
+    void badRequestsGetVllmErrors_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("message");
+        const QString c = QStringLiteral("/v1/completions");
+        QTest::newRow("malformed JSON") << c << QByteArray("{bad") << 400 << QStringLiteral("not valid JSON");
+        QTest::newRow("not an object") << c << QByteArray("[1]") << 400 << QStringLiteral("JSON object");
+        QTest::newRow("no prompt") << c << QByteArray("{}") << 400 << QStringLiteral("prompt is required");
+        QTest::newRow("prompt a number") << c << QByteArray(R"({"prompt":1})") << 400 << QStringLiteral("prompt must be");
+        QTest::newRow("max_tokens text") << c << QByteArray(R"({"prompt":"abcd","max_tokens":"x"})") << 400
+                                         << QStringLiteral("max_tokens must be an integer");
+        QTest::newRow("max_tokens 0") << c << QByteArray(R"({"prompt":"abcd","max_tokens":0})") << 400
+                                      << QStringLiteral("max_tokens must be between 1");
+        QTest::newRow("n 2") << c << QByteArray(R"({"prompt":"abcd","n":2})") << 400 << QStringLiteral("n must be 1");
+        QTest::newRow("stream_options without stream") << c << QByteArray(R"({"prompt":"abcd","stream_options":{}})")
+                                                        << 400 << QStringLiteral("only be given when stream");
+        QTest::newRow("unknown model") << c << QByteArray(R"({"model":"gpt-4","prompt":"abcd"})") << 404
+                                       << QStringLiteral("The model `gpt-4` does not exist.");
+        QTest::newRow("over max_model_len") << c << QByteArray(R"({"prompt":"abcd","max_tokens":5000})") << 400
+                                            << QStringLiteral("maximum context length is 4096 tokens. However, you requested 5001 tokens");
+        QTest::newRow("prompt over max_model_len") << c << (R"({"prompt":")" + QByteArray(4096 * 4, 'a') + R"("})") << 400
+                                                   << QStringLiteral("your request has 4096 input tokens");
+        QTest::newRow("chat without messages") << QStringLiteral("/v1/chat/completions") << QByteArray("{}") << 400
+                                               << QStringLiteral("messages must be");
+        QTest::newRow("unknown route") << QStringLiteral("/v2/nothing") << QByteArray("{}") << 404 << QStringLiteral("Not Found");
+        QTest::newRow("body over the limit") << c << QByteArray(9 * 1024 * 1024, ' ') << 413 << QStringLiteral("larger than");
+    }
+    void badRequestsGetVllmErrors()
+    {
+        QFETCH(QString, path);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, message);
+        LivePod live;
+        const Reply r = live.request("POST", path, body);
+        QCOMPARE(r.status, status);
+        QVERIFY2(QString::fromUtf8(r.body).contains(message), r.body.constData());
+        // The pod is still there for the next client.
+        QCOMPARE(live.request("GET", QStringLiteral("/health")).status, 200);
+    }
+
+    void garbageOnTheSocketDoesNotHurt()
+    {
+        LivePod live;
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), static_cast<quint16>(live.port()));
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("\x01\x02 NOT HTTP\r\n\r\n");
+        QVERIFY(socket.waitForReadyRead(5000));
+        QVERIFY(socket.readAll().startsWith("HTTP/1.1 400"));
+        QCOMPARE(live.request("GET", QStringLiteral("/health")).status, 200);
+    }
+
+    void sigtermEndsCleanly()
+    {
+        LivePod live;
+        QVERIFY(live.port() > 0);
+        ::kill(static_cast<pid_t>(live.process().processId()), SIGTERM);
+        QVERIFY(live.process().waitForFinished(5000));
+        QCOMPARE(live.process().exitStatus(), QProcess::NormalExit);
+        QCOMPARE(live.process().exitCode(), 0);
+    }
+};
+
+QTEST_MAIN(TestLivePod)
+#include "tst_live_pod.moc"
