@@ -9,29 +9,15 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include "cli_test_support.h"
+
 namespace {
 
-struct Outcome {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using kvroute::test::readFile;
 
-Outcome kvroute(const QStringList& args, const QString& workDir = {})
+kvroute::test::CliOutcome cli(const QStringList& args, const QString& workDir = {})
 {
-    QProcess p;
-    if (!workDir.isEmpty())
-        p.setWorkingDirectory(workDir);
-    p.start(qEnvironmentVariable("KVROUTE_BIN"), args);
-    if (!p.waitForFinished(120000))
-        qFatal("kvroute did not finish");
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
-
-QByteArray readAll(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    return kvroute::test::runKvroute(args, workDir);
 }
 
 } // namespace
@@ -44,28 +30,28 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const auto json = dir.filePath(QStringLiteral("r.json"));
-        const auto o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"), json,
+        const auto o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"), json,
                                 QStringLiteral("--csv"), dir.filePath(QStringLiteral("csv")), QStringLiteral("--quiet")});
         QCOMPARE(o.exitCode, 0);
         QVERIFY(o.out.contains(QStringLiteral("Prefix-cache hit rate")));
-        const auto doc = QJsonDocument::fromJson(readAll(json)).object();
+        const auto doc = QJsonDocument::fromJson(readFile(json)).object();
         for (const char* key : {"hit_rate", "stickiness", "requests_completed", "ttft_s", "itl_s", "e2e_s", "throughput",
                                 "preemptions", "pods", "timeseries", "scenario", "seed", "run_info"})
             QVERIFY2(doc.contains(QLatin1String(key)), key);
         QCOMPARE(doc.value(QStringLiteral("requests_completed")).toInt(), 20);
         QVERIFY(doc.value(QStringLiteral("ttft_s")).toObject().contains(QStringLiteral("p99")));
         QVERIFY(QFile::exists(dir.filePath(QStringLiteral("csv/timeseries.csv"))));
-        QVERIFY(readAll(dir.filePath(QStringLiteral("csv/pods.csv"))).startsWith("name,requests"));
+        QVERIFY(readFile(dir.filePath(QStringLiteral("csv/pods.csv"))).startsWith("name,requests"));
     }
 
     void setOverridesAndRejectsBadValues()
     {
-        auto o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--set"),
+        auto o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--set"),
                           QStringLiteral("vllm.block_size=17"), QStringLiteral("--quiet")});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("vllm.block_size")) && o.err.contains(QStringLiteral("16")),
                  qPrintable(o.err));
-        o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--set"),
+        o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--set"),
                      QStringLiteral("vllm.blok_size=32"), QStringLiteral("--quiet")});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("vllm.block_size")), qPrintable(o.err)); // did you mean
@@ -79,7 +65,7 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("seed: 3\ncluster:\n  pods: 2\n  podz: 4\n");
         f.close();
-        const auto o = kvroute({QStringLiteral("run"), path, QStringLiteral("--quiet")});
+        const auto o = cli({QStringLiteral("run"), path, QStringLiteral("--quiet")});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("bad.yaml:4:3")), qPrintable(o.err));
         QVERIFY2(o.err.contains(QStringLiteral("pods")), qPrintable(o.err));
@@ -89,17 +75,17 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString missingFolder = dir.filePath(QStringLiteral("no/such/folder/out.json"));
-        auto o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"), missingFolder,
+        auto o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"), missingFolder,
                           QStringLiteral("--quiet")});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("cannot write there: its folder")), qPrintable(o.err));
         QVERIFY(o.out.isEmpty()); // nothing ran
-        o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"), dir.path(),
+        o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"), dir.path(),
                      QStringLiteral("--quiet")});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("is a directory")), qPrintable(o.err));
         // A CSV folder is created with its parents.
-        o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--csv"),
+        o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--csv"),
                      dir.filePath(QStringLiteral("a/b")), QStringLiteral("--quiet")});
         QCOMPARE(o.exitCode, 0);
         QVERIFY(QFile::exists(dir.filePath(QStringLiteral("a/b/summary.csv"))));
@@ -128,7 +114,7 @@ private Q_SLOTS:
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(content);
         }
-        const auto o = kvroute({QStringLiteral("run"), path, QStringLiteral("--quiet")});
+        const auto o = cli({QStringLiteral("run"), path, QStringLiteral("--quiet")});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(expected), qPrintable(o.err));
         QVERIFY(o.out.isEmpty()); // nothing ran
@@ -136,11 +122,11 @@ private Q_SLOTS:
 
     void listsAndShowsScenarios()
     {
-        auto o = kvroute({QStringLiteral("scenarios")});
+        auto o = cli({QStringLiteral("scenarios")});
         QCOMPARE(o.exitCode, 0);
         for (const char* name : {"default", "seed-cache-test", "llmd-shared-prefix", "mooncake"})
             QVERIFY2(o.out.contains(QLatin1String(name)), name);
-        o = kvroute({QStringLiteral("scenarios"), QStringLiteral("show"), QStringLiteral("default")});
+        o = cli({QStringLiteral("scenarios"), QStringLiteral("show"), QStringLiteral("default")});
         QCOMPARE(o.exitCode, 0);
         QVERIFY(o.out.contains(QStringLiteral("block_size: 16")));
     }
@@ -152,17 +138,17 @@ private Q_SLOTS:
         const QStringList args{QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
                                QStringLiteral("vllm.block_size=8,16,32"), QStringLiteral("--repeat"), QStringLiteral("2"),
                                QStringLiteral("--jobs"), QStringLiteral("2"), QStringLiteral("--out"), out};
-        auto o = kvroute(args);
+        auto o = cli(args);
         QCOMPARE(o.exitCode, 0);
-        QCOMPARE(readAll(out).count('\n'), 6);
+        QCOMPARE(readFile(out).count('\n'), 6);
         QVERIFY(o.out.contains(QStringLiteral("vllm.block_size")));
         // Block 8 hits floor(23/8)*8 = 16 tokens of each repeat, block 32 none.
         QVERIFY2(o.err.contains(QStringLiteral("6 to run")), qPrintable(o.err));
-        o = kvroute(args);
+        o = cli(args);
         QCOMPARE(o.exitCode, 0);
         QVERIFY2(o.err.contains(QStringLiteral("0 to run")), qPrintable(o.err));
-        QCOMPARE(readAll(out).count('\n'), 6);
-        const auto lines = readAll(out).split('\n');
+        QCOMPARE(readFile(out).count('\n'), 6);
+        const auto lines = readFile(out).split('\n');
         bool sawZero = false;
         for (const auto& line : lines) {
             const auto rec = QJsonDocument::fromJson(line).object();
@@ -178,7 +164,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const auto out = dir.filePath(QStringLiteral("sweep.jsonl"));
         const auto sweep = [&](const QStringList& extra) {
-            return kvroute(QStringList{QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--jobs"),
+            return cli(QStringList{QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--jobs"),
                                        QStringLiteral("2"), QStringLiteral("--out"), out} +
                            extra);
         };
@@ -205,10 +191,10 @@ private Q_SLOTS:
         QCOMPARE(o.exitCode, 0);
         QVERIFY2(o.err.contains(QStringLiteral("4 records")) && o.err.contains(QStringLiteral("4 to run")),
                  qPrintable(o.err));
-        QCOMPARE(readAll(out).count('\n'), 8);
+        QCOMPARE(readFile(out).count('\n'), 8);
 
         // A sweep killed in the middle of a line: the fragment is dropped and that point re-run.
-        const QByteArray whole = readAll(out);
+        const QByteArray whole = readFile(out);
         {
             QFile f(out);
             QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
@@ -218,7 +204,7 @@ private Q_SLOTS:
         QCOMPARE(o.exitCode, 0);
         QVERIFY2(o.err.contains(QStringLiteral("sweep.jsonl:8: dropped an incomplete last line")), qPrintable(o.err));
         QVERIFY2(o.err.contains(QStringLiteral("1 to run")), qPrintable(o.err));
-        const QByteArray repaired = readAll(out);
+        const QByteArray repaired = readFile(out);
         QCOMPARE(repaired.count('\n'), 8);
         for (const auto& line : repaired.split('\n')) {
             if (!line.isEmpty())
@@ -227,7 +213,7 @@ private Q_SLOTS:
 
         // A whole record that only lacks its newline (edited by hand) gets one before the append.
         {
-            const QByteArray before = readAll(out);
+            const QByteArray before = readFile(out);
             QFile f(out);
             QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
             f.write(before.left(before.size() - 1));
@@ -235,8 +221,8 @@ private Q_SLOTS:
         o = sweep(grid + QStringList{QStringLiteral("--set"), QStringLiteral("seed=8"), QStringLiteral("--repeat"),
                                      QStringLiteral("1")});
         QCOMPARE(o.exitCode, 0);
-        QCOMPARE(readAll(out).count('\n'), 12);
-        for (const auto& line : readAll(out).split('\n')) {
+        QCOMPARE(readFile(out).count('\n'), 12);
+        for (const auto& line : readFile(out).split('\n')) {
             if (!line.isEmpty())
                 QVERIFY2(!QJsonDocument::fromJson(line).isNull(), line.constData());
         }
@@ -248,11 +234,11 @@ private Q_SLOTS:
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write("my notes");
         }
-        o = kvroute({QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
+        o = cli({QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
                      QStringLiteral("cluster.pods=1"), QStringLiteral("--out"), notes});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("notes.txt:1: not a sweep record")), qPrintable(o.err));
-        QCOMPARE(readAll(notes), QByteArray("my notes"));
+        QCOMPARE(readFile(notes), QByteArray("my notes"));
 
         // The same key twice is refused before anything runs.
         o = sweep({QStringLiteral("--param"), QStringLiteral("cluster.pods=1:3"), QStringLiteral("--param"),

@@ -9,38 +9,17 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include "cli_test_support.h"
+
 namespace {
 
-struct Outcome {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using kvroute::test::readFile;
 
-Outcome kvroute(const QStringList& args, const QString& workDir = {}, const QString& progressSeconds = {})
+kvroute::test::CliOutcome cli(const QStringList& args, const QString& workDir = {}, const QString& progressSeconds = {})
 {
-    QProcess p;
-    if (!progressSeconds.isEmpty()) {
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("KVROUTE_PROGRESS_SECONDS"), progressSeconds);
-        p.setProcessEnvironment(env);
-    }
-    if (!workDir.isEmpty())
-        p.setWorkingDirectory(workDir);
-    p.start(qEnvironmentVariable("KVROUTE_BIN"), args);
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return {-2, {}, QStringLiteral("did not finish in 120 s")};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
-QByteArray readAll(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    return kvroute::test::runKvroute(args, workDir,
+                                     progressSeconds.isEmpty() ? QStringList()
+                                                               : QStringList{QStringLiteral("KVROUTE_PROGRESS_SECONDS=") + progressSeconds});
 }
 
 void writeFile(const QString& path, const QByteArray& text)
@@ -87,7 +66,7 @@ private Q_SLOTS:
         QStringList args{QStringLiteral("run"), QStringLiteral("default"), QStringLiteral("--quiet")};
         for (const auto& s : sets)
             args << QStringLiteral("--set") << s;
-        const auto o = kvroute(args);
+        const auto o = cli(args);
         QCOMPARE(o.exitCode, 2);
         for (const auto& e : expected)
             QVERIFY2(o.err.contains(e), qPrintable(o.err));
@@ -99,13 +78,13 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const auto json = dir.filePath(QStringLiteral("r.json"));
-        const auto o = kvroute({QStringLiteral("run"), QStringLiteral("default"), QStringLiteral("--quiet"),
+        const auto o = cli({QStringLiteral("run"), QStringLiteral("default"), QStringLiteral("--quiet"),
                                 QStringLiteral("--set"), QStringLiteral("duration=1000000"), QStringLiteral("--set"),
                                 QStringLiteral("sample_interval=0.001"), QStringLiteral("--set"),
                                 QStringLiteral("workload.max_requests=200"), QStringLiteral("--json"), json});
         QCOMPARE(o.exitCode, 0);
         QVERIFY2(o.out.contains(QStringLiteral("sample_interval raised from 0.001 s to 20 s")), qPrintable(o.out));
-        QVERIFY(readAll(json).size() < 50'000'000);
+        QVERIFY(readFile(json).size() < 50'000'000);
     }
 
     void outputsNeverClobberInputsOrEachOther()
@@ -113,20 +92,20 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString scenario = dir.filePath(QStringLiteral("self.yaml"));
         writeFile(scenario, "name: self\nworkload:\n  type: repeat-prompt\n");
-        const QByteArray before = readAll(scenario);
-        auto o = kvroute({QStringLiteral("run"), scenario, QStringLiteral("--json"), scenario, QStringLiteral("-q")});
+        const QByteArray before = readFile(scenario);
+        auto o = cli({QStringLiteral("run"), scenario, QStringLiteral("--json"), scenario, QStringLiteral("-q")});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("would overwrite the scenario file")), qPrintable(o.err));
-        QCOMPARE(readAll(scenario), before);
+        QCOMPARE(readFile(scenario), before);
 
         const QString same = dir.filePath(QStringLiteral("same"));
-        o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"), same,
+        o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"), same,
                      QStringLiteral("--csv"), same, QStringLiteral("-q")});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("--json and --csv both name")), qPrintable(o.err));
         QVERIFY(!QFile::exists(same)); // nothing half-written
 
-        o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--csv"),
+        o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--csv"),
                      QStringLiteral("-"), QStringLiteral("-q")},
                     dir.path());
         QCOMPARE(o.exitCode, 2);
@@ -134,7 +113,7 @@ private Q_SLOTS:
         QVERIFY(!QDir(dir.filePath(QStringLiteral("-"))).exists());
 
         const QString csv = dir.filePath(QStringLiteral("csv"));
-        o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"),
+        o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"),
                      csv + QStringLiteral("/summary.csv"), QStringLiteral("--csv"), csv, QStringLiteral("-q")});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("would both write")), qPrintable(o.err));
@@ -157,7 +136,7 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, args);
         QFETCH(QString, note);
-        const auto o = kvroute(QStringList{QStringLiteral("run"), QStringLiteral("-q")} + args);
+        const auto o = cli(QStringList{QStringLiteral("run"), QStringLiteral("-q")} + args);
         QCOMPARE(o.exitCode, 1);
         QVERIFY2(o.out.contains(note), qPrintable(o.out));
         QVERIFY2(o.err.contains(QStringLiteral("no request completed")), qPrintable(o.err));
@@ -165,7 +144,7 @@ private Q_SLOTS:
 
     void ignoredSettingsAreNoted()
     {
-        const auto o = kvroute({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("-q"),
+        const auto o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("-q"),
                                 QStringLiteral("--set"), QStringLiteral("routing.profile=precise")});
         QCOMPARE(o.exitCode, 0);
         QVERIFY2(o.out.contains(QStringLiteral("routing.profile is precise but routing.policy is kube-service")),
@@ -176,20 +155,20 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("s.jsonl"));
-        auto o = kvroute({QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
+        auto o = cli({QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
                           QStringLiteral("cluster.pods=1,2"), QStringLiteral("--set"), QStringLiteral("cluster.pods=5"),
                           QStringLiteral("-o"), out});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("is both set")), qPrintable(o.err));
         QVERIFY(!QFile::exists(out));
 
-        o = kvroute({QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
+        o = cli({QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
                      QStringLiteral("cluster.pods=1,x"), QStringLiteral("-o"), out});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("--param cluster.pods=x")) && !o.err.contains(QStringLiteral("--set")),
                  qPrintable(o.err));
 
-        o = kvroute({QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
+        o = cli({QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
                      QStringLiteral("vllm.block_size=16,32"), QStringLiteral("--set"),
                      QStringLiteral("routing.profile=precise"), QStringLiteral("-o"), out, QStringLiteral("-q")});
         QCOMPARE(o.exitCode, 0);
@@ -197,7 +176,7 @@ private Q_SLOTS:
                      o.out.contains(QStringLiteral("routing.profile is precise")) &&
                      o.out.contains(QStringLiteral("(every point)")),
                  qPrintable(o.out));
-        QVERIFY(readAll(out).contains("\"notes\":[")); // kept in the records too
+        QVERIFY(readFile(out).contains("\"notes\":[")); // kept in the records too
     }
 
     // The built-ins are compiled in, the Mooncake sample trace too: any working folder works.
@@ -211,7 +190,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, name);
         QTemporaryDir elsewhere;
-        const auto o = kvroute({QStringLiteral("run"), name, QStringLiteral("-q"), QStringLiteral("--set"),
+        const auto o = cli({QStringLiteral("run"), name, QStringLiteral("-q"), QStringLiteral("--set"),
                                 QStringLiteral("workload.max_requests=60")},
                                elsewhere.path());
         QVERIFY2(o.exitCode == 0, qPrintable(o.err));
@@ -233,7 +212,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("bin.yaml"));
         writeFile(path, bytes);
-        const auto o = kvroute({QStringLiteral("run"), path, QStringLiteral("-q")});
+        const auto o = cli({QStringLiteral("run"), path, QStringLiteral("-q")});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(path + expected), qPrintable(o.err));
         for (const QChar c : o.err)
@@ -244,7 +223,7 @@ private Q_SLOTS:
     void longRunsShowProgressWithoutATerminal()
     {
         // Lines from the start and every 0.05 s, so the test does not depend on this machine's speed.
-        const auto o = kvroute({QStringLiteral("run"), QStringLiteral("llmd-shared-prefix"), QStringLiteral("--set"),
+        const auto o = cli({QStringLiteral("run"), QStringLiteral("llmd-shared-prefix"), QStringLiteral("--set"),
                                 QStringLiteral("workload.max_requests=2000")},
                                {}, QStringLiteral("0.05"));
         QCOMPARE(o.exitCode, 0);
