@@ -6,6 +6,7 @@ find_package(nlohmann_json 3.10 REQUIRED) # nlohmann-json3-dev: result JSON, tra
 find_package(CLI11 REQUIRED)              # libcli11-dev: command line
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)  # libxxhash-dev
+find_package(CURL REQUIRED)               # libcurl4-openssl-dev: the load generator and Prometheus client
 find_package(Boost 1.74 REQUIRED)          # libboost-dev: Asio/Beast for live pods and the gateway
 find_package(Qt6 6.4 REQUIRED COMPONENTS Core Test Concurrent Network)
 if(KVROUTE_BUILD_GUI)

@@ -15,6 +15,7 @@ int main(int argc, char** argv)
     kvroute::cli::addScenariosCommand(app, exitCode);
     kvroute::cli::addConformanceCommand(app, exitCode);
     kvroute::cli::addPodCommand(app, exitCode);
+    kvroute::cli::addLoadCommand(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

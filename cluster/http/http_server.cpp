@@ -310,7 +310,12 @@ private:
 
 class ExchangeImpl final : public Exchange {
 public:
-    ExchangeImpl(std::weak_ptr<Session> session, bool keepAlive) : m_session(std::move(session)), m_keepAlive(keepAlive) {}
+    // Holds its connection until answered: while the handler waits for the pod, no read or
+    // write is pending on the socket, and nothing else would keep the session alive.
+    ExchangeImpl(std::shared_ptr<Session> session, bool keepAlive)
+        : m_session(session), m_hold(std::move(session)), m_keepAlive(keepAlive)
+    {
+    }
 
     void respond(Response response) override
     {
@@ -322,6 +327,7 @@ public:
                                 response.body.size()) +
                         response.body,
                     true, m_keepAlive);
+        m_hold.reset();
     }
     void startStream(int status, const std::string& contentType,
                      const std::vector<std::pair<std::string, std::string>>& headers) override
@@ -346,6 +352,7 @@ public:
         m_state = State::Done;
         if (auto s = m_session.lock())
             s->send("0\r\n\r\n", true, m_keepAlive);
+        m_hold.reset();
     }
     [[nodiscard]] bool closed() const override
     {
@@ -361,13 +368,14 @@ public:
 private:
     enum class State { Fresh, Streaming, Done };
     std::weak_ptr<Session> m_session;
+    std::shared_ptr<Session> m_hold;
     bool m_keepAlive;
     State m_state = State::Fresh;
 };
 
 void Session::startExchange(Request request, bool keepAlive)
 {
-    auto exchange = std::make_shared<ExchangeImpl>(weak_from_this(), keepAlive && !m_server->stopped);
+    auto exchange = std::make_shared<ExchangeImpl>(shared_from_this(), keepAlive && !m_server->stopped);
     m_server->handler(std::move(request), exchange);
 }
 
@@ -388,6 +396,10 @@ void Server::Impl::accept()
                     sock->shutdown(tcp::socket::shutdown_both, ignored);
                 });
             } else {
+                // Answers go out in small writes (headers, then a token at a time): without
+                // TCP_NODELAY, Nagle and the client's delayed ACK add ~40 ms to each.
+                beast::error_code ignored;
+                socket.set_option(tcp::no_delay(true), ignored);
                 auto session = std::make_shared<Session>(std::move(socket), shared);
                 std::erase_if(sessions, [](const auto& w) { return w.expired(); });
                 sessions.push_back(session);

@@ -111,23 +111,35 @@ void ChatSessionsWorkload::sendTurn(std::uint64_t sessionId)
 
 void ChatSessionsWorkload::onCompleted(const WorkloadRequest& request, std::int32_t outputTokens)
 {
+    // The conversation goes on with exactly what the pod produced (fewer tokens than asked
+    // when max_model_len cut the answer).
+    TokenVector answer;
+    const auto answerTokens = static_cast<std::size_t>(std::max(0, std::min(outputTokens, request.maxTokens)));
+    answer.reserve(answerTokens);
+    for (std::size_t j = 0; j < answerTokens; ++j)
+        answer.push_back(request.answer.at(j));
+    continueSession(request, answer);
+}
+
+void ChatSessionsWorkload::onAnswered(const WorkloadRequest& request, std::span<const TokenId> answer)
+{
+    continueSession(request, TokenVector(answer.begin(), answer.end()));
+}
+
+void ChatSessionsWorkload::continueSession(const WorkloadRequest& request, const TokenVector& answer)
+{
     const auto it = m_sessions.find(request.sessionId);
     if (it == m_sessions.end() || it->second.inFlight != request.id)
         return; // not one of ours, or reported twice
     Session& s = it->second;
     s.inFlight = 0;
-    if (outputTokens <= 0) {
+    if (answer.empty()) {
         endSession(request.sessionId, &ChatSessionStats::endedByFailure);
         return;
     }
-    // The conversation goes on with exactly what the pod produced (fewer tokens than asked
-    // when max_model_len cut the answer).
-    const auto answerTokens = static_cast<std::size_t>(std::min(outputTokens, request.maxTokens));
     s.history = *s.inFlightPrompt;
     s.inFlightPrompt.reset();
-    s.history.reserve(s.history.size() + answerTokens);
-    for (std::size_t j = 0; j < answerTokens; ++j)
-        s.history.push_back(request.answer.at(j));
+    s.history.insert(s.history.end(), answer.begin(), answer.end());
     ++s.turnsDone;
     if (s.turnsDone >= s.turnsPlanned) {
         endSession(request.sessionId, &ChatSessionStats::finished);

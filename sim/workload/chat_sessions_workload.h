@@ -47,6 +47,7 @@ public:
 
     void start(Simulation& sim, Submit submit, SimTime endTime, std::int64_t maxRequests) override;
     void onCompleted(const WorkloadRequest& request, std::int32_t outputTokens) override;
+    void onAnswered(const WorkloadRequest& request, std::span<const TokenId> answer) override;
     [[nodiscard]] std::string describe() const override;
 
     [[nodiscard]] const ChatSessionStats& stats() const noexcept { return m_stats; }
@@ -77,6 +78,8 @@ private:
     void onUserArrives();
     void sendTurn(std::uint64_t sessionId);
     void endSession(std::uint64_t sessionId, std::int64_t ChatSessionStats::*reason);
+    /// The turn `request` was answered with `answer` (empty: it failed): the next turn or the end.
+    void continueSession(const WorkloadRequest& request, const TokenVector& answer);
 
     ChatSessionsConfig m_config;
     std::uint64_t m_seed;

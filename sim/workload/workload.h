@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 
 namespace kvroute::sim {
@@ -26,6 +27,14 @@ public:
     /// The answer to `request` finished at sim.now() with `outputTokens` tokens (closed loops
     /// use it; a request that was rejected or aborted reports 0 tokens).
     virtual void onCompleted(const WorkloadRequest& /*request*/, std::int32_t /*outputTokens*/) {}
+
+    /// Live mode: the answer a real server produced (its tokens). A closed loop continues the
+    /// conversation with these instead of `request.answer`, as a real client sends back what it
+    /// got; the default treats it as onCompleted with its length.
+    virtual void onAnswered(const WorkloadRequest& request, std::span<const TokenId> answer)
+    {
+        onCompleted(request, static_cast<std::int32_t>(answer.size()));
+    }
 
     /// One line for reports, e.g. "chat-sessions: 0.5 users/s, 5 turns, ...".
     [[nodiscard]] virtual std::string describe() const = 0;
