@@ -2,7 +2,9 @@
 //
 //   kvroute-gui [--scenario NAME|FILE]
 //   kvroute-gui --screenshot FILE.png [--scenario NAME|FILE] [--tab NAME] [--size WxH]
-//       renders the window after the first run completes, writes the PNG and exits.
+//       renders the window after the first run completes, writes the PNG and exits (status 0);
+//       when the run fails it renders the error, prints it on stderr and exits with status 1.
+//       The screenshot mode leaves the user's settings untouched.
 
 #include "app/gui/main_window.h"
 
@@ -12,6 +14,8 @@
 #include <QtWidgets/QTabWidget>
 
 #include <cstdio>
+#include <memory>
+#include <utility>
 
 namespace {
 
@@ -22,6 +26,34 @@ int screenshotTabIndex(QTabWidget* tabs, const QString& name)
             return i;
     }
     return -1;
+}
+
+/// Grabs the window once the first run has been shown, or its error, and quits: 0 after
+/// results, 1 after an error or when the PNG cannot be written.
+void armScreenshot(kvroute::app::MainWindow& window, const QString& path)
+{
+    auto grabAndExit = [&window, path](int status) {
+        // Let layouts and charts settle for a moment before grabbing.
+        QTimer::singleShot(300, &window, [&window, path, status] {
+            const bool saved = window.grab().save(path, "PNG");
+            if (!saved)
+                std::fprintf(stderr, "kvroute-gui: cannot write %s\n", qPrintable(path));
+            QApplication::exit(saved ? status : 1);
+        });
+    };
+    // The first outcome decides: a later signal (none is expected) must not grab twice.
+    auto done = std::make_shared<bool>(false);
+    QObject::connect(&window, &kvroute::app::MainWindow::resultsShown, &window, [grabAndExit, done] {
+        if (!std::exchange(*done, true))
+            grabAndExit(0);
+    });
+    QObject::connect(&window, &kvroute::app::MainWindow::runErrorShown, &window,
+                     [grabAndExit, done](const QString& message) {
+                         if (std::exchange(*done, true))
+                             return;
+                         std::fprintf(stderr, "kvroute-gui: %s\n", qPrintable(message));
+                         grabAndExit(1);
+                     });
 }
 
 } // namespace
@@ -53,6 +85,7 @@ int main(int argc, char** argv)
     kvroute::app::MainWindow window;
     const QString screenshot = parser.value(screenshotOption);
     if (!screenshot.isEmpty()) {
+        window.setSettingsReadOnly(true);
         const auto size = parser.value(sizeOption).split(QLatin1Char('x'));
         if (size.size() == 2)
             window.resize(size[0].toInt(), size[1].toInt());
@@ -64,15 +97,7 @@ int main(int argc, char** argv)
             }
             window.tabs()->setCurrentIndex(tab);
         }
-        QObject::connect(&window, &kvroute::app::MainWindow::resultsShown, &window, [&window, screenshot] {
-            // Let layouts and charts settle for a moment before grabbing.
-            QTimer::singleShot(300, &window, [&window, screenshot] {
-                const bool ok = window.grab().save(screenshot, "PNG");
-                if (!ok)
-                    std::fprintf(stderr, "kvroute-gui: cannot write %s\n", qPrintable(screenshot));
-                QApplication::exit(ok ? 0 : 1);
-            });
-        });
+        armScreenshot(window, screenshot);
         QTimer::singleShot(120000, &app, [] {
             std::fprintf(stderr, "kvroute-gui: the first run did not finish within 120 s\n");
             QApplication::exit(1);

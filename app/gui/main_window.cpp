@@ -264,7 +264,9 @@ void MainWindow::onRunFinished(const RunOutcomePtr& outcome)
         m_settings.setLastScenarioYaml(qs(sim::toYaml(outcome->scenario)));
         Q_EMIT resultsShown(outcome);
     } catch (const std::exception& e) {
-        showError(tr("Could not show the results: %1").arg(QString::fromUtf8(e.what())));
+        const QString message = tr("Could not show the results: %1").arg(QString::fromUtf8(e.what()));
+        showError(message);
+        Q_EMIT runErrorShown(message);
     }
 }
 
@@ -273,7 +275,9 @@ void MainWindow::onRunFailed(const QString& message)
     m_progress->setVisible(false);
     m_runStatus->setText(tr("run failed"));
     setResultsStale(true);
-    showError(tr("The scenario could not run: %1").arg(message));
+    const QString shown = tr("The scenario could not run: %1").arg(message);
+    showError(shown);
+    Q_EMIT runErrorShown(shown);
 }
 
 void MainWindow::showError(const QString& message)

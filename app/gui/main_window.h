@@ -41,6 +41,9 @@ public:
     bool openScenario(const QString& nameOrFile);
     /// Reopens what the previous session showed, unsaved edits included; else `default`.
     void restoreLastSession();
+    /// Keeps the user's settings as they are (the screenshot mode): nothing this window shows
+    /// or does is remembered for the next start.
+    void setSettingsReadOnly(bool readOnly) { m_settings.setReadOnly(readOnly); }
 
     // For tests and the screenshot mode.
     [[nodiscard]] const sim::Scenario& currentScenario() const { return m_scenario; }
@@ -65,6 +68,9 @@ public:
 Q_SIGNALS:
     /// The panels now show `outcome` (emitted after they were updated).
     void resultsShown(kvroute::app::RunOutcomePtr outcome);
+    /// A run could not start, failed or its results could not be shown; the error banner now
+    /// says `message` (emitted after it was updated).
+    void runErrorShown(const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;

@@ -12,18 +12,24 @@ const QString kRecentFiles = QStringLiteral("Scenario/recentFiles");
 
 Settings::Settings() = default;
 
+void Settings::store(const QString& key, const QVariant& value)
+{
+    if (!m_readOnly)
+        m_settings.setValue(key, value);
+}
+
 QByteArray Settings::windowGeometry() const { return m_settings.value(kGeometry).toByteArray(); }
-void Settings::setWindowGeometry(const QByteArray& value) { m_settings.setValue(kGeometry, value); }
+void Settings::setWindowGeometry(const QByteArray& value) { store(kGeometry, value); }
 QByteArray Settings::windowState() const { return m_settings.value(kState).toByteArray(); }
-void Settings::setWindowState(const QByteArray& value) { m_settings.setValue(kState, value); }
+void Settings::setWindowState(const QByteArray& value) { store(kState, value); }
 
 QString Settings::lastScenario() const
 {
     return m_settings.value(kLastScenario, QStringLiteral("default")).toString();
 }
-void Settings::setLastScenario(const QString& value) { m_settings.setValue(kLastScenario, value); }
+void Settings::setLastScenario(const QString& value) { store(kLastScenario, value); }
 QString Settings::lastScenarioYaml() const { return m_settings.value(kLastScenarioYaml).toString(); }
-void Settings::setLastScenarioYaml(const QString& value) { m_settings.setValue(kLastScenarioYaml, value); }
+void Settings::setLastScenarioYaml(const QString& value) { store(kLastScenarioYaml, value); }
 
 QStringList Settings::recentFiles() const { return m_settings.value(kRecentFiles).toStringList(); }
 
@@ -34,7 +40,7 @@ void Settings::addRecentFile(const QString& path)
     files.prepend(path);
     while (files.size() > kMaxRecentFiles)
         files.removeLast();
-    m_settings.setValue(kRecentFiles, files);
+    store(kRecentFiles, files);
 }
 
 } // namespace kvroute::app

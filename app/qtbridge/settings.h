@@ -13,6 +13,11 @@ class Settings {
 public:
     Settings();
 
+    /// A read-only instance reads the stored values but never writes: a scripted run (the
+    /// screenshot mode) must not change what the next interactive start opens.
+    void setReadOnly(bool readOnly) { m_readOnly = readOnly; }
+    [[nodiscard]] bool isReadOnly() const { return m_readOnly; }
+
     [[nodiscard]] QByteArray windowGeometry() const;
     void setWindowGeometry(const QByteArray& value);
     [[nodiscard]] QByteArray windowState() const;
@@ -31,7 +36,10 @@ public:
     static constexpr int kMaxRecentFiles = 8;
 
 private:
+    void store(const QString& key, const QVariant& value);
+
     QSettings m_settings;
+    bool m_readOnly = false;
 };
 
 } // namespace kvroute::app

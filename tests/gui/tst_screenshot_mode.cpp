@@ -1,0 +1,119 @@
+// The scripted screenshot mode (kvroute-gui --screenshot): a scenario that parses but cannot
+// run still ends the process, with the error rendered, printed and a non-zero status; and a
+// screenshot never changes the user's settings (what the next interactive start opens).
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QProcess>
+#include <QtCore/QSettings>
+#include <QtCore/QTemporaryDir>
+#include <QtGui/QImage>
+#include <QtTest/QtTest>
+
+namespace {
+
+constexpr int kProcessTimeoutMs = 120000;
+
+/// A copy of the built-in mooncake scenario whose trace file does not exist: it parses, but
+/// the run cannot load its workload.
+QByteArray mooncakeWithMissingTrace()
+{
+    QFile builtin(QStringLiteral(KVROUTE_SOURCE_DIR "/resources/scenarios/mooncake.yaml"));
+    if (!builtin.open(QIODevice::ReadOnly))
+        return {};
+    return builtin.readAll().replace("builtin:mooncake-sample.jsonl", "no-such-trace.jsonl");
+}
+
+/// kvroute-gui with its settings kept under `configHome`, so the test sees what it writes.
+struct GuiRun {
+    int exitCode = -1;
+    bool finished = false;
+    QString standardError;
+};
+
+GuiRun runGui(const QStringList& arguments, const QString& configHome)
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    process.setProcessEnvironment(environment);
+    process.start(qEnvironmentVariable("KVROUTE_GUI_BIN"), arguments);
+    GuiRun run;
+    run.finished = process.waitForFinished(kProcessTimeoutMs);
+    if (!run.finished) {
+        process.kill();
+        process.waitForFinished();
+    }
+    run.exitCode = process.exitCode();
+    run.standardError = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+QString settingsFile(const QString& configHome)
+{
+    return configHome + QStringLiteral("/kvroute/kvroute-gui.conf");
+}
+
+} // namespace
+
+class TestScreenshotMode final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void failedRunIsRenderedAndExitsNonZero()
+    {
+        QTemporaryDir dir;
+        const QString scenario = dir.filePath(QStringLiteral("broken-trace.yaml"));
+        QFile file(scenario);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        const QByteArray yaml = mooncakeWithMissingTrace();
+        QVERIFY(yaml.contains("no-such-trace.jsonl"));
+        file.write(yaml);
+        file.close();
+
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        const GuiRun run = runGui({QStringLiteral("--screenshot"), png, QStringLiteral("--scenario"), scenario,
+                                   QStringLiteral("--size"), QStringLiteral("1400x900")},
+                                  dir.filePath(QStringLiteral("config")));
+        QVERIFY2(run.finished, "kvroute-gui --screenshot did not exit after the run failed");
+        QVERIFY2(run.exitCode != 0, qPrintable(run.standardError));
+        QVERIFY2(run.standardError.contains(QStringLiteral("no-such-trace.jsonl")), qPrintable(run.standardError));
+        const QImage image(png);
+        QVERIFY2(!image.isNull(), "the error state was not saved");
+        QCOMPARE(image.size(), QSize(1400, 900));
+    }
+
+    void screenshotLeavesTheSettingsAlone()
+    {
+        QTemporaryDir dir;
+        const QString configHome = dir.filePath(QStringLiteral("config"));
+        QDir().mkpath(configHome + QStringLiteral("/kvroute"));
+        const QString remembered = dir.filePath(QStringLiteral("my-scenario.yaml"));
+        {
+            QSettings settings(settingsFile(configHome), QSettings::IniFormat);
+            settings.setValue(QStringLiteral("Scenario/last"), remembered);
+            settings.setValue(QStringLiteral("Scenario/recentFiles"), QStringList{remembered});
+        }
+        QFile before(settingsFile(configHome));
+        QVERIFY(before.open(QIODevice::ReadOnly));
+        const QByteArray contentBefore = before.readAll();
+        before.close();
+
+        // A scenario file, so that both "last" and the recent files would be written.
+        const QString scenario = dir.filePath(QStringLiteral("scripted.yaml"));
+        QVERIFY(QFile::copy(QStringLiteral(KVROUTE_SOURCE_DIR "/resources/scenarios/mooncake.yaml"), scenario));
+        const GuiRun run = runGui({QStringLiteral("--screenshot"), dir.filePath(QStringLiteral("shot.png")),
+                                   QStringLiteral("--scenario"), scenario},
+                                  configHome);
+        QVERIFY(run.finished);
+        QCOMPARE(run.exitCode, 0);
+
+        QFile after(settingsFile(configHome));
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(after.readAll()), QString::fromUtf8(contentBefore));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestScreenshotMode) // the GUI runs in child processes
+#include "tst_screenshot_mode.moc"
