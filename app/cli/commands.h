@@ -4,6 +4,7 @@
 #include "sim/scenario/scenario.h"
 #include "sim/util/result.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ void addScenariosCommand(CLI::App& app, int& exitCode);
 /// A built-in scenario name or a scenario file, with --set overrides applied in order.
 [[nodiscard]] Result<sim::Scenario> loadScenarioArgument(const std::string& nameOrFile,
                                                          const std::vector<std::string>& overrides);
+
+/// Why `path` cannot be written (created or replaced) as a file or a directory, checked before
+/// a long run rather than after it; nullopt when it can.
+[[nodiscard]] std::optional<std::string> unwritable(const std::string& path, bool directory);
 
 /// Exit codes shared by the commands.
 inline constexpr int kExitRunFailed = 1;

@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -35,12 +37,24 @@ void addConformanceCommand(CLI::App& app, int& exitCode)
     cmd->callback([options, &exitCode] {
         sim::ReplayOptions replay;
         replay.pythonHashSeed = environment("PYTHONHASHSEED");
+        if (const auto& seed = replay.pythonHashSeed; seed && *seed != "random") {
+            // CPython refuses anything else at start-up, so no vLLM process could have run so.
+            char* end = nullptr;
+            errno = 0;
+            const auto value = std::strtoull(seed->c_str(), &end, 10);
+            if (seed->empty() || *end != '\0' || seed->front() == '-' || errno != 0 || value > 4294967295ULL) {
+                std::cerr << "kvroute: PYTHONHASHSEED must be \"random\" or an integer in range [0; 4294967295], as "
+                             "Python requires; got \"" << *seed << "\"\n";
+                exitCode = kExitBadInput;
+                return;
+            }
+        }
         if (const auto noneHash = environment("KVROUTE_NONE_HASH")) {
             char* end = nullptr;
             const auto value = std::strtoull(noneHash->c_str(), &end, 10);
             if (noneHash->empty() || *end != '\0') {
                 std::cerr << "kvroute: KVROUTE_NONE_HASH must be an unsigned decimal integer\n";
-                exitCode = 2;
+                exitCode = kExitBadInput;
                 return;
             }
             replay.noneHash = value;
@@ -48,7 +62,7 @@ void addConformanceCommand(CLI::App& app, int& exitCode)
         const auto result = sim::replayConformanceTrace(options->tracePath, replay);
         if (!result) {
             std::cerr << "kvroute: " << result.error().toString() << '\n';
-            exitCode = 1;
+            exitCode = kExitBadInput; // every failure here is the trace's
             return;
         }
         std::cout << *result << '\n';

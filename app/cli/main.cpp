@@ -19,7 +19,9 @@ int main(int argc, char** argv)
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // --help and --version exit 0; every other command-line mistake is bad input (2), as
+        // for the scenario itself, rather than CLI11's own codes (105, 106, 109, ...).
+        return app.exit(e) == 0 ? 0 : kvroute::cli::kExitBadInput;
     }
     return exitCode;
 }

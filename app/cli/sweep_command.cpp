@@ -31,6 +31,10 @@ struct SweepOptions {
 
 int sweepCommand(const SweepOptions& o)
 {
+    if (const auto why = unwritable(o.out, false)) {
+        std::cerr << "kvroute: " << o.out << ": cannot write there: " << *why << '\n';
+        return kExitBadInput;
+    }
     auto base = loadScenarioArgument(o.scenario, o.overrides);
     if (!base) {
         std::cerr << "kvroute: " << base.error().toString() << '\n';

@@ -84,6 +84,38 @@ Result<void> checkRunSize(const Scenario& s, std::int64_t kvBlocksPerPod)
                         "workload.max_requests",
                     key);
     }
+    // The prompts a workload builds up front and keeps.
+    const auto& w = s.workload;
+    double held = 0;
+    double longest = 0; // the longest single prompt it builds
+    std::string heldKey;
+    std::string heldHow;
+    if (w.kind == WorkloadKind::SharedPrefix) {
+        const auto& sp = w.sharedPrefix;
+        held = static_cast<double>(sp.numGroups) * sp.systemPromptLen +
+               static_cast<double>(sp.numGroups) * sp.promptsPerGroup * sp.questionLen;
+        longest = static_cast<double>(sp.systemPromptLen) + sp.questionLen;
+        heldKey = "workload.shared_prefix.system_prompt_len";
+        heldHow = "num_groups × system_prompt_len + num_groups × prompts_per_group × question_len";
+    } else if (w.kind == WorkloadKind::ChatSessions) {
+        held = static_cast<double>(w.chat.systemPrompts) * w.chat.systemPromptTokens;
+        longest = w.chat.systemPromptTokens;
+        heldKey = "workload.chat.system_prompt_tokens";
+        heldHow = "system_prompts × system_prompt_tokens";
+    } else if (w.kind == WorkloadKind::RepeatPrompt) {
+        held = w.repeat.promptTokens;
+        longest = w.repeat.promptTokens;
+        heldKey = "workload.repeat.prompt_tokens";
+        heldHow = "prompt_tokens";
+    }
+    if (held > RunLimits::kMaxWorkloadTokens)
+        return fail("the workload would hold " + count(held) + " prompt tokens (" + heldHow + "); one run holds at most " +
+                        count(RunLimits::kMaxWorkloadTokens) + " (400 MB)" +
+                        (longest >= s.vllm.maxModelLen
+                             ? ", and a prompt that long is not shorter than vllm.max_model_len (" +
+                                   std::to_string(s.vllm.maxModelLen) + "), so vLLM would reject it anyway"
+                             : std::string()),
+                    heldKey);
     const std::int64_t blocks = kvBlocksPerPod * s.cluster.pods;
     if (blocks > RunLimits::kMaxKvBlocks)
         return fail(std::to_string(s.cluster.pods) + " pods × " + std::to_string(kvBlocksPerPod) + " KV blocks = " +

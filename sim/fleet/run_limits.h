@@ -23,6 +23,8 @@ struct RunLimits {
     /// Time-series points × pods kept in the results (each a few numbers per pod).
     static constexpr std::int64_t kMaxSeriesCells = 4'000'000;
     static constexpr std::int64_t kMaxSeriesPoints = 100'000;
+    /// Prompt tokens a workload generates and keeps (system prompts, questions): 4 bytes each.
+    static constexpr double kMaxWorkloadTokens = 100'000'000;
     /// Requests in flight at once (arrived, not yet answered); each holds its prompt's token ids.
     static constexpr std::int64_t kMaxInFlight = 1'000'000;
 };

@@ -58,14 +58,32 @@ std::string padLeft(const std::string& s, std::size_t width)
     return s.size() < width ? std::string(width - s.size(), ' ') + s : s;
 }
 
+/// The text with control characters (an ESC from a scenario's name would drive the terminal)
+/// shown as \xNN.
+std::string printable(const std::string& text)
+{
+    std::string out;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7F) {
+            static constexpr char digits[] = "0123456789abcdef";
+            const char escaped[4] = {'\\', 'x', digits[u >> 4], digits[u & 15]};
+            out.append(escaped, sizeof escaped);
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 std::string resultsReport(const RunResults& r, const Scenario& s)
 {
     std::ostringstream out;
-    out << "kvroute run: " << (s.name.empty() ? "scenario" : s.name);
+    out << "kvroute run: " << (s.name.empty() ? std::string("scenario") : printable(s.name));
     if (!s.description.empty())
-        out << " — " << s.description;
+        out << " — " << printable(s.description);
     out << "\n  " << s.model.model << " on " << s.model.gpu << (s.model.tensorParallel > 1 ? " (TP " + std::to_string(s.model.tensorParallel) + ")" : "")
         << ", " << s.cluster.pods << " decode pods, block " << s.vllm.blockSize << ", "
         << thousands(r.capacity.numGpuBlocks) << " KV blocks/pod (" << thousands(r.capacity.kvTokensPerPod) << " tokens"
@@ -73,8 +91,11 @@ std::string resultsReport(const RunResults& r, const Scenario& s)
     out << "  routing:  " << r.router << "\n  workload: " << r.workload << "\n  latency:  " << r.latencyModel
         << "\n  seed " << s.seed << ", " << fmt("%.1f", r.simulatedSeconds) << " s simulated\n\n";
 
-    out << "  Prefix-cache hit rate  " << fmt("%5.1f %%", 100.0 * r.hitRate) << "   (" << thousands(r.prefixCacheHits)
-        << " hit of " << thousands(r.prefixCacheQueries) << " queried tokens, vLLM's counters)\n";
+    if (r.prefixCacheQueries > 0)
+        out << "  Prefix-cache hit rate  " << fmt("%5.1f %%", 100.0 * r.hitRate) << "   (" << thousands(r.prefixCacheHits)
+            << " hit of " << thousands(r.prefixCacheQueries) << " queried tokens, vLLM's counters)\n";
+    else
+        out << "  Prefix-cache hit rate   n/a    (no prefix-cache lookup happened)\n";
     if (r.completedPromptTokens > 0)
         out << "  Prompt tokens cached   " << fmt("%5.1f %%", 100.0 * r.cachedPromptFraction) << "   ("
             << thousands(r.cachedPromptTokens) << " of " << thousands(r.completedPromptTokens)

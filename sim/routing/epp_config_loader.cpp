@@ -12,6 +12,9 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <system_error>
+#include <cerrno>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -424,9 +427,21 @@ Result<EppConfig> loadEndpointPickerConfig(std::string_view yamlText, std::strin
 
 Result<EppConfig> loadEndpointPickerConfigFile(const std::string& path)
 {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        return fail("no such EndpointPickerConfig file (routing.epp_config; a relative path is taken from the "
+                    "scenario file's folder, or from the working directory for --set)",
+                    path);
+    if (std::filesystem::is_directory(path, ec))
+        return fail("is a directory, not an EndpointPickerConfig file (routing.epp_config)", path);
+    if (!std::filesystem::is_regular_file(path, ec))
+        return fail("is not a regular file (a device, a pipe or a socket)", path);
+    if (const auto size = std::filesystem::file_size(path, ec); !ec && size > 16 * 1024 * 1024)
+        return fail("is " + std::to_string(size) + " bytes; an EndpointPickerConfig file may be at most 16 MiB", path);
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        return fail("cannot read EndpointPickerConfig file", path);
+        return fail("cannot read the EndpointPickerConfig file: " + std::error_code(errno, std::generic_category()).message(),
+                    path);
     std::ostringstream text;
     text << in.rdbuf();
     return loadEndpointPickerConfig(text.str(), path);

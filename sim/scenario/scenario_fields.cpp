@@ -362,7 +362,7 @@ void addWorkload(TableBuilder& t)
                    &ChatSessionsConfig::answerTokens);
     t.add({.path = "workload.chat.system_prompts", .type = FieldType::Int,
            .help = "Distinct shared system prompts; each session picks one (0 = none)", .unit = "prompts",
-           .min = 0.0, .max = 1e6},
+           .min = 0.0, .max = 128000.0},
           intAt(w, chat, &ChatSessionsConfig::systemPrompts));
     t.add({.path = "workload.chat.system_prompt_tokens", .type = FieldType::Int,
            .help = "Length of each system prompt", .unit = "tokens", .min = 0.0, .max = 1e7},
@@ -377,10 +377,10 @@ void addWorkload(TableBuilder& t)
     t.group("workload.shared_prefix", "shared-prefix: inference-perf's shared_prefix data set with Poisson "
                                       "stages (llmd.md §4.1)");
     t.add({.path = "workload.shared_prefix.num_groups", .type = FieldType::Int,
-           .help = "Groups (customers), each with its own system prompt", .unit = "groups", .min = 1.0, .max = 1e6},
+           .help = "Groups (customers), each with its own system prompt", .unit = "groups", .min = 1.0, .max = 128000.0},
           intAt(w, sp, &SharedPrefixConfig::numGroups));
     t.add({.path = "workload.shared_prefix.prompts_per_group", .type = FieldType::Int,
-           .help = "Distinct questions (users) per group", .unit = "prompts", .min = 1.0, .max = 1e6},
+           .help = "Distinct questions (users) per group", .unit = "prompts", .min = 1.0, .max = 128000.0},
           intAt(w, sp, &SharedPrefixConfig::promptsPerGroup));
     t.add({.path = "workload.shared_prefix.system_prompt_len", .type = FieldType::Int,
            .help = "Tokens of each group's system prompt", .unit = "tokens", .min = 0.0, .max = 1e7},

@@ -177,6 +177,14 @@ Result<Scenario> loadScenarioFile(const std::string& path)
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
         return fail("is a directory; a scenario is a YAML file", path);
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+        return fail("is not a regular file (a device, a pipe or a socket); a scenario is a YAML file", path);
+    // Scenarios are a few kilobytes; a huge file is a mistake, and yaml-cpp would hold it all.
+    constexpr std::uintmax_t kMaxScenarioBytes = 16 * 1024 * 1024;
+    if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxScenarioBytes)
+        return fail("is " + std::to_string(size) + " bytes; a scenario file may be at most " +
+                        std::to_string(kMaxScenarioBytes) + " (16 MiB)",
+                    path);
     std::ifstream file(path, std::ios::binary);
     if (!file)
         return fail(std::string("cannot open the scenario file: ") + std::error_code(errno, std::generic_category()).message(), path);

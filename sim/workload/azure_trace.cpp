@@ -1,5 +1,7 @@
 #include "sim/workload/azure_trace.h"
 
+#include "sim/util/bounded_line.h"
+
 #include <cerrno>
 #include <system_error>
 #include <algorithm>
@@ -148,8 +150,11 @@ Result<AzureTraceReader> AzureTraceReader::open(const std::string& path)
     if (!impl->in)
         return fail(std::string("cannot open the Azure trace for reading: ") + std::error_code(errno, std::generic_category()).message(), path);
     std::string header;
-    while (std::getline(impl->in, header)) {
+    for (LineRead read; (read = readBoundedLine(impl->in, header, kMaxTraceLineBytes)) != LineRead::End;) {
         ++impl->line;
+        if (read == LineRead::TooLong)
+            return fail("a line longer than " + std::to_string(kMaxTraceLineBytes) + " bytes; is this really a trace file?",
+                        path + ':' + std::to_string(impl->line));
         if (!isBlank(header))
             break;
     }
@@ -186,8 +191,11 @@ Result<std::optional<AzureRecord>> AzureTraceReader::next()
 {
     Impl& d = *m_impl;
     std::string text;
-    while (std::getline(d.in, text)) {
+    for (LineRead read; (read = readBoundedLine(d.in, text, kMaxTraceLineBytes)) != LineRead::End;) {
         ++d.line;
+        if (read == LineRead::TooLong)
+            return fail("a line longer than " + std::to_string(kMaxTraceLineBytes) + " bytes; is this really a trace file?",
+                        d.path + ':' + std::to_string(d.line));
         if (isBlank(text))
             continue;
         const std::string where = d.path + ':' + std::to_string(d.line);
@@ -200,14 +208,14 @@ Result<std::optional<AzureRecord>> AzureTraceReader::next()
         record.line = d.line;
         const auto time = parseAzureTimestamp(fields[d.timeColumn]);
         if (!time) {
-            const std::string_view text = fields[d.timeColumn];
-            const auto year = parseInteger(text.substr(0, std::min<std::size_t>(4, text.size())));
-            if (text.size() >= 19 && year && text[4] == '-' && (*year < kMinYear || *year > kMaxYear))
-                return fail("column TIMESTAMP: year " + std::to_string(*year) + " of \"" + std::string(text) +
+            const std::string_view stamp = fields[d.timeColumn];
+            const auto year = parseInteger(stamp.substr(0, std::min<std::size_t>(4, stamp.size())));
+            if (stamp.size() >= 19 && year && stamp[4] == '-' && (*year < kMinYear || *year > kMaxYear))
+                return fail("column TIMESTAMP: year " + std::to_string(*year) + " of \"" + std::string(stamp) +
                                 "\" is outside " + std::to_string(kMinYear) + "-" + std::to_string(kMaxYear) +
                                 " (the years a nanosecond clock holds)",
                             where);
-            return fail("column TIMESTAMP: \"" + std::string(text) +
+            return fail("column TIMESTAMP: \"" + std::string(stamp) +
                             "\" is not a timestamp like 2023-11-16 18:15:46.6805900",
                         where);
         }

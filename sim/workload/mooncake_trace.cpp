@@ -1,5 +1,6 @@
 #include "sim/workload/mooncake_trace.h"
 
+#include "sim/util/bounded_line.h"
 #include "sim/util/check.h"
 #include "sim/workload/builtin_traces.h"
 #include "sim/workload/synthetic_tokens.h"
@@ -89,8 +90,11 @@ Result<std::optional<MooncakeRecord>> MooncakeTraceReader::next()
 {
     Impl& d = *m_impl;
     std::string text;
-    while (std::getline(*d.stream, text)) {
+    for (LineRead read; (read = readBoundedLine(*d.stream, text, kMaxTraceLineBytes)) != LineRead::End;) {
         ++d.line;
+        if (read == LineRead::TooLong)
+            return fail("a line longer than " + std::to_string(kMaxTraceLineBytes) + " bytes; is this really a trace file?",
+                        d.path + ':' + std::to_string(d.line));
         if (isBlank(text))
             continue;
         const std::string where = d.path + ':' + std::to_string(d.line);

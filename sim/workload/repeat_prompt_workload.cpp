@@ -3,6 +3,7 @@
 #include "sim/kernel/rng.h"
 #include "sim/util/check.h"
 #include "sim/workload/client_ip.h"
+#include "sim/workload/distribution.h"
 #include "sim/workload/synthetic_tokens.h"
 
 #include <utility>
@@ -30,15 +31,21 @@ void RepeatPromptWorkload::start(Simulation& sim, Submit submit, SimTime endTime
 
 void RepeatPromptWorkload::scheduleAt(SimTime at)
 {
-    if (m_sent >= m_config.count || !m_run.accepts(at))
+    if (m_sent >= m_config.count)
         return;
+    if (!m_run.accepts(at)) {
+        m_cutByEndTime = !m_run.limitReached();
+        return;
+    }
     m_run.sim->scheduleAt(at, [this] { send(); });
 }
 
 void RepeatPromptWorkload::send()
 {
-    if (!m_run.accepts(m_run.sim->now()))
+    if (!m_run.accepts(m_run.sim->now())) {
+        m_cutByEndTime = !m_run.limitReached();
         return;
+    }
     WorkloadRequest request;
     request.sessionId = 0;
     request.clientIp = kSingleClientIp;
@@ -65,6 +72,15 @@ std::string RepeatPromptWorkload::describe() const
            std::to_string(m_config.promptTokens) + "-token prompt, max_tokens " +
            std::to_string(m_config.maxTokens) + ", " + formatNumber(m_config.gapSeconds) + " s apart" +
            (m_config.waitForCompletion ? " after each answer" : "");
+}
+
+std::optional<std::string> RepeatPromptWorkload::shortfallNote() const
+{
+    if (!m_cutByEndTime)
+        return std::nullopt;
+    return "only " + std::to_string(m_sent) + " of the " + std::to_string(m_config.count) +
+           " repeats (workload.repeat.count) were sent before duration (" + formatNumber(toSeconds(m_run.endTime)) +
+           " s) ended the arrivals";
 }
 
 } // namespace kvroute::sim

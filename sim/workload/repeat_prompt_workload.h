@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace kvroute::sim {
@@ -27,6 +28,8 @@ public:
     void start(Simulation& sim, Submit submit, SimTime endTime, std::int64_t maxRequests) override;
     void onCompleted(const WorkloadRequest& request, std::int32_t outputTokens) override;
     [[nodiscard]] std::string describe() const override;
+    /// Said when `duration` ended the arrivals before `count` prompts were sent.
+    [[nodiscard]] std::optional<std::string> shortfallNote() const override;
 
     [[nodiscard]] const std::shared_ptr<const TokenVector>& prompt() const noexcept { return m_prompt; }
 
@@ -40,6 +43,7 @@ private:
     OutputTokenSource m_answer;
     WorkloadRun m_run;
     std::int32_t m_sent = 0;
+    bool m_cutByEndTime = false;
 };
 
 } // namespace kvroute::sim

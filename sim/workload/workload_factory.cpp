@@ -195,6 +195,9 @@ Result<std::unique_ptr<Workload>> makeWorkload(const WorkloadConfig& config, std
     const bool onDisk = !builtinTraceName(trace.path);
     if (std::error_code ec; onDisk && std::filesystem::is_directory(trace.path, ec))
         return fail("is a directory, not a trace file", trace.path);
+    if (std::error_code ec; onDisk && std::filesystem::exists(trace.path, ec) &&
+                            !std::filesystem::is_regular_file(trace.path, ec))
+        return fail("is not a regular file (a device, a pipe or a socket); a trace is a file", trace.path);
     if (std::error_code ec; onDisk && !std::filesystem::exists(trace.path, ec))
         return fail("no such trace file (workload.path: a relative path is taken from the scenario file's folder, "
                     "or from the working directory for --set; built-in traces: " + builtinTraceNames() + ")",

@@ -219,6 +219,84 @@ private Q_SLOTS:
             QVERIFY2(c == QLatin1Char('\n') || c.unicode() >= 0x20, "control character in the message");
     }
 
+    // Found by a new-user pass: every mistake is exit 2 with the place named, nothing grows.
+    void badInputIsExitTwoAndNamed_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        const auto set = [](const char* kv) { return QStringList{QStringLiteral("--set"), QString::fromLatin1(kv)}; };
+        QTest::newRow("an extra argument (CLI11 said 109)")
+            << QStringList{QStringLiteral("run"), QStringLiteral("default"), QStringLiteral("extra")}
+            << QStringLiteral("extra");
+        QTest::newRow("an option without its value (114)")
+            << QStringList{QStringLiteral("run"), QStringLiteral("default"), QStringLiteral("--json")} << QStringLiteral("--json");
+        QTest::newRow("no subcommand (106)") << QStringList{} << QStringLiteral("subcommand");
+        QTest::newRow("sweep into a missing folder, before running")
+            << QStringList{QStringLiteral("sweep"), QStringLiteral("seed-cache-test"), QStringLiteral("--param"),
+                           QStringLiteral("cluster.pods=1"), QStringLiteral("--out"), QStringLiteral("/nonexistent-dir/x.jsonl")}
+            << QStringLiteral("cannot write there: its folder");
+        QTest::newRow("a device as trace (grew to 8 GB)")
+            << (QStringList{QStringLiteral("run"), QStringLiteral("default")} + set("workload.type=azure") +
+                set("workload.path=/dev/zero"))
+            << QStringLiteral("/dev/zero: is not a regular file");
+        QTest::newRow("a device as scenario") << QStringList{QStringLiteral("run"), QStringLiteral("/dev/zero")}
+                                              << QStringLiteral("a scenario is a YAML file");
+        QTest::newRow("prompts in range that fill memory (4.9 GB)")
+            << (QStringList{QStringLiteral("run"), QStringLiteral("llmd-shared-prefix")} +
+                set("workload.shared_prefix.system_prompt_len=10000000"))
+            << QStringLiteral("workload.shared_prefix.system_prompt_len: the workload would hold 1,500,900,000 prompt tokens");
+        QTest::newRow("the documented range is the enforced one")
+            << (QStringList{QStringLiteral("run"), QStringLiteral("default")} + set("workload.chat.system_prompts=1000000"))
+            << QStringLiteral("--set workload.chat.system_prompts=1000000: 'workload.chat.system_prompts' must be in [0, 128000]");
+    }
+    void badInputIsExitTwoAndNamed()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        if (!args.isEmpty())
+            args.insert(1, QStringLiteral("-q")); // right after the subcommand: nothing may take it as a value
+        const auto o = cli(args);
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(expected), qPrintable(o.err));
+    }
+
+    void traceLinesAreBounded()
+    {
+        QTemporaryDir dir;
+        const QString trace = dir.filePath(QStringLiteral("huge.jsonl"));
+        QFile f(trace);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.resize(80LL * 1024 * 1024)); // sparse: 80 MiB of NUL bytes and no newline
+        f.close();
+        const auto o = cli({QStringLiteral("run"), QStringLiteral("mooncake"), QStringLiteral("-q"), QStringLiteral("--set"),
+                            QStringLiteral("workload.path=") + trace});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(trace + QStringLiteral(":1: a line longer than 67108864 bytes")), qPrintable(o.err));
+    }
+
+    void cutShortAndEmptyRunsSaySo()
+    {
+        auto o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("-q"), QStringLiteral("--set"),
+                      QStringLiteral("workload.repeat.count=100000"), QStringLiteral("--set"), QStringLiteral("workload.repeat.gap=0")});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(o.out.contains(QStringLiteral("of the 100000 repeats (workload.repeat.count) were sent before duration (30 s)")),
+                 qPrintable(o.out));
+        o = cli({QStringLiteral("run"), QStringLiteral("default"), QStringLiteral("-q"), QStringLiteral("--set"),
+                 QStringLiteral("duration=0.5"), QStringLiteral("--set"), QStringLiteral("drain_limit=0")});
+        QVERIFY2(o.out.contains(QStringLiteral("Prefix-cache hit rate   n/a")), qPrintable(o.out));
+        o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("-q"), QStringLiteral("--set"),
+                 QStringLiteral("name=\x1b[31mRED\x07")});
+        QVERIFY2(o.out.startsWith(QStringLiteral("kvroute run: \\x1b[31mRED\\x07")), qPrintable(o.out.left(80)));
+    }
+
+    void conformanceRefusesAHashSeedPythonRefuses()
+    {
+        const auto o = kvroute::test::runKvroute({QStringLiteral("conformance"), QStringLiteral(KVROUTE_SOURCE_DIR "/../shared/conformance/basic.jsonl")},
+                                                 {}, {QStringLiteral("PYTHONHASHSEED=abc")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("PYTHONHASHSEED must be \"random\" or an integer")), qPrintable(o.err));
+    }
+
     // stderr redirected to a file: plain progress lines instead of a terminal bar.
     void longRunsShowProgressWithoutATerminal()
     {

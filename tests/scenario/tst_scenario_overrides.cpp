@@ -92,13 +92,15 @@ private Q_SLOTS:
     {
         Scenario s = defaults();
         QVERIFY(applyOverride(s, "routing.epp_plugins=[{type: decode-filter}, {type: prefix-cache-scorer, weight: 2, "
-                                 "parameters: {hashBlockSize: 64, lru: {capacity: 31250}}}, {type: max-score-picker}]"));
+                                 "parameters: {hashBlockSize: 64, indexerConfig: {tokenProcessorConfig: {blockSize: 64}}}}, "
+                                 "{type: max-score-picker}]"));
         const auto& plugins = s.routing.epp.plugins;
         QCOMPARE(plugins.size(), std::size_t{3});
         QCOMPARE(plugins[0].name, std::string("decode-filter")); // the name defaults to the type
         QCOMPARE(plugins[1].weight, 2.0);
         QCOMPARE(plugins[1].parameters.at("hashBlockSize"), std::string("64"));
-        QCOMPARE(plugins[1].parameters.at("lru.capacity"), std::string("31250"));
+        // Nested maps flatten to dotted keys.
+        QCOMPARE(plugins[1].parameters.at("indexerConfig.tokenProcessorConfig.blockSize"), std::string("64"));
         // And back through toYaml.
         const auto reparsed = parseScenarioYaml(toYaml(s), "t.yaml", "");
         QVERIFY2(reparsed.has_value(), reparsed ? "" : reparsed.error().toString().c_str());
