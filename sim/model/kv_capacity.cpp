@@ -46,6 +46,14 @@ constexpr std::int64_t kSamplerFp32Copies = 3;
 constexpr double kNonTorchGib = 0.2;
 constexpr double kNonTorchTensorParallelGib = 1.79;
 
+/// 0.9 rather than std::to_string's 0.900000.
+std::string shortNumber(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
 std::string gib(double bytes)
 {
     char text[32];
@@ -137,7 +145,7 @@ Result<KvCapacity> computeKvCapacity(const ModelSpec& model, const GpuSpec& gpu,
     if (auto valid = validateTensorParallel(model, config.tensorParallel); !valid)
         return std::unexpected(valid.error());
     if (!(config.gpuMemoryUtilization > 0.0 && config.gpuMemoryUtilization <= 1.0))
-        return fail("gpu_memory_utilization must be in (0, 1], got " + std::to_string(config.gpuMemoryUtilization));
+        return fail("gpu_memory_utilization must be in (0, 1], got " + shortNumber(config.gpuMemoryUtilization));
     if (config.blockSize < 1)
         return fail("block_size must be positive, got " + std::to_string(config.blockSize));
     if (config.maxNumBatchedTokens < 0 || config.maxNumSeqs < 0 || config.maxModelLen < 0)
@@ -174,7 +182,7 @@ Result<KvCapacity> computeKvCapacity(const ModelSpec& model, const GpuSpec& gpu,
     if (static_cast<double>(cap.weightBytes) >= requested)
         return fail("the weights of " + setup + " need " + gib(static_cast<double>(cap.weightBytes)) +
                     " per GPU, more than the " + gib(requested) + " that gpu_memory_utilization " +
-                    std::to_string(config.gpuMemoryUtilization) + " allows of " +
+                    shortNumber(config.gpuMemoryUtilization) + " allows of " +
                     gib(static_cast<double>(cap.totalBytes)) + "; raise the tensor parallel size or the utilization");
 
     const double available =

@@ -220,7 +220,7 @@ Result<Scenario> builtinScenario(std::string_view name)
             names += (names.empty() ? "" : ", ") + builtin;
         std::string message = "unknown built-in scenario '" + std::string(name) + "'";
         if (const auto suggestion = scenario_values::closest(name, builtinNames()))
-            message += "; did you mean '" + *suggestion + "'?";
+            message += " (did you mean '" + *suggestion + "'?)";
         return fail(message + "; built-in scenarios: " + names, std::string(name));
     }
     // Built-ins have no directory: relative paths stay relative to the working directory.
