@@ -5,6 +5,7 @@
 #include "app/gui/live/live_panel.h"
 #include "app/gui/panels/overview_panel.h"
 #include "app/gui/panels/pods_panel.h"
+#include "app/gui/panels/stale_overlay.h"
 #include "app/gui/sweep/sweep_panel.h"
 #include "app/qtbridge/scenario_runner.h"
 #include "sim/report/results_writers.h"
@@ -18,7 +19,6 @@
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDockWidget>
 #include <QtWidgets/QFileDialog>
-#include <QtWidgets/QGraphicsOpacityEffect>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QMenuBar>
@@ -36,9 +36,6 @@ namespace {
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
-/// How faint the results of an older scenario are drawn.
-constexpr qreal kStaleOpacity = 0.45;
-
 bool writeText(const QString& path, const QByteArray& bytes)
 {
     QSaveFile file(path);
@@ -55,8 +52,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     buildActions();
     connect(m_editor, &ScenarioEditor::scenarioEdited, this, &MainWindow::onScenarioEdited);
     connect(m_editor, &ScenarioEditor::validityChanged, this, [this](bool valid) {
-        if (!valid)
-            setResultsStale(true); // a valid edit starts a run, whose results clear the mark
+        if (!valid) // a valid edit starts a run, whose results clear the mark
+            setResultsStale(true, tr("The scenario has errors: the results below are for the last valid scenario."));
     });
     connect(m_runner, &ScenarioRunner::runFinished, this, &MainWindow::onRunFinished);
     connect(m_runner, &ScenarioRunner::runFailed, this, &MainWindow::onRunFailed);
@@ -93,6 +90,9 @@ void MainWindow::buildLayout()
     m_tabs->addTab(m_compare, tr("Compare"));
     m_tabs->addTab(m_sweep, tr("Sweep"));
     m_tabs->addTab(m_live, tr("Live"));
+    // The run results only: the sweep and live tabs keep their own state.
+    for (QWidget* panel : std::initializer_list<QWidget*>{m_overview, m_pods, m_compare})
+        m_staleOverlays.append(new StaleOverlay(panel));
 
     m_errorBanner = new QLabel;
     m_errorBanner->setWordWrap(true);
@@ -101,7 +101,7 @@ void MainWindow::buildLayout()
         "QLabel { background: #fdecea; color: #8a1c14; border: 1px solid #f5c2bd; border-radius: 4px; padding: 6px; }"));
     m_errorBanner->setVisible(false);
 
-    m_staleBanner = new QLabel(tr("The scenario has errors: the results below are for the last valid scenario."));
+    m_staleBanner = new QLabel;
     m_staleBanner->setObjectName(QStringLiteral("staleBanner"));
     m_staleBanner->setWordWrap(true);
     m_staleBanner->setStyleSheet(QStringLiteral(
@@ -247,7 +247,7 @@ void MainWindow::onRunFinished(const RunOutcomePtr& outcome)
     // A slot is a boundary: nothing may escape into Qt's event loop.
     try {
         clearError();
-        setResultsStale(false);
+        setResultsStale(false, {});
         m_lastOutcome = outcome;
         m_overview->showOutcome(outcome);
         m_pods->showOutcome(outcome);
@@ -274,7 +274,7 @@ void MainWindow::onRunFailed(const QString& message)
 {
     m_progress->setVisible(false);
     m_runStatus->setText(tr("run failed"));
-    setResultsStale(true);
+    setResultsStale(true, tr("The run failed: the results below are for the last scenario that ran."));
     const QString shown = tr("The scenario could not run: %1").arg(message);
     showError(shown);
     Q_EMIT runErrorShown(shown);
@@ -284,7 +284,8 @@ void MainWindow::showError(const QString& message)
 {
     m_errorBanner->setText(message);
     m_errorBanner->setVisible(true);
-    statusBar()->showMessage(message, 10000);
+    // Not echoed in the status bar: a temporary message there outlives the error (it stayed
+    // after a good run) and runs into the run status on its right.
 }
 
 void MainWindow::clearError() { m_errorBanner->setVisible(false); }
@@ -293,22 +294,16 @@ QString MainWindow::errorText() const { return m_errorBanner->isHidden() ? QStri
 
 QString MainWindow::staleText() const { return m_resultsStale ? m_staleBanner->text() : QString(); }
 
-void MainWindow::setResultsStale(bool stale)
+void MainWindow::setResultsStale(bool stale, const QString& bannerText)
 {
-    if (stale == m_resultsStale)
-        return;
-    m_resultsStale = stale;
-    m_staleBanner->setVisible(stale);
-    // The run results only: the sweep and live tabs keep their own state.
-    for (QWidget* panel : std::initializer_list<QWidget*>{m_overview, m_pods, m_compare}) {
-        if (stale) {
-            auto* faded = new QGraphicsOpacityEffect(panel);
-            faded->setOpacity(kStaleOpacity);
-            panel->setGraphicsEffect(faded); // the panel owns and replaces effects
-        } else {
-            panel->setGraphicsEffect(nullptr);
-        }
-    }
+    // With nothing shown yet there is nothing older to warn about ("No results yet.").
+    const bool marked = stale && m_lastOutcome != nullptr;
+    if (marked)
+        m_staleBanner->setText(bannerText);
+    m_resultsStale = marked;
+    m_staleBanner->setVisible(marked);
+    for (StaleOverlay* overlay : std::as_const(m_staleOverlays))
+        overlay->setStale(marked);
 }
 
 void MainWindow::openFileDialog()

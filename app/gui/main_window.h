@@ -8,6 +8,7 @@
 #include "sim/scenario/scenario.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QList>
 #include <QtWidgets/QMainWindow>
 
 #include <optional>
@@ -27,6 +28,7 @@ class OverviewPanel;
 class PodsPanel;
 class ScenarioEditor;
 class ScenarioRunner;
+class StaleOverlay;
 class SweepPanel;
 
 class MainWindow final : public QMainWindow {
@@ -84,7 +86,9 @@ private:
     void onRunFailed(const QString& message);
     void showError(const QString& message);
     void clearError();
-    void setResultsStale(bool stale);
+    /// Marks the results as an older scenario's, the banner saying `bannerText`; only when
+    /// there are results to mark.
+    void setResultsStale(bool stale, const QString& bannerText);
     void setScenario(const sim::Scenario& scenario, const QString& source);
     void openFileDialog();
     void saveScenario(bool askForPath);
@@ -112,6 +116,7 @@ private:
     QLabel* m_errorBanner = nullptr;
     QLabel* m_staleBanner = nullptr;
     bool m_resultsStale = false;
+    QList<StaleOverlay*> m_staleOverlays;
     QLabel* m_runStatus = nullptr;
     QProgressBar* m_progress = nullptr;
     QMenu* m_recentMenu = nullptr;

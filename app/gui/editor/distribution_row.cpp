@@ -1,5 +1,7 @@
 #include "app/gui/editor/distribution_row.h"
 
+#include "app/gui/editor/message_label.h"
+
 #include <QtWidgets/QGridLayout>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QVBoxLayout>
@@ -69,9 +71,7 @@ DistributionRow::DistributionRow(const sim::GroupSpec& group, QWidget* parent)
         m_parts.insert(key, {caption, editor});
     }
 
-    m_message = new QLabel;
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message = new MessageLabel;
     QPalette palette = m_message->palette();
     palette.setColor(QPalette::WindowText, QColor(0xc5, 0x22, 0x1f));
     m_message->setPalette(palette);
@@ -112,7 +112,7 @@ void DistributionRow::updateMessage()
     }
     if (!m_groupError.isEmpty() && !lines.contains(m_groupError))
         lines.append(m_groupError);
-    m_message->setText(lines.join(QLatin1Char('\n')));
+    m_message->setMessage(lines.join(QLatin1Char('\n')));
     m_message->setVisible(!lines.isEmpty());
 }
 

@@ -13,6 +13,8 @@ class QLabel;
 
 namespace kvroute::app {
 
+class MessageLabel;
+
 class DistributionRow final : public QWidget {
     Q_OBJECT
 
@@ -39,7 +41,7 @@ private:
     QList<FieldEditor*> m_editors;
     FieldEditor* m_type = nullptr;
     QHash<QString, QList<QWidget*>> m_parts; ///< key ("mean") -> caption and editor
-    QLabel* m_message = nullptr;
+    MessageLabel* m_message = nullptr;
     QString m_groupError;
 };
 

@@ -1,5 +1,6 @@
 #include "app/gui/editor/field_widgets.h"
 
+#include "app/gui/editor/message_label.h"
 #include "app/gui/editor/number_widgets.h"
 #include "app/gui/editor/stage_list_editor.h"
 
@@ -300,10 +301,8 @@ FieldEditor::FieldEditor(const sim::FieldSpec& spec, QWidget* parent) : QWidget(
     m_input->setSpacing(4);
     outer->addWidget(frame);
 
-    m_message = new QLabel;
+    m_message = new MessageLabel;
     m_message->setObjectName(QStringLiteral("fieldMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_message->setContentsMargins(3, 0, 3, 2);
     QPalette palette = m_message->palette();
     palette.setColor(QPalette::WindowText, kErrorColor);
@@ -336,7 +335,7 @@ void FieldEditor::setError(const QString& message)
         return;
     m_error = message;
     static_cast<InputFrame*>(m_frame)->setInvalid(!message.isEmpty());
-    m_message->setText(message);
+    m_message->setMessage(message);
     m_message->setVisible(m_showsMessage && !message.isEmpty());
     Q_EMIT errorChanged();
 }

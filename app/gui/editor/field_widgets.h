@@ -16,6 +16,8 @@ class QTableWidget;
 
 namespace kvroute::app {
 
+class MessageLabel;
+
 /// One key and the setField text for it; an edit may touch several keys at once (choosing an
 /// EPP profile clears routing.epp_plugins and routing.epp_config).
 struct FieldEdit {
@@ -66,7 +68,7 @@ private:
     const sim::FieldSpec* m_spec;
     QWidget* m_frame = nullptr; ///< paints the red frame
     QHBoxLayout* m_input = nullptr;
-    QLabel* m_message = nullptr;
+    MessageLabel* m_message = nullptr;
     QString m_error;
     bool m_filling = false;
     bool m_showsMessage = true;
