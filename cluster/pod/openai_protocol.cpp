@@ -183,6 +183,26 @@ std::expected<GenerationRequest, ApiError> parseGenerationRequest(const std::str
                                             "stream_options.include_usage"});
         r.includeUsage = *include;
     }
+    if (const auto it = body.find("stop_token_ids"); it != body.end() && !it->is_null()) {
+        if (!it->is_array())
+            return bad("stop_token_ids must be a list of token ids", "stop_token_ids");
+        for (const auto& t : *it) {
+            if (!t.is_number_integer() || t.get<std::int64_t>() < 0 || t.get<std::int64_t>() > sim::kMaxTokenId)
+                return bad("stop_token_ids must be integers in [0, " + std::to_string(sim::kMaxTokenId) + "]",
+                           "stop_token_ids");
+            r.stopTokenIds.push_back(static_cast<sim::TokenId>(t.get<std::int64_t>()));
+        }
+    }
+    if (const auto it = body.find("prompt_logprobs"); it != body.end() && !it->is_null())
+        r.promptLogprobs = true;
+    // Settings a live pod cannot honour are refused rather than ignored: cache_salt changes the
+    // first block's hash (vllm.md §1), stop strings and echo need a real detokenizer.
+    if (const auto it = body.find("cache_salt"); it != body.end() && !it->is_null())
+        return bad("cache_salt is not supported by a kvroute pod", "cache_salt");
+    if (const auto it = body.find("stop"); it != body.end() && !it->is_null() && !(it->is_array() && it->empty()))
+        return bad("stop strings are not supported by a kvroute pod; use stop_token_ids", "stop");
+    if (const auto it = body.find("echo"); it != body.end() && it->is_boolean() && it->get<bool>())
+        return bad("echo is not supported by a kvroute pod", "echo");
     for (const char* name : {"temperature", "top_p", "top_k", "min_p", "seed"}) {
         if (const auto it = body.find(name); it != body.end() && !it->is_null() && !it->is_number())
             return bad(std::string(name) + " must be a number", name);

@@ -23,6 +23,9 @@ struct GenerationRequest {
     bool includeUsage = false;
     bool ignoreEos = false;
     std::int32_t n = 1;
+    std::vector<sim::TokenId> stopTokenIds;
+    /// vLLM skips the prefix-cache lookup (and its counters) for these (vllm.md §2).
+    bool promptLogprobs = false;
 };
 
 struct ApiError {

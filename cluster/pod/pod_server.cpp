@@ -195,7 +195,8 @@ struct PodServer::Impl final : sim::PodListener {
             exchange->respond(apiError({404, "The model `" + g.model + "` does not exist.", "model"}));
             return;
         }
-        // vLLM's serving layer checks lengths before the engine sees the request (vllm.md §10).
+        // vLLM's serving layer checks lengths before the engine sees the request; the wording
+        // follows vLLM's OpenAI server (its v0.10 line).
         const auto promptTokens = static_cast<std::int64_t>(g.prompt.size());
         const std::int64_t maxLen = setup.engine.maxModelLen;
         if (promptTokens >= maxLen) {
@@ -231,6 +232,8 @@ struct PodServer::Impl final : sim::PodListener {
         e.maxTokens = static_cast<std::int32_t>(maxTokens);
         e.prompt = std::make_shared<const sim::TokenVector>(std::move(g.prompt));
         e.outputs.offset = static_cast<std::uint32_t>(id * 2654435761U); // any deterministic answer
+        e.stopTokenIds = std::move(g.stopTokenIds);
+        e.skipPrefixCache = g.promptLogprobs;
         if (auto submitted = pod->submit(std::move(e)); !submitted) {
             exchange->respond(apiError({400, submitted.error().message, ""}));
             return;

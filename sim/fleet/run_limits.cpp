@@ -21,10 +21,14 @@ std::string count(double n)
 {
     if (!(n < 1e12))
         return formatNumber(n);
-    std::string digits = std::to_string(static_cast<std::int64_t>(std::llround(n)));
-    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
-        digits.insert(static_cast<std::size_t>(i), ",");
-    return digits;
+    const std::string digits = std::to_string(static_cast<std::int64_t>(std::llround(n)));
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0)
+            out.push_back(',');
+        out.push_back(digits[i]);
+    }
+    return out;
 }
 
 /// The smallest of 1, 2, 5 × 10^k milliseconds that is at least `t`, so a coarser series stays
@@ -75,8 +79,9 @@ Result<void> checkRunSize(const Scenario& s, std::int64_t kvBlocksPerPod)
 {
     if (const auto n = expectedRequests(s); n && *n > RunLimits::kMaxRequests) {
         const auto& w = s.workload;
-        const std::string key = w.kind == WorkloadKind::ChatSessions ? "workload.chat.users_per_second"
-                                                                     : "workload.shared_prefix.stages";
+        const std::string key = w.kind == WorkloadKind::ChatSessions   ? "workload.chat.users_per_second"
+                                : w.kind == WorkloadKind::RepeatPrompt ? "workload.repeat.count"
+                                                                       : "workload.shared_prefix.stages";
         return fail("the workload would send about " + count(*n) + " requests in " +
                         formatNumber(toSeconds(s.run.duration)) + " s; one run simulates at most " +
                         count(RunLimits::kMaxRequests) +

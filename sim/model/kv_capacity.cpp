@@ -194,7 +194,8 @@ Result<KvCapacity> computeKvCapacity(const ModelSpec& model, const GpuSpec& gpu,
                     " activation reserve; increase gpu_memory_utilization or lower max_num_batched_tokens");
     cap.availableBytes = static_cast<std::int64_t>(std::floor(available));
 
-    // vLLM checks this against the available memory, whatever the override (vllm.md §8).
+    // vLLM checks that one max_model_len request fits the available KV memory at start-up,
+    // whatever the override.
     const std::int64_t neededForOneRequest = ceilDiv(cap.maxModelLen, cap.blockSize) * cap.bytesPerBlock;
     if (neededForOneRequest > cap.availableBytes)
         return fail("to serve one request of max_model_len " + std::to_string(cap.maxModelLen) + ", " + setup +
@@ -204,10 +205,11 @@ Result<KvCapacity> computeKvCapacity(const ModelSpec& model, const GpuSpec& gpu,
 
     cap.computedBlocks = kvBlocksFromAvailable(cap.availableBytes, cap.bytesPerToken, cap.blockSize);
     if (config.numGpuBlocksOverride) {
-        // vLLM takes the override as it is (kv_cache_utils.py, vllm.md §8) and allocates the KV
-        // tensors from it: more than the GPU holds beside the weights and the activation peak
-        // fails with CUDA out of memory at start-up. The requested share (gpu_memory_utilization)
-        // is no bound here: the llm-d benchmark's override exceeds it.
+        // vLLM takes the override as it is (vllm.md §8 names the flag) and allocates the KV tensors
+        // from it. Our own model, not a reference rule: more than the GPU holds beside the weights
+        // and the activation peak would fail with CUDA out of memory at start-up. The requested
+        // share (gpu_memory_utilization) is no bound here: the llm-d benchmark's override of 4,802
+        // blocks exceeds our estimate of it.
         const double physical = static_cast<double>(cap.totalBytes) - static_cast<double>(cap.weightBytes) -
                                 static_cast<double>(cap.activation.reserveBytes);
         const double wanted = static_cast<double>(*config.numGpuBlocksOverride) * static_cast<double>(cap.bytesPerBlock);

@@ -224,6 +224,17 @@ private Q_SLOTS:
                      .value(QStringLiteral("content")).toString().size(), 16); // 4 tokens of 4 characters
     }
 
+    // vLLM skips the prefix-cache lookup, and its counters, for prompt_logprobs requests (vllm.md §2).
+    void promptLogprobsSkipTheCacheLookup()
+    {
+        LivePod live;
+        const QByteArray body = R"({"prompt":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20],"max_tokens":2)";
+        QCOMPARE(live.request("POST", QStringLiteral("/v1/completions"), body + "}").status, 200);
+        const double queries = live.metrics().at(QStringLiteral("vllm:prefix_cache_queries_total"));
+        QCOMPARE(live.request("POST", QStringLiteral("/v1/completions"), body + R"(,"prompt_logprobs":1})").status, 200);
+        QCOMPARE(live.metrics().at(QStringLiteral("vllm:prefix_cache_queries_total")), queries);
+    }
+
     void streamingEndsWithUsageAndDone()
     {
         LivePod live;
@@ -269,6 +280,12 @@ private Q_SLOTS:
                                                    << QStringLiteral("your request has 4096 input tokens");
         QTest::newRow("chat without messages") << QStringLiteral("/v1/chat/completions") << QByteArray("{}") << 400
                                                << QStringLiteral("messages must be");
+        QTest::newRow("cache_salt") << c << QByteArray(R"({"prompt":"abcd","cache_salt":"x"})") << 400
+                                    << QStringLiteral("cache_salt is not supported");
+        QTest::newRow("stop strings") << c << QByteArray(R"({"prompt":"abcd","stop":["\n"]})") << 400
+                                      << QStringLiteral("use stop_token_ids");
+        QTest::newRow("bad stop_token_ids") << c << QByteArray(R"({"prompt":"abcd","stop_token_ids":["a"]})") << 400
+                                            << QStringLiteral("stop_token_ids must be integers");
         QTest::newRow("unknown route") << QStringLiteral("/v2/nothing") << QByteArray("{}") << 404 << QStringLiteral("Not Found");
         QTest::newRow("body over the limit") << c << QByteArray(9 * 1024 * 1024, ' ') << 413 << QStringLiteral("larger than");
     }
