@@ -88,6 +88,16 @@ const std::array<ParameterNames, 16> kParameterNames{{
     {"prefill-header-handler", {"prefillProfile"}},
 }};
 
+// Names of kParameterNames that the simulation reads nothing from (llmd.md section of each
+// there): §1.4 current approximate-prefix names, §1.5 current precise-index extras, §1.6
+// normalizeScore and the current active-request thresholds.
+const std::array<ParameterNames, 4> kUnmodelledNames{{
+    {"prefix-cache-scorer", {"autoTune", "blockSize", "blockSizeTokens", "maxPrefixTokensToMatch"}},
+    {"precise-prefix-cache-scorer", {"podDiscoveryConfig", "speculativeIndexing", "speculativeTTL"}},
+    {"kv-cache-utilization-scorer", {"normalizeScore"}},
+    {"active-request-scorer", {"idleThreshold", "maxBusyScore"}},
+}};
+
 // Every parameter's top-level name must be one the plugin type has. Error::where is the
 // offending flattened key, so loaders can point at its line.
 Result<void> checkParameterNames(const EppPluginConfig& plugin)
@@ -352,6 +362,20 @@ Result<EppPipeline> buildEppPipeline(std::span<const EppPluginConfig> plugins)
     }
     pipeline.description += (pipeline.description.empty() ? "" : ", ") + pickerName;
     return pipeline;
+}
+
+std::vector<std::string> unmodelledEppParameters(const EppPluginConfig& plugin)
+{
+    std::vector<std::string> out;
+    const auto entry = std::ranges::find(kUnmodelledNames, plugin.type, &ParameterNames::type);
+    if (entry == kUnmodelledNames.end())
+        return out;
+    for (const auto& [key, value] : plugin.parameters) {
+        const std::string top = key.substr(0, key.find('.'));
+        if (std::ranges::find(entry->names, top) != entry->names.end() && std::ranges::find(out, top) == out.end())
+            out.push_back(top);
+    }
+    return out;
 }
 
 } // namespace kvroute::sim::routing

@@ -37,6 +37,10 @@ enum class EppPluginKind : std::uint8_t {
 /// for any other plugin or invalid parameters.
 [[nodiscard]] std::optional<PreciseScorerConfig> preciseIndexConfigOf(const EppPluginConfig& plugin);
 
+/// Parameters `plugin` sets that a real llm-d release reads but the simulation does not model
+/// (accepted so that no working config is refused; each is said in the run's notes).
+[[nodiscard]] std::vector<std::string> unmodelledEppParameters(const EppPluginConfig& plugin);
+
 struct EppPipeline {
     struct WeightedScorer {
         std::unique_ptr<EppScorer> scorer;

@@ -183,6 +183,17 @@ std::vector<std::string> scenarioWarnings(const Scenario& scenario)
                        " < max_model_len " + num(v.maxModelLen) + ")";
         warnings.push_back(std::move(warning));
     }
+    // Parameters a real llm-d reads but the simulation does not model: said, never silent.
+    if (scenario.routing.policy == RoutingPolicy::Epp) {
+        if (const auto epp = resolveEppConfig(scenario.routing.epp)) {
+            for (const EppPluginConfig& plugin : epp->plugins) {
+                for (const auto& name : routing::unmodelledEppParameters(plugin))
+                    warnings.push_back("routing: " + plugin.name + " (" + plugin.type + ") parameter " + name +
+                                       " is read by newer llm-d releases but not simulated; the simulation runs "
+                                       "the plugin as if that parameter were unset");
+            }
+        }
+    }
     const auto indexes = preciseIndexes(scenario.routing);
     if (!indexes.empty()) {
         if (!v.kvEvents)

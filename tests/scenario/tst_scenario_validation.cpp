@@ -162,6 +162,23 @@ private Q_SLOTS:
         QVERIFY(used.has_value());
         QVERIFY(!anyContains(used->warnings, "is not used"));
     }
+
+    // Accepted so no working llm-d config is refused, but not simulated: the notes say so.
+    void unmodelledEppParametersWarn()
+    {
+        const auto s = parse("routing:\n  policy: epp\n  epp_plugins:\n    - type: prefix-cache-scorer\n"
+                             "      parameters: {blockSizeTokens: 32, hashBlockSize: 64}\n"
+                             "    - type: kv-cache-utilization-scorer\n      parameters: {normalizeScore: true}\n");
+        QVERIFY2(s.has_value(), s ? "" : s.error().toString().c_str());
+        QVERIFY(anyContains(s->warnings, "parameter blockSizeTokens is read by newer llm-d releases but not simulated"));
+        QVERIFY(anyContains(s->warnings, "parameter normalizeScore is read by newer llm-d releases"));
+        QVERIFY(!anyContains(s->warnings, "parameter hashBlockSize"));
+        // Policy other than epp: the plugins are not used at all, said once by another note.
+        const auto unused = parse("routing:\n  policy: random\n  epp_plugins:\n    - type: prefix-cache-scorer\n"
+                                  "      parameters: {blockSizeTokens: 32}\n");
+        QVERIFY(unused.has_value());
+        QVERIFY(!anyContains(unused->warnings, "not simulated"));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestScenarioValidation)
