@@ -1,6 +1,7 @@
 #include "cluster/pod/openai_protocol.h"
 
 #include "cluster/pod/text_tokens.h"
+#include "sim/util/json_error.h"
 #include "sim/workload/tokenizer.h"
 
 #include <nlohmann/json.hpp>
@@ -134,7 +135,7 @@ std::expected<GenerationRequest, ApiError> parseGenerationRequest(const std::str
     try {
         body = json::parse(text);
     } catch (const json::parse_error& e) {
-        return bad(std::string("the body is not valid JSON: ") + e.what(), "");
+        return bad(std::string("the body is not valid JSON: ") + jsonErrorText(e.what()), "");
     }
     if (!body.is_object())
         return bad("the body must be a JSON object", "");

@@ -21,17 +21,25 @@ namespace kvroute::sim {
 
 namespace {
 
+/// Splits a --param value list at the commas outside brackets and braces, so that list values
+/// (a stage list such as [[3,20]],[[5,20]]) sweep whole.
 std::vector<std::string> splitCommas(std::string_view text)
 {
     std::vector<std::string> out;
     std::size_t start = 0;
-    while (true) {
-        const auto comma = text.find(',', start);
-        out.emplace_back(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-        if (comma == std::string_view::npos)
-            break;
-        start = comma + 1;
+    int depth = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '[' || c == '{')
+            ++depth;
+        else if ((c == ']' || c == '}') && depth > 0)
+            --depth;
+        else if (c == ',' && depth == 0) {
+            out.emplace_back(text.substr(start, i - start));
+            start = i + 1;
+        }
     }
+    out.emplace_back(text.substr(start));
     return out;
 }
 

@@ -1,4 +1,5 @@
 #include "sim/sweep/sweep_records.h"
+#include "sim/util/json_error.h"
 
 #include <nlohmann/json.hpp>
 
@@ -138,7 +139,7 @@ Result<SweepFile> readSweepRecords(const std::string& path)
                 file.partialLine = lineNo;
                 break;
             }
-            return fail(std::string("not a sweep record: ") + e.what(), path + ":" + std::to_string(lineNo));
+            return fail(std::string("not a sweep record: ") + jsonErrorText(e.what()), path + ":" + std::to_string(lineNo));
         }
     }
     return file;

@@ -2,6 +2,7 @@
 
 #include "sim/util/bounded_line.h"
 #include "sim/util/check.h"
+#include "sim/util/json_error.h"
 #include "sim/workload/builtin_traces.h"
 #include "sim/workload/synthetic_tokens.h"
 
@@ -105,7 +106,7 @@ Result<std::optional<MooncakeRecord>> MooncakeTraceReader::next()
             std::string hint;
             if (d.line == 1 && text.find(',') != std::string::npos && text.find('{') == std::string::npos)
                 hint = " (this looks like CSV: for an Azure trace set workload.type: azure)";
-            return fail(std::string("malformed JSON: ") + e.what() + hint, where);
+            return fail(std::string("malformed JSON: ") + jsonErrorText(e.what()) + hint, where);
         }
         if (!object.is_object())
             return fail("expected a JSON object {\"timestamp\", \"input_length\", \"output_length\", \"hash_ids\"}",

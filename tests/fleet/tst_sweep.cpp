@@ -49,6 +49,10 @@ private Q_SLOTS:
         QTest::newRow("range, step 1") << "cluster.pods=2:5" << QStringList{"2", "3", "4", "5"};
         QTest::newRow("range, fractional step") << "x=0.5:1.5:0.5" << QStringList{"0.5", "1", "1.5"};
         QTest::newRow("range, stop off the grid") << "x=0:10:4" << QStringList{"0", "4", "8"};
+        QTest::newRow("list values stay whole") << "workload.shared_prefix.stages=[[3,20]],[[5,20],[8,10]]"
+                                                << QStringList{"[[3,20]]", "[[5,20],[8,10]]"};
+        QTest::newRow("map values stay whole") << "workload.shared_prefix.stages=[{rate: 3, duration: 20}],[[5,20]]"
+                                               << QStringList{"[{rate: 3, duration: 20}]", "[[5,20]]"};
         QTest::newRow("no =") << "vllm.block_size" << QStringList{};
         QTest::newRow("no path") << "=1,2" << QStringList{};
         QTest::newRow("no values") << "x=" << QStringList{};
