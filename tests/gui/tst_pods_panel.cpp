@@ -69,11 +69,10 @@ private Q_SLOTS:
         QCOMPARE(selector->count(), 9); // all + 8 pods
         QCOMPARE(selector->currentIndex(), 0);
         QCOMPARE(panel.kvUsageChart()->seriesCount(), 8);
-        QCOMPARE(panel.waitingChart()->seriesCount(), 8);
+        QVERIFY(panel.waitingChart()->noDataShown()); // nothing waited: a note, not 8 flat lines
 
         selector->setCurrentIndex(1 + 5);
         QCOMPARE(panel.kvUsageChart()->seriesCount(), 1);
-        QCOMPARE(panel.waitingChart()->seriesCount(), 1);
         QCOMPARE(panel.kvUsageChart()->seriesName(0), QStringLiteral("decode-5"));
         const QColor podFiveColour = panel.kvUsageChart()->seriesColor(0);
 

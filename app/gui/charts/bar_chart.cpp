@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <optional>
 
 namespace kvroute::app {
@@ -34,7 +35,8 @@ constexpr qreal kLabelZ = 20.0;
 /// Gap between a bar's end and its value label, in pixels.
 constexpr qreal kLabelGap = 2.0;
 
-/// Qt Charts cannot draw a NaN or infinite bar (nor scale an axis to it): such values show as 0.
+/// Qt Charts cannot draw a NaN or infinite bar (nor scale an axis to it): such a value (no
+/// value, e.g. the hit rate of a pod never queried) draws no bar and its label reads "n/a".
 qreal drawable(qreal value)
 {
     return std::isfinite(value) ? value : 0.0;
@@ -59,6 +61,9 @@ struct BarChart::Impl {
     bool labels = false;
     int decimals = 1;
     bool empty = true;
+    /// Per set, per category: the value given was not a number (drawn as a 0-high bar).
+    std::vector<std::vector<bool>> missing;
+    std::function<QString(qreal)> labelText;
 };
 
 BarChart::BarChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Impl>())
@@ -163,6 +168,12 @@ void BarChart::setValueLabelsVisible(bool visible, int decimals)
     updateAxes();
 }
 
+void BarChart::setValueLabelFormatter(std::function<QString(qreal)> format)
+{
+    d->labelText = std::move(format);
+    updateValueLabels();
+}
+
 void BarChart::setNoDataText(const QString& text)
 {
     d->noData->setText(text);
@@ -211,6 +222,11 @@ void BarChart::setData(const QStringList& categories, const std::vector<BarSetDa
     if (d->categoryAxis->categories() != categories) {
         d->categoryAxis->clear();
         d->categoryAxis->append(categories);
+    }
+    d->missing.assign(sets.size(), std::vector<bool>(static_cast<std::size_t>(categoryCount), false));
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+        for (int j = 0; j < categoryCount && j < sets[i].values.size(); ++j)
+            d->missing[i][static_cast<std::size_t>(j)] = !std::isfinite(sets[i].values[j]);
     }
     d->series->setBarWidth(sets.size() > 1 ? 0.8 : 0.6);
     d->chart->legend()->setVisible(sets.size() > 1);
@@ -291,7 +307,12 @@ void BarChart::updateValueLabels()
         for (int category = 0; category < categoryCount; ++category, ++index) {
             QGraphicsSimpleTextItem* label = d->valueLabels[index];
             const qreal value = barSets[set]->at(category);
-            const QString text = QString::number(value, 'f', d->decimals);
+            const bool missing = d->missing.size() > static_cast<std::size_t>(set) &&
+                                 d->missing[static_cast<std::size_t>(set)].size() > static_cast<std::size_t>(category) &&
+                                 d->missing[static_cast<std::size_t>(set)][static_cast<std::size_t>(category)];
+            const QString text = missing           ? tr("n/a")
+                                 : d->labelText    ? d->labelText(value)
+                                                   : QString::number(value, 'f', d->decimals);
             if (label->text() != text)
                 label->setText(text);
             const QSizeF size = label->boundingRect().size();
@@ -324,6 +345,16 @@ void BarChart::updateValueLabels()
 QString BarChart::title() const
 {
     return d->chart->title();
+}
+
+QString BarChart::categoryTitle() const
+{
+    return d->categoryTitle;
+}
+
+QString BarChart::valueTitle() const
+{
+    return d->valueTitle;
 }
 
 Qt::Orientation BarChart::orientation() const

@@ -10,6 +10,7 @@
 #include <QtGui/QPixmap>
 #include <QtWidgets/QWidget>
 
+#include <functional>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -18,7 +19,7 @@ namespace kvroute::app {
 
 struct BarSetData {
     QString name;
-    QList<qreal> values; ///< one per category
+    QList<qreal> values; ///< one per category; NaN: no value (no bar, labelled "n/a")
     QColor color{};      ///< invalid: the palette colour of the set's position
 };
 
@@ -42,12 +43,17 @@ public:
     void setAutoValueRange();
     /// Prints each bar's value at its end, with `decimals` digits after the point.
     void setValueLabelsVisible(bool visible, int decimals = 1);
+    /// Writes the value labels with `format` instead of a fixed number of decimals (e.g. a
+    /// duration with its unit); an empty function restores the decimals.
+    void setValueLabelFormatter(std::function<QString(qreal)> format);
     void setNoDataText(const QString& text);
 
     void setData(const QStringList& categories, const std::vector<BarSetData>& sets);
     void clear();
 
     [[nodiscard]] QString title() const;
+    [[nodiscard]] QString categoryTitle() const;
+    [[nodiscard]] QString valueTitle() const;
     [[nodiscard]] Qt::Orientation orientation() const;
     [[nodiscard]] QStringList categories() const;
     [[nodiscard]] int setCount() const;

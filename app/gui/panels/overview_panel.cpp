@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 
 namespace kvroute::app {
 
@@ -26,6 +27,7 @@ constexpr int kCardMinWidth = 165;
 /// The per-pod chart's share of the panel width, less its value axis, for fitting pod names.
 constexpr double kPodChartShare = 0.5;
 constexpr int kPodChartAxisWidth = 70;
+constexpr double kMsPerSecond = 1000.0;
 
 QString fromStd(const std::string& text)
 {
@@ -36,20 +38,25 @@ QString summaryOf(const RunOutcome& outcome)
 {
     const sim::RunResults& r = outcome.results;
     const sim::Scenario& s = outcome.scenario;
-    // Most telling first: the line is elided from the right when the panel is narrow.
+    // Most telling first: the line is elided from the right when the panel is narrow. The
+    // router and the workload (an EPP's plugin list, a ladder of stages) are long: they wrap
+    // below it (detailsOf), whole.
     QStringList parts;
     if (r.cancelled)
         parts.append(QStringLiteral("CANCELLED, partial results"));
     parts.append(fromStd(s.name.empty() ? std::string("scenario") : s.name));
-    parts.append(fromStd(r.router));
     parts.append(QStringLiteral("%1 pods \u00D7 %2 KV blocks of %3 tokens")
                      .arg(r.pods.size())
                      .arg(format::count(r.capacity.numGpuBlocks), QString::number(s.vllm.blockSize)));
     parts.append(QStringLiteral("%1 requests, %2 s simulated in %3 s")
                      .arg(format::count(r.requestsCompleted), QString::number(r.simulatedSeconds, 'f', 0),
                           QString::number(outcome.wallSeconds, 'f', 2)));
-    parts.append(fromStd(r.workload));
     return parts.join(QStringLiteral("  \u00B7  "));
+}
+
+QString detailsOf(const sim::RunResults& r)
+{
+    return OverviewPanel::tr("router %1  \u00B7  workload %2").arg(fromStd(r.router), fromStd(r.workload));
 }
 
 } // namespace
@@ -59,6 +66,12 @@ OverviewPanel::OverviewPanel(QWidget* parent) : QWidget(parent)
     m_summary = new ElidedLabel(this);
     m_summary->setObjectName(QStringLiteral("overviewSummary"));
     m_summary->setStyleSheet(QStringLiteral("color: #555555;"));
+    m_details = new QLabel(this);
+    m_details->setObjectName(QStringLiteral("overviewDetails"));
+    m_details->setTextFormat(Qt::PlainText);
+    m_details->setWordWrap(true);
+    m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_details->setStyleSheet(QStringLiteral("color: #555555;"));
     m_warnings = new QLabel(this);
     m_warnings->setObjectName(QStringLiteral("overviewWarnings"));
     panel::styleAsWarning(m_warnings);
@@ -90,6 +103,7 @@ OverviewPanel::OverviewPanel(QWidget* parent) : QWidget(parent)
     m_ttftBars->setObjectName(QStringLiteral("ttftPercentileChart"));
     m_ttftBars->setTitle(tr("TTFT distribution"));
     m_ttftBars->setValueLabelsVisible(true, 0);
+    m_ttftBars->setValueLabelFormatter([](qreal ms) { return format::duration(ms / kMsPerSecond); });
 
     m_ttftChart = new LineChart(this);
     m_ttftChart->setObjectName(QStringLiteral("ttftChart"));
@@ -108,6 +122,7 @@ OverviewPanel::OverviewPanel(QWidget* parent) : QWidget(parent)
     layout->setContentsMargins(8, 8, 8, 8);
     layout->setSpacing(8);
     layout->addWidget(m_summary);
+    layout->addWidget(m_details);
     layout->addWidget(m_warnings);
     layout->addLayout(m_cards);
     layout->addLayout(charts, 1);
@@ -152,7 +167,8 @@ void OverviewPanel::updatePodChart(int panelWidth)
     m_podNamesCompact = podNamesNeedCompacting(panelWidth);
     QString shared;
     const QStringList pods = m_podNamesCompact ? format::podNameSuffixes(r.pods, &shared) : format::shortPodNames(r.pods);
-    m_podChart->setAxisTitles(shared.isEmpty() ? QString() : tr("pod: %1\u2026").arg(shared), tr("%"));
+    // Spelled out: a trailing ellipsis ("pod: qwen3-32b-decode-…") read as a cut-off title.
+    m_podChart->setAxisTitles(shared.isEmpty() ? QString() : tr("pod name = %1 + label").arg(shared), tr("%"));
 
     QList<qreal> hitRates;
     QList<qreal> shares;
@@ -160,7 +176,8 @@ void OverviewPanel::updatePodChart(int panelWidth)
     for (const sim::PodResult& pod : r.pods)
         totalRequests += pod.requests;
     for (const sim::PodResult& pod : r.pods) {
-        hitRates.append(pod.hitRate * 100.0);
+        // A pod never queried has no hit rate (0 of 0): no bar and "n/a", as the Pods table says.
+        hitRates.append(pod.prefixCacheQueries > 0 ? pod.hitRate * 100.0 : std::numeric_limits<qreal>::quiet_NaN());
         shares.append(totalRequests > 0 ? 100.0 * static_cast<double>(pod.requests) / static_cast<double>(totalRequests)
                                         : 0.0);
     }
@@ -187,6 +204,8 @@ void OverviewPanel::showOutcome(const RunOutcomePtr& outcome)
     const sim::RunResults& r = outcome->results;
 
     m_summary->setFullText(summaryOf(*outcome));
+    m_details->setText(detailsOf(r));
+    m_details->setVisible(true);
     QStringList warnings;
     for (const std::string& warning : r.warnings)
         warnings.append(QString::fromStdString(warning));
@@ -216,19 +235,20 @@ void OverviewPanel::showOutcome(const RunOutcomePtr& outcome)
 
     updatePodChart(width());
 
-    const format::TimeScale scale = format::timeScaleFor(std::max(r.ttft.p99, r.ttft.mean));
-    const QString unitTitle = tr("TTFT (%1)").arg(scale.symbol);
+    // The bars are in ms and labelled as the cards and tables write durations ("71.2 ms",
+    // "25.2 s"), so the two never disagree in units next to each other.
     if (r.ttft.count > 0) {
-        m_ttftBars->setAxisTitles(QString(), unitTitle);
-        m_ttftBars->setValueLabelsVisible(true, scale.decimals);
+        m_ttftBars->setAxisTitles(QString(), tr("TTFT (ms)"));
         m_ttftBars->setData({QStringLiteral("p50"), QStringLiteral("p90"), QStringLiteral("p99"), tr("mean")},
                             {BarSetData{tr("TTFT"),
-                                        {r.ttft.p50 * scale.factor, r.ttft.p90 * scale.factor,
-                                         r.ttft.p99 * scale.factor, r.ttft.mean * scale.factor},
+                                        {r.ttft.p50 * kMsPerSecond, r.ttft.p90 * kMsPerSecond,
+                                         r.ttft.p99 * kMsPerSecond, r.ttft.mean * kMsPerSecond},
                                         charts::seriesColor(0)}});
     } else {
         m_ttftBars->clear();
     }
+    const format::TimeScale scale = format::timeScaleFor(std::max(r.ttft.p99, r.ttft.mean));
+    const QString unitTitle = tr("TTFT (%1)").arg(scale.symbol);
     m_ttftChart->setAxisTitles(tr("time (s)"), unitTitle);
     m_ttftChart->setSeries({
         LineSeriesData{QStringLiteral("p90"), points::ttftP90(r, scale.factor), false, charts::seriesColor(3)},
@@ -240,6 +260,8 @@ void OverviewPanel::clear()
 {
     m_outcome.reset();
     m_summary->setFullText(tr("No results yet."));
+    m_details->clear();
+    m_details->setVisible(false);
     panel::setWarnings(m_warnings, {});
     for (StatCard* card : {m_hitRate, m_stickiness, m_ttftP50, m_ttftP90, m_throughput, m_preemptions})
         card->clear();
@@ -251,7 +273,14 @@ void OverviewPanel::clear()
 
 QString OverviewPanel::summaryText() const
 {
-    return m_summary->fullText();
+    return m_details->text().isEmpty() ? m_summary->fullText()
+                                       : m_summary->fullText() + QLatin1Char('\n') + m_details->text();
+}
+
+bool OverviewPanel::summaryElided() const
+{
+    const bool detailsCut = !m_details->isHidden() && m_details->height() < m_details->heightForWidth(m_details->width());
+    return m_summary->isElided() || detailsCut;
 }
 
 QString OverviewPanel::warningText() const

@@ -41,7 +41,10 @@ public:
     [[nodiscard]] BarChart* podChart() const { return m_podChart; }
     [[nodiscard]] BarChart* ttftPercentileChart() const { return m_ttftBars; }
     [[nodiscard]] LineChart* ttftChart() const { return m_ttftChart; }
+    /// What ran (scenario, pods, requests) and, wrapped below, the router and the workload.
     [[nodiscard]] QString summaryText() const;
+    /// Whether the summary is cut short at the panel's size.
+    [[nodiscard]] bool summaryElided() const;
     [[nodiscard]] QString warningText() const;
     [[nodiscard]] bool warningShown() const;
 
@@ -57,6 +60,7 @@ private:
 
     RunOutcomePtr m_outcome;
     ElidedLabel* m_summary = nullptr;
+    QLabel* m_details = nullptr;
     QLabel* m_warnings = nullptr;
     StatCard* m_hitRate = nullptr;
     StatCard* m_stickiness = nullptr;

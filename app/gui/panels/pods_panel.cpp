@@ -11,11 +11,18 @@
 #include <QtWidgets/QTableWidget>
 #include <QtWidgets/QVBoxLayout>
 
+#include <algorithm>
+
 namespace kvroute::app {
 
 namespace {
 
 constexpr int kMaxVisibleRows = 8;
+
+QString noQueueText()
+{
+    return PodsPanel::tr("No request waited: the queue was empty at every sample");
+}
 
 } // namespace
 
@@ -135,6 +142,7 @@ void PodsPanel::updateCharts()
 {
     if (!m_outcome) {
         m_kvChart->clear();
+        m_waitingChart->setNoDataText(tr("No data"));
         m_waitingChart->clear();
         return;
     }
@@ -143,16 +151,25 @@ void PodsPanel::updateCharts()
     const int picked = m_podSelector->currentIndex() - 1; // -1: all pods
     std::vector<LineSeriesData> kv;
     std::vector<LineSeriesData> waiting;
+    bool anyWaited = false;
     for (int pod = 0; pod < static_cast<int>(r.pods.size()); ++pod) {
         if (picked >= 0 && pod != picked)
             continue;
         const auto index = static_cast<std::size_t>(pod);
         const QColor color = charts::seriesColor(pod);
         kv.push_back(LineSeriesData{shortNames[pod], points::podKvCacheUsage(r, index), false, color});
-        waiting.push_back(LineSeriesData{shortNames[pod], points::podWaiting(r, index), false, color});
+        QList<QPointF> depth = points::podWaiting(r, index);
+        anyWaited = anyWaited || std::any_of(depth.cbegin(), depth.cend(), [](const QPointF& p) { return p.y() > 0.0; });
+        waiting.push_back(LineSeriesData{shortNames[pod], std::move(depth), false, color});
     }
     m_kvChart->setSeries(kv);
-    m_waitingChart->setSeries(waiting);
+    // A line flat at 0 looks like missing data: say what it means instead.
+    if (anyWaited) {
+        m_waitingChart->setSeries(waiting);
+    } else {
+        m_waitingChart->setNoDataText(noQueueText());
+        m_waitingChart->clear();
+    }
 }
 
 void PodsPanel::clear()
