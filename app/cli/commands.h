@@ -17,6 +17,7 @@ namespace kvroute::cli {
 void addConformanceCommand(CLI::App& app, int& exitCode);
 void addPodCommand(CLI::App& app, int& exitCode);
 void addLoadCommand(CLI::App& app, int& exitCode);
+void addGatewayCommand(CLI::App& app, int& exitCode);
 void addRunCommand(CLI::App& app, int& exitCode);
 void addSweepCommand(CLI::App& app, int& exitCode);
 void addScenariosCommand(CLI::App& app, int& exitCode);

@@ -16,6 +16,7 @@ int main(int argc, char** argv)
     kvroute::cli::addConformanceCommand(app, exitCode);
     kvroute::cli::addPodCommand(app, exitCode);
     kvroute::cli::addLoadCommand(app, exitCode);
+    kvroute::cli::addGatewayCommand(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

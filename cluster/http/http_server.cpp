@@ -354,6 +354,24 @@ public:
             s->send("0\r\n\r\n", true, m_keepAlive);
         m_hold.reset();
     }
+    void relay(std::string bytes) override
+    {
+        if (m_state == State::Fresh)
+            m_state = State::Relaying;
+        if (m_state != State::Relaying || bytes.empty())
+            return;
+        if (auto s = m_session.lock())
+            s->send(std::move(bytes), false, false);
+    }
+    void relayEnd() override
+    {
+        if (m_state != State::Relaying && m_state != State::Fresh)
+            return;
+        m_state = State::Done;
+        if (auto s = m_session.lock())
+            s->send(std::string(), true, false); // then close: the upstream's framing ended with it
+        m_hold.reset();
+    }
     [[nodiscard]] bool closed() const override
     {
         const auto s = m_session.lock();
@@ -366,7 +384,7 @@ public:
     }
 
 private:
-    enum class State { Fresh, Streaming, Done };
+    enum class State { Fresh, Streaming, Relaying, Done };
     std::weak_ptr<Session> m_session;
     std::shared_ptr<Session> m_hold;
     bool m_keepAlive;

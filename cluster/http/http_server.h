@@ -49,6 +49,10 @@ public:
                              const std::vector<std::pair<std::string, std::string>>& headers) = 0;
     virtual void write(std::string data) = 0;
     virtual void end() = 0;
+    /// A proxied answer passed through byte for byte (status line and headers included, as
+    /// the upstream sent them); the connection closes after relayEnd().
+    virtual void relay(std::string bytes) = 0;
+    virtual void relayEnd() = 0;
     [[nodiscard]] virtual bool closed() const = 0;
     /// Called once if the client disconnects before the answer is complete.
     virtual void onClientGone(std::function<void()> callback) = 0;

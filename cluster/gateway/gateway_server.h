@@ -1,0 +1,52 @@
+#pragma once
+// `kvroute gateway`: a reverse proxy in front of live pods that routes with the scenario's own
+// router from sim/routing (one router, two worlds: design/live-mode.md). The real world fills
+// the RoutingContext: ClientIP affinity sees the peer address, ring hash the session header,
+// the EPP's scorers the pods' /metrics scraped at the scenario's interval and the gateway's own
+// in-flight counts. Answers stream through unchanged (the pod's x-inference-pod included).
+// Not yet: KV events over ZeroMQ for the precise index.
+
+#include "cluster/http/http_server.h"
+#include "sim/scenario/scenario.h"
+#include "sim/util/result.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace kvroute::cluster {
+
+struct GatewayOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;
+    std::vector<std::string> pods;   ///< http://HOST:PORT of each pod, in the scenario's pod order
+    std::string sessionHeader = "x-session-id";
+    std::string requestLog;          ///< JSON Lines of every routing decision ("" = none)
+    http::ServerLimits limits;
+};
+
+class GatewayServer {
+public:
+    [[nodiscard]] static Result<std::unique_ptr<GatewayServer>> start(boost::asio::io_context& io,
+                                                                      const sim::Scenario& scenario,
+                                                                      const GatewayOptions& options);
+    ~GatewayServer();
+    GatewayServer(const GatewayServer&) = delete;
+    GatewayServer& operator=(const GatewayServer&) = delete;
+
+    [[nodiscard]] std::uint16_t port() const;
+    void stop();
+
+    struct Impl;
+
+private:
+    explicit GatewayServer(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace kvroute::cluster
