@@ -18,6 +18,7 @@ void addConformanceCommand(CLI::App& app, int& exitCode);
 void addPodCommand(CLI::App& app, int& exitCode);
 void addLoadCommand(CLI::App& app, int& exitCode);
 void addGatewayCommand(CLI::App& app, int& exitCode);
+void addStackCommand(CLI::App& app, int& exitCode);
 void addRunCommand(CLI::App& app, int& exitCode);
 void addSweepCommand(CLI::App& app, int& exitCode);
 void addScenariosCommand(CLI::App& app, int& exitCode);

@@ -17,6 +17,7 @@ int main(int argc, char** argv)
     kvroute::cli::addPodCommand(app, exitCode);
     kvroute::cli::addLoadCommand(app, exitCode);
     kvroute::cli::addGatewayCommand(app, exitCode);
+    kvroute::cli::addStackCommand(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The whole local stack, as a user runs it: `kvroute stack up` (2 pods, the gateway, a real
+# Prometheus), `kvroute load` through the gateway, then the worlds compared: PromQL's hit rate
+# equals the pods' own counters (±0.005) and the simulator's for the same scenario (±0.03; the
+# ClientIP-affinity default is in fact exact). Then `stack status`, a second `up` on the same
+# folder refused, `stack down` stopping exactly the processes it started, a port in use refused.
+#   check_stack.sh KVROUTE_BIN
+set -uo pipefail
+kvroute=$1
+work=$(mktemp -d "${TMPDIR:-/tmp}/kvroute-stack.XXXXXX")
+cleanup() {
+    "$kvroute" stack down --dir "$work/stack" >/dev/null 2>&1
+    [[ -n ${blocker:-} ]] && kill "$blocker" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+alive() { [[ -r /proc/$1/stat ]] && [[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) != Z ]]; }
+
+scenario=(default --set cluster.pods=2)
+timeout 120 "$kvroute" stack up "${scenario[@]}" --dir "$work/stack" --time-scale 0.05 >"$work/up.txt" 2>&1 ||
+    fail "stack up: $(cat "$work/up.txt")"
+state="$work/stack/stack.json"
+gateway=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["gateway_url"])' "$state")
+prometheus=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["prometheus_url"])' "$state")
+pids=$(python3 -c 'import json,sys; print(" ".join(str(p["pid"]) for p in json.load(open(sys.argv[1]))["processes"]))' "$state")
+
+"$kvroute" stack up "${scenario[@]}" --dir "$work/stack" >"$work/again.txt" 2>&1 && fail "a second stack up on the same folder ran"
+grep -q "already up" "$work/again.txt" || fail "second up: $(cat "$work/again.txt")"
+
+timeout 120 "$kvroute" load "${scenario[@]}" --set duration=30 --url "$gateway" --time-scale 0.05 --quiet \
+    --json "$work/load.json" >/dev/null || fail "load through the gateway failed"
+"$kvroute" run "${scenario[@]}" --set duration=30 --quiet --json "$work/sim.json" >/dev/null || fail "run failed"
+sleep 2.5 # two scrapes at 1 s
+python3 - "$state" "$prometheus" "$work/sim.json" <<'PY' || exit 1
+import json, sys, urllib.parse, urllib.request
+state, prometheus, sim = json.load(open(sys.argv[1])), sys.argv[2], json.load(open(sys.argv[3]))
+def check(ok, what):
+    if not ok:
+        print("FAIL:", what); sys.exit(1)
+query = "sum(vllm:prefix_cache_hits_total)/sum(vllm:prefix_cache_queries_total)"
+answer = json.load(urllib.request.urlopen(prometheus + "/api/v1/query?" + urllib.parse.urlencode({"query": query}), timeout=10))
+promql = float(answer["data"]["result"][0]["value"][1])
+hits = queries = 0
+for pod in state["pods"]:
+    for line in urllib.request.urlopen(pod["url"] + "/metrics", timeout=10).read().decode().splitlines():
+        if line.startswith("vllm:prefix_cache_hits_total{"): hits += float(line.split()[-1])
+        if line.startswith("vllm:prefix_cache_queries_total{"): queries += float(line.split()[-1])
+check(queries > 0, "the pods served nothing")
+check(abs(promql - hits / queries) <= 0.005, f"PromQL {promql} vs the pods' counters {hits / queries}")
+check(abs(promql - sim["hit_rate"]) <= 0.03, f"PromQL {promql} vs the simulator's {sim['hit_rate']}")
+print(f"hit rate: PromQL {promql:.4f}, pods' counters {hits / queries:.4f}, simulator {sim['hit_rate']:.4f}")
+PY
+
+"$kvroute" stack status --dir "$work/stack" --json >"$work/status.json" || fail "stack status failed"
+grep -q '"gateway_url"' "$work/status.json" || fail "status lacks gateway_url"
+
+"$kvroute" stack down --dir "$work/stack" >"$work/down.txt" 2>&1 || fail "stack down: $(cat "$work/down.txt")"
+sleep 0.5
+for pid in $pids; do alive "$pid" && fail "pid $pid still runs after stack down"; done
+
+# A port in use is a clear error, and nothing is left running.
+blocker_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(); time.sleep(60)' "$blocker_port" &
+blocker=$!
+sleep 0.3
+"$kvroute" stack up "${scenario[@]}" --dir "$work/stack2" --base-port "$blocker_port" >"$work/busy.txt" 2>&1 &&
+    fail "stack up ran on a port in use"
+grep -q "is in use" "$work/busy.txt" || fail "busy port: $(cat "$work/busy.txt")"
+echo "stack: OK"
