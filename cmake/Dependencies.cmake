@@ -8,6 +8,8 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)  # libxxhash-dev
 find_package(CURL REQUIRED)               # libcurl4-openssl-dev: the load generator and Prometheus client
 find_package(Boost 1.74 REQUIRED)          # libboost-dev: Asio/Beast for live pods and the gateway
+find_package(cppzmq REQUIRED)             # cppzmq-dev + libzmq3-dev: KV events over ZeroMQ (vllm.md §7)
+find_package(msgpack REQUIRED CONFIG)     # libmsgpack-cxx-dev: the events' msgpack payload
 find_package(Qt6 6.4 REQUIRED COMPONENTS Core Test Concurrent Network)
 if(KVROUTE_BUILD_GUI)
   find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Widgets Charts)

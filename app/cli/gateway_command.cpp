@@ -63,6 +63,9 @@ void addGatewayCommand(CLI::App& app, int& exitCode)
     cmd->add_option("--set", o->overrides, "override a scenario key (repeatable)");
     cmd->add_option("--pods", o->gateway.pods, "the pods' URLs in the scenario's pod order, comma-separated")
         ->delimiter(',')->required();
+    cmd->add_option("--kv-events", o->gateway.kvEventEndpoints,
+                    "each pod's KV event endpoint (tcp://HOST:PORT), comma-separated, for the precise index")
+        ->delimiter(',');
     cmd->add_option("--host", o->gateway.host, "address to bind")->capture_default_str();
     cmd->add_option("--port", o->gateway.port, "port to listen on (0 = any free port)")->capture_default_str();
     cmd->add_option("--session-header", o->gateway.sessionHeader, "header naming the session")->capture_default_str();

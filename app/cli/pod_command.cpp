@@ -74,6 +74,8 @@ void addPodCommand(CLI::App& app, int& exitCode)
         ->capture_default_str();
     cmd->add_flag("--enable-prompt-tokens-details", o->pod.promptTokensDetails,
                   "report usage.prompt_tokens_details.cached_tokens, as vLLM's flag");
+    cmd->add_option("--kv-events-config", o->pod.kvEventsConfig,
+                    "vLLM's KV events JSON, e.g. '{\"enable_kv_cache_events\":true,\"publisher\":\"zmq\",\"endpoint\":\"tcp://*:5557\"}'");
     cmd->add_option("--max-queued", o->pod.maxQueuedRequests, "requests in the pod beyond which new ones get 503")
         ->capture_default_str()->check(CLI::Range(1, 10'000'000));
     cmd->add_option("--max-body-bytes", o->pod.limits.maxBodyBytes, "largest request body (413 beyond)")

@@ -6,6 +6,7 @@
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 #endif
 
+#include "cluster/pod/kv_event_wire.h"
 #include "cluster/pod/openai_protocol.h"
 #include "cluster/pod/pod_prometheus.h"
 #include "sim/fleet/cluster_run.h"
@@ -193,6 +194,7 @@ struct GatewayServer::Impl {
         , server(context, [this](http::Request q, std::shared_ptr<http::Exchange> e) { handle(std::move(q), std::move(e)); },
                  options.limits)
         , scrapeTimer(context)
+        , eventTimer(context)
         , routingSeconds({1e-6, 5e-6, 1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3, 1e-2, 5e-2})
         , start(Clock::now())
     {
@@ -246,6 +248,23 @@ struct GatewayServer::Impl {
         scrapeTimer.async_wait([this](const boost::system::error_code& ec) {
             if (!ec && !stopped)
                 scrape();
+        });
+    }
+
+    // --- KV events: the precise index's feed ---------------------------------------------
+
+    void pollEvents()
+    {
+        if (!subscriber || stopped)
+            return;
+        for (auto& [pod, events] : subscriber->drain()) {
+            kvEventBatches += 1;
+            router->onKvEvents(pod, events, now());
+        }
+        eventTimer.expires_after(std::chrono::milliseconds(2));
+        eventTimer.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec)
+                pollEvents();
         });
     }
 
@@ -396,6 +415,9 @@ struct GatewayServer::Impl {
                "# TYPE kvroute_gateway_errors_total counter\n";
         for (const auto& [reason, n] : errors)
             out += "kvroute_gateway_errors_total{reason=\"" + reason + "\"} " + std::to_string(n) + "\n";
+        out += "# HELP kvroute_gateway_kv_event_batches_total KV event batches received from the pods.\n"
+               "# TYPE kvroute_gateway_kv_event_batches_total counter\n"
+               "kvroute_gateway_kv_event_batches_total " + std::to_string(kvEventBatches) + "\n";
         out += "# HELP kvroute_gateway_routing_seconds Time the router took to pick a pod.\n"
                "# TYPE kvroute_gateway_routing_seconds histogram\n";
         std::uint64_t cumulative = 0;
@@ -418,6 +440,7 @@ struct GatewayServer::Impl {
             return;
         stopped = true;
         scrapeTimer.cancel();
+        eventTimer.cancel();
         server.stop();
     }
 
@@ -428,6 +451,9 @@ struct GatewayServer::Impl {
     std::vector<PodTarget> pods;
     http::Server server;
     asio::steady_timer scrapeTimer;
+    asio::steady_timer eventTimer;
+    std::unique_ptr<KvEventSubscriber> subscriber;
+    std::int64_t kvEventBatches = 0;
     Histogram routingSeconds;
     Clock::time_point start;
     std::vector<sim::PodInfo> podInfo;
@@ -464,9 +490,18 @@ Result<std::unique_ptr<GatewayServer>> GatewayServer::start(asio::io_context& io
     auto impl = std::make_unique<Impl>(io, options, std::move(*setup), std::move(*router), std::move(targets));
     if (!options.requestLog.empty() && !impl->log.is_open())
         return fail("cannot write the request log", options.requestLog);
+    if (!options.kvEventEndpoints.empty()) {
+        if (options.kvEventEndpoints.size() != options.pods.size())
+            return fail("give one endpoint per pod (" + std::to_string(options.pods.size()) + ")", "--kv-events");
+        auto subscriber = KvEventSubscriber::connect(options.kvEventEndpoints);
+        if (!subscriber)
+            return std::unexpected(subscriber.error());
+        impl->subscriber = std::move(*subscriber);
+    }
     if (auto error = impl->server.listen(options.host, options.port); !error.empty())
         return fail(error, "--port");
     impl->scrape();
+    impl->pollEvents();
     return std::unique_ptr<GatewayServer>(new GatewayServer(std::move(impl)));
 }
 

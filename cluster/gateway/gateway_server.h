@@ -4,7 +4,7 @@
 // the RoutingContext: ClientIP affinity sees the peer address, ring hash the session header,
 // the EPP's scorers the pods' /metrics scraped at the scenario's interval and the gateway's own
 // in-flight counts. Answers stream through unchanged (the pod's x-inference-pod included).
-// Not yet: KV events over ZeroMQ for the precise index.
+// KV events arrive over ZeroMQ from each pod (vLLM's wire format) for the precise index.
 
 #include "cluster/http/http_server.h"
 #include "sim/scenario/scenario.h"
@@ -27,6 +27,9 @@ struct GatewayOptions {
     std::vector<std::string> pods;   ///< http://HOST:PORT of each pod, in the scenario's pod order
     std::string sessionHeader = "x-session-id";
     std::string requestLog;          ///< JSON Lines of every routing decision ("" = none)
+    /// Each pod's KV event endpoint (tcp://HOST:PORT, same order as pods) for a router that
+    /// keeps a precise index; empty: none.
+    std::vector<std::string> kvEventEndpoints;
     http::ServerLimits limits;
 };
 

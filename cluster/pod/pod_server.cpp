@@ -6,6 +6,7 @@
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 #endif
 
+#include "cluster/pod/kv_event_wire.h"
 #include "cluster/pod/openai_protocol.h"
 #include "cluster/pod/pod_prometheus.h"
 #include "cluster/pod/text_tokens.h"
@@ -75,7 +76,8 @@ struct PodServer::Impl final : sim::PodListener {
         std::int32_t maxTokens = 0;
     };
 
-    Impl(asio::io_context& context, PodOptions opts, sim::RunSetup runSetup, std::unique_ptr<sim::StepTimeModel> model)
+    Impl(asio::io_context& context, PodOptions opts, sim::RunSetup runSetup, std::unique_ptr<sim::StepTimeModel> model,
+         std::unique_ptr<KvEventPublisher> events)
         : io(context)
         , options(std::move(opts))
         , setup(std::move(runSetup))
@@ -89,8 +91,13 @@ struct PodServer::Impl final : sim::PodListener {
         , timer(context)
         , wallStart(Clock::now())
     {
-        pod = std::make_unique<sim::TimedPod>(sim, options.index, sim::podEngineConfig(setup, options.index), *stepTime,
-                                              this);
+        publisher = std::move(events);
+        sim::EngineConfig engine = sim::podEngineConfig(setup, options.index);
+        if (publisher) {
+            engine.kvEvents = true;
+            engine.kvEventTokenIds = true; // vLLM's BlockStored carries the token ids
+        }
+        pod = std::make_unique<sim::TimedPod>(sim, options.index, engine, *stepTime, this);
     }
 
     // --- the clock ------------------------------------------------------------------------
@@ -291,6 +298,14 @@ struct PodServer::Impl final : sim::PodListener {
             p.text += piece;
     }
 
+    void onStepBegin(int, sim::SimTime, const sim::StepPlan& plan, sim::SimTime) override
+    {
+        // Published once per schedule(), as vLLM's scheduler does (vllm.md §7).
+        if (publisher && !plan.kvEvents.empty())
+            publisher->publish(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(),
+                               plan.kvEvents);
+    }
+
     void onStats(int, sim::SimTime, const sim::SchedulerStats&) override
     {
         prometheus.onStepEnd(std::exchange(iterationTokens, 0));
@@ -338,6 +353,7 @@ struct PodServer::Impl final : sim::PodListener {
     std::unique_ptr<sim::StepTimeModel> stepTime;
     std::string name;
     sim::Simulation sim;
+    std::unique_ptr<KvEventPublisher> publisher;
     std::unique_ptr<sim::TimedPod> pod;
     PodPrometheus prometheus;
     http::Server server;
@@ -365,7 +381,28 @@ Result<std::unique_ptr<PodServer>> PodServer::start(asio::io_context& io, const 
     auto stepTime = sim::makeFleetStepTime(*setup);
     if (!stepTime)
         return std::unexpected(stepTime.error());
-    auto impl = std::make_unique<Impl>(io, options, std::move(*setup), std::move(*stepTime));
+    std::unique_ptr<KvEventPublisher> publisher;
+    if (!options.kvEventsConfig.empty()) {
+        const auto config = nlohmann::json::parse(options.kvEventsConfig, nullptr, false);
+        if (config.is_discarded() || !config.is_object())
+            return fail("not a JSON object, e.g. {\"enable_kv_cache_events\": true, \"publisher\": \"zmq\", "
+                        "\"endpoint\": \"tcp://*:5557\"}",
+                        "--kv-events-config");
+        if (config.value("enable_kv_cache_events", false)) {
+            const std::string kind = config.value("publisher", "null");
+            if (kind != "zmq")
+                return fail("publisher \"" + kind + "\": a kvroute pod publishes with \"zmq\" (or not at all: \"null\")",
+                            "--kv-events-config");
+            std::string endpoint = config.value("endpoint", "tcp://*:5557");
+            if (const auto star = endpoint.find("://*"); star != std::string::npos)
+                endpoint.replace(star + 3, 1, options.host); // bind where the pod serves, loopback by default
+            auto bound = KvEventPublisher::bind(endpoint, config.value("topic", ""));
+            if (!bound)
+                return std::unexpected(bound.error());
+            publisher = std::move(*bound);
+        }
+    }
+    auto impl = std::make_unique<Impl>(io, options, std::move(*setup), std::move(*stepTime), std::move(publisher));
     if (auto error = impl->server.listen(options.host, options.port); !error.empty())
         return fail(error, "--port");
     return std::unique_ptr<PodServer>(new PodServer(std::move(impl)));

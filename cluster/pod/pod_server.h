@@ -27,6 +27,9 @@ struct PodOptions {
     double timeScale = 1.0;        ///< wall seconds per simulated second; 0 = as fast as possible
     bool promptTokensDetails = false; ///< --enable-prompt-tokens-details: usage.cached_tokens
     std::int64_t maxQueuedRequests = 100'000; ///< beyond: 503 (vLLM itself has no bound)
+    /// vLLM's --kv-events-config JSON, e.g. {"enable_kv_cache_events": true, "publisher": "zmq",
+    /// "endpoint": "tcp://*:5557", "topic": ""}; "*" binds the pod's --host. Empty: none.
+    std::string kvEventsConfig;
     http::ServerLimits limits;
 };
 

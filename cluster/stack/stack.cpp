@@ -220,8 +220,10 @@ Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenari
         return fail("Prometheus is not installed: apt-get install prometheus (scripts/setup.sh does)", "prometheus");
 
     // Ports: pods, then the gateway, then Prometheus.
+    // With vLLM's KV events on, each pod also publishes on a port of its own (after the others).
+    const bool events = setup->scenario.vllm.kvEvents;
     std::vector<std::uint16_t> ports;
-    for (int i = 0; i < pods + 2; ++i) {
+    for (int i = 0; i < pods + 2 + (events ? pods : 0); ++i) {
         const int port = o.basePort ? bindProbe(static_cast<std::uint16_t>(o.basePort + i)) : bindProbe(0);
         if (port <= 0)
             return fail("port " + std::to_string(o.basePort + i) + " on 127.0.0.1 is in use", "--base-port");
@@ -247,6 +249,7 @@ Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenari
         return {};
     };
     std::string podUrls;
+    std::string eventUrls;
     for (int i = 0; i < pods; ++i) {
         const std::string url = "http://127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(i)]);
         std::vector<std::string> args{kvroutePath, "pod"};
@@ -255,6 +258,13 @@ Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenari
                                      std::to_string(ports[static_cast<std::size_t>(i)]), std::string("--time-scale"), scale,
                                      std::string("--enable-prompt-tokens-details")})
             args.push_back(a);
+        if (events) {
+            const auto eventPort = ports[static_cast<std::size_t>(pods + 2 + i)];
+            args.push_back("--kv-events-config");
+            args.push_back(R"({"enable_kv_cache_events": true, "publisher": "zmq", "endpoint": "tcp://*:)" +
+                           std::to_string(eventPort) + "\"}");
+            eventUrls += (eventUrls.empty() ? "" : ",") + std::string("tcp://127.0.0.1:") + std::to_string(eventPort);
+        }
         if (auto r = started(spawn(args, (dir / ("pod-" + std::to_string(i) + ".log")).string()),
                              StackProcess{"pod", sim::podName(*setup, i), url});
             !r)
@@ -269,6 +279,10 @@ Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenari
         for (const std::string& a : {std::string("--pods"), podUrls, std::string("--port"), std::to_string(gatewayPort),
                                      std::string("--request-log"), (dir / "requests.jsonl").string()})
             args.push_back(a);
+        if (events) {
+            args.push_back("--kv-events");
+            args.push_back(eventUrls);
+        }
         if (auto r = started(spawn(args, (dir / "gateway.log").string()), StackProcess{"gateway", "gateway", state.gatewayUrl}); !r)
             return std::unexpected(r.error());
     }

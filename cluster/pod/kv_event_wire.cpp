@@ -1,0 +1,206 @@
+#include "cluster/pod/kv_event_wire.h"
+
+#include <msgpack.hpp>
+#include <zmq.hpp>
+
+namespace kvroute::cluster {
+
+namespace {
+
+using Packer = msgpack::packer<msgpack::sbuffer>;
+
+void packHashes(Packer& p, const std::vector<sim::BlockHashValue>& hashes)
+{
+    p.pack_array(static_cast<std::uint32_t>(hashes.size()));
+    for (const auto h : hashes)
+        p.pack_uint64(h);
+}
+
+std::vector<sim::BlockHashValue> hashesOf(const msgpack::object& o)
+{
+    if (o.type != msgpack::type::ARRAY)
+        throw msgpack::type_error();
+    std::vector<sim::BlockHashValue> out;
+    for (std::uint32_t i = 0; i < o.via.array.size; ++i)
+        out.push_back(o.via.array.ptr[i].as<std::uint64_t>());
+    return out;
+}
+
+} // namespace
+
+std::string encodeKvEventBatch(double timestamp, std::span<const sim::KvEvent> events)
+{
+    msgpack::sbuffer buffer;
+    Packer p(buffer);
+    p.pack_array(2);
+    p.pack_double(timestamp);
+    p.pack_array(static_cast<std::uint32_t>(events.size()));
+    for (const auto& e : events) {
+        switch (e.type) {
+        case sim::KvEvent::Type::BlockStored:
+            p.pack_array(6);
+            p.pack(std::string("BlockStored"));
+            packHashes(p, e.blockHashes);
+            if (e.parentBlockHash)
+                p.pack_uint64(*e.parentBlockHash);
+            else
+                p.pack_nil();
+            p.pack_array(static_cast<std::uint32_t>(e.tokenIds.size()));
+            for (const auto t : e.tokenIds)
+                p.pack_uint32(t);
+            p.pack_int32(e.blockSize);
+            p.pack_nil(); // lora_id
+            break;
+        case sim::KvEvent::Type::BlockRemoved:
+            p.pack_array(2);
+            p.pack(std::string("BlockRemoved"));
+            packHashes(p, e.blockHashes);
+            break;
+        case sim::KvEvent::Type::AllBlocksCleared:
+            p.pack_array(1);
+            p.pack(std::string("AllBlocksCleared"));
+            break;
+        }
+    }
+    return std::string(buffer.data(), buffer.size());
+}
+
+Result<std::vector<sim::KvEvent>> decodeKvEventBatch(std::string_view payload)
+{
+    try {
+        const auto handle = msgpack::unpack(payload.data(), payload.size());
+        const msgpack::object& batch = handle.get();
+        if (batch.type != msgpack::type::ARRAY || batch.via.array.size < 2 ||
+            batch.via.array.ptr[1].type != msgpack::type::ARRAY)
+            return fail("a KV event batch is [ts, [events...]]");
+        std::vector<sim::KvEvent> out;
+        const auto& events = batch.via.array.ptr[1].via.array;
+        for (std::uint32_t i = 0; i < events.size; ++i) {
+            const msgpack::object& e = events.ptr[i];
+            if (e.type != msgpack::type::ARRAY || e.via.array.size < 1)
+                return fail("a KV event is a tagged array");
+            const auto tag = e.via.array.ptr[0].as<std::string>();
+            sim::KvEvent event;
+            if (tag == "BlockStored" && e.via.array.size >= 5) {
+                event.type = sim::KvEvent::Type::BlockStored;
+                event.blockHashes = hashesOf(e.via.array.ptr[1]);
+                if (e.via.array.ptr[2].type != msgpack::type::NIL)
+                    event.parentBlockHash = e.via.array.ptr[2].as<std::uint64_t>();
+                event.tokenIds = e.via.array.ptr[3].as<std::vector<sim::TokenId>>();
+                event.blockSize = e.via.array.ptr[4].as<std::int32_t>();
+            } else if (tag == "BlockRemoved" && e.via.array.size >= 2) {
+                event.type = sim::KvEvent::Type::BlockRemoved;
+                event.blockHashes = hashesOf(e.via.array.ptr[1]);
+            } else if (tag == "AllBlocksCleared") {
+                event.type = sim::KvEvent::Type::AllBlocksCleared;
+            } else {
+                return fail("unknown KV event \"" + tag + "\"");
+            }
+            out.push_back(std::move(event));
+        }
+        return out;
+    } catch (const std::exception& e) {
+        return fail(std::string("malformed KV event batch: ") + e.what());
+    }
+}
+
+struct KvEventPublisher::Impl {
+    zmq::context_t context{1};
+    zmq::socket_t socket{context, zmq::socket_type::pub};
+    std::string topic;
+    std::uint64_t sequence = 0;
+};
+
+Result<std::unique_ptr<KvEventPublisher>> KvEventPublisher::bind(const std::string& endpoint, std::string topic)
+{
+    auto impl = std::make_unique<Impl>();
+    impl->topic = std::move(topic);
+    try {
+        impl->socket.set(zmq::sockopt::sndhwm, 100000); // vLLM's hwm default
+        impl->socket.set(zmq::sockopt::linger, 0);
+        impl->socket.bind(endpoint);
+    } catch (const zmq::error_t& e) {
+        return fail(std::string("cannot bind the KV event endpoint: ") + e.what(), endpoint);
+    }
+    return std::unique_ptr<KvEventPublisher>(new KvEventPublisher(std::move(impl)));
+}
+
+KvEventPublisher::KvEventPublisher(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+KvEventPublisher::~KvEventPublisher() = default;
+
+void KvEventPublisher::publish(double timestamp, std::span<const sim::KvEvent> events)
+{
+    const std::uint64_t seq = d->sequence++;
+    char seqBytes[8];
+    for (int i = 0; i < 8; ++i)
+        seqBytes[i] = static_cast<char>((seq >> (8 * (7 - i))) & 0xFF);
+    const std::string payload = encodeKvEventBatch(timestamp, events);
+    // A subscriber that falls behind loses batches (PUB drops at the high-water mark), as with vLLM.
+    d->socket.send(zmq::buffer(d->topic), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    d->socket.send(zmq::buffer(seqBytes, 8), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    d->socket.send(zmq::buffer(payload), zmq::send_flags::dontwait);
+}
+
+struct KvEventSubscriber::Impl {
+    zmq::context_t context{1};
+    std::vector<zmq::socket_t> sockets;
+    std::int64_t malformed = 0;
+};
+
+Result<std::unique_ptr<KvEventSubscriber>> KvEventSubscriber::connect(const std::vector<std::string>& endpoints)
+{
+    auto impl = std::make_unique<Impl>();
+    for (const auto& endpoint : endpoints) {
+        try {
+            zmq::socket_t socket(impl->context, zmq::socket_type::sub);
+            socket.set(zmq::sockopt::subscribe, "");
+            socket.set(zmq::sockopt::linger, 0);
+            socket.connect(endpoint);
+            impl->sockets.push_back(std::move(socket));
+        } catch (const zmq::error_t& e) {
+            return fail(std::string("cannot subscribe to KV events: ") + e.what(), endpoint);
+        }
+    }
+    return std::unique_ptr<KvEventSubscriber>(new KvEventSubscriber(std::move(impl)));
+}
+
+KvEventSubscriber::KvEventSubscriber(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+KvEventSubscriber::~KvEventSubscriber() = default;
+
+std::vector<std::pair<int, std::vector<sim::KvEvent>>> KvEventSubscriber::drain()
+{
+    std::vector<std::pair<int, std::vector<sim::KvEvent>>> out;
+    for (std::size_t i = 0; i < d->sockets.size(); ++i) {
+        while (true) {
+            std::vector<zmq::message_t> parts;
+            zmq::message_t part;
+            if (!d->sockets[i].recv(part, zmq::recv_flags::dontwait))
+                break;
+            parts.push_back(std::move(part));
+            while (parts.back().more()) {
+                zmq::message_t next;
+                if (!d->sockets[i].recv(next, zmq::recv_flags::none))
+                    break;
+                parts.push_back(std::move(next));
+            }
+            if (parts.size() != 3) {
+                ++d->malformed;
+                continue;
+            }
+            auto events = decodeKvEventBatch(parts[2].to_string_view());
+            if (!events) {
+                ++d->malformed;
+                continue;
+            }
+            out.emplace_back(static_cast<int>(i), std::move(*events));
+        }
+    }
+    return out;
+}
+
+std::int64_t KvEventSubscriber::malformed() const
+{
+    return d->malformed;
+}
+
+} // namespace kvroute::cluster
