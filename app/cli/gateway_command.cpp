@@ -66,10 +66,12 @@ void addGatewayCommand(CLI::App& app, int& exitCode)
     cmd->add_option("--kv-events", o->gateway.kvEventEndpoints,
                     "each pod's KV event endpoint (tcp://HOST:PORT), comma-separated, for the precise index")
         ->delimiter(',');
+    cmd->add_option("--time-scale", o->gateway.timeScale, "the pods' time scale: the routers' clock and the log's")
+        ->capture_default_str();
     cmd->add_option("--host", o->gateway.host, "address to bind")->capture_default_str();
     cmd->add_option("--port", o->gateway.port, "port to listen on (0 = any free port)")->capture_default_str();
     cmd->add_option("--session-header", o->gateway.sessionHeader, "header naming the session")->capture_default_str();
-    cmd->add_option("--request-log", o->gateway.requestLog, "append every routing decision to FILE (JSON Lines)")
+    cmd->add_option("--request-log", o->gateway.requestLog, "append every routed request to FILE (Mooncake JSONL with session, client and pod; replay it with kvroute run)")
         ->type_name("FILE");
     cmd->add_flag("--quiet,-q", o->quiet, "no log lines on stderr");
     cmd->callback([o, &exitCode] { exitCode = gatewayCommand(*o); });

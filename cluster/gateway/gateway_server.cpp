@@ -25,6 +25,8 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
+#include <unordered_map>
 
 namespace kvroute::cluster {
 
@@ -169,18 +171,6 @@ std::uint64_t sessionOf(const std::string& value)
     return h;
 }
 
-std::string jsonEscape(const std::string& s)
-{
-    std::string out;
-    for (const char c : s) {
-        if (c == '"' || c == '\\')
-            out.push_back('\\');
-        if (static_cast<unsigned char>(c) >= 0x20)
-            out.push_back(c);
-    }
-    return out;
-}
-
 } // namespace
 
 struct GatewayServer::Impl {
@@ -215,7 +205,28 @@ struct GatewayServer::Impl {
 
     [[nodiscard]] sim::SimTime now() const
     {
-        return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+        const double scale = options.timeScale > 0 ? options.timeScale : 1.0;
+        return static_cast<sim::SimTime>(
+            static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count()) / scale);
+    }
+
+    /// Mooncake-style ids of the prompt's blocks: each id stands for a block and everything
+    /// before it (first seen, first numbered), the last block possibly partial.
+    std::vector<std::int64_t> blockIds(const sim::TokenVector& prompt)
+    {
+        const auto block = static_cast<std::size_t>(setup.engine.blockSize);
+        std::vector<std::int64_t> ids;
+        std::uint64_t chain = 1469598103934665603ULL;
+        for (std::size_t first = 0; first < prompt.size(); first += block) {
+            for (std::size_t i = first; i < std::min(prompt.size(), first + block); ++i) {
+                chain ^= prompt[i] + 0x9E3779B97F4A7C15ULL + (chain << 6) + (chain >> 2);
+                chain *= 1099511628211ULL;
+            }
+            chain ^= 0xB10C; // block boundary
+            const auto [it, inserted] = blockIdOf.try_emplace(chain, static_cast<std::int64_t>(blockIdOf.size()));
+            ids.push_back(it->second);
+        }
+        return ids;
     }
     [[nodiscard]] bool healthy(std::size_t pod) const { return failures[pod] < kFailuresBeforeUnhealthy; }
 
@@ -335,11 +346,19 @@ struct GatewayServer::Impl {
         const auto p = static_cast<std::size_t>(pod);
         ++inFlight[p];
         ++routed[p];
-        if (log.is_open())
-            log << R"({"arrival_s":)" << sim::toSeconds(w->arrival) << R"(,"session":)" << w->sessionId
-                << R"(,"client":")" << jsonEscape(request.peerAddress) << R"(","pod":")" << podInfo[p].name
-                << R"(","prompt_tokens":)" << w->prompt->size() << R"(,"max_tokens":)" << w->maxTokens << "}\n"
+        if (log.is_open()) {
+            std::string ids;
+            for (const auto id : blockIds(*w->prompt))
+                ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+            const auto ip = w->clientIp;
+            if (!logStart) // the log's clock starts with its first request, as a trace's does
+                logStart = w->arrival;
+            log << R"({"timestamp": )" << (w->arrival - *logStart) / 1'000'000 << R"(, "input_length": )" << w->prompt->size()
+                << R"(, "output_length": )" << w->maxTokens << R"(, "hash_ids": [)" << ids << R"(], "session": )"
+                << w->sessionId << R"(, "client": ")" << (ip >> 24) << '.' << ((ip >> 16) & 255) << '.'
+                << ((ip >> 8) & 255) << '.' << (ip & 255) << R"(", "pod": ")" << podInfo[p].name << "\"}\n"
                 << std::flush;
+        }
         forward(p, request, exchange, [this, w, p] {
             --inFlight[p];
             router->onCompleted(*w, static_cast<int>(p), now());
@@ -463,6 +482,8 @@ struct GatewayServer::Impl {
     std::vector<int> failures;
     std::map<std::string, std::int64_t> errors;
     std::ofstream log;
+    std::unordered_map<std::uint64_t, std::int64_t> blockIdOf;
+    std::optional<sim::SimTime> logStart;
     sim::RequestId nextId = 1;
     bool stopped = false;
 };

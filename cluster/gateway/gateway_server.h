@@ -26,7 +26,13 @@ struct GatewayOptions {
     std::uint16_t port = 8080;
     std::vector<std::string> pods;   ///< http://HOST:PORT of each pod, in the scenario's pod order
     std::string sessionHeader = "x-session-id";
-    std::string requestLog;          ///< JSON Lines of every routing decision ("" = none)
+    /// Every routed request in the Mooncake trace format (vllm block-sized hash_ids, plus the
+    /// session, client and pod), so `kvroute run` can replay the traffic under another routing
+    /// (workload.type: mooncake, mooncake_block_tokens: the pods' block size). "" = none.
+    std::string requestLog;
+    /// Wall seconds per simulated second, as the pods' --time-scale: the routers' clock
+    /// (affinity timeouts) and the log's timestamps run in simulated time. 0 counts as 1.
+    double timeScale = 1.0;
     /// Each pod's KV event endpoint (tcp://HOST:PORT, same order as pods) for a router that
     /// keeps a precise index; empty: none.
     std::vector<std::string> kvEventEndpoints;

@@ -277,7 +277,8 @@ Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenari
         std::vector<std::string> args{kvroutePath, "gateway"};
         args.insert(args.end(), scenarioArgs.begin(), scenarioArgs.end());
         for (const std::string& a : {std::string("--pods"), podUrls, std::string("--port"), std::to_string(gatewayPort),
-                                     std::string("--request-log"), (dir / "requests.jsonl").string()})
+                                     std::string("--request-log"), (dir / "requests.jsonl").string(),
+                                     std::string("--time-scale"), scale})
             args.push_back(a);
         if (events) {
             args.push_back("--kv-events");

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -138,6 +139,21 @@ Result<std::optional<MooncakeRecord>> MooncakeTraceReader::next()
         if (!output)
             return fail(output.error().message, where);
         record.outputLength = *output;
+
+        if (const auto session = object.find("session"); session != object.end()) {
+            if (!session->is_number_unsigned())
+                return fail("field \"session\" must be a non-negative integer (a session id), got " + session->dump(), where);
+            record.session = session->get<std::uint64_t>();
+        }
+        if (const auto client = object.find("client"); client != object.end()) {
+            unsigned a = 256, b = 256, c = 256, e = 256;
+            char tail = 0;
+            const std::string address = client->is_string() ? client->get<std::string>() : std::string();
+            if (std::sscanf(address.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &e, &tail) != 4 || a > 255 || b > 255 || c > 255 ||
+                e > 255)
+                return fail("field \"client\" must be an IPv4 address like \"10.0.0.7\", got " + client->dump(), where);
+            record.clientIp = (a << 24) | (b << 16) | (c << 8) | e;
+        }
 
         const auto ids = object.find("hash_ids");
         if (ids == object.end())

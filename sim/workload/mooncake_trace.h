@@ -30,6 +30,10 @@ struct MooncakeRecord {
     std::int64_t outputLength = 0; ///< >= 0 (a replay asks for at least 1)
     /// Exactly ceil(inputLength / blockTokens) ids: ids past the prompt are dropped.
     std::vector<std::int64_t> hashIds;
+    /// kvroute's request logs (`kvroute gateway --request-log`) add who sent it: the session id
+    /// and the client's IPv4 address; a published trace has neither.
+    std::optional<std::uint64_t> session;
+    std::optional<std::uint32_t> clientIp;
 };
 
 class MooncakeTraceReader {

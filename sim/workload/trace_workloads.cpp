@@ -41,8 +41,10 @@ WorkloadRequest MooncakeFormat::makeRequest(const MooncakeRecord& record, std::u
                                             const TraceReplayConfig& config)
 {
     WorkloadRequest request;
-    request.sessionId = index;
-    request.clientIp = clientIpFor(config.clientIps, index, static_cast<std::uint64_t>(record.hashIds.front()));
+    // A request log from the gateway says who sent each request; a published trace does not.
+    request.sessionId = record.session.value_or(index);
+    request.clientIp = record.clientIp ? *record.clientIp
+                                       : clientIpFor(config.clientIps, index, static_cast<std::uint64_t>(record.hashIds.front()));
     request.turn = 0;
     request.prompt = std::make_shared<const TokenVector>(mooncakePrompt(record, config.mooncakeBlockTokens));
     request.maxTokens = replayMaxTokens(record.outputLength);
