@@ -6,13 +6,12 @@
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 #endif
 
+#include "app/cli/serve_until_signalled.h"
 #include "cluster/gateway/gateway_server.h"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
-#include <csignal>
 #include <iostream>
 #include <memory>
 
@@ -40,16 +39,10 @@ int gatewayCommand(const GatewayCommandOptions& o)
         std::cerr << "kvroute: " << server.error().toString() << '\n';
         return kExitBadInput;
     }
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code&, int) {
-        (*server)->stop();
-        io.stop();
-    });
     if (!o.quiet)
         std::cerr << "kvroute gateway: routing over " << o.gateway.pods.size() << " pods on http://" << o.gateway.host
                   << ':' << (*server)->port() << '\n';
-    std::cout << "listening " << o.gateway.host << ':' << (*server)->port() << std::endl;
-    io.run();
+    serveUntilSignalled(io, o.gateway.host, (*server)->port(), [&] { (*server)->stop(); });
     return 0;
 }
 

@@ -6,13 +6,12 @@
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 #endif
 
+#include "app/cli/serve_until_signalled.h"
 #include "cluster/pod/pod_server.h"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
-#include <csignal>
 #include <iostream>
 #include <memory>
 
@@ -40,19 +39,10 @@ int podCommand(const PodCommandOptions& o)
         std::cerr << "kvroute: " << server.error().toString() << '\n';
         return kExitBadInput;
     }
-    // SIGTERM (kubelet, `stack down`) and Ctrl-C end the pod cleanly: stop listening, cut the
-    // connections, leave the loop.
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code&, int) {
-        (*server)->stop();
-        io.stop();
-    });
     if (!o.quiet)
         std::cerr << "kvroute pod: " << (*server)->name() << " serving on http://" << o.pod.host << ':'
                   << (*server)->port() << " (time scale " << o.pod.timeScale << ")\n";
-    // A supervisor reads the port from here when it asked for port 0.
-    std::cout << "listening " << o.pod.host << ':' << (*server)->port() << std::endl;
-    io.run();
+    serveUntilSignalled(io, o.pod.host, (*server)->port(), [&] { (*server)->stop(); });
     if (!o.quiet)
         std::cerr << "kvroute pod: stopped\n";
     return 0;
