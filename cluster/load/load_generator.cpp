@@ -165,6 +165,11 @@ public:
             int running = 0;
             curl_multi_perform(m_multi, &running);
             collectFinished();
+            // Freed slots take waiting requests now, not after the next poll's timeout.
+            if (!m_backlog.empty() && m_calls.size() < static_cast<std::size_t>(m_options.maxInflight)) {
+                sendBacklog();
+                curl_multi_perform(m_multi, &running);
+            }
             if (m_calls.empty() && m_backlog.empty() && !m_sim.hasPendingEvents())
                 break;
             if (Clock::now() > hardStop) {
