@@ -49,6 +49,13 @@ for pod in state["pods"]:
 check(queries > 0, "the pods served nothing")
 check(abs(promql - hits / queries) <= 0.005, f"PromQL {promql} vs the pods' counters {hits / queries}")
 check(abs(promql - sim["hit_rate"]) <= 0.03, f"PromQL {promql} vs the simulator's {sim['hit_rate']}")
+# The gateway's ClientIP choices are the simulator's: every pod served as many requests.
+served = {}
+for line in urllib.request.urlopen(state["gateway_url"] + "/metrics", timeout=10).read().decode().splitlines():
+    if line.startswith("kvroute_gateway_requests_total{"):
+        served[line.split('"')[1]] = int(line.split()[-1])
+simulated = {p["name"]: p["requests"] for p in sim["pods"]}
+check(served == simulated, f"requests per pod live {served} vs simulated {simulated}")
 print(f"hit rate: PromQL {promql:.4f}, pods' counters {hits / queries:.4f}, simulator {sim['hit_rate']:.4f}")
 PY
 
@@ -75,6 +82,23 @@ PY
 
 "$kvroute" stack status --dir "$work/stack" --json >"$work/status.json" || fail "stack status failed"
 grep -q '"gateway_url"' "$work/status.json" || fail "status lacks gateway_url"
+
+# A pod killed in the middle of a run: load counts the errors and ends, nothing hangs.
+first_pod=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pods"][0]["pid"])' "$state")
+timeout 120 "$kvroute" load "${scenario[@]}" --set duration=40 --url "$gateway" --time-scale 0.05 --quiet \
+    --json "$work/killed.json" >/dev/null &
+load_pid=$!
+sleep 1
+kill -9 "$first_pod"
+wait "$load_pid"
+[[ $? -ne 124 ]] || fail "load hung after a pod was killed mid-run"
+python3 - "$work/killed.json" <<'PY' || exit 1
+import json, sys
+r = json.load(open(sys.argv[1]))
+if r["requests_completed"] == 0 or r["requests_completed"] < 0.7 * r["requests_sent"]:
+    print("FAIL: after a mid-run kill:", r["requests_completed"], "of", r["requests_sent"], r["errors"]); sys.exit(1)
+print("pod killed mid-run:", r["requests_completed"], "of", r["requests_sent"], "answered; errors", r["errors"])
+PY
 
 "$kvroute" stack down --dir "$work/stack" >"$work/down.txt" 2>&1 || fail "stack down: $(cat "$work/down.txt")"
 sleep 0.5
