@@ -19,7 +19,9 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -382,12 +384,40 @@ struct GatewayServer::Impl {
     void forward(std::size_t pod, const http::Request& request, const std::shared_ptr<http::Exchange>& exchange,
                  std::function<void()> completed)
     {
+        // The answer's head passes through a header check: a pod that does not name itself (a
+        // real vLLM) gets x-inference-pod added, as llm-d's gateway does.
+        struct Head {
+            bool passed = false;
+            std::string pending;
+        };
+        auto head = std::make_shared<Head>();
+        const std::string podName = podInfo[pod].name;
+        auto relayWithHeader = [exchange, head, podName](std::string bytes) {
+            if (head->passed) {
+                exchange->relay(std::move(bytes));
+                return;
+            }
+            head->pending += bytes;
+            const auto end = head->pending.find("\r\n\r\n");
+            if (end == std::string::npos && head->pending.size() < 65536)
+                return;
+            if (end != std::string::npos) {
+                std::string lower = head->pending.substr(0, end + 2);
+                std::transform(lower.begin(), lower.end(), lower.begin(),
+                               [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+                if (lower.find("\r\nx-inference-pod:") == std::string::npos)
+                    head->pending.insert(end + 2, "x-inference-pod: " + podName + "\r\n");
+            }
+            head->passed = true;
+            exchange->relay(std::exchange(head->pending, {}));
+        };
         auto call = std::make_shared<UpstreamCall>(
-            io, pods[pod].endpoint, upstreamRequest(request, pods[pod]),
-            [exchange](std::string bytes) { exchange->relay(std::move(bytes)); },
-            [this, pod, exchange, completed = std::move(completed)](bool received, const std::string& error) {
+            io, pods[pod].endpoint, upstreamRequest(request, pods[pod]), relayWithHeader,
+            [this, pod, exchange, head, completed = std::move(completed)](bool received, const std::string& error) {
                 if (stopped)
                     return;
+                if (!head->pending.empty())
+                    exchange->relay(std::exchange(head->pending, {})); // a head without its blank line
                 if (!received) {
                     ++failures[pod];
                     ++errors["pod unreachable"];

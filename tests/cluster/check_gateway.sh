@@ -58,6 +58,12 @@ check(all(len(p) == 1 for p in sessions.values()), "a session's requests went to
 print(f"{load['requests_completed']} answered through the gateway, {per_pod}, stickiness 1.0")
 PY
 
+# An answer whose pod does not name itself (/v1/models, or a real vLLM) gets x-inference-pod.
+curl -si "http://127.0.0.1:$g/v1/models" | tr -d '\r' | grep -qi '^x-inference-pod: llama-3-2-1b-decode-' ||
+    fail "the gateway did not add x-inference-pod"
+[[ $(curl -si "http://127.0.0.1:$g/v1/completions" -d '{"prompt":"abcd","max_tokens":2}' | grep -ci '^x-inference-pod') == 1 ]] ||
+    fail "x-inference-pod twice (or never) on a pod's own answer"
+
 kill "${pids[1]}"; wait "${pids[1]}" 2>/dev/null
 timeout 90 "$kvroute" load default --set cluster.pods=2 --url "http://127.0.0.1:$g" --time-scale 0.05 --duration 20 \
     --quiet --json "$work/after.json" >/dev/null

@@ -40,10 +40,11 @@ public:
     explicit LivePod(const QStringList& extra = {})
     {
         m_process.setProgram(qEnvironmentVariable("KVROUTE_BIN"));
-        m_process.setArguments(QStringList{QStringLiteral("pod"), QStringLiteral("seed-cache-test"), QStringLiteral("--port"),
-                                           QStringLiteral("0"), QStringLiteral("--time-scale"), QStringLiteral("0"),
-                                           QStringLiteral("--quiet")} +
-                               extra);
+        QStringList args{QStringLiteral("pod"), QStringLiteral("seed-cache-test"), QStringLiteral("--port"),
+                         QStringLiteral("0"), QStringLiteral("--quiet")};
+        if (!extra.contains(QStringLiteral("--time-scale")))
+            args << QStringLiteral("--time-scale") << QStringLiteral("0");
+        m_process.setArguments(args + extra);
         m_process.start();
         if (!m_process.waitForStarted(10000))
             return;
@@ -66,6 +67,7 @@ public:
     }
     [[nodiscard]] int port() const { return m_port; }
     QProcess& process() { return m_process; }
+    QNetworkAccessManager& network() { return m_network; }
 
     Reply request(const QByteArray& method, const QString& path, const QByteArray& body = {})
     {
@@ -301,6 +303,25 @@ private Q_SLOTS:
         QVERIFY2(QString::fromUtf8(r.body).contains(message), r.body.constData());
         // The pod is still there for the next client.
         QCOMPARE(live.request("GET", QStringLiteral("/health")).status, 200);
+    }
+
+    // Beyond --max-queued, a request is refused at once with 503 and Retry-After (vLLM itself
+    // queues without bound; a pod in a test stack must not).
+    void aFullQueueAnswers503()
+    {
+        LivePod live({QStringLiteral("--time-scale"), QStringLiteral("1"), QStringLiteral("--max-queued"), QStringLiteral("1")});
+        QVERIFY(live.port() > 0);
+        QNetworkRequest slow(QUrl(QStringLiteral("http://127.0.0.1:%1/v1/completions").arg(live.port())));
+        slow.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply* first = live.network().post(slow, R"({"prompt":"abcdabcd","max_tokens":400})");
+        QTest::qWait(100); // the first request is in the pod, decoding for about half a second
+        const Reply second = live.request("POST", QStringLiteral("/v1/completions"), R"({"prompt":"abcd","max_tokens":2})");
+        QCOMPARE(second.status, 503);
+        QVERIFY2(second.body.contains("requests queued"), second.body.constData());
+        QSignalSpy done(first, &QNetworkReply::finished);
+        QVERIFY(first->isFinished() || done.wait(30000));
+        QCOMPARE(first->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        first->deleteLater();
     }
 
     void garbageOnTheSocketDoesNotHurt()
