@@ -324,6 +324,21 @@ private Q_SLOTS:
         first->deleteLater();
     }
 
+    void tooManyConnectionsAnswer503()
+    {
+        LivePod live({QStringLiteral("--max-connections"), QStringLiteral("1")});
+        QTcpSocket holder; // an idle keep-alive client takes the only connection
+        holder.connectToHost(QStringLiteral("127.0.0.1"), static_cast<quint16>(live.port()));
+        QVERIFY(holder.waitForConnected(5000));
+        QTest::qWait(100);
+        const Reply refused = live.request("GET", QStringLiteral("/health"));
+        QCOMPARE(refused.status, 503);
+        QVERIFY2(refused.body.contains("too many connections"), refused.body.constData());
+        holder.disconnectFromHost();
+        QTest::qWait(200);
+        QCOMPARE(live.request("GET", QStringLiteral("/health")).status, 200); // the slot is free again
+    }
+
     void garbageOnTheSocketDoesNotHurt()
     {
         LivePod live;
