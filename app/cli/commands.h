@@ -19,6 +19,7 @@ void addPodCommand(CLI::App& app, int& exitCode);
 void addLoadCommand(CLI::App& app, int& exitCode);
 void addGatewayCommand(CLI::App& app, int& exitCode);
 void addStackCommand(CLI::App& app, int& exitCode);
+void addLiveCommand(CLI::App& app, int& exitCode);
 void addRunCommand(CLI::App& app, int& exitCode);
 void addSweepCommand(CLI::App& app, int& exitCode);
 void addScenariosCommand(CLI::App& app, int& exitCode);
@@ -31,8 +32,13 @@ void addScenariosCommand(CLI::App& app, int& exitCode);
 /// a long run rather than after it; nullopt when it can.
 [[nodiscard]] std::optional<std::string> unwritable(const std::string& path, bool directory);
 
+/// This executable's path (pods and gateways of a stack run it).
+[[nodiscard]] std::string selfPath();
+
 /// Exit codes shared by the commands.
 inline constexpr int kExitRunFailed = 1;
 inline constexpr int kExitBadInput = 2;
+/// A gate that ran and failed (`live compare --max-hit-rate-gap`).
+inline constexpr int kExitGateFailed = 3;
 
 } // namespace kvroute::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv)
     kvroute::cli::addLoadCommand(app, exitCode);
     kvroute::cli::addGatewayCommand(app, exitCode);
     kvroute::cli::addStackCommand(app, exitCode);
+    kvroute::cli::addLiveCommand(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

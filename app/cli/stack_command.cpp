@@ -19,13 +19,6 @@ struct StackCommandOptions {
     bool json = false;
 };
 
-std::string selfPath()
-{
-    char buf[4096];
-    const auto n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string("kvroute");
-}
-
 int printState(const Result<cluster::StackState>& state, bool json)
 {
     if (!state) {
@@ -37,6 +30,13 @@ int printState(const Result<cluster::StackState>& state, bool json)
 }
 
 } // namespace
+
+std::string selfPath()
+{
+    char buf[4096];
+    const auto n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string("kvroute");
+}
 
 void addStackCommand(CLI::App& app, int& exitCode)
 {

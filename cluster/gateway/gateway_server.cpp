@@ -348,6 +348,8 @@ struct GatewayServer::Impl {
         const auto p = static_cast<std::size_t>(pod);
         ++inFlight[p];
         ++routed[p];
+        if (!request.header(options.sessionHeader).empty())
+            countFollowUp(w->sessionId, p);
         if (log.is_open()) {
             std::string ids;
             for (const auto id : blockIds(*w->prompt))
@@ -464,6 +466,12 @@ struct GatewayServer::Impl {
                "# TYPE kvroute_gateway_errors_total counter\n";
         for (const auto& [reason, n] : errors)
             out += "kvroute_gateway_errors_total{reason=\"" + reason + "\"} " + std::to_string(n) + "\n";
+        out += "# HELP kvroute_gateway_follow_ups_total Requests of a session after its first (by the session header).\n"
+               "# TYPE kvroute_gateway_follow_ups_total counter\n"
+               "kvroute_gateway_follow_ups_total " + std::to_string(followUps) + "\n";
+        out += "# HELP kvroute_gateway_follow_ups_same_pod_total Follow-ups routed to the pod of their session's previous request.\n"
+               "# TYPE kvroute_gateway_follow_ups_same_pod_total counter\n"
+               "kvroute_gateway_follow_ups_same_pod_total " + std::to_string(followUpsSamePod) + "\n";
         out += "# HELP kvroute_gateway_kv_event_batches_total KV event batches received from the pods.\n"
                "# TYPE kvroute_gateway_kv_event_batches_total counter\n"
                "kvroute_gateway_kv_event_batches_total " + std::to_string(kvEventBatches) + "\n";
@@ -509,6 +517,25 @@ struct GatewayServer::Impl {
     std::vector<sim::ScrapedPodMetrics> scraped;
     std::vector<std::int32_t> inFlight;
     std::vector<std::int64_t> routed;
+    // Stickiness as the simulator counts it (RunResults::stickiness): a session's 2nd, 3rd, ...
+    // request routed to the pod its previous request went to. Sessions are forgotten all at
+    // once past kMaxTrackedSessions, so memory stays bounded under any client.
+    static constexpr std::size_t kMaxTrackedSessions = 1'000'000;
+    std::unordered_map<std::uint64_t, std::size_t> lastPodOfSession;
+    std::int64_t followUps = 0;
+    std::int64_t followUpsSamePod = 0;
+
+    void countFollowUp(std::uint64_t session, std::size_t pod)
+    {
+        if (lastPodOfSession.size() >= kMaxTrackedSessions && !lastPodOfSession.contains(session))
+            lastPodOfSession.clear();
+        const auto [it, first] = lastPodOfSession.try_emplace(session, pod);
+        if (!first) {
+            ++followUps;
+            followUpsSamePod += it->second == pod ? 1 : 0;
+            it->second = pod;
+        }
+    }
     std::vector<int> failures;
     std::map<std::string, std::int64_t> errors;
     std::ofstream log;

@@ -176,6 +176,12 @@ public:
                 m_report.errors["unfinished at the drain limit"] += static_cast<std::int64_t>(m_calls.size());
                 break;
             }
+            if (m_options.cancel && m_options.cancel->load(std::memory_order_relaxed)) {
+                if (!m_calls.empty())
+                    m_report.errors["cancelled in flight"] += static_cast<std::int64_t>(m_calls.size());
+                m_report.cancelled = true;
+                break;
+            }
             if (m_options.progress)
                 m_options.progress(std::min(1.0, sim::toSeconds(m_sim.now()) / std::max(1e-9, sim::toSeconds(end))),
                                    std::to_string(m_report.requestsCompleted) + " answered, " +

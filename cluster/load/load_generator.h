@@ -10,6 +10,7 @@
 #include "sim/scenario/scenario.h"
 #include "sim/util/result.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -28,6 +29,8 @@ struct LoadOptions {
     std::string sessionHeader = "x-session-id";
     double requestTimeoutSeconds = 600;
     std::function<void(double fraction, const std::string& label)> progress;
+    /// Set from another thread to stop early: no more sends, calls in flight abandoned.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 struct LoadReport {
@@ -48,6 +51,7 @@ struct LoadReport {
     std::map<std::string, std::int64_t> requestsPerPod; ///< by x-inference-pod
     std::int64_t followUps = 0;                  ///< requests of a session after its first
     std::int64_t followUpsSamePod = 0;
+    bool cancelled = false;
 };
 
 [[nodiscard]] Result<LoadReport> runLoad(const sim::Scenario& scenario, const LoadOptions& options);

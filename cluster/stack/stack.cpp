@@ -1,5 +1,7 @@
 #include "cluster/stack/stack.h"
 
+#include "cluster/http/http_get.h"
+
 #include "sim/fleet/cluster_run.h"
 
 #include <curl/curl.h>
@@ -73,29 +75,6 @@ Result<int> spawn(const std::vector<std::string>& args, const std::string& log)
     if (rc != 0)
         return fail("cannot start " + args[0] + ": " + std::strerror(rc));
     return static_cast<int>(pid);
-}
-
-std::size_t collect(char* data, std::size_t size, std::size_t n, void* user)
-{
-    static_cast<std::string*>(user)->append(data, size * n);
-    return size * n;
-}
-
-/// GET `url`; the status (0 when unreachable) and the body.
-std::pair<long, std::string> httpGet(const std::string& url)
-{
-    std::string body;
-    long status = 0;
-    CURL* curl = curl_easy_init();
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 2000L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    if (curl_easy_perform(curl) == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(curl);
-    return {status, body};
 }
 
 std::string readFile(const fs::path& path)
@@ -181,6 +160,12 @@ Result<StackState> readState(const std::string& dir)
     StackState s;
     s.dir = dir;
     s.scenario = j.value("scenario", "");
+    if (const auto it = j.find("overrides"); it != j.end() && it->is_array())
+        for (const auto& v : *it)
+            if (v.is_string())
+                s.overrides.push_back(v.get<std::string>());
+    if (const auto it = j.find("time_scale"); it != j.end() && it->is_number())
+        s.timeScale = it->get<double>();
     s.gatewayUrl = j.value("gateway_url", "");
     s.prometheusUrl = j.value("prometheus_url", "");
     for (const auto& p : j["processes"])
@@ -238,7 +223,9 @@ Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenari
     const std::string scale = std::to_string(o.timeScale);
     StackState state;
     state.dir = o.dir;
-    state.scenario = o.scenario;
+    state.scenario = scenarioArgs.front();
+    state.overrides = o.overrides;
+    state.timeScale = o.timeScale;
     const auto started = [&](Result<int> pid, StackProcess p) -> Result<void> {
         if (!pid) {
             stopAll(state.processes);
@@ -292,10 +279,13 @@ Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenari
     {
         std::ofstream config(dir / "prometheus.yml");
         config << "# Written by kvroute stack up.\nglobal:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-                  "scrape_configs:\n  - job_name: vllm-pods\n    static_configs:\n      - targets: [";
+                  "scrape_configs:\n  - job_name: vllm-pods\n    static_configs:\n";
+        // Each target labelled with its pod's name, as a Kubernetes PodMonitor labels it, so
+        // the live view's per-pod queries (cluster/prometheus/promql.h) group `by (pod)` alike.
         for (int i = 0; i < pods; ++i)
-            config << (i ? ", " : "") << "\"127.0.0.1:" << ports[static_cast<std::size_t>(i)] << '"';
-        config << "]\n  - job_name: kvroute-gateway\n    static_configs:\n      - targets: [\"127.0.0.1:" << gatewayPort
+            config << "      - targets: [\"127.0.0.1:" << ports[static_cast<std::size_t>(i)] << "\"]\n        labels: {pod: \""
+                   << sim::podName(*setup, i) << "\"}\n";
+        config << "  - job_name: kvroute-gateway\n    static_configs:\n      - targets: [\"127.0.0.1:" << gatewayPort
                << "\"]\n";
         if (!config) {
             stopAll(state.processes);
@@ -390,6 +380,8 @@ std::string stackStateJson(const StackState& s)
             pods.push_back({{"name", p.name}, {"url", p.url}, {"pid", p.pid}});
     }
     nlohmann::ordered_json j{{"scenario", s.scenario},
+                             {"overrides", s.overrides},
+                             {"time_scale", s.timeScale},
                              {"gateway_url", s.gatewayUrl},
                              {"prometheus_url", s.prometheusUrl},
                              {"pods", pods},

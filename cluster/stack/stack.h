@@ -33,7 +33,9 @@ struct StackProcess {
 
 struct StackState {
     std::string dir;
-    std::string scenario;
+    std::string scenario;               ///< as `stack up` ran it: a built-in name or an absolute path
+    std::vector<std::string> overrides; ///< its --set overrides, in order
+    double timeScale = 1.0;             ///< the pods' wall seconds per simulated second
     std::string gatewayUrl;
     std::string prometheusUrl;
     std::vector<StackProcess> processes;
