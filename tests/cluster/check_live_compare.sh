@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Live mode, part 2, as a user runs it: `kvroute live compare` on a stack that is up, and
+# `kvroute live watch` on its Prometheus.
+#  - compare --json: Prometheus's hit rate equals the pods' own counters (read here from each
+#    pod's /metrics, ±0.005) and the simulation's (±0.03); every row agrees on a cold stack.
+#  - a second compare on the now-warm stack: the live hit rate exceeds the simulation's (which
+#    starts cold), the note says so, and --max-hit-rate-gap fails it with exit 3.
+#  - watch --json/--count: per-pod rows named as the pods, shares summing to 1.
+#  - bad input: exit 2 with the field named; an unreachable Prometheus: exit 1, message, no hang.
+#  - compare --up interrupted by SIGINT: the stack it brought up is brought down.
+#   check_live_compare.sh KVROUTE_BIN
+set -uo pipefail
+kvroute=$1
+work=$(mktemp -d "${TMPDIR:-/tmp}/kvroute-live-compare.XXXXXX")
+cleanup() {
+    "$kvroute" stack down --dir "$work/stack" >/dev/null 2>&1
+    "$kvroute" stack down --dir "$work/up" >/dev/null 2>&1
+    [[ -n ${compare_pid:-} ]] && kill "$compare_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+alive() { [[ -r /proc/$1/stat ]] && [[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) != Z ]]; }
+
+timeout 120 "$kvroute" stack up default --set cluster.pods=2 --dir "$work/stack" --time-scale 0.05 >"$work/up.txt" 2>&1 ||
+    fail "stack up: $(cat "$work/up.txt")"
+state="$work/stack/stack.json"
+
+timeout 120 "$kvroute" live compare --stack "$work/stack" --duration 30 --json "$work/cold.json" -q >"$work/cold.txt" 2>&1 ||
+    fail "live compare: $(cat "$work/cold.txt")"
+cat "$work/cold.txt"
+python3 - "$state" "$work/cold.json" <<'PY' || exit 1
+import json, sys, urllib.request
+state, report = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+def check(ok, what):
+    if not ok:
+        print("FAIL:", what); sys.exit(1)
+hits = queries = 0
+for pod in state["pods"]:
+    for line in urllib.request.urlopen(pod["url"] + "/metrics", timeout=10).read().decode().splitlines():
+        if line.startswith("vllm:prefix_cache_hits_total{"): hits += float(line.split()[-1])
+        if line.startswith("vllm:prefix_cache_queries_total{"): queries += float(line.split()[-1])
+check(queries > 0, "the pods served nothing")
+h = report["hit_rate"]
+check(abs(h["prometheus"] - hits / queries) <= 0.005, f"Prometheus {h['prometheus']} vs the pods' counters {hits / queries}")
+check(abs(h["prometheus"] - h["simulated"]) <= 0.03, f"Prometheus {h['prometheus']} vs the simulation {h['simulated']}")
+check(report["requests_answered"] == report["requests_sent"] > 0, f"answered {report['requests_answered']} of {report['requests_sent']}")
+rows = report["rows"]
+pods = {r["pod"] for r in rows if "pod" in r}
+check(pods == {p["name"] for p in state["pods"]}, f"per-pod rows {pods}")
+for r in rows:
+    check(r["verdict"] in ("agrees", "n/a"), f"row {r['measure']} {r.get('pod', '')}: {r}")
+    if r["measure"] in ("hit rate", "stickiness", "cached prompt share", "requests answered"):
+        check(r["live"] is not None and r["simulated"] is not None, f"row {r['measure']} lacks a side: {r}")
+print(f"cold: Prometheus {h['prometheus']:.4f}, pods {hits / queries:.4f}, simulation {h['simulated']:.4f}")
+PY
+
+# The same workload again: the pods' caches now hold it, the simulation starts cold.
+timeout 120 "$kvroute" live compare --stack "$work/stack" --duration 30 --max-hit-rate-gap 0.05 --json "$work/warm.json" -q \
+    >"$work/warm.txt" 2>&1
+rc=$?
+[[ $rc -eq 3 ]] || fail "a warm stack beyond --max-hit-rate-gap exited $rc: $(cat "$work/warm.txt")"
+grep -q "caches were warm" "$work/warm.txt" || fail "no warm-cache note: $(cat "$work/warm.txt")"
+grep -q "beyond --max-hit-rate-gap 0.05" "$work/warm.txt" || fail "no gate message: $(cat "$work/warm.txt")"
+
+# watch: per-pod rows over the last minute.
+timeout 30 "$kvroute" live watch --stack "$work/stack" --count 2 --interval 0.5 --json >"$work/watch.jsonl" 2>"$work/watch.err" ||
+    fail "live watch: $(cat "$work/watch.err")"
+python3 - "$state" "$work/watch.jsonl" <<'PY' || exit 1
+import json, sys
+state = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2]).read().splitlines()
+if len(lines) != 2: print("FAIL: watch printed", len(lines), "lines"); sys.exit(1)
+s = json.loads(lines[-1])
+names = sorted(p["pod"] for p in s["pods"])
+if names != sorted(p["name"] for p in state["pods"]): print("FAIL: watch pods", names); sys.exit(1)
+if not (0.5 < s["hit_rate"] <= 1): print("FAIL: watch hit rate", s["hit_rate"]); sys.exit(1)
+if abs(sum(p["request_share"] for p in s["pods"]) - 1) > 1e-6: print("FAIL: shares", s["pods"]); sys.exit(1)
+if s["stickiness"] is None or s["stickiness"] < 0.99: print("FAIL: stickiness", s["stickiness"]); sys.exit(1)
+print("watch:", s["hit_rate"], names)
+PY
+timeout 30 "$kvroute" live watch --stack "$work/stack" --count 1 >"$work/watch.txt" 2>&1 || fail "watch text: $(cat "$work/watch.txt")"
+grep -q "cluster hit rate" "$work/watch.txt" && grep -q "decode-1" "$work/watch.txt" || fail "watch text: $(cat "$work/watch.txt")"
+
+# Bad input: exit 2, the field named.
+expect_bad() { # expected-text args...
+    local want=$1; shift
+    "$kvroute" "$@" >"$work/bad.txt" 2>&1
+    local rc=$?
+    [[ $rc -eq 2 ]] || fail "'$*' exited $rc: $(cat "$work/bad.txt")"
+    grep -q -- "$want" "$work/bad.txt" || fail "'$*' did not say '$want': $(cat "$work/bad.txt")"
+}
+expect_bad "cluster.pods" live compare --stack "$work/stack" --set cluster.pods=3
+expect_bad "runs" live compare seed-cache-test --stack "$work/stack"
+expect_bad "exactly one of" live compare default
+expect_bad "no stack here" live compare --stack "$work"
+expect_bad "--selector" live watch --stack "$work/stack" --selector 'namespace="x'
+expect_bad "--window" live watch --stack "$work/stack" --window 5x
+expect_bad "exactly one of" live watch --stack "$work/stack" --prometheus http://127.0.0.1:1
+expect_bad "--token-file" live watch --prometheus http://127.0.0.1:1 --token-file "$work/missing-token"
+
+# An unreachable Prometheus: exit 1 with the URL named, promptly.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+timeout 20 "$kvroute" live watch --prometheus "http://127.0.0.1:$port" --count 1 >"$work/down.txt" 2>&1
+rc=$?
+[[ $rc -eq 1 ]] || fail "watch of an unreachable Prometheus exited $rc: $(cat "$work/down.txt")"
+grep -q "127.0.0.1:$port is unreachable" "$work/down.txt" || fail "unreachable: $(cat "$work/down.txt")"
+
+"$kvroute" stack down --dir "$work/stack" >/dev/null || fail "stack down"
+
+# compare --up, interrupted while the load runs: the stack it started is stopped.
+"$kvroute" live compare default --set cluster.pods=2 --up --dir "$work/up" --time-scale 0.05 --duration 600 -q \
+    >"$work/interrupted.txt" 2>&1 &
+compare_pid=$!
+for _ in $(seq 600); do [[ -s $work/up/stack.json ]] && break; sleep 0.1; done
+[[ -s $work/up/stack.json ]] || fail "compare --up did not bring a stack up: $(cat "$work/interrupted.txt")"
+sleep 2
+pids=$(python3 -c 'import json,sys; print(" ".join(str(p["pid"]) for p in json.load(open(sys.argv[1]))["processes"]))' "$work/up/stack.json")
+kill -INT "$compare_pid"
+timeout 30 tail --pid="$compare_pid" -f /dev/null || fail "compare did not end after SIGINT"
+wait "$compare_pid"
+rc=$?
+compare_pid=
+[[ $rc -ne 0 ]] || fail "an interrupted compare exited 0"
+sleep 0.5
+for pid in $pids; do alive "$pid" && fail "pid $pid of the interrupted compare's stack still runs"; done
+echo "live compare/watch: OK"
