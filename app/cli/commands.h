@@ -20,6 +20,8 @@ void addLoadCommand(CLI::App& app, int& exitCode);
 void addGatewayCommand(CLI::App& app, int& exitCode);
 void addStackCommand(CLI::App& app, int& exitCode);
 void addLiveCommand(CLI::App& app, int& exitCode);
+void addDeployCommand(CLI::App& app, int& exitCode);
+void addValidateCommand(CLI::App& app, int& exitCode);
 void addRunCommand(CLI::App& app, int& exitCode);
 void addSweepCommand(CLI::App& app, int& exitCode);
 void addScenariosCommand(CLI::App& app, int& exitCode);

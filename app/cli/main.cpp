@@ -19,6 +19,8 @@ int main(int argc, char** argv)
     kvroute::cli::addGatewayCommand(app, exitCode);
     kvroute::cli::addStackCommand(app, exitCode);
     kvroute::cli::addLiveCommand(app, exitCode);
+    kvroute::cli::addDeployCommand(app, exitCode);
+    kvroute::cli::addValidateCommand(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -134,9 +134,18 @@ PrometheusResult<LiveSnapshot> fetchLiveSnapshot(PrometheusClient& client, const
     }
 
     const std::string selector = selectorText(s).empty() ? std::string("(no selector)") : selectorText(s);
-    if (clusterHit->empty())
-        snap.notes.push_back(std::string("no ") + promql::kQueriesCounter + " series match " + selector +
-                             ": is Prometheus scraping the vLLM pods, and does the selector match them?");
+    if (clusterHit->empty()) {
+        // Nothing to divide: either no such series, or the window holds fewer than two scrapes.
+        auto present = ask("count(" + std::string(promql::kQueriesCounter) + selectorText(s) + ")");
+        if (!present)
+            return std::unexpected(present.error());
+        if (present->empty())
+            snap.notes.push_back(std::string("no ") + promql::kQueriesCounter + " series match " + selector +
+                                 ": is Prometheus scraping the vLLM pods, and does the selector match them?");
+        else
+            snap.notes.push_back("the window " + window + " holds fewer than two scrapes of the pods' counters; widen it "
+                                 "(at least twice the scrape interval)");
+    }
     else if (std::isnan(snap.clusterHitRate))
         snap.notes.push_back("no prefix-cache queries in the last " + window + ": the pods are idle");
     if (pods.contains(std::string()))

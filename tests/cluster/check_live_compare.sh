@@ -7,6 +7,8 @@
 #    starts cold), the note says so, and --max-hit-rate-gap fails it with exit 3.
 #  - watch --json/--count: per-pod rows named as the pods, shares summing to 1.
 #  - bad input: exit 2 with the field named; an unreachable Prometheus: exit 1, message, no hang.
+#  - validate: passes above its threshold, exit 3 below, exit 1 when the series are missing, the
+#    token is refused (never printed) or Prometheus is gone.
 #  - compare --up interrupted by SIGINT: the stack it brought up is brought down.
 #   check_live_compare.sh KVROUTE_BIN
 set -uo pipefail
@@ -16,6 +18,7 @@ cleanup() {
     "$kvroute" stack down --dir "$work/stack" >/dev/null 2>&1
     "$kvroute" stack down --dir "$work/up" >/dev/null 2>&1
     [[ -n ${compare_pid:-} ]] && kill "$compare_pid" 2>/dev/null
+    [[ -n ${proxy_pid:-} ]] && kill "$proxy_pid" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -106,7 +109,59 @@ rc=$?
 [[ $rc -eq 1 ]] || fail "watch of an unreachable Prometheus exited $rc: $(cat "$work/down.txt")"
 grep -q "127.0.0.1:$port is unreachable" "$work/down.txt" || fail "unreachable: $(cat "$work/down.txt")"
 
+# validate, the demo's gate, on the same stack: passes above the threshold, exit 3 below.
+"$kvroute" validate --stack "$work/stack" --min-hit-rate 0.8 --min-stickiness 0.99 >"$work/validate.txt" 2>&1 ||
+    fail "validate above the threshold: $(cat "$work/validate.txt")"
+grep -q "^PASS" "$work/validate.txt" || fail "validate: $(cat "$work/validate.txt")"
+"$kvroute" validate --stack "$work/stack" --min-hit-rate 0.99 --json >"$work/validate.json" 2>&1
+rc=$?
+[[ $rc -eq 3 ]] || fail "validate below the threshold exited $rc: $(cat "$work/validate.json")"
+python3 - "$work/validate.json" <<'PY' || exit 1
+import json, sys
+v = json.load(open(sys.argv[1]))
+hit = v["checks"][0]
+if v["passed"] or hit["name"] != "hit rate" or not (0.8 < hit["value"] < 0.99):
+    print("FAIL: validate JSON", v); sys.exit(1)
+PY
+"$kvroute" validate --stack "$work/stack" --min-hit-rate 0.5 --selector 'model_name="no-such-model"' >"$work/nomatch.txt" 2>&1
+[[ $? -eq 1 ]] && grep -q "series match" "$work/nomatch.txt" || fail "validate with no matching series: $(cat "$work/nomatch.txt")"
+
+# A token the server refuses: a proxy in front of the stack's Prometheus that wants another one.
+prometheus=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["prometheus_url"])' "$state")
+python3 - "$prometheus" >"$work/proxy.port" <<'PY' &
+import http.server, sys, urllib.request
+upstream = sys.argv[1]
+class Proxy(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        if self.headers.get("Authorization") != "Bearer right-token":
+            self.send_response(401); self.send_header("Content-Length", "0"); self.end_headers(); return
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        answer = urllib.request.urlopen(urllib.request.Request(upstream + self.path, data=body), timeout=5).read()
+        self.send_response(200); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer))); self.end_headers(); self.wfile.write(answer)
+    def log_message(self, *args): pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Proxy)
+print(server.server_address[1], flush=True)
+server.timeout = 1
+import time
+deadline = time.time() + 60
+while time.time() < deadline: server.handle_request()
+PY
+proxy_pid=$!
+for _ in $(seq 50); do [[ -s $work/proxy.port ]] && break; sleep 0.1; done
+proxy="http://127.0.0.1:$(cat "$work/proxy.port")"
+printf 'wrong-token\n' >"$work/wrong.token"
+printf 'right-token\n' >"$work/right.token"
+"$kvroute" validate --prometheus "$proxy" --token-file "$work/wrong.token" --min-hit-rate 0.8 >"$work/refused.txt" 2>&1
+[[ $? -eq 1 ]] && grep -q "401" "$work/refused.txt" || fail "a refused token: $(cat "$work/refused.txt")"
+grep -q "wrong-token" "$work/refused.txt" && fail "the token was printed: $(cat "$work/refused.txt")"
+"$kvroute" validate --prometheus "$proxy" --token-file "$work/right.token" --min-hit-rate 0.8 >"$work/accepted.txt" 2>&1 ||
+    fail "the right token: $(cat "$work/accepted.txt")"
+kill "$proxy_pid" 2>/dev/null
+
 "$kvroute" stack down --dir "$work/stack" >/dev/null || fail "stack down"
+"$kvroute" validate --prometheus "$prometheus" --min-hit-rate 0.8 >"$work/gone.txt" 2>&1
+[[ $? -eq 1 ]] && grep -q "unreachable" "$work/gone.txt" || fail "validate with Prometheus stopped: $(cat "$work/gone.txt")"
 
 # compare --up, interrupted while the load runs: the stack it started is stopped.
 "$kvroute" live compare default --set cluster.pods=2 --up --dir "$work/up" --time-scale 0.05 --duration 600 -q \
