@@ -1,11 +1,14 @@
 // kvroute-gui: interactive what-if tuning of KV-cache-aware routing.
 //
-//   kvroute-gui [--scenario NAME|FILE]
-//   kvroute-gui --screenshot FILE.png [--scenario NAME|FILE] [--tab NAME] [--size WxH]
+//   kvroute-gui [--scenario NAME|FILE] [--stack DIR]
+//   kvroute-gui --screenshot FILE.png [--scenario NAME|FILE] [--tab NAME] [--size WxH] [--stack DIR]
 //       renders the window after the first run completes, writes the PNG and exits (status 0);
 //       when the run fails it renders the error, prints it on stderr and exits with status 1.
+//       With --tab Live --stack DIR it attaches the Live tab to the stack in DIR and waits for
+//       the first live refresh and the stack's simulation instead (30 s at most).
 //       The screenshot mode leaves the user's settings untouched.
 
+#include "app/gui/live/live_panel.h"
 #include "app/gui/main_window.h"
 
 #include <QtCore/QCommandLineParser>
@@ -56,6 +59,41 @@ void armScreenshot(kvroute::app::MainWindow& window, const QString& path)
                      });
 }
 
+/// The Live tab's screenshot: once the tab shows a refresh beside its simulation, or exit 1
+/// when the stack cannot be attached or nothing arrives within 30 s.
+void armLiveScreenshot(kvroute::app::MainWindow& window, const QString& path)
+{
+    constexpr int kLiveTimeoutMs = 30000;
+    kvroute::app::LivePanel* live = window.livePanel();
+    auto done = std::make_shared<bool>(false);
+    auto finish = [&window, path, done](int status) {
+        if (std::exchange(*done, true))
+            return;
+        QTimer::singleShot(300, &window, [&window, path, status] {
+            const bool saved = window.grab().save(path, "PNG");
+            if (!saved)
+                std::fprintf(stderr, "kvroute-gui: cannot write %s\n", qPrintable(path));
+            QApplication::exit(saved ? status : 1);
+        });
+    };
+    QObject::connect(live, &kvroute::app::LivePanel::liveViewReady, &window, [finish] { finish(0); });
+    QObject::connect(live, &kvroute::app::LivePanel::liveErrorShown, &window,
+                     [finish, done](const QString& message, bool fatal) {
+                         if (!fatal || *done)
+                             return;
+                         std::fprintf(stderr, "kvroute-gui: %s\n", qPrintable(message));
+                         finish(1);
+                     });
+    QTimer::singleShot(kLiveTimeoutMs, &window, [live, finish, done] {
+        if (*done)
+            return;
+        const QString error = live->errorText();
+        std::fprintf(stderr, "kvroute-gui: the Live tab had no refresh and simulation within 30 s: %s\n",
+                     qPrintable(error.isEmpty() ? live->connectionText() : error));
+        finish(1);
+    });
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -79,7 +117,10 @@ int main(int argc, char** argv)
                                        QStringLiteral("NAME"));
     const QCommandLineOption sizeOption(QStringLiteral("size"), QStringLiteral("Window size for the screenshot."),
                                         QStringLiteral("WxH"), QStringLiteral("1400x900"));
-    parser.addOptions({scenarioOption, screenshotOption, tabOption, sizeOption});
+    const QCommandLineOption stackOption(QStringLiteral("stack"),
+                                         QStringLiteral("Attach the Live tab to the local stack in DIR."),
+                                         QStringLiteral("DIR"));
+    parser.addOptions({scenarioOption, screenshotOption, tabOption, sizeOption, stackOption});
     parser.process(app);
 
     kvroute::app::MainWindow window;
@@ -97,13 +138,22 @@ int main(int argc, char** argv)
             }
             window.tabs()->setCurrentIndex(tab);
         }
-        armScreenshot(window, screenshot);
+        const bool liveTab = parser.isSet(stackOption) && window.tabs()->currentWidget() == window.livePanel();
+        if (liveTab)
+            armLiveScreenshot(window, screenshot);
+        else
+            armScreenshot(window, screenshot);
         QTimer::singleShot(120000, &app, [] {
             std::fprintf(stderr, "kvroute-gui: the first run did not finish within 120 s\n");
             QApplication::exit(1);
         });
     }
     window.show();
+    if (parser.isSet(stackOption)) {
+        if (screenshot.isEmpty())
+            window.tabs()->setCurrentWidget(window.livePanel());
+        window.livePanel()->attachStack(parser.value(stackOption));
+    }
     if (parser.isSet(scenarioOption)) {
         if (!window.openScenario(parser.value(scenarioOption))) {
             std::fprintf(stderr, "kvroute-gui: %s\n", qPrintable(window.errorText()));

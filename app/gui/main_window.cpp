@@ -124,6 +124,7 @@ void MainWindow::buildLayout()
     statusBar()->addPermanentWidget(m_runStatus);
     statusBar()->addPermanentWidget(m_progress);
     m_sweep->setBaseScenarioProvider([this] { return m_scenario; });
+    m_live->setScenarioProvider([this] { return m_scenario; });
 }
 
 void MainWindow::buildActions()
@@ -252,6 +253,7 @@ void MainWindow::onRunFinished(const RunOutcomePtr& outcome)
         m_overview->showOutcome(outcome);
         m_pods->showOutcome(outcome);
         m_compare->showOutcome(outcome);
+        m_live->showEditorOutcome(outcome);
         m_progress->setVisible(false);
         if (m_editPending) {
             m_lastEditToChartMs = m_sinceEdit.elapsed();

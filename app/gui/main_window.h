@@ -54,6 +54,7 @@ public:
     [[nodiscard]] ScenarioRunner* runner() const { return m_runner; }
     [[nodiscard]] SweepPanel* sweepPanel() const { return m_sweep; }
     [[nodiscard]] OverviewPanel* overviewPanel() const { return m_overview; }
+    [[nodiscard]] LivePanel* livePanel() const { return m_live; }
     [[nodiscard]] QTabWidget* tabs() const { return m_tabs; }
     [[nodiscard]] QString errorText() const;
     /// Whether the result tabs show an older scenario than the editor (after an invalid edit or
