@@ -11,6 +11,8 @@ namespace {
 constexpr std::size_t kMaxPoints = 8000;
 constexpr double kPercent = 100.0;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+/// Wall seconds without a windowed value (polls and history come every 2 s) that end a stretch.
+constexpr double kIdleGapSeconds = 10;
 
 void keepBounded(std::map<double, double>& points)
 {
@@ -84,9 +86,17 @@ QList<QPointF> LiveComparison::measuredLine() const
     const auto& points = loadStartedHere() ? m_sinceLoad : m_windowed;
     if (points.empty())
         return line;
-    const double origin = loadStartedHere() ? m_loadOrigin : points.begin()->first;
-    for (const auto& [t, rate] : points)
-        line.append(QPointF(toX(t, origin), rate * kPercent));
+    auto first = points.begin();
+    if (!loadStartedHere()) {
+        // The windowed rate has no value while the cluster idles; a line must not bridge an idle
+        // stretch as if traffic had gone on. Drawn: the latest stretch of activity.
+        for (auto it = std::next(points.begin()); it != points.end(); ++it)
+            if (it->first - std::prev(it)->first > kIdleGapSeconds)
+                first = it;
+    }
+    const double origin = loadStartedHere() ? m_loadOrigin : first->first;
+    for (auto it = first; it != points.end(); ++it)
+        line.append(QPointF(toX(it->first, origin), it->second * kPercent));
     return line;
 }
 

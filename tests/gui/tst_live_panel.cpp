@@ -1,6 +1,7 @@
-// The Live tab against real processes on 127.0.0.1. (1) A local stack of two pods started by the
-// kvroute binary: the panel attaches, runs a load from the tab, and shows the measured cluster
-// hit rate within 0.05 of the simulation of the same load, a row per pod and a connected state.
+// The Live tab against real processes on 127.0.0.1. (1) A local stack of two pods started from
+// the panel (the kvroute binary's pods, gateway and Prometheus): it runs a load from the tab and
+// shows the measured cluster hit rate within 0.05 of the simulation of the same load, a row per
+// pod and a connected state, then stops the stack.
 // (2) A Prometheus that is not there: an inline error within seconds while the event loop keeps
 // turning, then a real Debian `prometheus` started on that port: the panel says connected again.
 // Every process the test starts it stops by the pid it started (stackDown, QProcess), also when
@@ -12,6 +13,7 @@
 #include "app/gui/live/live_figure_card.h"
 #include "app/gui/live/live_panel.h"
 #include "cluster/stack/stack.h"
+#include "sim/scenario/scenario_yaml.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QProcess>
@@ -98,20 +100,23 @@ void TestLivePanel::localStackLoadMatchesSimulation()
     const QString dir = tmp.filePath(QStringLiteral("stack"));
     StackGuard guard{dir};
 
-    QProcess up;
-    up.setProcessChannelMode(QProcess::MergedChannels);
-    up.start(kvroute, {QStringLiteral("stack"), QStringLiteral("up"), QStringLiteral("default"), QStringLiteral("--set"),
-                       QStringLiteral("cluster.pods=2"), QStringLiteral("--dir"), dir, QStringLiteral("--time-scale"),
-                       QStringLiteral("0.05")});
-    QVERIFY(up.waitForFinished(90000));
-    QVERIFY2(up.exitCode() == 0, up.readAll().constData());
-
+    // The stack is started from the panel (stackUp on its worker thread) for the "editor's"
+    // scenario: default with two pods.
+    auto scenario = sim::builtinScenario("default");
+    QVERIFY(scenario);
+    QVERIFY(sim::applyOverrides(*scenario, std::vector<std::string>{"cluster.pods=2"}));
     app::LivePanel panel;
+    panel.setScenarioProvider([&scenario] { return *scenario; });
+    panel.setKvroutePath(kvroute);
     panel.resize(1100, 800);
     panel.show();
-    panel.attachStack(dir);
+    StallMeter stalls;
+    panel.startStack(dir, 0.05);
     QTRY_VERIFY2_WITH_TIMEOUT(panel.isConnected() && panel.comparison().simulation(),
-                              qPrintable(panel.connectionText() + QStringLiteral(" | ") + panel.errorText()), 20000);
+                              qPrintable(panel.connectionText() + QStringLiteral(" | ") + panel.errorText()), 60000);
+    qInfo("stack up and first refresh; longest event-loop stall meanwhile: %lld ms",
+          static_cast<long long>(stalls.maxGapMs()));
+    QVERIFY2(stalls.maxGapMs() < 500, "starting the stack held up the event loop");
     QVERIFY2(panel.connectionText().contains(QStringLiteral("Connected to http://127.0.0.1:")),
              qPrintable(panel.connectionText()));
 
@@ -174,6 +179,14 @@ void TestLivePanel::localStackLoadMatchesSimulation()
     QFile pods(csv.filePath(QStringLiteral("live_pods.csv")));
     QVERIFY(pods.open(QIODevice::ReadOnly));
     QCOMPARE(pods.readAll().count('\n'), 3); // header + 2 pods
+
+    // Stop from the panel: every process it started is gone (stack.json moves aside).
+    QSignalSpy stopped(panel.stackController(), &app::LiveStackController::stackStopped);
+    panel.stopStack();
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 20000);
+    QVERIFY2(panel.errorText().isEmpty(), qPrintable(panel.errorText()));
+    QVERIFY(!QFile::exists(dir + QStringLiteral("/stack.json")));
+    QVERIFY(!panel.stackController()->stack());
 }
 
 void TestLivePanel::unreachablePrometheusRecovers()

@@ -291,6 +291,7 @@ void LivePanel::onStackReady(const LiveStackPtr& stack)
 {
     m_stackMessage = stack->startedHere ? tr("Stack started in %1.").arg(qs(stack->state.dir))
                                         : tr("Attached to the stack in %1.").arg(qs(stack->state.dir));
+    m_form->setTimeScale(stack->state.timeScale);
     auto window = cluster::checkWindow(windowText().toStdString());
     if (!window) {
         showError(tr("Window: %1").arg(qs(window.error().toString())));

@@ -185,6 +185,8 @@ void LiveTargetForm::setStackDir(const QString& dir) { m_stackDir->setText(dir);
 
 double LiveTargetForm::timeScale() const { return m_timeScale->value(); }
 
+void LiveTargetForm::setTimeScale(double timeScale) { m_timeScale->setValue(timeScale); }
+
 QString LiveTargetForm::window() const { return m_window->text().trimmed(); }
 
 void LiveTargetForm::setPrometheus(const QString& url, const QString& selector, const QString& podLabel)

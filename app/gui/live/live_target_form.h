@@ -31,6 +31,8 @@ public:
     [[nodiscard]] QString stackDir() const;
     void setStackDir(const QString& dir);
     [[nodiscard]] double timeScale() const;
+    /// Shows the time scale of the stack attached to (it runs on its own, whatever the field said).
+    void setTimeScale(double timeScale);
     [[nodiscard]] QString window() const;
     void setPrometheus(const QString& url, const QString& selector = {}, const QString& podLabel = {});
     /// The Prometheus target the fields describe, or the reason it is not one.
