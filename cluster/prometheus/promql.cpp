@@ -92,13 +92,24 @@ Result<LiveSelector> parseSelector(const std::string& textIn)
                         "--selector");
         i += m.op.size();
         skipSpace();
-        if (i < text.size() && (text[i] == '"' || text[i] == '\'')) {
+        if (i < text.size() && (text[i] == '"' || text[i] == '\'' || text[i] == '`')) {
+            // PromQL strings: "..." and '...' with escapes, `...` raw. An escape PromQL does not
+            // know (`\d`, `\.` in a regex) keeps its backslash: Prometheus would refuse it, and
+            // dropping the backslash would silently select other series.
             const char quote = text[i++];
             bool closed = false;
             while (i < text.size()) {
                 const char c = text[i++];
-                if (c == '\\' && i < text.size()) {
-                    m.value += text[i++];
+                if (c == '\\' && quote != '`' && i < text.size()) {
+                    const char e = text[i++];
+                    if (e == 'n')
+                        m.value += '\n';
+                    else if (e == 't')
+                        m.value += '\t';
+                    else if (e == '\\' || e == '"' || e == '\'')
+                        m.value += e;
+                    else
+                        m.value += std::string{'\\', e};
                 } else if (c == quote) {
                     closed = true;
                     break;
@@ -107,10 +118,23 @@ Result<LiveSelector> parseSelector(const std::string& textIn)
                 }
             }
             if (!closed)
-                return fail("the value of '" + m.label + "' opens a quote but does not close it", "--selector");
+                return fail("the value of '" + m.label + "' opens a quote but does not close it; expected " +
+                                std::string(kSelectorForm),
+                            "--selector");
         } else {
             while (i < text.size() && text[i] != ',' && text[i] != ' ' && text[i] != '\t')
                 m.value += text[i++];
+            // A bare value is a convenience for names (llm-d, Qwen/Qwen3-0.6B); one that is empty
+            // or holds quotes, braces, '=' or '~' is a typo (`ns=="x"`, `ns=`), not a value.
+            if (m.value.empty())
+                return fail("the matcher '" + m.label + m.op + "' has no value (write " + m.label + m.op +
+                                "\"\" to match a missing label); expected " + kSelectorForm,
+                            "--selector");
+            if (m.value.find_first_of("\"'`{}=~") != std::string::npos)
+                return fail("the unquoted value '" + m.value + "' of '" + m.label +
+                                "' holds a quote, brace, '=' or '~' (a mistyped operator? otherwise quote the value); expected " +
+                                kSelectorForm,
+                            "--selector");
         }
         selector.matchers.push_back(std::move(m));
         skipSpace();
@@ -141,6 +165,7 @@ Result<std::string> checkWindow(const std::string& window)
     std::size_t i = 0;
     int lastUnit = -1;
     bool any = false;
+    bool nonZero = false; // Prometheus refuses a zero range ("duration must be greater than 0")
     while (i < window.size()) {
         const std::size_t digits = i;
         while (i < window.size() && std::isdigit(static_cast<unsigned char>(window[i])))
@@ -155,12 +180,16 @@ Result<std::string> checkWindow(const std::string& window)
         if (unit < 0 || unit <= lastUnit)
             return fail("'" + window + "' is not a Prometheus duration; use e.g. 30s, 2m, 1h30m (units ms s m h d w y)",
                         "--window");
+        nonZero = nonZero || window.find_first_not_of('0', digits) < i;
         i += units[unit].size();
         lastUnit = unit;
         any = true;
     }
     if (!any)
         return fail("the window is empty; use e.g. 30s, 2m, 1h30m", "--window");
+    if (!nonZero)
+        return fail("the window '" + window + "' is zero; Prometheus needs a range longer than that; use e.g. 30s, 2m, 1h30m",
+                    "--window");
     return window;
 }
 
