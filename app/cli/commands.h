@@ -24,6 +24,9 @@ void addDeployCommand(CLI::App& app, int& exitCode);
 void addValidateCommand(CLI::App& app, int& exitCode);
 void addRunCommand(CLI::App& app, int& exitCode);
 void addSweepCommand(CLI::App& app, int& exitCode);
+/// `sweep merge` and `sweep emit-job`, under the sweep command.
+void addSweepMergeCommand(CLI::App& sweep, int& exitCode);
+void addSweepJobCommand(CLI::App& sweep, int& exitCode);
 void addScenariosCommand(CLI::App& app, int& exitCode);
 
 /// A built-in scenario name or a scenario file, with --set overrides applied in order.

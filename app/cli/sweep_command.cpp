@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -26,6 +27,7 @@ struct SweepOptions {
     int repeat = 1;
     int jobs = 0;
     std::string out;
+    std::string shard;
     bool quiet = false;
 };
 
@@ -57,7 +59,19 @@ int sweepCommand(const SweepOptions& o)
         std::cerr << "kvroute: " << both.error().toString() << '\n';
         return kExitBadInput;
     }
-    const auto all = sim::expandSweepGrid(parameters, o.repeat, base->seed);
+    const sim::SweepGrid grid{parameters, o.repeat};
+    std::optional<sim::SweepShard> shard;
+    if (!o.shard.empty()) {
+        auto parsed = sim::parseSweepShard(o.shard);
+        if (!parsed) {
+            std::cerr << "kvroute: " << parsed.error().toString() << '\n';
+            return kExitBadInput;
+        }
+        shard = *parsed;
+    }
+    const auto whole = sim::expandSweepGrid(parameters, o.repeat, base->seed);
+    // A shard runs, resumes and summarises its own slice; `sweep merge` puts the slices together.
+    const auto all = shard ? sim::shardPoints(whole, *shard) : whole;
     if (auto r = sim::validateSweep(*base, all); !r) {
         std::cerr << "kvroute: " << r.error().toString() << '\n';
         return kExitBadInput;
@@ -103,6 +117,8 @@ int sweepCommand(const SweepOptions& o)
             std::cerr << otherBase << " records in " << o.out
                       << " come from another base scenario (the scenario, a --set, the seed or a file it reads "
                          "differs) or an older kvroute; they are kept but not reused\n";
+        if (shard)
+            std::cerr << "shard " << o.shard << " of " << whole.size() << " points: ";
         std::cerr << all.size() << " points, " << (all.size() - todo.size()) << " already in " << o.out << ", "
                   << todo.size() << " to run\n";
     }
@@ -127,7 +143,8 @@ int sweepCommand(const SweepOptions& o)
                       << '\n';
             return;
         }
-        const auto record = sim::makeSweepRecord(outcome.point, *outcome.results, outcome.wallSeconds, baseId);
+        const auto record =
+            sim::makeSweepRecord(outcome.point, *outcome.results, outcome.wallSeconds, baseId, grid, shard ? o.shard : "");
         out << sim::sweepRecordToJsonLine(record) << '\n';
         out.flush();
         records.push_back(record);
@@ -145,15 +162,30 @@ void addSweepCommand(CLI::App& app, int& exitCode)
 {
     auto o = std::make_shared<SweepOptions>();
     auto* cmd = app.add_subcommand("sweep", "Run a grid of scenario variants in parallel, one JSON line per point");
-    cmd->add_option("scenario", o->scenario, "built-in scenario name or YAML file")->required();
-    cmd->add_option("--param", o->params, "path=v1,v2,... or path=start:stop:step (repeatable; the grid is the product)")
-        ->required();
+    cmd->add_option("scenario", o->scenario, "built-in scenario name or YAML file");
+    cmd->add_option("--param", o->params, "path=v1,v2,... or path=start:stop:step (repeatable; the grid is the product)");
     cmd->add_option("--set", o->overrides, "override a key of the base scenario (repeatable)");
     cmd->add_option("--repeat", o->repeat, "runs per point with seeds seed, seed+1, ...")->check(CLI::Range(1, 1000));
     cmd->add_option("--jobs,-j", o->jobs, "parallel runs (default: all cores)")->check(CLI::Range(1, 256));
-    cmd->add_option("--out,-o", o->out, "results file (JSON Lines); points already in it are skipped")->required();
+    cmd->add_option("--out,-o", o->out, "results file (JSON Lines); points already in it are skipped");
+    cmd->add_option("--shard", o->shard, "run only slice I of N (0-based; e.g. $(JOB_COMPLETION_INDEX)/8); merge with `sweep merge`")
+        ->type_name("I/N");
     cmd->add_flag("--quiet,-q", o->quiet, "no progress output");
-    cmd->callback([o, &exitCode] { exitCode = sweepCommand(*o); });
+    // `sweep merge` and `sweep emit-job` are sub-commands; the sweep itself needs its arguments.
+    addSweepMergeCommand(*cmd, exitCode);
+    addSweepJobCommand(*cmd, exitCode);
+    cmd->callback([cmd, o, &exitCode] {
+        if (!cmd->get_subcommands().empty())
+            return;
+        for (const auto& [given, name] : {std::pair{!o->scenario.empty(), "SCENARIO"}, std::pair{!o->params.empty(), "--param"},
+                                          std::pair{!o->out.empty(), "--out"}})
+            if (!given) {
+                std::cerr << "kvroute: sweep: " << name << " is required (kvroute sweep SCENARIO --param K=V,... --out FILE)\n";
+                exitCode = kExitBadInput;
+                return;
+            }
+        exitCode = sweepCommand(*o);
+    });
 }
 
 } // namespace kvroute::cli

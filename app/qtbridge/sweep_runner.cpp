@@ -46,7 +46,8 @@ bool SweepRunner::start(const sim::Scenario& base, const std::vector<sim::SweepP
     const int total = static_cast<int>(points.size());
     QPointer<SweepRunner> self(this);
     Q_EMIT progress(0, total);
-    m_watcher.setFuture(QtConcurrent::run([base, points = std::move(points), jobs, state, self, total] {
+    m_watcher.setFuture(QtConcurrent::run([base, points = std::move(points), grid = sim::SweepGrid{parameters, repeats}, jobs,
+                                           state, self, total] {
         int done = 0;
         sim::runSweep(
             base, points, jobs,
@@ -56,7 +57,7 @@ bool SweepRunner::start(const sim::Scenario& base, const std::vector<sim::SweepP
                     return;
                 // The GUI keeps records in memory and never resumes from them: no base id (which
                 // would read the scenario's trace and EPP files) is needed.
-                auto record = sim::makeSweepRecord(outcome.point, *outcome.results, outcome.wallSeconds, {});
+                auto record = sim::makeSweepRecord(outcome.point, *outcome.results, outcome.wallSeconds, {}, grid);
                 QMetaObject::invokeMethod(
                     self,
                     [self, record, done, total] {

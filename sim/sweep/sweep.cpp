@@ -178,6 +178,45 @@ std::string sweepBaseId(const Scenario& base)
     return buf;
 }
 
+std::string sweepGridId(const SweepGrid& grid)
+{
+    // Length-prefixed fields, so no choice of values can make two grids hash alike by accident.
+    std::string text = "repeats " + std::to_string(grid.repeats) + "\n";
+    for (const auto& p : grid.parameters) {
+        text += std::to_string(p.path.size()) + ":" + p.path + " " + std::to_string(p.values.size()) + "\n";
+        for (const auto& v : p.values)
+            text += std::to_string(v.size()) + ":" + v + "\n";
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(XXH64(text.data(), text.size(), 0)));
+    return buf;
+}
+
+Result<SweepShard> parseSweepShard(std::string_view text)
+{
+    const auto slash = text.find('/');
+    const auto parse = [](std::string_view digits) -> std::optional<int> {
+        if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string_view::npos)
+            return std::nullopt;
+        return std::stoi(std::string(digits));
+    };
+    const auto index = slash == std::string_view::npos ? std::nullopt : parse(text.substr(0, slash));
+    const auto count = slash == std::string_view::npos ? std::nullopt : parse(text.substr(slash + 1));
+    if (!index || !count)
+        return fail("expected I/N, shard I (from 0) of N, e.g. 0/4 ... 3/4", "--shard " + std::string(text));
+    if (*count < 1 || *count > 100000 || *index >= *count)
+        return fail("the shard index must be in [0, N) and N in [1, 100000]", "--shard " + std::string(text));
+    return SweepShard{*index, *count};
+}
+
+std::vector<SweepPoint> shardPoints(const std::vector<SweepPoint>& grid, SweepShard shard)
+{
+    std::vector<SweepPoint> out;
+    for (std::size_t i = static_cast<std::size_t>(shard.index); i < grid.size(); i += static_cast<std::size_t>(shard.count))
+        out.push_back(grid[i]);
+    return out;
+}
+
 std::string SweepPoint::key() const
 {
     auto sorted = assignments;

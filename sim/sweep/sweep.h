@@ -49,6 +49,30 @@ struct SweepPoint {
 [[nodiscard]] std::vector<SweepPoint> expandSweepGrid(const std::vector<SweepParameter>& parameters, int repeats,
                                                       std::uint64_t baseSeed);
 
+/// What a sweep varies: its parameters and repeats. Every record carries it, so shards of one
+/// sweep written on different machines can be recognised, merged and checked for gaps.
+struct SweepGrid {
+    std::vector<SweepParameter> parameters;
+    int repeats = 1;
+};
+
+/// 16 hex digits over the parameters (paths and values, in order) and the repeats.
+[[nodiscard]] std::string sweepGridId(const SweepGrid& grid);
+
+/// One of `count` disjoint slices of a sweep (Kubernetes Indexed Jobs number them 0..count-1).
+struct SweepShard {
+    int index = 0;
+    int count = 1;
+};
+
+/// "I/N" with 0 ≤ I < N ≤ 100000.
+[[nodiscard]] Result<SweepShard> parseSweepShard(std::string_view text);
+
+/// The points of `grid` (in grid order) that belong to `shard`: point i goes to shard i mod N,
+/// so shards differ by at most one point and a slow region of the grid (many pods, say) is
+/// spread over all of them. Every point is in exactly one shard.
+[[nodiscard]] std::vector<SweepPoint> shardPoints(const std::vector<SweepPoint>& grid, SweepShard shard);
+
 /// Checks every assignment of every point against `base` before anything runs.
 [[nodiscard]] Result<void> validateSweep(const Scenario& base, const std::vector<SweepPoint>& points);
 

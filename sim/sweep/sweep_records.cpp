@@ -40,11 +40,15 @@ std::string cell(const char* format, double v)
 
 } // namespace
 
-SweepRecord makeSweepRecord(const SweepPoint& point, const RunResults& r, double wallSeconds, std::string baseId)
+SweepRecord makeSweepRecord(const SweepPoint& point, const RunResults& r, double wallSeconds, std::string baseId,
+                            const SweepGrid& grid, std::string shard)
 {
     SweepRecord rec;
     rec.key = point.key();
     rec.base = std::move(baseId);
+    rec.grid = grid;
+    rec.gridId = sweepGridId(grid);
+    rec.shard = std::move(shard);
     rec.assignments = point.assignments;
     rec.repeat = point.repeat;
     rec.seed = point.seed;
@@ -84,7 +88,16 @@ std::string sweepRecordToJsonLine(const SweepRecord& r)
                          {"requests_completed", r.requestsCompleted},
                          {"wall_time_s", r.wallSeconds},
                          {"notes", r.notes}};
-    return j.dump();
+    ordered_json out = j;
+    if (r.grid) {
+        ordered_json parameters = ordered_json::array();
+        for (const auto& p : r.grid->parameters)
+            parameters.push_back({{"path", p.path}, {"values", p.values}});
+        out["grid"] = {{"id", r.gridId}, {"repeats", r.grid->repeats}, {"parameters", parameters}};
+    }
+    if (!r.shard.empty())
+        out["shard"] = r.shard;
+    return out.dump();
 }
 
 Result<SweepFile> readSweepRecords(const std::string& path)
@@ -130,6 +143,16 @@ Result<SweepFile> readSweepRecords(const std::string& path)
             r.wallSeconds = j.value("wall_time_s", 0.0);
             if (const auto notes = j.find("notes"); notes != j.end())
                 r.notes = notes->get<std::vector<std::string>>();
+            if (const auto grid = j.find("grid"); grid != j.end()) {
+                SweepGrid g;
+                g.repeats = grid->at("repeats").get<int>();
+                for (const auto& p : grid->at("parameters"))
+                    g.parameters.push_back(
+                        SweepParameter{p.at("path").get<std::string>(), p.at("values").get<std::vector<std::string>>()});
+                r.gridId = grid->at("id").get<std::string>();
+                r.grid = std::move(g);
+            }
+            r.shard = j.value("shard", std::string());
             file.records.push_back(std::move(r));
             file.lastLineUnterminated = !terminated;
         } catch (const nlohmann::json::exception& e) {

@@ -15,6 +15,10 @@ namespace kvroute::sim {
 struct SweepRecord {
     std::string key;  ///< SweepPoint::key()
     std::string base; ///< sweepBaseId() of the scenario the point varied
+    /// The sweep the point belongs to (absent in records of kvroute before sharding).
+    std::optional<SweepGrid> grid;
+    std::string gridId; ///< sweepGridId(*grid)
+    std::string shard;  ///< "I/N" when written by a shard
     std::vector<std::pair<std::string, std::string>> assignments;
     int repeat = 0;
     std::uint64_t seed = 0;
@@ -35,7 +39,7 @@ struct SweepRecord {
 };
 
 [[nodiscard]] SweepRecord makeSweepRecord(const SweepPoint& point, const RunResults& results, double wallSeconds,
-                                          std::string baseId);
+                                          std::string baseId, const SweepGrid& grid, std::string shard = {});
 [[nodiscard]] std::string sweepRecordToJsonLine(const SweepRecord& record);
 
 struct SweepFile {
