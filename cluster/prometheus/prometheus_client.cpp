@@ -157,6 +157,9 @@ struct PrometheusClient::Impl {
             curl_easy_setopt(curl, CURLOPT_CAINFO, endpoint.caFile.c_str());
         // Redirects are not followed: a login page (OpenShift's oauth-proxy) is an answer to report.
         const CURLcode code = curl_easy_perform(curl);
+        // The handle outlives this call (keep-alive): leave it no pointer into this frame.
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
         curl_slist_free_all(headers);
         long status = 0;
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -173,6 +176,11 @@ struct PrometheusClient::Impl {
             case CURLE_SSL_CONNECT_ERROR:
             case CURLE_SSL_CACERT_BADFILE:
             case CURLE_SSL_CERTPROBLEM:
+                // OpenSSL's "wrong version number": the port speaks plain HTTP; the fix is the scheme, not a CA.
+                if (why.find("wrong version number") != std::string::npos && url.rfind("https://", 0) == 0)
+                    return std::unexpected(failure(PrometheusFailure::Tls, at + ": TLS failed (" + why +
+                                                                               "); the server answers plain HTTP there: use http://" +
+                                                                               url.substr(8)));
                 return std::unexpected(failure(
                     PrometheusFailure::Tls, at + ": TLS failed (" + why +
                                                 "); give the cluster's CA bundle with --ca-file, or --insecure-skip-tls-verify "
