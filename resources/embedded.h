@@ -1,5 +1,6 @@
 #pragma once
-// Data files compiled into the binaries (presets/*.yaml, scenarios/*.yaml, traces/*.jsonl).
+// Data files compiled into the binaries (presets/*.yaml, scenarios/*.yaml, traces/*.jsonl, and
+// the deploy templates).
 
 #include <optional>
 #include <span>
@@ -17,5 +18,12 @@ std::span<const EmbeddedFile> embeddedFiles();
 
 /// The contents of one embedded file, if present.
 std::optional<std::string_view> embeddedFile(std::string_view path);
+
+/// `kvroute deploy render`'s templates, deploy/templates/*.yaml; paths relative to deploy/,
+/// e.g. "templates/vllm-deployment.yaml".
+namespace deploy {
+std::span<const EmbeddedFile> embeddedFiles();
+std::optional<std::string_view> embeddedFile(std::string_view path);
+} // namespace deploy
 
 } // namespace kvroute::resources
