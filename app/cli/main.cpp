@@ -13,6 +13,7 @@ int main(int argc, char** argv)
     kvroute::cli::addRunCommand(app, exitCode);
     kvroute::cli::addSweepCommand(app, exitCode);
     kvroute::cli::addScenariosCommand(app, exitCode);
+    kvroute::cli::addServeCommand(app, exitCode);
     kvroute::cli::addConformanceCommand(app, exitCode);
     kvroute::cli::addPodCommand(app, exitCode);
     kvroute::cli::addLoadCommand(app, exitCode);
