@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -40,6 +41,11 @@ PrometheusError failure(PrometheusFailure kind, std::string message)
 /// The token, trimmed; never echoed in messages.
 PrometheusResult<std::string> readToken(const std::string& path)
 {
+    // A directory opens (and reads as nothing) on Linux: say what it is rather than "empty".
+    // Only directories: a pipe (`--token-file <(oc whoami -t)`) is a fine token file.
+    std::error_code ignored;
+    if (std::filesystem::is_directory(path, ignored))
+        return std::unexpected(failure(PrometheusFailure::TokenFile, "the token file " + path + " is a directory"));
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return std::unexpected(failure(PrometheusFailure::TokenFile, "cannot read the token file " + path));

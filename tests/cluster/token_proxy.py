@@ -99,6 +99,10 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else None
         if self.path == "/vllm/metrics":
             return self.reply(200, "text/plain; version=0.0.4", vllm_metrics())
+        if self.path.startswith("/canned/huge/"):
+            # 65 MiB of a valid-looking answer: more than the client holds in memory.
+            padding = b" " * (65 << 20)
+            return self.reply(200, "application/json", b'{"status":"success",' + padding + b'"data":{}}')
         if self.path.startswith("/canned/"):
             name = self.path.split("/")[2]
             status, ctype, text = CANNED.get(name, (404, "text/plain", b"no such canned reply"))

@@ -654,7 +654,7 @@ void TestPrometheusClient::tokenFileErrors_data()
                                << QByteArray::fromStdString(kToken + "\n" + kWrongToken + "\n") << QStringLiteral("more than one token");
     QTest::newRow("two on a line") << QStringLiteral("pair.token") << QByteArray::fromStdString(kToken + " " + kWrongToken)
                                    << QStringLiteral("more than one token");
-    QTest::newRow("a directory") << QStringLiteral(".") << QByteArray() << QStringLiteral("token file");
+    QTest::newRow("a directory") << QStringLiteral(".") << QByteArray() << QStringLiteral("is a directory");
 }
 
 void TestPrometheusClient::tokenFileErrors()
@@ -698,6 +698,9 @@ void TestPrometheusClient::badResponses_data()
     QTest::newRow("execution error") << QStringLiteral("/canned/execution") << QStringLiteral("ServerError")
                                      << QStringList{QStringLiteral("execution"), QStringLiteral("too many samples"),
                                                     QStringLiteral("`up`")};
+    QTest::newRow("more than 64 MiB") << QStringLiteral("/canned/huge") << QStringLiteral("BadResponse")
+                                      << QStringList{QStringLiteral("more than 64 MiB"), QStringLiteral("`up`"),
+                                                     QStringLiteral("narrow the selector")};
     QTest::newRow("404: base with /api/v1") << QStringLiteral("prometheus:/api/v1") << QStringLiteral("BadResponse")
                                             << QStringList{QStringLiteral("HTTP 404"), QStringLiteral("404 page not found"),
                                                            QStringLiteral("without /api/v1")};
