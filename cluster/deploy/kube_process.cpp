@@ -1,0 +1,207 @@
+#include "cluster/deploy/kube_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+extern char** environ;
+
+namespace kvroute::cluster {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// Reads what is available on `fd` into `into`; false at end of file or on an error.
+bool drain(int fd, std::string& into)
+{
+    std::array<char, 8192> buffer{};
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (n > 0) {
+            into.append(buffer.data(), static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return true;
+        return false;
+    }
+}
+
+void emitLines(std::string& pending, const LineCallback& onLine, bool flushAll)
+{
+    if (!onLine) {
+        pending.clear();
+        return;
+    }
+    std::size_t start = 0;
+    for (auto nl = pending.find('\n'); nl != std::string::npos; nl = pending.find('\n', start)) {
+        std::string line = pending.substr(start, nl - start);
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        onLine(line);
+        start = nl + 1;
+    }
+    pending.erase(0, start);
+    if (flushAll && !pending.empty()) {
+        onLine(pending);
+        pending.clear();
+    }
+}
+
+int decodeStatus(int status)
+{
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+} // namespace
+
+std::optional<std::string> findExecutable(const std::string& name, const std::string& pathVariable)
+{
+    const auto executable = [](const std::string& path) {
+        struct stat st{};
+        return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+    };
+    if (name.empty())
+        return std::nullopt;
+    if (name.find('/') != std::string::npos)
+        return executable(name) ? std::optional<std::string>(name) : std::nullopt;
+    std::size_t start = 0;
+    while (start <= pathVariable.size()) {
+        auto end = pathVariable.find(':', start);
+        if (end == std::string::npos)
+            end = pathVariable.size();
+        // POSIX: an empty PATH entry is the current directory.
+        const std::string dir = end > start ? pathVariable.substr(start, end - start) : std::string(".");
+        const std::string candidate = dir + "/" + name;
+        if (executable(candidate))
+            return candidate;
+        start = end + 1;
+    }
+    return std::nullopt;
+}
+
+ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+                         const LineCallback& onStdoutLine)
+{
+    ProcessResult result;
+    const auto started = Clock::now();
+    if (argv.empty()) {
+        result.startError = "no command";
+        return result;
+    }
+    int outPipe[2] = {-1, -1};
+    int errPipe[2] = {-1, -1};
+    if (::pipe2(outPipe, O_CLOEXEC) != 0 || ::pipe2(errPipe, O_CLOEXEC) != 0) {
+        result.startError = std::string("cannot create a pipe: ") + std::strerror(errno);
+        for (int fd : {outPipe[0], outPipe[1], errPipe[0], errPipe[1]})
+            if (fd >= 0)
+                ::close(fd);
+        return result;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, outPipe[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, errPipe[1], STDERR_FILENO);
+    std::vector<char*> args;
+    args.reserve(argv.size() + 1);
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    pid_t pid = 0;
+    const int rc = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(outPipe[1]);
+    ::close(errPipe[1]);
+    if (rc != 0) {
+        ::close(outPipe[0]);
+        ::close(errPipe[0]);
+        result.startError = "cannot start " + argv[0] + ": " + std::strerror(rc);
+        return result;
+    }
+    ::fcntl(outPipe[0], F_SETFL, O_NONBLOCK);
+    ::fcntl(errPipe[0], F_SETFL, O_NONBLOCK);
+
+    const auto deadline = started + timeout;
+    std::string pendingLine;
+    bool outOpen = true;
+    bool errOpen = true;
+    bool reaped = false;
+    int status = 0;
+    while (outOpen || errOpen) {
+        const auto now = Clock::now();
+        if (now >= deadline) {
+            result.timedOut = true;
+            break;
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+        std::array<pollfd, 2> fds{pollfd{outOpen ? outPipe[0] : -1, POLLIN, 0}, pollfd{errOpen ? errPipe[0] : -1, POLLIN, 0}};
+        const int ready = ::poll(fds.data(), fds.size(), static_cast<int>(std::min<long long>(left, 200)));
+        if (ready < 0 && errno != EINTR)
+            break;
+        if (outOpen && fds[0].revents != 0) {
+            const auto before = result.out.size();
+            outOpen = drain(outPipe[0], result.out);
+            pendingLine.append(result.out, before, std::string::npos);
+            emitLines(pendingLine, onStdoutLine, false);
+        }
+        if (errOpen && fds[1].revents != 0)
+            errOpen = drain(errPipe[0], result.err);
+        // A grandchild (a credential plugin left behind) may hold the pipes open after the child
+        // exited: stop at the child's exit rather than at end of file.
+        if (ready == 0 && ::waitpid(pid, &status, WNOHANG) == pid) {
+            reaped = true;
+            break;
+        }
+    }
+    // Both pipes closed: the child is exiting, but it may also have closed them and kept running.
+    while (!reaped && !result.timedOut) {
+        if (::waitpid(pid, &status, WNOHANG) == pid)
+            reaped = true;
+        else if (Clock::now() >= deadline)
+            result.timedOut = true;
+        else
+            ::usleep(10'000);
+    }
+    if (result.timedOut) {
+        ::kill(pid, SIGTERM);
+        for (int i = 0; i < 20 && !reaped; ++i) {
+            if (::waitpid(pid, &status, WNOHANG) == pid)
+                reaped = true;
+            else
+                ::usleep(50'000);
+        }
+        if (!reaped) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            reaped = true;
+        }
+    }
+    // Whatever the child wrote just before it exited.
+    if (outOpen) {
+        const auto before = result.out.size();
+        drain(outPipe[0], result.out);
+        pendingLine.append(result.out, before, std::string::npos);
+    }
+    if (errOpen)
+        drain(errPipe[0], result.err);
+    emitLines(pendingLine, onStdoutLine, true);
+    ::close(outPipe[0]);
+    ::close(errPipe[0]);
+    result.exitCode = result.timedOut ? -1 : decodeStatus(status);
+    result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    return result;
+}
+
+} // namespace kvroute::cluster
