@@ -349,7 +349,7 @@ struct GatewayServer::Impl {
         ++inFlight[p];
         ++routed[p];
         if (!request.header(options.sessionHeader).empty())
-            countFollowUp(w->sessionId, p);
+            countFollowUp(w->sessionId, p, turnOf(request.header("x-kvroute-turn")));
         if (log.is_open()) {
             std::string ids;
             for (const auto id : blockIds(*w->prompt))
@@ -525,10 +525,23 @@ struct GatewayServer::Impl {
     std::int64_t followUps = 0;
     std::int64_t followUpsSamePod = 0;
 
-    void countFollowUp(std::uint64_t session, std::size_t pod)
+    /// The turn kvroute's load generator sends (`x-kvroute-turn`); nullopt from other clients.
+    static std::optional<std::int64_t> turnOf(const std::string& text)
+    {
+        if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+            return std::nullopt;
+        return std::stoll(text);
+    }
+
+    /// Without a turn, a session's first request is the first one this gateway saw of it.
+    void countFollowUp(std::uint64_t session, std::size_t pod, std::optional<std::int64_t> turn)
     {
         if (lastPodOfSession.size() >= kMaxTrackedSessions && !lastPodOfSession.contains(session))
             lastPodOfSession.clear();
+        if (turn && *turn == 0) {
+            lastPodOfSession[session] = pod;
+            return;
+        }
         const auto [it, first] = lastPodOfSession.try_emplace(session, pod);
         if (!first) {
             ++followUps;

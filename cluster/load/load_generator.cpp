@@ -250,6 +250,9 @@ private:
         c.body = body.dump();
         c.headers = curl_slist_append(c.headers, "Content-Type: application/json");
         c.headers = curl_slist_append(c.headers, (m_options.sessionHeader + ": " + std::to_string(c.request.sessionId)).c_str());
+        // The turn lets the kvroute gateway count follow-ups exactly as the simulator does, even
+        // when a second run reuses the first one's session ids (the same seed).
+        c.headers = curl_slist_append(c.headers, ("x-kvroute-turn: " + std::to_string(c.request.turn)).c_str());
         curl_easy_setopt(c.easy, CURLOPT_URL, m_endpoint.c_str());
         curl_easy_setopt(c.easy, CURLOPT_HTTPHEADER, c.headers);
         curl_easy_setopt(c.easy, CURLOPT_POSTFIELDS, c.body.c_str());

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -88,6 +89,13 @@ PromLabels labelsOf(const nlohmann::json& series)
             if (v.is_string())
                 labels[k] = v.get<std::string>();
     return labels;
+}
+
+std::string secondsText(double seconds)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", seconds);
+    return buf;
 }
 
 std::string shortened(const std::string& text, std::size_t limit = 300)
@@ -176,7 +184,7 @@ struct PrometheusClient::Impl {
             switch (code) {
             case CURLE_OPERATION_TIMEDOUT:
                 return std::unexpected(failure(PrometheusFailure::Timeout,
-                                               at + " did not answer within " + std::to_string(timeoutMs / 1000.0).substr(0, 4) +
+                                               at + " did not answer within " + secondsText(timeoutMs / 1000.0) +
                                                    " s (" + why + ")"));
             case CURLE_PEER_FAILED_VERIFICATION:
             case CURLE_SSL_CONNECT_ERROR:

@@ -64,6 +64,27 @@ curl -si "http://127.0.0.1:$g/v1/models" | tr -d '\r' | grep -qi '^x-inference-p
 [[ $(curl -si "http://127.0.0.1:$g/v1/completions" -d '{"prompt":"abcd","max_tokens":2}' | grep -ci '^x-inference-pod') == 1 ]] ||
     fail "x-inference-pod twice (or never) on a pod's own answer"
 
+# Follow-ups as the simulator counts them: a second gateway, round robin over the same pods.
+# kvroute's load marks each request's turn (x-kvroute-turn); a turn 0 starts the session afresh
+# (a rerun with the same seed reuses session ids), other clients' sessions are inferred.
+"$kvroute" gateway default --set cluster.pods=2 --set routing.policy=round-robin \
+    --pods "http://127.0.0.1:$p0,http://127.0.0.1:$p1" --port 0 --quiet >"$work/rr.out" 2>&1 &
+pids+=($!)
+rr=$(port_of "$work/rr.out")
+[[ -n $rr ]] || fail "the round-robin gateway did not start: $(cat "$work/rr.out")"
+ask() { # session turn(or -)
+    local turn=()
+    [[ $2 != - ]] && turn=(-H "x-kvroute-turn: $2")
+    curl -sf "http://127.0.0.1:$rr/v1/completions" -H "x-session-id: $1" "${turn[@]}" \
+        -d '{"prompt":"abcd","max_tokens":1}' >/dev/null || fail "request $1/$2 through the round-robin gateway"
+}
+for turn in 0 1 0 1; do ask 7 "$turn"; done # turns 1 follow up on the other pod each time
+for _ in 1 2 3; do ask 8 -; done             # pods 0,1,0 after the four above: two follow-ups, none on the same pod
+curl -sf "http://127.0.0.1:$rr/metrics" >"$work/rr.metrics" || fail "no /metrics from the round-robin gateway"
+grep -q '^kvroute_gateway_follow_ups_total 4$' "$work/rr.metrics" &&
+    grep -q '^kvroute_gateway_follow_ups_same_pod_total 0$' "$work/rr.metrics" ||
+    fail "follow-ups: $(grep follow_ups "$work/rr.metrics")"
+
 kill "${pids[1]}"; wait "${pids[1]}" 2>/dev/null
 timeout 90 "$kvroute" load default --set cluster.pods=2 --url "http://127.0.0.1:$g" --time-scale 0.05 --duration 20 \
     --quiet --json "$work/after.json" >/dev/null

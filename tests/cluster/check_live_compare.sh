@@ -65,6 +65,15 @@ rc=$?
 [[ $rc -eq 3 ]] || fail "a warm stack beyond --max-hit-rate-gap exited $rc: $(cat "$work/warm.txt")"
 grep -q "caches were warm" "$work/warm.txt" || fail "no warm-cache note: $(cat "$work/warm.txt")"
 grep -q "beyond --max-hit-rate-gap 0.05" "$work/warm.txt" || fail "no gate message: $(cat "$work/warm.txt")"
+# The second run reuses the first one's sessions (same seed): the gateway still counts follow-ups
+# as the simulator does (by the turn kvroute's load sends), so stickiness stays the simulator's.
+python3 - "$work/warm.json" <<'PY' || exit 1
+import json, sys
+rows = {r["measure"]: r for r in json.load(open(sys.argv[1]))["rows"] if "pod" not in r}
+s = rows["stickiness"]
+if s["verdict"] != "agrees" or s["live"] != s["simulated"]:
+    print("FAIL: stickiness on a second run:", s); sys.exit(1)
+PY
 
 # watch: per-pod rows over the last minute.
 timeout 30 "$kvroute" live watch --stack "$work/stack" --count 2 --interval 0.5 --json >"$work/watch.jsonl" 2>"$work/watch.err" ||

@@ -1,0 +1,199 @@
+#include "cluster/sweep/sweep_job.h"
+
+#include "sim/scenario/scenario_yaml.h"
+#include "sim/workload/builtin_traces.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace kvroute::cluster {
+
+namespace {
+
+// A ConfigMap holds at most 1 MiB in all; leave room for the scenario and the metadata.
+constexpr std::uintmax_t kMaxEmbeddedBytes = 900 * 1024;
+
+constexpr const char* kScenarioDir = "/etc/kvroute";
+constexpr const char* kResultsDir = "/results";
+
+Result<std::string> readWhole(const std::string& path, const std::string& key)
+{
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec)
+        return fail("cannot read " + path + " (" + ec.message() + "), which the scenario names", key);
+    if (size > kMaxEmbeddedBytes)
+        return fail(path + " is " + std::to_string(size / 1024) +
+                        " KiB; a ConfigMap carries at most about 900 KiB. Put it in the image or on a volume and name that "
+                        "path in the scenario",
+                    key);
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+void labels(YAML::Emitter& out, const std::string& name)
+{
+    out << YAML::Key << "labels" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "app.kubernetes.io/name" << YAML::Value << "kvroute-sweep";
+    out << YAML::Key << "app.kubernetes.io/instance" << YAML::Value << name;
+    out << YAML::Key << "app.kubernetes.io/managed-by" << YAML::Value << "kvroute";
+    out << YAML::EndMap;
+}
+
+void metadata(YAML::Emitter& out, const std::string& name, const std::string& ns)
+{
+    out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value << name;
+    if (!ns.empty())
+        out << YAML::Key << "namespace" << YAML::Value << ns;
+    labels(out, name);
+    out << YAML::EndMap;
+}
+
+} // namespace
+
+bool isRfc1123Label(const std::string& name, std::size_t limit)
+{
+    if (name.empty() || name.size() > limit)
+        return false;
+    for (const char c : name)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+            return false;
+    return name.front() != '-' && name.back() != '-';
+}
+
+Result<std::string> renderSweepJob(const sim::Scenario& scenarioIn, const sim::SweepGrid& grid, const SweepJobOptions& o)
+{
+    if (o.image.empty())
+        return fail("an image with kvroute in it is required (build deploy/Containerfile and push it)", "--image");
+    if (o.shards < 1 || o.shards > 100000)
+        return fail("must be in [1, 100000]", "--shards");
+    if (o.parallelism < 1 || o.parallelism > o.shards)
+        return fail("must be in [1, --shards " + std::to_string(o.shards) + "]", "--parallelism");
+    const std::string name = o.name.empty() ? "kvroute-sweep-" + sim::sweepGridId(grid) : o.name;
+    // Job names end up in pod names with a suffix and the completion index: keep them short.
+    if (!isRfc1123Label(name, 52))
+        return fail("'" + name + "' is not a valid Job name: lower-case letters, digits and '-', at most 52 characters", "--name");
+    if (!o.ns.empty() && !isRfc1123Label(o.ns))
+        return fail("'" + o.ns + "' is not a valid namespace name (RFC 1123 label)", "--namespace");
+    if (!o.pvc.empty() && !isRfc1123Label(o.pvc, 253))
+        return fail("'" + o.pvc + "' is not a valid PersistentVolumeClaim name", "--pvc");
+
+    // The files the scenario reads go into the ConfigMap beside it, and the scenario names them there.
+    sim::Scenario scenario = scenarioIn;
+    std::vector<std::pair<std::string, std::string>> files; // ConfigMap key → content
+    const auto embed = [&](std::string& path, const std::string& key, const std::string& fileKey) -> Result<void> {
+        if (path.empty() || sim::builtinTraceText(path))
+            return {};
+        auto text = readWhole(path, key);
+        if (!text)
+            return std::unexpected(text.error());
+        files.emplace_back(fileKey, std::move(*text));
+        path = fileKey; // relative: read from the scenario file's folder, wherever it is mounted
+        return {};
+    };
+    if (auto r = embed(scenario.routing.epp.configFile, "routing.epp_config", "epp-config.yaml"); !r)
+        return std::unexpected(r.error());
+    if (auto r = embed(scenario.workload.trace.path, "workload.path", "trace" + std::filesystem::path(scenario.workload.trace.path).extension().string()); !r)
+        return std::unexpected(r.error());
+    const std::string scenarioYaml = sim::toYaml(scenario);
+
+    YAML::Emitter out;
+    out.SetIndent(2);
+    out << YAML::Comment("Rendered by kvroute sweep emit-job: " + std::to_string(o.shards) + " shards of the sweep's " +
+                         "grid " + sim::sweepGridId(grid) + ". Each completion runs `kvroute sweep --shard I/" +
+                         std::to_string(o.shards) + "`; when all succeed, merge: kvroute sweep merge merged.jsonl " +
+                         kResultsDir + "/shard-*.jsonl");
+    out << YAML::BeginDoc << YAML::BeginMap;
+    out << YAML::Key << "apiVersion" << YAML::Value << "v1";
+    out << YAML::Key << "kind" << YAML::Value << "ConfigMap";
+    metadata(out, name, o.ns);
+    out << YAML::Key << "data" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "scenario.yaml" << YAML::Value << YAML::Literal << scenarioYaml;
+    for (const auto& [key, text] : files)
+        out << YAML::Key << key << YAML::Value << YAML::Literal << text;
+    out << YAML::EndMap << YAML::EndMap;
+
+    out << YAML::BeginDoc << YAML::BeginMap;
+    out << YAML::Key << "apiVersion" << YAML::Value << "batch/v1";
+    out << YAML::Key << "kind" << YAML::Value << "Job";
+    metadata(out, name, o.ns);
+    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "completionMode" << YAML::Value << "Indexed";
+    out << YAML::Key << "completions" << YAML::Value << o.shards;
+    out << YAML::Key << "parallelism" << YAML::Value << o.parallelism;
+    // A shard that fails is retried on its own (resuming from its records on the volume); the
+    // others go on.
+    out << YAML::Key << "backoffLimitPerIndex" << YAML::Value << 2;
+    out << YAML::Key << "template" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
+    labels(out, name);
+    out << YAML::EndMap;
+    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "restartPolicy" << YAML::Value << "Never";
+    out << YAML::Key << "securityContext" << YAML::Value << YAML::BeginMap << YAML::Key << "runAsNonRoot" << YAML::Value
+        << true << YAML::EndMap;
+    out << YAML::Key << "containers" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value << "sweep";
+    out << YAML::Key << "image" << YAML::Value << o.image;
+    out << YAML::Key << "command" << YAML::Value << YAML::Flow << YAML::BeginSeq << "kvroute" << YAML::EndSeq;
+    out << YAML::Key << "args" << YAML::Value << YAML::BeginSeq;
+    // Quoted, every one: an argument such as "1" must stay a string for the API server.
+    const auto arg = [&out](const std::string& text) { out << YAML::DoubleQuoted << text; };
+    arg("sweep");
+    arg(std::string(kScenarioDir) + "/scenario.yaml");
+    for (const auto& p : grid.parameters) {
+        std::string values;
+        for (const auto& v : p.values)
+            values += (values.empty() ? "" : ",") + v;
+        arg("--param");
+        arg(p.path + "=" + values);
+    }
+    for (const std::string& a : {std::string("--repeat"), std::to_string(grid.repeats), std::string("--shard"),
+                                 "$(SHARD_INDEX)/" + std::to_string(o.shards), std::string("--out"),
+                                 std::string(kResultsDir) + "/shard-$(SHARD_INDEX).jsonl", std::string("--jobs"),
+                                 std::to_string(o.threadsPerPod), std::string("--quiet")})
+        arg(a);
+    out << YAML::EndSeq;
+    out << YAML::Key << "env" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value << "SHARD_INDEX";
+    out << YAML::Key << "valueFrom" << YAML::Value << YAML::BeginMap << YAML::Key << "fieldRef" << YAML::Value
+        << YAML::BeginMap << YAML::Key << "fieldPath" << YAML::Value
+        << "metadata.annotations['batch.kubernetes.io/job-completion-index']" << YAML::EndMap << YAML::EndMap;
+    out << YAML::EndMap << YAML::EndSeq;
+    out << YAML::Key << "resources" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "requests" << YAML::Value << YAML::BeginMap << YAML::Key << "cpu" << YAML::Value
+        << YAML::DoubleQuoted << std::to_string(o.threadsPerPod) << YAML::Key << "memory" << YAML::Value << "1Gi" << YAML::EndMap;
+    out << YAML::EndMap;
+    out << YAML::Key << "volumeMounts" << YAML::Value << YAML::BeginSeq;
+    out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "scenario" << YAML::Key << "mountPath" << YAML::Value
+        << kScenarioDir << YAML::Key << "readOnly" << YAML::Value << true << YAML::EndMap;
+    out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "results" << YAML::Key << "mountPath" << YAML::Value
+        << kResultsDir << YAML::EndMap;
+    out << YAML::EndSeq;
+    out << YAML::EndMap << YAML::EndSeq; // containers
+    out << YAML::Key << "volumes" << YAML::Value << YAML::BeginSeq;
+    out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "scenario" << YAML::Key << "configMap" << YAML::Value
+        << YAML::BeginMap << YAML::Key << "name" << YAML::Value << name << YAML::EndMap << YAML::EndMap;
+    out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "results";
+    if (!o.pvc.empty()) {
+        out << YAML::Key << "persistentVolumeClaim" << YAML::Value << YAML::BeginMap << YAML::Key << "claimName"
+            << YAML::Value << o.pvc << YAML::EndMap;
+    } else {
+        out << YAML::Comment("an emptyDir: the records go with the pods; give --pvc to keep them");
+        out << YAML::Key << "emptyDir" << YAML::Value << YAML::BeginMap << YAML::EndMap;
+    }
+    out << YAML::EndMap << YAML::EndSeq; // volumes
+    out << YAML::EndMap << YAML::EndMap; // template.spec, template
+    out << YAML::EndMap << YAML::EndMap; // spec, Job
+    if (!out.good())
+        return fail(std::string("could not write the Job: ") + out.GetLastError());
+    return std::string(out.c_str()) + "\n";
+}
+
+} // namespace kvroute::cluster

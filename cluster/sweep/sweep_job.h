@@ -1,0 +1,35 @@
+#pragma once
+// `kvroute sweep emit-job`: a sweep as a Kubernetes Indexed Job. kvroute grows no distributed
+// runner of its own: each of the Job's completions runs `kvroute sweep --shard I/N` (I from the
+// pod's completion index) and writes its records to a volume; `kvroute sweep merge` joins them.
+// The scenario, with its --set overrides applied, travels in a ConfigMap, and so do the files it
+// reads (an EndpointPickerConfig, a trace), since the Job's pods cannot see this machine's.
+
+#include "sim/scenario/scenario.h"
+#include "sim/sweep/sweep.h"
+#include "sim/util/result.h"
+
+#include <string>
+#include <vector>
+
+namespace kvroute::cluster {
+
+struct SweepJobOptions {
+    std::string name;       ///< Job and ConfigMap name (RFC 1123); empty = kvroute-sweep-<grid id>
+    std::string ns;         ///< namespace; empty = none written (kubectl's current)
+    std::string image;      ///< an image with kvroute on PATH (deploy/Containerfile)
+    int shards = 1;         ///< completions
+    int parallelism = 1;    ///< pods at once
+    int threadsPerPod = 1;  ///< `sweep -j` in each pod, and its CPU request
+    std::string pvc;        ///< results volume; empty = an emptyDir (lost with the pods; said in a comment)
+};
+
+/// The ConfigMap and the Job, as one YAML stream. Errors name the option at fault.
+[[nodiscard]] Result<std::string> renderSweepJob(const sim::Scenario& scenario, const sim::SweepGrid& grid,
+                                                 const SweepJobOptions& options);
+
+/// Whether `name` is a valid Kubernetes object name / label value of at most `limit` characters
+/// (lower-case alphanumerics and '-', starting and ending alphanumeric).
+[[nodiscard]] bool isRfc1123Label(const std::string& name, std::size_t limit = 63);
+
+} // namespace kvroute::cluster

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# `kvroute sweep emit-job`, checked without a cluster: the emitted ConfigMap + Indexed Job
+# validate against the official schemas (../shared/schemas, unknown fields are errors); then
+# each completion's container command is run here as the Job would run it (its ConfigMap files
+# at the mount path, $(SHARD_INDEX) = 0..N-1, four at a time), and `sweep merge` of their
+# records must equal an unsharded `kvroute sweep` of the same grid, record for record.
+#   check_sweep_job.sh KVROUTE_BIN SOURCE_DIR
+set -uo pipefail
+kvroute=$1
+source_dir=$2
+validate="$source_dir/../shared/schemas/validate.py"
+[[ -f $validate ]] || { echo "SKIP: $validate not found"; exit 77; }
+python3 -c 'import yaml, jsonschema' 2>/dev/null || { echo "SKIP: python3-yaml / python3-jsonschema missing"; exit 77; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/kvroute-sweep-job.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# A trace file the scenario reads travels in the ConfigMap too.
+cp "$source_dir/resources/traces/mooncake-sample.jsonl" "$work/trace.jsonl"
+scenario=(mooncake --set "workload.path=$work/trace.jsonl" --set duration=60)
+grid=(--param vllm.block_size=16,64 --param cluster.pods=2,3,4 --repeat 2)
+
+"$kvroute" sweep emit-job "${scenario[@]}" "${grid[@]}" --parallelism 2 --shards 5 --image example.org/kvroute:test \
+    --pvc results --namespace sweeps -o "$work/job.yaml" 2>"$work/emit.err" || fail "emit-job: $(cat "$work/emit.err")"
+python3 "$validate" "$work/job.yaml" >"$work/validate.txt" 2>&1 || fail "schema: $(cat "$work/validate.txt")"
+grep -q "2 valid, 0 invalid" "$work/validate.txt" || fail "schema: $(cat "$work/validate.txt")"
+
+python3 - "$kvroute" "$work" <<'PY' || exit 1
+import json, os, subprocess, sys, yaml
+kvroute, work = sys.argv[1], sys.argv[2]
+docs = list(yaml.safe_load_all(open(os.path.join(work, "job.yaml"))))
+config = next(d for d in docs if d["kind"] == "ConfigMap")
+job = next(d for d in docs if d["kind"] == "Job")
+spec = job["spec"]
+assert spec["completionMode"] == "Indexed" and spec["completions"] == 5 and spec["parallelism"] == 2, spec
+container = spec["template"]["spec"]["containers"][0]
+mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+volumes = {v["name"]: v for v in spec["template"]["spec"]["volumes"]}
+assert volumes["scenario"]["configMap"]["name"] == config["metadata"]["name"]
+assert volumes["results"]["persistentVolumeClaim"]["claimName"] == "results"
+assert any(e["name"] == "SHARD_INDEX" and "job-completion-index" in e["valueFrom"]["fieldRef"]["fieldPath"] for e in container["env"])
+etc, results = os.path.join(work, "etc"), os.path.join(work, "results")
+os.makedirs(etc); os.makedirs(results)
+for key, text in config["data"].items():
+    open(os.path.join(etc, key), "w").write(text)
+if work in config["data"]["scenario.yaml"] or "path: trace.jsonl" not in config["data"]["scenario.yaml"]:
+    print("FAIL: the scenario still names this machine's trace path"); sys.exit(1)
+def command(index):
+    args = []
+    for a in container["args"]:
+        a = a.replace("$(SHARD_INDEX)", str(index)).replace(mounts["scenario"], etc).replace(mounts["results"], results)
+        args.append(a)
+    return [kvroute if container["command"] == ["kvroute"] else container["command"][0]] + args
+running = []
+for index in range(spec["completions"]):
+    running.append(subprocess.Popen(command(index), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+    if len(running) == 4 or index == spec["completions"] - 1:
+        for p in running:
+            if p.wait(timeout=300) != 0:
+                print("FAIL: a shard failed:", p.stderr.read().decode()); sys.exit(1)
+        running = []
+shards = sorted(os.listdir(results))
+if shards != [f"shard-{i}.jsonl" for i in range(5)]:
+    print("FAIL: shard files", shards); sys.exit(1)
+PY
+
+"$kvroute" sweep merge "$work/merged.jsonl" "$work"/results/shard-*.jsonl >/dev/null 2>"$work/merge.err" ||
+    fail "merge: $(cat "$work/merge.err")"
+grep -q "merged 12 of 12 points" "$work/merge.err" || fail "merge: $(cat "$work/merge.err")"
+# The same grid unsharded, on the scenario as the Job's pods read it.
+"$kvroute" sweep "$work/etc/scenario.yaml" "${grid[@]}" --out "$work/whole.jsonl" -q >/dev/null 2>"$work/whole.err" ||
+    fail "unsharded sweep: $(cat "$work/whole.err")"
+python3 - "$work/merged.jsonl" "$work/whole.jsonl" <<'PY' || exit 1
+import json, sys
+def records(path):
+    out = []
+    for line in open(path):
+        r = json.loads(line)
+        r.pop("wall_time_s"); r.pop("shard", None)
+        out.append(json.dumps(r, sort_keys=True))
+    return sorted(out)
+merged, whole = records(sys.argv[1]), records(sys.argv[2])
+if merged != whole or len(merged) != 12:
+    print("FAIL: merged Job records differ from the unsharded sweep"); sys.exit(1)
+print("12 records from 5 Job completions equal the unsharded sweep")
+PY
+
+# Bad input: exit 2 with the option named.
+for bad in "--parallelism 0" "--parallelism 3 --shards 2" "--parallelism 2 --shards 99" "--parallelism 2 --name Bad_Name" \
+           "--parallelism 2 --namespace -x" "--parallelism 2 --image ''"; do
+    eval "\"$kvroute\" sweep emit-job default --param cluster.pods=2,3,4 --image example.org/k:1 $bad" >"$work/bad.txt" 2>&1
+    [[ $? -eq 2 ]] || fail "emit-job $bad: $(cat "$work/bad.txt")"
+done
+"$kvroute" sweep emit-job default --param cluster.pods=2,3 --parallelism 2 --image x --set workload.path=/no/such/file \
+    --set workload.type=mooncake >"$work/bad.txt" 2>&1
+[[ $? -eq 2 ]] || fail "a missing trace: $(cat "$work/bad.txt")"
+echo "sweep emit-job: OK"
