@@ -24,6 +24,14 @@ SweepRunner::~SweepRunner()
     m_watcher.waitForFinished();
 }
 
+bool SweepRunner::showRecords(std::vector<sim::SweepRecord> records)
+{
+    if (m_watcher.isRunning())
+        return false;
+    m_records = std::move(records);
+    return true;
+}
+
 bool SweepRunner::start(const sim::Scenario& base, const std::vector<sim::SweepParameter>& parameters, int repeats,
                         int jobs)
 {

@@ -29,6 +29,9 @@ public:
     void cancel();
     [[nodiscard]] bool isRunning() const { return m_watcher.isRunning(); }
     [[nodiscard]] const std::vector<sim::SweepRecord>& records() const { return m_records; }
+    /// Takes records read from a results file (a merged sharded sweep, say) as if run here;
+    /// false while a sweep runs.
+    bool showRecords(std::vector<sim::SweepRecord> records);
 
 Q_SIGNALS:
     void pointFinished(const kvroute::sim::SweepRecord& record);

@@ -6,6 +6,11 @@
 #include "app/gui/sweep/sweep_panel.h"
 #include "app/qtbridge/sweep_runner.h"
 #include "sim/scenario/scenario_yaml.h"
+#include "sim/sweep/sweep_merge.h"
+
+#include <QtCore/QTemporaryDir>
+
+#include <fstream>
 
 #include <QtTest/QSignalSpy>
 #include <QtTest/QtTest>
@@ -94,6 +99,73 @@ private Q_SLOTS:
 
         panel.resize(1300, 800);
         QVERIFY(panel.grab().save(QDir::temp().filePath(QStringLiteral("kvroute-sweep.png")))); // for a human to look at
+    }
+
+    void loadsTheMergedResultsOfAShardedSweep()
+    {
+        // Two shards of a 3-key grid, run apart and merged as `sweep merge` does, then opened.
+        const sim::Scenario base = seedCacheTest();
+        const sim::SweepGrid grid{{{"vllm.block_size", {"16", "32"}}, {"routing.policy", {"round-robin", "random"}},
+                                   {"cluster.pods", {"1", "2"}}},
+                                  1};
+        const auto points = sim::expandSweepGrid(grid.parameters, grid.repeats, base.seed);
+        const std::string baseId = sim::sweepBaseId(base);
+        std::vector<sim::SweepMergeInput> shards;
+        for (int i = 0; i < 2; ++i) {
+            sim::SweepMergeInput input{"shard-" + std::to_string(i), {}};
+            sim::runSweep(base, sim::shardPoints(points, {i, 2}), 2, [&](const sim::SweepOutcome& outcome) {
+                QVERIFY(outcome.results.has_value());
+                input.file.records.push_back(sim::makeSweepRecord(outcome.point, *outcome.results, outcome.wallSeconds,
+                                                                  baseId, grid, std::to_string(i) + "/2"));
+            });
+            shards.push_back(std::move(input));
+        }
+        auto merged = sim::mergeSweepRecords(shards);
+        QVERIFY(merged.has_value());
+        QVERIFY(merged->missing.empty());
+        QTemporaryDir dir;
+        const QString whole = dir.filePath(QStringLiteral("merged.jsonl"));
+        const QString partial = dir.filePath(QStringLiteral("partial.jsonl"));
+        {
+            std::ofstream all(whole.toStdString());
+            std::ofstream some(partial.toStdString());
+            for (std::size_t i = 0; i < merged->records.size(); ++i) {
+                all << sim::sweepRecordToJsonLine(merged->records[i]) << '\n';
+                if (i != 3)
+                    some << sim::sweepRecordToJsonLine(merged->records[i]) << '\n';
+            }
+        }
+
+        SweepPanel panel;
+        QVERIFY(panel.loadResults(whole));
+        QCOMPARE(panel.table()->rowCount(), 8);
+        QCOMPARE(cellText(panel.table(), 0, 0), QStringLiteral("16"));
+        QCOMPARE(cellText(panel.table(), 7, 2), QStringLiteral("2"));
+        QVERIFY2(panel.statusText().contains(QStringLiteral("averaged over the other keys")), qPrintable(panel.statusText()));
+        // One line per policy over the block sizes, each point the mean over the pod counts.
+        const LineChart* hit = panel.hitRateLineChart();
+        QCOMPARE(hit->seriesCount(), 2);
+        for (const QPointF& p : hit->seriesPoints(0)) {
+            double sum = 0;
+            int n = 0;
+            for (const auto& r : merged->records)
+                if (r.assignments[0].second == std::to_string(static_cast<int>(p.x())) && r.assignments[1].second == "round-robin") {
+                    sum += 100.0 * r.hitRate;
+                    ++n;
+                }
+            QCOMPARE(n, 2);
+            QVERIFY(std::abs(p.y() - sum / n) < 1e-9);
+        }
+
+        QVERIFY(panel.loadResults(partial));
+        QCOMPARE(panel.table()->rowCount(), 7);
+        QVERIFY2(panel.statusText().contains(QStringLiteral("1 of the grid's 8 points are missing")), qPrintable(panel.statusText()));
+
+        const QString broken = dir.filePath(QStringLiteral("broken.jsonl"));
+        std::ofstream(broken.toStdString()) << "not json\n";
+        QVERIFY(!panel.loadResults(broken));
+        QVERIFY2(panel.statusText().contains(QStringLiteral("broken.jsonl:1")), qPrintable(panel.statusText()));
+        QCOMPARE(panel.table()->rowCount(), 7); // what was shown stays
     }
 
     void nonPowerOfTwoKeyStaysLinear()

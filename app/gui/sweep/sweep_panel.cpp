@@ -5,6 +5,7 @@
 #include "app/qtbridge/sweep_runner.h"
 #include "sim/scenario/scenario_schema.h"
 
+#include <QtCore/QFileInfo>
 #include <QtCore/QSaveFile>
 #include <QtCore/QThread>
 #include <QtWidgets/QComboBox>
@@ -129,6 +130,8 @@ SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
     m_run = new QPushButton(tr("Run sweep"));
     m_cancel = new QPushButton(tr("Cancel"));
     m_export = new QPushButton(tr("Export CSV…"));
+    m_open = new QPushButton(tr("Open results…"));
+    m_open->setToolTip(tr("Chart a results file: kvroute sweep --out, or sweep merge of a sharded sweep"));
     m_progress = new QProgressBar;
     m_progress->setFormat(tr("%v / %m runs"));
     m_status = new QLabel(tr("Pick a scenario key and its values; a second key draws one line per value."));
@@ -153,6 +156,7 @@ SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
     runRow->addWidget(m_run);
     runRow->addWidget(m_cancel);
     runRow->addWidget(m_export);
+    runRow->addWidget(m_open);
     form->addRow(runRow);
     auto* statusRow = new QHBoxLayout;
     statusRow->addWidget(m_progress, 1);
@@ -216,6 +220,12 @@ SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
         const QString path = QFileDialog::getSaveFileName(this, tr("Export sweep"), QString(), tr("CSV (*.csv)"));
         if (!path.isEmpty() && !exportCsv(path))
             m_status->setText(tr("Could not write %1").arg(path));
+    });
+    connect(m_open, &QPushButton::clicked, this, [this] {
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open sweep results"), QString(), tr("Sweep results (*.jsonl *.json);;All files (*)"));
+        if (!path.isEmpty())
+            loadResults(path);
     });
     connect(m_runner, &SweepRunner::progress, this, [this](int done, int total) {
         m_progress->setRange(0, total);
@@ -281,21 +291,92 @@ bool SweepPanel::startSweep(const QString& parameter, const QString& values, con
         m_status->setText(tr("Pick a key to vary."));
         return false;
     }
-    m_parameters = parameters;
-    m_table->setRowCount(0);
-    m_rowPositions.clear();
     const sim::Scenario base = m_baseProvider ? m_baseProvider() : sim::Scenario{};
     if (!m_runner->start(base, parameters, repeats, m_jobs->value()))
         return false;
-    m_chartStack->setCurrentIndex(numeric(parameters.front().path) ? 0 : 1);
-    const int logBase = allPowersOfTwo(parameters.front().values) ? 2 : 0;
+    m_parameters = parameters;
+    resetView();
+    setRunning(true);
+    return true;
+}
+
+void SweepPanel::resetView()
+{
+    m_table->setRowCount(0);
+    m_rowPositions.clear();
+    m_chartStack->setCurrentIndex(numeric(m_parameters.front().path) ? 0 : 1);
+    const int logBase = allPowersOfTwo(m_parameters.front().values) ? 2 : 0;
     for (auto* c : {m_hitLine, m_ttftLine, m_throughputLine})
         c->setXLogBase(logBase);
     for (auto* c : {m_hitLine, m_ttftLine, m_throughputLine})
         c->clear();
     for (auto* c : {m_hitBars, m_ttftBars, m_throughputBars})
         c->clear();
-    setRunning(true);
+}
+
+bool SweepPanel::loadResults(const QString& path)
+{
+    if (m_runner->isRunning()) {
+        m_status->setText(tr("A sweep is running; open the file when it is done."));
+        return false;
+    }
+    auto file = sim::readSweepRecords(path.toStdString());
+    if (!file) {
+        m_status->setText(qs(file.error().toString()));
+        return false;
+    }
+    if (file->records.empty()) {
+        m_status->setText(tr("%1 holds no sweep records.").arg(path));
+        return false;
+    }
+    // A results file can hold several sweeps (resumed with other --param lists): show the last one.
+    const sim::SweepRecord& last = file->records.back();
+    std::vector<sim::SweepParameter> parameters;
+    std::vector<sim::SweepRecord> records;
+    if (last.grid) {
+        parameters = last.grid->parameters;
+        for (auto& r : file->records)
+            if (r.gridId == last.gridId && r.base == last.base)
+                records.push_back(std::move(r));
+    } else {
+        // Records of a kvroute before sharding carry no grid: rebuild it from their values.
+        for (const auto& [key, value] : last.assignments)
+            parameters.push_back({key, {}});
+        for (auto& r : file->records) {
+            bool same = r.base == last.base && r.assignments.size() == parameters.size();
+            for (std::size_t i = 0; same && i < parameters.size(); ++i)
+                same = r.assignments[i].first == parameters[i].path;
+            if (!same)
+                continue;
+            for (std::size_t i = 0; i < parameters.size(); ++i)
+                if (std::ranges::find(parameters[i].values, r.assignments[i].second) == parameters[i].values.end())
+                    parameters[i].values.push_back(r.assignments[i].second);
+            records.push_back(std::move(r));
+        }
+    }
+    const std::size_t skipped = file->records.size() - records.size();
+    if (parameters.empty()) {
+        m_status->setText(tr("%1: the records vary no scenario key.").arg(path));
+        return false;
+    }
+    m_parameters = parameters;
+    resetView();
+    m_runner->showRecords(std::move(records));
+    for (const auto& r : m_runner->records())
+        addRow(r);
+    redraw();
+    setRunning(false);
+    std::size_t points = last.grid ? static_cast<std::size_t>(std::max(1, last.grid->repeats)) : 1;
+    for (const auto& p : parameters)
+        points *= p.values.size();
+    QString status = tr("%1 runs from %2").arg(m_runner->records().size()).arg(QFileInfo(path).fileName());
+    if (last.grid && m_runner->records().size() < points)
+        status += tr(" — %1 of the grid's %2 points are missing").arg(points - m_runner->records().size()).arg(points);
+    if (skipped > 0)
+        status += tr(" (%1 records of other sweeps in the file not shown)").arg(skipped);
+    if (parameters.size() > 2)
+        status += tr("; charts show %1 and %2, averaged over the other keys").arg(qs(parameters[0].path), qs(parameters[1].path));
+    m_status->setText(status + QLatin1Char('.'));
     return true;
 }
 
@@ -318,8 +399,12 @@ void SweepPanel::setRunning(bool running)
 
 void SweepPanel::onPointFinished()
 {
-    const auto& records = m_runner->records();
-    const auto& r = records.back();
+    addRow(m_runner->records().back());
+    redraw();
+}
+
+void SweepPanel::addRow(const sim::SweepRecord& r)
+{
     QStringList headers;
     for (const auto& p : m_parameters)
         headers << qs(p.path);
@@ -355,7 +440,6 @@ void SweepPanel::onPointFinished()
     if (!notes.isEmpty())
         notesItem->setToolTip(QStringLiteral("• ") + notes.join(QStringLiteral("\n• ")));
     m_table->setItem(row, col++, notesItem);
-    redraw();
 }
 
 std::vector<std::size_t> SweepPanel::gridPosition(const sim::SweepRecord& record) const

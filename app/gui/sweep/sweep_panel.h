@@ -42,6 +42,9 @@ public:
     void cancelSweep();
     [[nodiscard]] SweepRunner* runner() const { return m_runner; }
     [[nodiscard]] QString statusText() const;
+    /// Shows a results file (`kvroute sweep --out`, or `sweep merge` of a sharded sweep) as if
+    /// the sweep had run here; false (the reason in the status line) when it cannot.
+    bool loadResults(const QString& path);
     /// Writes the finished points as CSV; false on an I/O error.
     bool exportCsv(const QString& path) const;
 
@@ -56,6 +59,8 @@ private:
     void onParameterChanged(QComboBox* combo, QLineEdit* values);
     void onRunClicked();
     void onPointFinished();
+    void addRow(const sim::SweepRecord& record);
+    void resetView();
     void onFinished(bool cancelled);
     void redraw();
     void setRunning(bool running);
@@ -75,6 +80,7 @@ private:
     QPushButton* m_run = nullptr;
     QPushButton* m_cancel = nullptr;
     QPushButton* m_export = nullptr;
+    QPushButton* m_open = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
     QStackedWidget* m_chartStack = nullptr; ///< line charts (numeric key) or bar charts (categories)
