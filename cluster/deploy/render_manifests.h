@@ -32,12 +32,12 @@ struct RenderOptions {
     std::string ns = "default";
     RenderTarget target = RenderTarget::Kubernetes;
     std::string vllmImage{kDefaultVllmImage};
-    std::string emulatorImage; ///< non-empty: `kvroute pod` in this image instead of vLLM
+    std::string emulatorImage{}; ///< non-empty: `kvroute pod` in this image instead of vLLM
     std::string gatewayClass{kDefaultGatewayClass};
     std::string eppImage{kDefaultEppImage};
     /// How the scenario was given (a name or a file, and the --set overrides), for the headers.
-    std::string scenarioArgument;
-    std::vector<std::string> overrides;
+    std::string scenarioArgument{};
+    std::vector<std::string> overrides{};
 };
 
 /// Checks the options alone; Error::where names the option ("--namespace", ...).
