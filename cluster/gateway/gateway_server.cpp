@@ -1,5 +1,7 @@
 #include "cluster/gateway/gateway_server.h"
 
+#include "cluster/gateway/follow_up_counter.h"
+
 // GCC 12 reports a -Wnull-dereference false positive inside Asio's scheduler (inlined from
 // Boost's headers), at the end of the translation unit where no push/pop can reach it.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -349,7 +351,7 @@ struct GatewayServer::Impl {
         ++inFlight[p];
         ++routed[p];
         if (!request.header(options.sessionHeader).empty())
-            countFollowUp(w->sessionId, p, turnOf(request.header("x-kvroute-turn")));
+            followUps.count(w->sessionId, p, FollowUpCounter::turnOf(request.header("x-kvroute-turn")));
         if (log.is_open()) {
             std::string ids;
             for (const auto id : blockIds(*w->prompt))
@@ -468,10 +470,10 @@ struct GatewayServer::Impl {
             out += "kvroute_gateway_errors_total{reason=\"" + reason + "\"} " + std::to_string(n) + "\n";
         out += "# HELP kvroute_gateway_follow_ups_total Requests of a session after its first (by the session header).\n"
                "# TYPE kvroute_gateway_follow_ups_total counter\n"
-               "kvroute_gateway_follow_ups_total " + std::to_string(followUps) + "\n";
+               "kvroute_gateway_follow_ups_total " + std::to_string(followUps.followUps()) + "\n";
         out += "# HELP kvroute_gateway_follow_ups_same_pod_total Follow-ups routed to the pod of their session's previous request.\n"
                "# TYPE kvroute_gateway_follow_ups_same_pod_total counter\n"
-               "kvroute_gateway_follow_ups_same_pod_total " + std::to_string(followUpsSamePod) + "\n";
+               "kvroute_gateway_follow_ups_same_pod_total " + std::to_string(followUps.samePod()) + "\n";
         out += "# HELP kvroute_gateway_kv_event_batches_total KV event batches received from the pods.\n"
                "# TYPE kvroute_gateway_kv_event_batches_total counter\n"
                "kvroute_gateway_kv_event_batches_total " + std::to_string(kvEventBatches) + "\n";
@@ -517,38 +519,7 @@ struct GatewayServer::Impl {
     std::vector<sim::ScrapedPodMetrics> scraped;
     std::vector<std::int32_t> inFlight;
     std::vector<std::int64_t> routed;
-    // Stickiness as the simulator counts it (RunResults::stickiness): a session's 2nd, 3rd, ...
-    // request routed to the pod its previous request went to. Sessions are forgotten all at
-    // once past kMaxTrackedSessions, so memory stays bounded under any client.
-    static constexpr std::size_t kMaxTrackedSessions = 1'000'000;
-    std::unordered_map<std::uint64_t, std::size_t> lastPodOfSession;
-    std::int64_t followUps = 0;
-    std::int64_t followUpsSamePod = 0;
-
-    /// The turn kvroute's load generator sends (`x-kvroute-turn`); nullopt from other clients.
-    static std::optional<std::int64_t> turnOf(const std::string& text)
-    {
-        if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
-            return std::nullopt;
-        return std::stoll(text);
-    }
-
-    /// Without a turn, a session's first request is the first one this gateway saw of it.
-    void countFollowUp(std::uint64_t session, std::size_t pod, std::optional<std::int64_t> turn)
-    {
-        if (lastPodOfSession.size() >= kMaxTrackedSessions && !lastPodOfSession.contains(session))
-            lastPodOfSession.clear();
-        if (turn && *turn == 0) {
-            lastPodOfSession[session] = pod;
-            return;
-        }
-        const auto [it, first] = lastPodOfSession.try_emplace(session, pod);
-        if (!first) {
-            ++followUps;
-            followUpsSamePod += it->second == pod ? 1 : 0;
-            it->second = pod;
-        }
-    }
+    FollowUpCounter followUps;
     std::vector<int> failures;
     std::map<std::string, std::int64_t> errors;
     std::ofstream log;
