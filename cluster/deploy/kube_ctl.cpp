@@ -242,7 +242,17 @@ std::string explainKubeFailure(const ProcessResult& r, const KubeCtl& kube, cons
     case KubeFailure::TimedOut:
         sentence = what + ": " + tool + " did not finish" + (r.timedOut ? " within " + seconds(r.elapsed) + " (killed)" : "");
         break;
-    case KubeFailure::NotFound:
+    case KubeFailure::NotFound: {
+        static const std::regex missingNs(R"re(namespaces "([^"]+)" not found)re");
+        std::smatch m;
+        if (std::regex_search(r.err, m, missingNs)) {
+            sentence = "the namespace " + m[1].str() + " does not exist: create it with `oc new-project " + m[1].str() +
+                       "` or `kubectl create namespace " + m[1].str() + "`, or choose another with --namespace";
+            break;
+        }
+        sentence = what + " failed: " + tool + " exited with status " + std::to_string(r.exitCode);
+        break;
+    }
     case KubeFailure::Other:
         sentence = what + " failed: " + tool + " exited with status " + std::to_string(r.exitCode);
         break;

@@ -289,6 +289,11 @@ private slots:
             << QStringList{"access denied: your account (dev) may not create deployments.apps in namespace llm-d",
                            "Error from server (Forbidden)"}
             << QStringList{"rollout"} << "apply --server-side" << 4;
+        QTest::newRow("no such namespace")
+            << "no-namespace"
+            << QStringList{"the namespace llm-d does not exist: create it with `oc new-project llm-d` or "
+                           "`kubectl create namespace llm-d`"}
+            << QStringList{"rollout"} << "apply --server-side" << 4;
         QTest::newRow("kind without its CRD")
             << "missing-crd"
             << QStringList{"Task (tekton.dev/v1): install Tekton Pipelines", "2 workload(s) rolled out",
