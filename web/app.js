@@ -102,7 +102,7 @@ async function pollLive(live) {
       } else if (s.state === 'error') {
         setConnection('error', 'Prometheus unreachable');
         const good = s.last_success_time ? ` Last good data at ${time(s.last_success_time)}.` : '';
-        showBanner('Prometheus is not answering', `${s.last_error} Retrying every ${s.interval_s} s.${good}`);
+        showBanner('Prometheus is not answering', `${s.last_error.replace(/[.\s]*$/, '.')} Retrying every ${s.interval_s} s.${good}`);
       } else if (s.state === 'off') {
         setConnection('off', 'No Prometheus');
         $('banner').hidden = true;

@@ -73,12 +73,13 @@ export class LiveView {
     const cmp = this.compare;
     for (const el of document.querySelectorAll('#view-live .whatif-only')) el.hidden = !cmp;
 
-    // Cards. The pods count requests on the wall clock; at a time scale, per simulated second.
+    // Cards. Prometheus counts requests per wall second; the simulation per simulated second,
+    // which the pods' time scale turns into wall seconds.
     $('live-hit-rate').textContent = latest ? pct(latest.hit_rate) : '—';
     $('sim-hit-rate').textContent = base ? pct(base.hit_rate) : 'running…';
     $('cmp-hit-rate').textContent = cmp ? pct(cmp.hit_rate) : '—';
-    $('live-rps').textContent = latest && isNum(latest.requests_per_s) ? num(latest.requests_per_s * this.timeScale, 2) : '—';
-    $('sim-rps').textContent = base ? num(base.throughput.requests_per_s, 2) : '—';
+    $('live-rps').textContent = latest && isNum(latest.requests_per_s) ? num(latest.requests_per_s, 2) : '—';
+    $('sim-rps').textContent = base ? num(base.throughput.requests_per_s / this.timeScale, 2) : '—';
     $('live-ttft').textContent = latest ? ms(latest.ttft_p90) : '—';
     $('sim-ttft').textContent = base ? ms(base.ttft_s.p90) : '—';
     $('live-sticky').textContent = latest ? pct(latest.stickiness) : '—';

@@ -121,8 +121,18 @@ export class WhatIfView {
     for (const [key, value] of params) {
       if (key === 'scenario' || key === 'run') continue;
       const input = document.querySelector(`#whatif-fields [name="${CSS.escape(key)}"]`);
-      if (input) input.value = value;
-      else this.extra[key] = jsonValue(value, null);
+      if (input) {
+        // A link may carry a value the list lacks: keep it, so the server says what is wrong.
+        if (input.tagName === 'SELECT' && ![...input.options].some((o) => o.value === value)) {
+          const o = document.createElement('option');
+          o.value = value;
+          o.textContent = value;
+          input.append(o);
+        }
+        input.value = value;
+      } else {
+        this.extra[key] = jsonValue(value, null);
+      }
     }
     this.updateLink();
     if (params.get('run') === '1' && !this.running) await this.run();
