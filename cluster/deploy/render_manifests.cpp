@@ -179,11 +179,6 @@ Result<RenderedManifests> renderManifests(const sim::Scenario& scenario, const R
                             "hashes: rendered PYTHONHASHSEED=\"" + *ctx.pythonHashSeed +
                             "\", the index's tokenProcessorConfig.hashSeed (set vllm.python_hash_seed to simulate it)");
     }
-    if (ctx.routerWantsEvents && ctx.emulator)
-        out.notes.push_back("emulator: kvroute pod binds its KV-event endpoint, while this render points it at the "
-                            "EPP's (as vLLM's publisher connects to a non-wildcard endpoint); until kvroute pod "
-                            "connects there too, the emulated pods will not start with precise routing");
-
     std::vector<RenderedFile> files;
     for (auto part : {renderPods(ctx), renderRouting(ctx), renderExtras(ctx)}) {
         if (!part)

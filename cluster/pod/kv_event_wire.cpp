@@ -111,16 +111,30 @@ struct KvEventPublisher::Impl {
     std::uint64_t sequence = 0;
 };
 
-Result<std::unique_ptr<KvEventPublisher>> KvEventPublisher::bind(const std::string& endpoint, std::string topic)
+Result<std::unique_ptr<KvEventPublisher>> KvEventPublisher::open(const std::string& endpointIn, std::string topic,
+                                                                const std::string& wildcardHost)
 {
+    std::string endpoint = endpointIn;
+    // vLLM's ZmqEventPublisher: bind when the endpoint is a wildcard (`tcp://*:5557`, `::`) or a
+    // local transport, else connect — llm-d's precise guide points every pod at the EPP, which
+    // binds (`tcp://<epp>.<ns>.svc:5557`).
+    const bool bindIt = endpoint.find('*') != std::string::npos || endpoint.find("::") != std::string::npos ||
+                        endpoint.starts_with("ipc://") || endpoint.starts_with("inproc://");
+    if (const auto star = endpoint.find("://*"); bindIt && star != std::string::npos && !wildcardHost.empty())
+        endpoint.replace(star + 3, 1, wildcardHost);
     auto impl = std::make_unique<Impl>();
     impl->topic = std::move(topic);
     try {
         impl->socket.set(zmq::sockopt::sndhwm, 100000); // vLLM's hwm default
         impl->socket.set(zmq::sockopt::linger, 0);
-        impl->socket.bind(endpoint);
+        if (bindIt)
+            impl->socket.bind(endpoint);
+        else
+            impl->socket.connect(endpoint);
     } catch (const zmq::error_t& e) {
-        return fail(std::string("cannot bind the KV event endpoint: ") + e.what(), endpoint);
+        return fail(std::string(bindIt ? "cannot bind the KV event endpoint: " : "cannot connect to the KV event endpoint: ") +
+                        e.what(),
+                    endpoint);
     }
     return std::unique_ptr<KvEventPublisher>(new KvEventPublisher(std::move(impl)));
 }

@@ -23,8 +23,10 @@ namespace kvroute::cluster {
 /// A pod's publisher, as vLLM's --kv-events-config {"publisher": "zmq", "endpoint": ...}.
 class KvEventPublisher {
 public:
-    /// Binds `endpoint` (tcp://HOST:PORT).
-    [[nodiscard]] static Result<std::unique_ptr<KvEventPublisher>> bind(const std::string& endpoint, std::string topic);
+    /// Binds `endpoint` when it is a wildcard (tcp://*:PORT) or local, else connects to it, as vLLM
+    /// does; a `*` host is bound as `wildcardHost` when one is given (the pod's --host).
+    [[nodiscard]] static Result<std::unique_ptr<KvEventPublisher>> open(const std::string& endpoint, std::string topic,
+                                                                        const std::string& wildcardHost = {});
     ~KvEventPublisher();
     KvEventPublisher(const KvEventPublisher&) = delete;
     KvEventPublisher& operator=(const KvEventPublisher&) = delete;

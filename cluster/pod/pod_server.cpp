@@ -393,10 +393,9 @@ Result<std::unique_ptr<PodServer>> PodServer::start(asio::io_context& io, const 
             if (kind != "zmq")
                 return fail("publisher \"" + kind + "\": a kvroute pod publishes with \"zmq\" (or not at all: \"null\")",
                             "--kv-events-config");
-            std::string endpoint = config.value("endpoint", "tcp://*:5557");
-            if (const auto star = endpoint.find("://*"); star != std::string::npos)
-                endpoint.replace(star + 3, 1, options.host); // bind where the pod serves, loopback by default
-            auto bound = KvEventPublisher::bind(endpoint, config.value("topic", ""));
+            // A wildcard is bound where the pod serves (loopback by default).
+            auto bound = KvEventPublisher::open(config.value("endpoint", "tcp://*:5557"), config.value("topic", ""),
+                                                options.host);
             if (!bound)
                 return std::unexpected(bound.error());
             publisher = std::move(*bound);
