@@ -90,6 +90,12 @@ void addDeployRenderCommand(CLI::App& deploy, int& exitCode)
         ->type_name("IMG");
     cmd->add_option("--gateway-class", o->render.gatewayClass, "GatewayClass of the rendered Gateway")->capture_default_str();
     cmd->add_option("--epp-image", o->render.eppImage, "llm-d Endpoint Picker image")->capture_default_str();
+    cmd->add_option("--dashboard", o->render.dashboardImage,
+                    "add the web dashboard (kvroute serve) from this image: Deployment, Service, Route on OpenShift")
+        ->type_name("IMG");
+    cmd->add_option("--prometheus", o->render.prometheusUrl,
+                    "Prometheus the gate and the dashboard read (default: Thanos on OpenShift, prometheus-operated else)")
+        ->type_name("URL");
     cmd->add_flag("--force", o->force, "write into a non-empty directory kvroute did not render");
     cmd->callback([o, &exitCode] { exitCode = deployRender(*o); });
 }

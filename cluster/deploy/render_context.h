@@ -57,5 +57,12 @@ struct RenderContext {
 [[nodiscard]] std::string eppConfigYaml(const sim::EppConfig& resolved);
 // render_extras.cpp: PodMonitor, Route, Tekton
 [[nodiscard]] Result<std::vector<RenderedFile>> renderExtras(const RenderContext& ctx);
+/// The Prometheus the gate and the dashboard read, and the CA that signs it in the cluster.
+[[nodiscard]] std::string prometheusUrlOf(const RenderContext& ctx);
+[[nodiscard]] std::string prometheusCaOf(const RenderContext& ctx);
+// render_pods.cpp: the scenario as a pod in the cluster can load it (an EPP config file inlined)
+[[nodiscard]] Result<sim::Scenario> emulatedScenario(const RenderContext& ctx);
+// render_dashboard.cpp: `kvroute serve` beside the pods (--dashboard IMAGE)
+[[nodiscard]] Result<std::vector<RenderedFile>> renderDashboard(const RenderContext& ctx);
 
 } // namespace kvroute::cluster::deploy

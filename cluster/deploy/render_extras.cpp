@@ -66,6 +66,18 @@ Result<RenderedFile> route(const RenderContext& ctx)
 
 } // namespace
 
+std::string prometheusUrlOf(const RenderContext& ctx)
+{
+    if (!ctx.options.prometheusUrl.empty())
+        return ctx.options.prometheusUrl;
+    return std::string(ctx.options.target == RenderTarget::OpenShift ? kOpenShiftThanos : kKubePrometheus);
+}
+
+std::string prometheusCaOf(const RenderContext& ctx)
+{
+    return std::string(ctx.options.target == RenderTarget::OpenShift ? kOpenShiftServiceCa : kKubeCa);
+}
+
 Result<std::vector<RenderedFile>> renderExtras(const RenderContext& ctx)
 {
     std::vector<RenderedFile> files;
@@ -88,14 +100,14 @@ Result<std::vector<RenderedFile>> renderExtras(const RenderContext& ctx)
     const bool openshift = ctx.options.target == RenderTarget::OpenShift;
     const std::string image =
         ctx.options.emulatorImage.empty() ? std::string(kDefaultKvrouteImage) : ctx.options.emulatorImage;
-    const std::string url{openshift ? kOpenShiftThanos : kKubePrometheus};
+    const std::string url = prometheusUrlOf(ctx);
     const std::string task = ctx.base + "-cache-hit-gate";
     auto taskText = fillNamed(ctx, "tekton-task.yaml",
                               {{"name", yamlQuote(task)},
                                {"prometheus_url", yamlQuote(url)},
                                {"kvroute_image", yamlQuote(image)},
                                {"selector", yamlQuote("namespace=" + ctx.options.ns)},
-                               {"ca_file", yamlQuote(openshift ? kOpenShiftServiceCa : kKubeCa)}});
+                               {"ca_file", yamlQuote(prometheusCaOf(ctx))}});
     if (!taskText)
         return std::unexpected(taskText.error());
     files.push_back(

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <tuple>
 
 namespace kvroute::cluster::deploy {
 
@@ -61,6 +62,15 @@ std::string header(const RenderContext& ctx)
         command += " --set " + o;
     command += " --namespace " + ctx.options.ns + " --target " +
                (ctx.options.target == RenderTarget::OpenShift ? "openshift" : "kubernetes");
+    for (const auto& [flag, value, fallback] :
+         {std::tuple{" --vllm-image ", ctx.options.vllmImage, std::string(kDefaultVllmImage)},
+          std::tuple{" --emulator ", ctx.options.emulatorImage, std::string()},
+          std::tuple{" --epp-image ", ctx.options.eppImage, std::string(kDefaultEppImage)},
+          std::tuple{" --gateway-class ", ctx.options.gatewayClass, std::string(kDefaultGatewayClass)},
+          std::tuple{" --dashboard ", ctx.options.dashboardImage, std::string()},
+          std::tuple{" --prometheus ", ctx.options.prometheusUrl, std::string()}})
+        if (value != fallback)
+            command += flag + value;
     // One line each, never wrapped: tools look for the first.
     return yamlComment("Rendered by kvroute deploy render from scenario " + ctx.scenario().name +
                            "; edit the scenario, not this file.\n" + command,
@@ -80,6 +90,12 @@ Result<void> checkRenderOptions(const RenderOptions& options)
         return fail("not an image reference (no spaces, quotes or control characters)", "--vllm-image");
     if (!options.emulatorImage.empty() && !imageReference(options.emulatorImage))
         return fail("not an image reference (no spaces, quotes or control characters)", "--emulator");
+    if (!options.dashboardImage.empty() && !imageReference(options.dashboardImage))
+        return fail("not an image reference (no spaces, quotes or control characters)", "--dashboard");
+    if (!options.prometheusUrl.empty() &&
+        (!(options.prometheusUrl.starts_with("http://") || options.prometheusUrl.starts_with("https://")) ||
+         !imageReference(options.prometheusUrl)))
+        return fail("\"" + options.prometheusUrl + "\" is not an http:// or https:// URL", "--prometheus");
     if (!imageReference(options.eppImage))
         return fail("not an image reference (no spaces, quotes or control characters)", "--epp-image");
     if (!dnsSubdomain(options.gatewayClass))
@@ -180,7 +196,7 @@ Result<RenderedManifests> renderManifests(const sim::Scenario& scenario, const R
                             "\", the index's tokenProcessorConfig.hashSeed (set vllm.python_hash_seed to simulate it)");
     }
     std::vector<RenderedFile> files;
-    for (auto part : {renderPods(ctx), renderRouting(ctx), renderExtras(ctx)}) {
+    for (auto part : {renderPods(ctx), renderRouting(ctx), renderExtras(ctx), renderDashboard(ctx)}) {
         if (!part)
             return std::unexpected(part.error());
         files.insert(files.end(), part->begin(), part->end());

@@ -35,6 +35,11 @@ struct RenderOptions {
     std::string emulatorImage{}; ///< non-empty: `kvroute pod` in this image instead of vLLM
     std::string gatewayClass{kDefaultGatewayClass};
     std::string eppImage{kDefaultEppImage};
+    /// non-empty: `kvroute serve` (the web dashboard) in this image beside the pods
+    std::string dashboardImage{};
+    /// The Prometheus the gate and the dashboard read; empty = the target's usual one (OpenShift's
+    /// Thanos querier, the Prometheus Operator's prometheus-operated Service).
+    std::string prometheusUrl{};
     /// How the scenario was given (a name or a file, and the --set overrides), for the headers.
     std::string scenarioArgument{};
     std::vector<std::string> overrides{};

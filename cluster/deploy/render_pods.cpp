@@ -19,6 +19,8 @@ std::string envValue(const std::string& name, const std::string& value)
     return "- name: " + name + "\n  value: " + yamlQuote(value);
 }
 
+} // namespace
+
 /// The scenario the emulated pods load: self-contained (an EndpointPickerConfig file becomes its
 /// inline plugins) and with what the render added for precise routing, so the pods hash as the
 /// vLLM pods would.
@@ -40,8 +42,6 @@ Result<sim::Scenario> emulatedScenario(const RenderContext& ctx)
     }
     return s;
 }
-
-} // namespace
 
 std::vector<std::string> vllmArgs(const RenderContext& ctx)
 {

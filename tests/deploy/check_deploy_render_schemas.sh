@@ -30,7 +30,7 @@ for scenario in $("$KVROUTE" scenarios | awk '{print $1}'); do
             for pods in vllm emulator; do
                 dir="$OUT/$scenario-$(echo "$policy" | tr : -)-$target-$pods"
                 extra=""
-                [ "$pods" = emulator ] && extra="--emulator quay.io/example/kvroute:0.1.0"
+                [ "$pods" = emulator ] && extra="--emulator quay.io/example/kvroute:0.1.0 --dashboard quay.io/example/kvroute:0.1.0"
                 # shellcheck disable=SC2086
                 if ! "$KVROUTE" deploy render "$scenario" $sets --target "$target" --namespace kvroute-test \
                         $extra --out "$dir" >"$dir.log" 2>&1; then

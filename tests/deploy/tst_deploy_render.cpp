@@ -145,6 +145,7 @@ private slots:
         options.ns = ns.toStdString();
         options.target = openshift ? RenderTarget::OpenShift : RenderTarget::Kubernetes;
         options.emulatorImage = emulator.toStdString();
+        options.dashboardImage = emulator.toStdString(); // the emulator case pins the dashboard too
         std::vector<std::string> sets;
         for (const auto& o : overrides)
             sets.push_back(o.toStdString());
