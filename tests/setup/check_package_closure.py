@@ -61,6 +61,9 @@ def cmake_cache_files(build_dir):
             elif m.group(2) == "FILEPATH" and (key in BUILD_TOOL_KEYS or key.endswith("_EXECUTABLE")) \
                     and os.path.isfile(value) and os.access(value, os.X_OK):
                 files.add(value)
+            elif m.group(2) == "FILEPATH" and key.startswith("KVROUTE_") and os.path.isfile(value):
+                # Files the project's own configure found and builds in (Debian's Chart.js).
+                files.add(value)
     return files
 
 
