@@ -1,6 +1,7 @@
 #include "app/gui/live/live_panel.h"
 
 #include "app/gui/live/live_charts_view.h"
+#include "app/gui/live/live_deploy_form.h"
 #include "app/gui/live/live_target_form.h"
 #include "app/gui/panels/panel_style.h"
 #include "app/qtbridge/scenario_runner.h"
@@ -16,6 +17,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QTabWidget>
 #include <QtWidgets/QVBoxLayout>
 
 #include <exception>
@@ -61,6 +63,11 @@ LivePanel::LivePanel(QWidget* parent) : QWidget(parent)
     connect(m_form, &LiveTargetForm::detachRequested, this, &LivePanel::detachStack);
     connect(m_form, &LiveTargetForm::connectRequested, this, [this] { connectPrometheus({}); });
     connect(m_form, &LiveTargetForm::disconnectRequested, this, &LivePanel::disconnectPrometheus);
+    connect(m_form, &LiveTargetForm::modeChanged, this, &LivePanel::onModeChanged);
+    connect(m_form->deployForm(), &LiveDeployForm::detailsWanted, this, [this] {
+        if (const int index = m_views->indexOf(m_deployDetails); index >= 0)
+            m_views->setCurrentIndex(index);
+    });
 
     connect(m_monitor, &LiveMonitor::refreshed, this, &LivePanel::onRefreshed);
     connect(m_monitor, &LiveMonitor::pollFailed, this, &LivePanel::onPollFailed);
@@ -177,6 +184,15 @@ void LivePanel::buildLayout()
     loadRow->addWidget(m_exportCsv);
 
     m_charts = new LiveChartsView(this);
+    m_views = new QTabWidget(this);
+    m_views->setObjectName(QStringLiteral("liveViews"));
+    m_views->setDocumentMode(true);
+    m_views->setTabBarAutoHide(true);
+    m_views->addTab(m_charts, tr("Live charts"));
+    // Out of the form (it would stack above the charts); a tab while the target is OpenShift.
+    m_deployDetails = m_form->deployForm()->detailsView();
+    m_deployDetails->setParent(m_views);
+    m_deployDetails->hide();
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
@@ -186,10 +202,25 @@ void LivePanel::buildLayout()
     layout->addWidget(m_state);
     layout->addWidget(m_error);
     layout->addWidget(m_notes);
-    layout->addWidget(m_charts, 1);
+    layout->addWidget(m_views, 1);
 }
 
-void LivePanel::setScenarioProvider(std::function<sim::Scenario()> provider) { m_scenarioProvider = std::move(provider); }
+void LivePanel::onModeChanged()
+{
+    const bool cluster = m_form->mode() == LiveTargetForm::Mode::OpenShift;
+    const int index = m_views->indexOf(m_deployDetails);
+    if (cluster && index < 0)
+        m_views->setCurrentIndex(m_views->insertTab(0, m_deployDetails, tr("Manifests && pods")));
+    else if (!cluster && index >= 0)
+        m_views->removeTab(index);
+    updateState();
+}
+
+void LivePanel::setScenarioProvider(std::function<sim::Scenario()> provider)
+{
+    m_form->deployForm()->setScenarioProvider(provider);
+    m_scenarioProvider = std::move(provider);
+}
 
 void LivePanel::setKvroutePath(const QString& path) { m_stack->setKvroutePath(path); }
 
@@ -244,7 +275,9 @@ void LivePanel::detachStack()
 
 bool LivePanel::connectPrometheus(const QString& url, const QString& selector, const QString& podLabel)
 {
-    m_form->setMode(LiveTargetForm::Mode::Prometheus);
+    // A cluster deployed from the OpenShift target is watched through the same fields.
+    if (!url.isEmpty() || m_form->mode() != LiveTargetForm::Mode::OpenShift)
+        m_form->setMode(LiveTargetForm::Mode::Prometheus);
     if (!url.isEmpty())
         m_form->setPrometheus(url, selector, podLabel);
     auto target = m_form->prometheusTarget();
@@ -254,6 +287,7 @@ bool LivePanel::connectPrometheus(const QString& url, const QString& selector, c
     }
     clearError();
     m_watchingPrometheusUrl = true;
+    m_views->setCurrentWidget(m_charts);
     watch(*target, 1.0);
     if (m_editorOutcome)
         showEditorOutcome(m_editorOutcome);
@@ -444,6 +478,8 @@ void LivePanel::updateState()
         } else {
             state = tr("\u25CB Connecting to %1…").arg(m_monitor->url());
         }
+    } else if (m_form->mode() == LiveTargetForm::Mode::OpenShift) {
+        state = tr("\u25CB Not connected: render and apply the scenario, then connect to the cluster's Prometheus.");
     } else {
         state = tr("\u25CB Not connected: start a stack for the editor's scenario, attach to a running one, or "
                    "connect to a Prometheus.");

@@ -19,6 +19,7 @@ class QDoubleSpinBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QTabWidget;
 
 namespace kvroute::app {
 
@@ -79,6 +80,7 @@ Q_SIGNALS:
 
 private:
     void buildLayout();
+    void onModeChanged();
     void onStackReady(const LiveStackPtr& stack);
     void onRefreshed(const LiveRefreshPtr& refresh);
     void onPollFailed(const QString& message);
@@ -117,6 +119,10 @@ private:
     QPushButton* m_exportPng = nullptr;
     QPushButton* m_exportCsv = nullptr;
     LiveChartsView* m_charts = nullptr;
+    /// The charts, and for the OpenShift target the deployment's progress, manifests and pods
+    /// in a tab beside them (each needs the height; the tab bar hides with one tab).
+    QTabWidget* m_views = nullptr;
+    QWidget* m_deployDetails = nullptr;
 };
 
 } // namespace kvroute::app

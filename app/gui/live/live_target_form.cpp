@@ -1,5 +1,7 @@
 #include "app/gui/live/live_target_form.h"
 
+#include "app/gui/live/live_deploy_form.h"
+
 #include <QtCore/QDir>
 #include <QtGui/QAction>
 #include <QtWidgets/QComboBox>
@@ -19,6 +21,13 @@ namespace {
 
 QString defaultStackDir() { return QDir(QDir::tempPath()).filePath(QStringLiteral("kvroute-stack")); }
 
+constexpr int kStackPage = 0;
+constexpr int kPrometheusPage = 1;
+/// OpenShift's user-workload Prometheus scrapes every 30 s: a 30 s window holds one sample at
+/// most (docs/LIVE.md "On OpenShift").
+const QString kDefaultWindow = QStringLiteral("30s");
+const QString kClusterWindow = QStringLiteral("2m");
+
 } // namespace
 
 LiveTargetForm::LiveTargetForm(QWidget* parent) : QWidget(parent)
@@ -27,9 +36,11 @@ LiveTargetForm::LiveTargetForm(QWidget* parent) : QWidget(parent)
     m_mode->setObjectName(QStringLiteral("liveTargetMode"));
     m_mode->addItem(tr("Local stack"));
     m_mode->addItem(tr("Prometheus URL"));
-    m_mode->setToolTip(tr("Measure a stack of kvroute pods on this machine, or any Prometheus that scrapes vLLM pods"));
+    m_mode->addItem(tr("OpenShift / Kubernetes"));
+    m_mode->setToolTip(tr("Measure a stack of kvroute pods on this machine, any Prometheus that scrapes vLLM pods, "
+                          "or the editor's scenario deployed to a cluster with your oc or kubectl"));
 
-    m_window = new QLineEdit(QStringLiteral("30s"), this);
+    m_window = new QLineEdit(kDefaultWindow, this);
     m_window->setObjectName(QStringLiteral("liveWindow"));
     m_window->setMaximumWidth(70);
     m_window->setToolTip(tr("The window rates and quantiles are taken over, in wall-clock time (30s, 5m, 1h)"));
@@ -37,10 +48,10 @@ LiveTargetForm::LiveTargetForm(QWidget* parent) : QWidget(parent)
     m_pages = new QStackedWidget(this);
     m_pages->addWidget(buildStackPage());
     m_pages->addWidget(buildPrometheusPage());
-    connect(m_mode, &QComboBox::currentIndexChanged, this, [this](int index) {
-        m_pages->setCurrentIndex(index);
-        Q_EMIT modeChanged(mode());
-    });
+    m_deploy = new LiveDeployForm(this);
+    m_deploy->hide();
+    connect(m_deploy, &LiveDeployForm::namespaceChanged, this, &LiveTargetForm::followNamespace);
+    connect(m_mode, &QComboBox::currentIndexChanged, this, &LiveTargetForm::onModeChanged);
 
     auto* top = new QHBoxLayout();
     top->setContentsMargins(0, 0, 0, 0);
@@ -54,8 +65,32 @@ LiveTargetForm::LiveTargetForm(QWidget* parent) : QWidget(parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(6);
     layout->addLayout(top);
+    layout->addWidget(m_deploy);
     setState(false, false, false);
+}
+
+void LiveTargetForm::onModeChanged()
+{
+    const Mode current = mode();
+    m_pages->setCurrentIndex(current == Mode::LocalStack ? kStackPage : kPrometheusPage);
+    m_deploy->setVisible(current == Mode::OpenShift);
+    if (current == Mode::OpenShift) {
+        if (m_window->text().trimmed() == kDefaultWindow)
+            m_window->setText(kClusterWindow);
+        followNamespace(m_deploy->ns());
+    }
+    Q_EMIT modeChanged(current);
+}
+
+void LiveTargetForm::followNamespace(const QString& ns)
+{
+    const QString typed = m_selector->text().trimmed();
+    if (!typed.isEmpty() && typed != m_namespaceSelector)
+        return; // the user's own selector
+    m_namespaceSelector = ns.isEmpty() ? QString() : QStringLiteral("namespace=%1").arg(ns);
+    m_selector->setText(m_namespaceSelector);
 }
 
 QWidget* LiveTargetForm::buildStackPage()
@@ -174,10 +209,20 @@ QWidget* LiveTargetForm::buildPrometheusPage()
 
 LiveTargetForm::Mode LiveTargetForm::mode() const
 {
-    return m_mode->currentIndex() == 0 ? Mode::LocalStack : Mode::Prometheus;
+    switch (m_mode->currentIndex()) {
+    case 0:
+        return Mode::LocalStack;
+    case 1:
+        return Mode::Prometheus;
+    default:
+        return Mode::OpenShift;
+    }
 }
 
-void LiveTargetForm::setMode(Mode mode) { m_mode->setCurrentIndex(mode == Mode::LocalStack ? 0 : 1); }
+void LiveTargetForm::setMode(Mode mode)
+{
+    m_mode->setCurrentIndex(mode == Mode::LocalStack ? 0 : mode == Mode::Prometheus ? 1 : 2);
+}
 
 QString LiveTargetForm::stackDir() const { return m_stackDir->text().trimmed(); }
 

@@ -1,7 +1,9 @@
 #pragma once
 // The Live tab's target chooser: a local stack (start one for the editor's scenario, attach to
-// one running, stop it) or any Prometheus (URL, bearer-token file, CA file, label selector, the
-// label naming a pod), and the window rates are taken over. Checks what it can before asking
+// one running, stop it), any Prometheus (URL, bearer-token file, CA file, label selector, the
+// label naming a pod), or an OpenShift / Kubernetes cluster (LiveDeployForm below the row: render,
+// apply, status, delete; the same Prometheus fields feed its charts, the selector defaulting to
+// its namespace), and the window rates are taken over. Checks what it can before asking
 // (selector and window syntax) and says what is wrong beside the fields, never in a dialog.
 
 #include "app/qtbridge/live_monitor.h"
@@ -18,11 +20,13 @@ class QStackedWidget;
 
 namespace kvroute::app {
 
+class LiveDeployForm;
+
 class LiveTargetForm final : public QWidget {
     Q_OBJECT
 
 public:
-    enum class Mode { LocalStack, Prometheus };
+    enum class Mode { LocalStack, Prometheus, OpenShift };
 
     explicit LiveTargetForm(QWidget* parent = nullptr);
 
@@ -35,7 +39,10 @@ public:
     void setTimeScale(double timeScale);
     [[nodiscard]] QString window() const;
     void setPrometheus(const QString& url, const QString& selector = {}, const QString& podLabel = {});
-    /// The Prometheus target the fields describe, or the reason it is not one.
+    /// The OpenShift / Kubernetes target's deploy controls (shown in that mode only).
+    [[nodiscard]] LiveDeployForm* deployForm() const { return m_deploy; }
+    /// The Prometheus target the fields describe (the Prometheus URL and OpenShift modes share
+    /// them), or the reason it is not one.
     [[nodiscard]] Result<LiveTarget> prometheusTarget() const;
 
     /// Greys what cannot be pressed now: `stackBusy` while a stack starts or stops, `attached`
@@ -56,6 +63,8 @@ private:
     QWidget* buildStackPage();
     QWidget* buildPrometheusPage();
     QLineEdit* fileField(const QString& placeholder, QWidget* parent);
+    void onModeChanged();
+    void followNamespace(const QString& ns);
 
     QComboBox* m_mode = nullptr;
     QLineEdit* m_window = nullptr;
@@ -71,6 +80,10 @@ private:
     QLineEdit* m_selector = nullptr;
     QLineEdit* m_podLabel = nullptr;
     QPushButton* m_connect = nullptr;
+    LiveDeployForm* m_deploy = nullptr;
+    /// The selector last filled in from the namespace: replaced as the namespace changes, until
+    /// the user types a selector of their own.
+    QString m_namespaceSelector;
     bool m_polling = false;
     bool m_attached = false;
 };
