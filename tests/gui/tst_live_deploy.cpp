@@ -10,6 +10,7 @@
 // tst_live_deploy_kubectl.json here (contexts, the `default` scenario's own objects, a slow
 // rollout). Set KVROUTE_LIVE_DEPLOY_PNG to keep a screenshot of the tab.
 
+#include "app/gui/live/live_charts_view.h"
 #include "app/gui/live/live_deploy_form.h"
 #include "app/gui/live/live_panel.h"
 #include "app/gui/live/live_target_form.h"
@@ -30,6 +31,7 @@
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QTabWidget>
 #include <QtWidgets/QTableWidget>
 
 #include <memory>
@@ -405,6 +407,56 @@ private slots:
         QVERIFY(failed.wait(10000));
         QVERIFY2(m_form->statusText().startsWith(QStringLiteral("Status failed at")), qPrintable(m_form->statusText()));
         QVERIFY2(m_form->statusText().contains(statusError), qPrintable(m_form->statusText()));
+    }
+
+    void deleteRunsTheDeleteCommand()
+    {
+        useReplies(kSharedReplies, QStringLiteral("ok"));
+        QSignalSpy finished(controller(), &app::LiveDeployController::operationFinished);
+        QTest::mouseClick(child<QPushButton>("deployDelete"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+        QCOMPARE(m_form->progressText(), QStringLiteral("Deleted 3 object(s)."));
+        const auto recorded = calls();
+        QVERIFY2(!recorded.isEmpty(), qPrintable(describe(recorded)));
+        QCOMPARE(recorded[0].argv, QStringList({"delete", "-f", QDir(outDir()).absolutePath(), "--ignore-not-found",
+                                                "--wait=true", "--timeout=300s", "-n", "llm-d", "--context",
+                                                "crc-admin"}));
+    }
+
+    void connectWatchesTheClustersPrometheus()
+    {
+        // The same fields and charts as the Prometheus URL target; the target stays OpenShift.
+        child<QLineEdit>("livePrometheusUrl")->setText(QStringLiteral("http://127.0.0.1:9"));
+        QTest::mouseClick(child<QPushButton>("liveConnect"), Qt::LeftButton);
+        QCOMPARE(child<QComboBox>("liveTargetMode")->currentIndex(), 2);
+        QVERIFY(m_panel->monitor()->isPolling());
+        auto* views = child<QTabWidget>("liveViews");
+        QCOMPARE(views->currentWidget(), static_cast<QWidget*>(m_panel->charts()));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_panel->errorText().isEmpty(), 10000); // nothing listens on port 9
+        QTest::mouseClick(child<QPushButton>("liveConnect"), Qt::LeftButton);
+        QVERIFY(!m_panel->monitor()->isPolling());
+        QVERIFY(m_form->isVisible());
+    }
+
+    void closingWaitsOnlyForTheCommandInFlight()
+    {
+        // A second panel closed while a rollout wait (3 s in the fake) runs: the command cannot be
+        // stopped early, so closing waits for it, and no longer.
+        useReplies(kGuiReplies, QStringLiteral("slow-rollout"));
+        auto panel = std::make_unique<app::LivePanel>();
+        auto* form = panel->findChild<LiveDeployForm*>();
+        form->findChild<QLineEdit*>(QStringLiteral("deployOutDir"))->setText(outDir());
+        QSignalSpy progress(form->controller(), &app::LiveDeployController::operationProgress);
+        form->applyRendered();
+        QTRY_VERIFY_WITH_TIMEOUT(form->progressText().contains(QStringLiteral("0 of 2 updated replicas")), 10000);
+        QElapsedTimer clock;
+        clock.start();
+        panel.reset();
+        const qint64 closingMs = clock.elapsed();
+        qInfo("closing with a rollout wait in flight took %lld ms", static_cast<long long>(closingMs));
+        QVERIFY(closingMs < 4000);
+        m_stall->reset(); // the wait above blocked the loop on purpose
     }
 
     void noToolOnPathIsNamed()

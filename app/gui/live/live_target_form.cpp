@@ -36,7 +36,10 @@ LiveTargetForm::LiveTargetForm(QWidget* parent) : QWidget(parent)
     m_mode->setObjectName(QStringLiteral("liveTargetMode"));
     m_mode->addItem(tr("Local stack"));
     m_mode->addItem(tr("Prometheus URL"));
-    m_mode->addItem(tr("OpenShift / Kubernetes"));
+    // "K8s", not "Kubernetes": the combo is as wide as its longest item, and the window's minimum
+    // width (tst_main_window's 1200 px) has no 23 px to spare for the long form.
+    m_mode->addItem(tr("OpenShift / K8s"));
+    m_mode->setItemData(2, tr("OpenShift or any Kubernetes cluster, with your oc or kubectl"), Qt::ToolTipRole);
     m_mode->setToolTip(tr("Measure a stack of kvroute pods on this machine, any Prometheus that scrapes vLLM pods, "
                           "or the editor's scenario deployed to a cluster with your oc or kubectl"));
 
@@ -68,6 +71,7 @@ LiveTargetForm::LiveTargetForm(QWidget* parent) : QWidget(parent)
     layout->setSpacing(6);
     layout->addLayout(top);
     layout->addWidget(m_deploy);
+    onModeChanged();
     setState(false, false, false);
 }
 
@@ -75,6 +79,12 @@ void LiveTargetForm::onModeChanged()
 {
     const Mode current = mode();
     m_pages->setCurrentIndex(current == Mode::LocalStack ? kStackPage : kPrometheusPage);
+    // A stacked widget is as wide as its widest page; only the page shown should count, or the
+    // window could not be as narrow as the current target allows.
+    for (int page = 0; page < m_pages->count(); ++page)
+        m_pages->widget(page)->setSizePolicy(page == m_pages->currentIndex() ? QSizePolicy::Preferred
+                                                                            : QSizePolicy::Ignored,
+                                             QSizePolicy::Preferred);
     m_deploy->setVisible(current == Mode::OpenShift);
     if (current == Mode::OpenShift) {
         if (m_window->text().trimmed() == kDefaultWindow)
