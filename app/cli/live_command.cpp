@@ -31,9 +31,11 @@ namespace {
 
 // Ctrl-C and SIGTERM end a watch or a comparison cleanly (a stack it brought up is brought down).
 std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signal{0};
 
-extern "C" void onInterrupt(int)
+extern "C" void onInterrupt(int signal)
 {
+    g_signal.store(signal);
     g_interrupted.store(true);
 }
 
@@ -42,6 +44,7 @@ public:
     InterruptGuard()
     {
         g_interrupted = false;
+        g_signal = 0;
         m_int = std::signal(SIGINT, &onInterrupt);
         m_term = std::signal(SIGTERM, &onInterrupt);
     }
@@ -82,11 +85,14 @@ int watchCommand(const WatchOptions& o)
     }
     InterruptGuard guard;
     cluster::PrometheusClient client(target->endpoint);
+    client.setCancel(&g_interrupted); // Ctrl-C ends a query in flight, not after its timeout
     const bool terminal = !o.json && ::isatty(STDOUT_FILENO);
     bool lastFailed = false;
     for (int n = 0; (o.count == 0 || n < o.count) && !g_interrupted; ++n) {
         const auto next = std::chrono::steady_clock::now() + std::chrono::duration<double>(o.interval);
         auto snapshot = cluster::fetchLiveSnapshot(client, target->selector, target->window);
+        if (g_interrupted)
+            break; // a watch stopped by Ctrl-C or SIGTERM ends normally
         lastFailed = !snapshot.has_value();
         if (o.json) {
             if (snapshot)
@@ -94,7 +100,7 @@ int watchCommand(const WatchOptions& o)
             else
                 std::cerr << "kvroute: " << snapshot.error().message << '\n';
         } else {
-            std::cout << (terminal ? "\x1b[H\x1b[2J" : (n ? "\n" : "")) << "kvroute live watch: " << target->endpoint.url
+            std::cout << (terminal ? "\x1b[H\x1b[2J" : (n ? "\n" : "")) << "kvroute live watch: " << cluster::displayUrl(target->endpoint.url)
                       << "   " << clockText() << "   every " << o.interval << " s" << (terminal ? ", Ctrl-C to stop" : "")
                       << "\n\n";
             if (snapshot)
@@ -118,6 +124,7 @@ struct CompareCommandOptions {
     std::string dir;
     bool keep = false;
     double timeScale = 0.1;
+    bool timeScaleGiven = false;
     cluster::CompareOptions compare;
     std::string jsonPath;
     double maxGap = -1;
@@ -135,8 +142,25 @@ int compareCommand(CompareCommandOptions& o)
             std::cerr << "kvroute: --json: " << *why << '\n';
             return kExitBadInput;
         }
-    if (!(o.compare.durationSeconds >= 0)) {
-        std::cerr << "kvroute: --duration: must be ≥ 0 seconds (0 = the scenario's)\n";
+    if (auto valid = cluster::checkCompareOptions(o.compare); !valid) {
+        std::cerr << "kvroute: " << valid.error().toString() << '\n';
+        return kExitBadInput;
+    }
+    if (!o.stackDir.empty())
+        for (const auto& [given, option] : {std::pair{o.keep, "--keep"}, std::pair{!o.dir.empty(), "--dir"},
+                                            std::pair{o.timeScaleGiven, "--time-scale"}})
+            if (given) {
+                std::cerr << "kvroute: " << option << " is for --up (a stack this command brings up); a running stack "
+                          << "keeps its own folder and time scale\n";
+                return kExitBadInput;
+            }
+    if (o.up && !o.dir.empty() && std::filesystem::exists(o.dir) && !std::filesystem::is_directory(o.dir)) {
+        std::cerr << "kvroute: --dir: " << o.dir << " is a file, not a folder\n";
+        return kExitBadInput;
+    }
+    if (o.up && !o.dir.empty() && std::filesystem::exists(std::filesystem::path(o.dir) / "stack.json")) {
+        std::cerr << "kvroute: --dir: a stack is already up in " << o.dir << "; compare it with --stack " << o.dir
+                  << ", or give another folder\n";
         return kExitBadInput;
     }
     InterruptGuard guard;
@@ -228,7 +252,7 @@ int compareCommand(CompareCommandOptions& o)
     bringDown();
     if (!report) {
         std::cerr << "kvroute: " << (g_interrupted ? std::string("interrupted") : report.error().toString()) << '\n';
-        return g_interrupted ? 128 + SIGINT : kExitRunFailed;
+        return g_interrupted ? 128 + g_signal.load() : kExitRunFailed;
     }
     std::cout << cluster::compareReportText(*report);
     if (!o.jsonPath.empty()) {
@@ -268,7 +292,7 @@ void addLiveCommand(CLI::App& app, int& exitCode)
     compare->add_flag("--up", c->up, "bring a stack up for the comparison and down after it");
     compare->add_option("--dir", c->dir, "with --up: the stack's folder (default: a new temporary one)")->type_name("DIR");
     compare->add_flag("--keep", c->keep, "with --up: leave the stack running afterwards");
-    compare->add_option("--time-scale", c->timeScale, "with --up: the pods' wall seconds per simulated second")
+    auto* timeScale = compare->add_option("--time-scale", c->timeScale, "with --up: the pods' wall seconds per simulated second")
         ->capture_default_str()->check(CLI::Range(0.001, 1000.0));
     compare->add_option("--duration", c->compare.durationSeconds, "simulated seconds of arrivals (default: the scenario's)");
     compare->add_option("--max-inflight", c->compare.maxInflight, "the load's requests in flight at once")
@@ -277,7 +301,10 @@ void addLiveCommand(CLI::App& app, int& exitCode)
     compare->add_option("--max-hit-rate-gap", c->maxGap, "exit 3 when |live − simulated| cluster hit rate exceeds G")
         ->check(CLI::Range(0.0, 1.0));
     compare->add_flag("--quiet,-q", c->quiet, "no progress");
-    compare->callback([c, &exitCode] { exitCode = compareCommand(*c); });
+    compare->callback([c, timeScale, &exitCode] {
+        c->timeScaleGiven = timeScale->count() > 0;
+        exitCode = compareCommand(*c);
+    });
 
     auto w = std::make_shared<WatchOptions>();
     auto* watch = live->add_subcommand("watch", "Refresh a per-pod table of a Prometheus's vLLM hit rates, queues and KV use");

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace kvroute::cli {
@@ -35,9 +36,32 @@ Result<LiveTarget> resolveTarget(const PrometheusArguments& a, double timeoutSec
             return std::unexpected(state.error());
         t.endpoint.url = state->prometheusUrl;
     }
-    for (const auto& [file, option] : {std::pair{a.tokenFile, "--token-file"}, std::pair{a.caFile, "--ca-file"}})
-        if (!file.empty() && !std::ifstream(file))
+    if (const auto bad = cluster::badPrometheusUrl(t.endpoint.url))
+        return fail(*bad, "--prometheus");
+    if (!a.caFile.empty() && a.insecure)
+        return fail("--ca-file verifies the server with a CA, --insecure-skip-tls-verify skips verification: give one",
+                    "--ca-file");
+    if (a.podLabel == "__name__")
+        return fail("__name__ names the metric, not a pod; give the label that names pods (pod, instance, ...)",
+                    "--pod-label");
+    for (const auto& [file, option] : {std::pair{a.tokenFile, "--token-file"}, std::pair{a.caFile, "--ca-file"}}) {
+        if (file.empty())
+            continue;
+        std::error_code ec;
+        if (std::filesystem::is_directory(file, ec))
+            return fail(file + " is a directory, not a file", option);
+        std::ifstream in(file);
+        if (!in)
             return fail("cannot read " + file + ": " + std::strerror(errno), option);
+        // A regular file is checked now (a pipe such as <(oc whoami -t) can be read only once).
+        if (std::filesystem::is_regular_file(file, ec)) {
+            std::string text;
+            for (std::string line; std::getline(in, line) && text.size() < 65536;)
+                text += line;
+            if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+                return fail(file + " is empty", option);
+        }
+    }
     auto selector = cluster::parseSelector(a.selector);
     if (!selector)
         return std::unexpected(selector.error());

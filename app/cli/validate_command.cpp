@@ -38,7 +38,8 @@ struct Check {
 std::string percent(double v)
 {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f %%", 100 * v);
+    // Two decimals, so a value just under its threshold (99.98 % < 100 %) shows why it failed.
+    std::snprintf(buf, sizeof buf, "%.2f %%", 100 * v);
     return buf;
 }
 
@@ -72,7 +73,7 @@ int validateCommand(const ValidateOptions& o)
         unreadable = unreadable || !c.missing.empty();
     }
     if (o.json) {
-        nlohmann::ordered_json j{{"prometheus_url", target->endpoint.url},
+        nlohmann::ordered_json j{{"prometheus_url", cluster::displayUrl(target->endpoint.url)},
                                  {"selector", selector},
                                  {"window", target->window},
                                  {"passed", passed}};
@@ -84,7 +85,7 @@ int validateCommand(const ValidateOptions& o)
                                    {"missing", c.missing}});
         std::cout << j.dump(2) << '\n';
     } else {
-        std::cout << "kvroute validate: " << target->endpoint.url << (selector.empty() ? "" : " " + selector)
+        std::cout << "kvroute validate: " << cluster::displayUrl(target->endpoint.url) << (selector.empty() ? "" : " " + selector)
                   << ", the last " << target->window << "\n";
         for (const auto& c : checks)
             std::cout << "  " << c.name << ' '

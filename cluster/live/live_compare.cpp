@@ -171,6 +171,15 @@ double unixNow()
 
 } // namespace
 
+Result<void> checkCompareOptions(const CompareOptions& options)
+{
+    if (!(options.durationSeconds >= 0.0 && options.durationSeconds <= 1e6))
+        return fail("must be between 0 (the scenario's duration) and 1000000 seconds", "--duration");
+    if (options.maxInflight < 1)
+        return fail("must be at least 1", "--max-inflight");
+    return {};
+}
+
 Result<void> checkOverridesForRunningStack(const std::vector<std::string>& overrides)
 {
     for (const auto& o : overrides) {
@@ -190,6 +199,8 @@ Result<void> checkOverridesForRunningStack(const std::vector<std::string>& overr
 Result<CompareReport> compareLive(const sim::Scenario& scenarioIn, const StackState& state, const CompareOptions& options)
 {
     sim::Scenario scenario = scenarioIn;
+    if (auto valid = checkCompareOptions(options); !valid)
+        return std::unexpected(valid.error());
     if (options.durationSeconds > 0)
         scenario.run.duration = sim::fromSeconds(options.durationSeconds);
     auto setup = sim::prepareRun(scenario);

@@ -62,6 +62,9 @@ struct CompareReport {
 [[nodiscard]] Result<CompareReport> compareLive(const sim::Scenario& scenario, const StackState& state,
                                                 const CompareOptions& options);
 
+/// Checks the options alone (before a stack is brought up for them).
+[[nodiscard]] Result<void> checkCompareOptions(const CompareOptions& options);
+
 /// Refuses overrides that would change what the running pods or gateway do (pods, vLLM flags,
 /// routing): those need a new stack. Workload and duration keys are fine.
 [[nodiscard]] Result<void> checkOverridesForRunningStack(const std::vector<std::string>& overrides);

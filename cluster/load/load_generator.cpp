@@ -370,6 +370,12 @@ Result<LoadReport> runLoad(const sim::Scenario& scenario, const LoadOptions& opt
         return fail("must be between 0 (as fast as possible) and 1000", "--time-scale");
     if (options.maxInflight < 1)
         return fail("must be at least 1", "--max-inflight");
+    // The scenario's own limit on `duration` (docs/SCENARIOS.md), checked before it becomes
+    // simulated time: an infinite or huge value would overflow the clock.
+    if (!(options.durationSeconds >= 0.0 && options.durationSeconds <= 1e6))
+        return fail("must be between 0 (the scenario's duration) and 1000000 seconds", "--duration");
+    if (options.maxRequests < 0)
+        return fail("must be at least 0 (0 = the scenario's)", "--max-requests");
     auto setup = sim::prepareRun(scenario);
     if (!setup)
         return std::unexpected(setup.error());

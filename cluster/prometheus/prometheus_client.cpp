@@ -107,11 +107,52 @@ std::string shortened(const std::string& text, std::size_t limit = 300)
     return out;
 }
 
+int abortWhenCancelled(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+{
+    return static_cast<const std::atomic<bool>*>(flag)->load(std::memory_order_relaxed) ? 1 : 0;
+}
+
 } // namespace
+
+std::string displayUrl(const std::string& url)
+{
+    const auto scheme = url.find("://");
+    const auto hostStart = scheme == std::string::npos ? 0 : scheme + 3;
+    const auto pathStart = url.find_first_of("/?#", hostStart);
+    const auto at = url.rfind('@', pathStart == std::string::npos ? url.size() : pathStart);
+    if (at == std::string::npos || at < hostStart)
+        return url;
+    return url.substr(0, hostStart) + url.substr(at + 1);
+}
+
+std::optional<std::string> badPrometheusUrl(const std::string& urlIn)
+{
+    const std::string url = displayUrl(urlIn);
+    const bool http = url.starts_with("http://");
+    if (!http && !url.starts_with("https://"))
+        return "'" + url + "' must start with http:// or https://";
+    const std::size_t hostStart = http ? 7 : 8;
+    const auto hostEnd = std::min(url.find_first_of("/?#", hostStart), url.size());
+    std::string host = url.substr(hostStart, hostEnd - hostStart);
+    if (host.empty())
+        return "'" + url + "' names no host";
+    if (host.find_first_of(" \t\r\n\"<>\\^`{|}") != std::string::npos)
+        return "'" + url + "' has characters a URL cannot hold";
+    const auto bracket = host.rfind(']');
+    const auto colon = host.rfind(':');
+    if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket)) {
+        const std::string port = host.substr(colon + 1);
+        if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoi(port) < 1 || std::stoi(port) > 65535)
+            return "'" + url + "': the port must be a number in [1, 65535]";
+    }
+    return std::nullopt;
+}
 
 struct PrometheusClient::Impl {
     PrometheusEndpoint endpoint;
     CURL* curl = nullptr;
+    const std::atomic<bool>* cancel = nullptr;
 
     ~Impl()
     {
@@ -123,12 +164,11 @@ struct PrometheusClient::Impl {
     PrometheusResult<nlohmann::json> call(const std::string& path, const std::string& form, const std::string& promql)
     {
         static const bool curlReady = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-        const std::string& url = endpoint.url;
+        const std::string url = displayUrl(endpoint.url);
         if (!curlReady)
             return std::unexpected(failure(PrometheusFailure::Unreachable, "libcurl could not be initialised"));
-        if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
-            return std::unexpected(failure(PrometheusFailure::Unreachable,
-                                           "the Prometheus URL '" + url + "' must start with http:// or https://"));
+        if (const auto bad = badPrometheusUrl(endpoint.url))
+            return std::unexpected(failure(PrometheusFailure::Unreachable, "the Prometheus URL " + *bad));
         if (!endpoint.caFile.empty() && !std::ifstream(endpoint.caFile))
             return std::unexpected(failure(PrometheusFailure::Tls, "cannot read the CA file " + endpoint.caFile));
         std::string authorization;
@@ -144,7 +184,7 @@ struct PrometheusClient::Impl {
             return std::unexpected(failure(PrometheusFailure::Unreachable, "libcurl could not make a handle"));
         curl_easy_reset(curl); // keeps the connection cache: one keep-alive connection per client
 
-        std::string base = url;
+        std::string base = endpoint.url;
         while (!base.empty() && base.back() == '/')
             base.pop_back();
         const std::string target = base + path;
@@ -169,6 +209,11 @@ struct PrometheusClient::Impl {
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, endpoint.verifyTls ? 2L : 0L);
         if (!endpoint.caFile.empty())
             curl_easy_setopt(curl, CURLOPT_CAINFO, endpoint.caFile.c_str());
+        if (cancel) {
+            curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+            curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &abortWhenCancelled);
+            curl_easy_setopt(curl, CURLOPT_XFERINFODATA, cancel);
+        }
         // Redirects are not followed: a login page (OpenShift's oauth-proxy) is an answer to report.
         const CURLcode code = curl_easy_perform(curl);
         // The handle outlives this call (keep-alive): leave it no pointer into this frame.
@@ -182,6 +227,8 @@ struct PrometheusClient::Impl {
         if (code != CURLE_OK) {
             const std::string why = curlError[0] ? std::string(curlError) : std::string(curl_easy_strerror(code));
             switch (code) {
+            case CURLE_ABORTED_BY_CALLBACK:
+                return std::unexpected(failure(PrometheusFailure::Cancelled, "the query to " + at + " was cancelled"));
             case CURLE_OPERATION_TIMEDOUT:
                 return std::unexpected(failure(PrometheusFailure::Timeout,
                                                at + " did not answer within " + secondsText(timeoutMs / 1000.0) +
@@ -255,6 +302,11 @@ const PrometheusEndpoint& PrometheusClient::endpoint() const
     return m_impl->endpoint;
 }
 
+void PrometheusClient::setCancel(const std::atomic<bool>* cancel)
+{
+    m_impl->cancel = cancel;
+}
+
 namespace {
 
 std::string formEncode(std::initializer_list<std::pair<const char*, std::string>> fields)
@@ -282,7 +334,7 @@ std::string timeText(double unixSeconds)
 
 PrometheusError malformed(const std::string& url, const std::string& what)
 {
-    return failure(PrometheusFailure::BadResponse, "Prometheus at " + url + " answered a malformed result: " + what);
+    return failure(PrometheusFailure::BadResponse, "Prometheus at " + displayUrl(url) + " answered a malformed result: " + what);
 }
 
 } // namespace

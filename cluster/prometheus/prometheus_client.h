@@ -12,6 +12,7 @@
 
 #include "sim/util/result.h"
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -31,7 +32,18 @@ struct PrometheusEndpoint {
 
 /// Why a query failed, for callers that react differently (the GUI retries Unreachable quietly,
 /// shows BadQuery once).
-enum class PrometheusFailure { Unreachable, Timeout, Tls, Unauthorized, Forbidden, BadQuery, ServerError, BadResponse, TokenFile };
+enum class PrometheusFailure {
+    Unreachable,
+    Timeout,
+    Tls,
+    Unauthorized,
+    Forbidden,
+    BadQuery,
+    ServerError,
+    BadResponse,
+    TokenFile,
+    Cancelled
+};
 
 struct PrometheusError {
     PrometheusFailure kind = PrometheusFailure::BadResponse;
@@ -72,11 +84,19 @@ public:
                                                                        double end, double stepSeconds);
 
     [[nodiscard]] const PrometheusEndpoint& endpoint() const;
+    /// Set from another thread to abandon a query in flight (Ctrl-C, a window closing): the
+    /// call returns a Cancelled failure within a few milliseconds instead of at its timeout.
+    void setCancel(const std::atomic<bool>* cancel);
 
 private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
+
+/// The URL as it may be shown: without a user:password@ part.
+[[nodiscard]] std::string displayUrl(const std::string& url);
+/// Why `url` cannot be a Prometheus base URL (scheme, host, port), or nullopt when it can.
+[[nodiscard]] std::optional<std::string> badPrometheusUrl(const std::string& url);
 
 /// The message as an Error, for Result<T> callers (the message already names the URL).
 [[nodiscard]] Error toError(const PrometheusError& error);

@@ -1,5 +1,7 @@
 #include "cluster/web/web_server.h"
 
+#include "cluster/prometheus/prometheus_client.h"
+
 // GCC 12 reports a -Wnull-dereference false positive inside Asio's scheduler (inlined from
 // Boost's headers), at the end of the translation unit where no push/pop can reach it.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -139,13 +141,7 @@ private:
 
 std::string withoutCredentials(const std::string& url)
 {
-    const auto scheme = url.find("://");
-    const auto hostStart = scheme == std::string::npos ? 0 : scheme + 3;
-    const auto pathStart = url.find_first_of("/?#", hostStart);
-    const auto at = url.rfind('@', pathStart == std::string::npos ? url.size() : pathStart);
-    if (at == std::string::npos || at < hostStart)
-        return url;
-    return url.substr(0, hostStart) + url.substr(at + 1);
+    return displayUrl(url);
 }
 
 struct WebServer::Impl {
