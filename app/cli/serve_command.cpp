@@ -1,6 +1,7 @@
 // `kvroute serve`: the browser dashboard (docs/WEB.md).
 
 #include "app/cli/commands.h"
+#include "cluster/prometheus/prometheus_client.h"
 
 // GCC 12 reports a -Wnull-dereference false positive inside Asio's scheduler (inlined from
 // Boost's headers), at the end of the translation unit where no push/pop can reach it.
@@ -130,7 +131,7 @@ int serveCommand(const ServeOptions& o)
         if (!target)
             return bad(target.error());
         if (web.liveSource.empty())
-            web.liveSource = cluster::web::withoutCredentials(target->endpoint.url);
+            web.liveSource = cluster::displayUrl(target->endpoint.url);
         cluster::web::LiveHistoryOptions live;
         live.endpoint = target->endpoint;
         live.selector = target->selector;

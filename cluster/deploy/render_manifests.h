@@ -51,7 +51,7 @@ struct RenderOptions {
 struct RenderedFile {
     std::string name; ///< e.g. "10-vllm-deployment.yaml"
     std::string text;
-    /// False for kinds /work/shared/schemas has no schema for (Istio's DestinationRule).
+    /// False for kinds ../shared/schemas has no schema for (Istio's DestinationRule).
     bool hasSchema = true;
 };
 

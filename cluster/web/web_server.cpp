@@ -1,7 +1,5 @@
 #include "cluster/web/web_server.h"
 
-#include "cluster/prometheus/prometheus_client.h"
-
 // GCC 12 reports a -Wnull-dereference false positive inside Asio's scheduler (inlined from
 // Boost's headers), at the end of the translation unit where no push/pop can reach it.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -138,11 +136,6 @@ private:
 };
 
 } // namespace
-
-std::string withoutCredentials(const std::string& url)
-{
-    return displayUrl(url);
-}
 
 struct WebServer::Impl {
     Impl(boost::asio::io_context& context, WebOptions o)

@@ -52,7 +52,5 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-/// "http://user:secret@host:9090/x" → "http://host:9090/x": what the browser may see of a URL.
-[[nodiscard]] std::string withoutCredentials(const std::string& url);
 
 } // namespace kvroute::cluster::web

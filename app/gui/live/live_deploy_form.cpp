@@ -182,12 +182,7 @@ void LiveDeployForm::buildLayout()
 
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("deployError"));
-    m_error->setTextFormat(Qt::PlainText);
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    m_error->setStyleSheet(QStringLiteral(
-        "QLabel { background: #fdecea; color: #8a1c14; border: 1px solid #f5c2bd; border-radius: 4px; padding: 4px 8px; }"));
+    panel::styleAsError(m_error);
     m_error->hide();
 
     auto* cluster = new QHBoxLayout();

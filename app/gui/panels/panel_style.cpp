@@ -17,6 +17,16 @@ void styleAsCaption(QLabel* label)
     label->setTextFormat(Qt::PlainText);
 }
 
+void styleAsError(QLabel* label)
+{
+    label->setStyleSheet(QStringLiteral(
+        "QLabel { background: #fdecea; color: #8a1c14; border: 1px solid #f5c2bd; border-radius: 4px; padding: 4px 8px; }"));
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+}
+
 void styleAsWarning(QLabel* label)
 {
     label->setStyleSheet(QStringLiteral("QLabel { background: #FFF4CE; border: 1px solid #E6D08A; "

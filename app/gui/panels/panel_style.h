@@ -17,6 +17,8 @@ namespace kvroute::app::panel {
 void styleAsCaption(QLabel* label);
 /// A yellow note for warnings; hidden until it has text.
 void styleAsWarning(QLabel* label);
+/// A red inline error (a network or cluster failure shown in place, never a dialog).
+void styleAsError(QLabel* label);
 /// Shows the warnings as a bulleted note, or hides the label when there are none.
 void setWarnings(QLabel* label, const QStringList& warnings);
 
