@@ -29,6 +29,7 @@ void addSweepMergeCommand(CLI::App& sweep, int& exitCode);
 void addSweepJobCommand(CLI::App& sweep, int& exitCode);
 void addScenariosCommand(CLI::App& app, int& exitCode);
 void addServeCommand(CLI::App& app, int& exitCode);
+void addCompareReportCommand(CLI::App& app, int& exitCode);
 
 /// A built-in scenario name or a scenario file, with --set overrides applied in order.
 [[nodiscard]] Result<sim::Scenario> loadScenarioArgument(const std::string& nameOrFile,

@@ -295,8 +295,9 @@ void addLiveCommand(CLI::App& app, int& exitCode)
     auto* timeScale = compare->add_option("--time-scale", c->timeScale, "with --up: the pods' wall seconds per simulated second")
         ->capture_default_str()->check(CLI::Range(0.001, 1000.0));
     compare->add_option("--duration", c->compare.durationSeconds, "simulated seconds of arrivals (default: the scenario's)");
-    compare->add_option("--max-inflight", c->compare.maxInflight, "the load's requests in flight at once")
-        ->capture_default_str()->check(CLI::Range(1, 100000));
+    compare->add_option("--max-inflight", c->compare.maxInflight,
+                        "the load's requests in flight at once (default: the scenario's workload.client.max_in_flight)")
+        ->check(CLI::Range(1, 100000));
     compare->add_option("--json", c->jsonPath, "write the comparison as JSON to FILE")->type_name("FILE");
     compare->add_option("--max-hit-rate-gap", c->maxGap, "exit 3 when |live − simulated| cluster hit rate exceeds G")
         ->check(CLI::Range(0.0, 1.0));

@@ -66,8 +66,10 @@ void addLoadCommand(CLI::App& app, int& exitCode)
     cmd->add_option("--url", o->load.url, "base URL of the server, e.g. http://127.0.0.1:8000")->required();
     cmd->add_option("--duration", o->load.durationSeconds, "simulated seconds of arrivals (default: the scenario's)");
     cmd->add_option("--max-requests", o->load.maxRequests, "stop after this many requests (default: the scenario's)");
-    cmd->add_option("--max-inflight", o->load.maxInflight, "requests in flight at once; more wait at the client")
-        ->capture_default_str()->check(CLI::Range(1, 100000));
+    cmd->add_option("--max-inflight", o->load.maxInflight,
+                    "requests in flight at once; more wait at the client (default: the scenario's "
+                    "workload.client.max_in_flight, 256 when that is unlimited)")
+        ->check(CLI::Range(1, 100000));
     cmd->add_option("--time-scale", o->load.timeScale,
                     "wall seconds per simulated second (match the pods'; 0 = send as fast as possible)")
         ->capture_default_str();

@@ -22,6 +22,7 @@ int main(int argc, char** argv)
     kvroute::cli::addLiveCommand(app, exitCode);
     kvroute::cli::addDeployCommand(app, exitCode);
     kvroute::cli::addValidateCommand(app, exitCode);
+    kvroute::cli::addCompareReportCommand(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,15 +1,20 @@
 // kvroute-gui: interactive what-if tuning of KV-cache-aware routing.
 //
-//   kvroute-gui [--scenario NAME|FILE] [--stack DIR]
-//   kvroute-gui --screenshot FILE.png [--scenario NAME|FILE] [--tab NAME] [--size WxH] [--stack DIR]
+//   kvroute-gui [--scenario NAME|FILE] [--set KEY=VALUE]... [--stack DIR] [--sweep-results FILE]
+//       --sweep-results shows a results file (kvroute sweep --out) in the Sweep tab.
+//   kvroute-gui --screenshot FILE.png [--scenario NAME|FILE] [--set KEY=VALUE]... [--tab NAME]
+//               [--size WxH] [--stack DIR]
 //       renders the window after the first run completes, writes the PNG and exits (status 0);
 //       when the run fails it renders the error, prints it on stderr and exits with status 1.
+//       A tab shown only for some results (Stages) is picked once the run is shown; status 1
+//       when the run has none.
 //       With --tab Live --stack DIR it attaches the Live tab to the stack in DIR and waits for
 //       the first live refresh and the stack's simulation instead (30 s at most).
 //       The screenshot mode leaves the user's settings untouched.
 
 #include "app/gui/live/live_panel.h"
 #include "app/gui/main_window.h"
+#include "app/gui/sweep/sweep_panel.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QTimer>
@@ -32,8 +37,9 @@ int screenshotTabIndex(QTabWidget* tabs, const QString& name)
 }
 
 /// Grabs the window once the first run has been shown, or its error, and quits: 0 after
-/// results, 1 after an error or when the PNG cannot be written.
-void armScreenshot(kvroute::app::MainWindow& window, const QString& path)
+/// results, 1 after an error or when the PNG cannot be written. `tab` (-1: none) is picked again
+/// once the results are shown: a tab hidden until then (Stages) could not be picked before.
+void armScreenshot(kvroute::app::MainWindow& window, const QString& path, int tab)
 {
     auto grabAndExit = [&window, path](int status) {
         // Let layouts and charts settle for a moment before grabbing.
@@ -46,9 +52,18 @@ void armScreenshot(kvroute::app::MainWindow& window, const QString& path)
     };
     // The first outcome decides: a later signal (none is expected) must not grab twice.
     auto done = std::make_shared<bool>(false);
-    QObject::connect(&window, &kvroute::app::MainWindow::resultsShown, &window, [grabAndExit, done] {
-        if (!std::exchange(*done, true))
-            grabAndExit(0);
+    QObject::connect(&window, &kvroute::app::MainWindow::resultsShown, &window, [&window, grabAndExit, done, tab] {
+        if (std::exchange(*done, true))
+            return;
+        if (tab >= 0) {
+            if (!window.tabs()->isTabVisible(tab)) {
+                std::fprintf(stderr, "kvroute-gui: the run has no %s to show\n", qPrintable(window.tabs()->tabText(tab)));
+                QApplication::exit(1);
+                return;
+            }
+            window.tabs()->setCurrentIndex(tab);
+        }
+        grabAndExit(0);
     });
     QObject::connect(&window, &kvroute::app::MainWindow::runErrorShown, &window,
                      [grabAndExit, done](const QString& message) {
@@ -117,10 +132,16 @@ int main(int argc, char** argv)
                                        QStringLiteral("NAME"));
     const QCommandLineOption sizeOption(QStringLiteral("size"), QStringLiteral("Window size for the screenshot."),
                                         QStringLiteral("WxH"), QStringLiteral("1400x900"));
+    const QCommandLineOption setOption(QStringLiteral("set"),
+                                       QStringLiteral("Override a scenario key, as kvroute run --set (repeatable)."),
+                                       QStringLiteral("KEY=VALUE"));
+    const QCommandLineOption sweepResultsOption(QStringLiteral("sweep-results"),
+                                                QStringLiteral("Show a results file of kvroute sweep --out in the Sweep tab."),
+                                                QStringLiteral("FILE"));
     const QCommandLineOption stackOption(QStringLiteral("stack"),
                                          QStringLiteral("Attach the Live tab to the local stack in DIR."),
                                          QStringLiteral("DIR"));
-    parser.addOptions({scenarioOption, screenshotOption, tabOption, sizeOption, stackOption});
+    parser.addOptions({scenarioOption, setOption, screenshotOption, tabOption, sizeOption, stackOption, sweepResultsOption});
     parser.process(app);
 
     kvroute::app::MainWindow window;
@@ -130,8 +151,9 @@ int main(int argc, char** argv)
         const auto size = parser.value(sizeOption).split(QLatin1Char('x'));
         if (size.size() == 2)
             window.resize(size[0].toInt(), size[1].toInt());
+        int tab = -1;
         if (parser.isSet(tabOption)) {
-            const int tab = screenshotTabIndex(window.tabs(), parser.value(tabOption));
+            tab = screenshotTabIndex(window.tabs(), parser.value(tabOption));
             if (tab < 0) {
                 std::fprintf(stderr, "kvroute-gui: no tab named %s\n", qPrintable(parser.value(tabOption)));
                 return 2;
@@ -142,7 +164,7 @@ int main(int argc, char** argv)
         if (liveTab)
             armLiveScreenshot(window, screenshot);
         else
-            armScreenshot(window, screenshot);
+            armScreenshot(window, screenshot, tab);
         QTimer::singleShot(120000, &app, [] {
             std::fprintf(stderr, "kvroute-gui: the first run did not finish within 120 s\n");
             QApplication::exit(1);
@@ -154,8 +176,19 @@ int main(int argc, char** argv)
             window.tabs()->setCurrentWidget(window.livePanel());
         window.livePanel()->attachStack(parser.value(stackOption));
     }
-    if (parser.isSet(scenarioOption)) {
-        if (!window.openScenario(parser.value(scenarioOption))) {
+    if (parser.isSet(sweepResultsOption)) {
+        if (!window.sweepPanel()->loadResults(parser.value(sweepResultsOption))) {
+            std::fprintf(stderr, "kvroute-gui: %s\n", qPrintable(window.sweepPanel()->statusText()));
+            if (!screenshot.isEmpty())
+                return 2;
+        } else if (screenshot.isEmpty()) {
+            window.tabs()->setCurrentWidget(window.sweepPanel());
+        }
+    }
+    const QStringList overrides = parser.values(setOption);
+    if (parser.isSet(scenarioOption) || !overrides.isEmpty()) {
+        const QString scenario = parser.isSet(scenarioOption) ? parser.value(scenarioOption) : QStringLiteral("default");
+        if (!window.openScenario(scenario, overrides)) {
             std::fprintf(stderr, "kvroute-gui: %s\n", qPrintable(window.errorText()));
             if (!screenshot.isEmpty())
                 return 2;

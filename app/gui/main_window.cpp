@@ -5,6 +5,7 @@
 #include "app/gui/live/live_panel.h"
 #include "app/gui/panels/overview_panel.h"
 #include "app/gui/panels/pods_panel.h"
+#include "app/gui/panels/stages_panel.h"
 #include "app/gui/panels/stale_overlay.h"
 #include "app/gui/sweep/sweep_panel.h"
 #include "app/qtbridge/scenario_runner.h"
@@ -80,6 +81,7 @@ void MainWindow::buildLayout()
 
     m_overview = new OverviewPanel;
     m_pods = new PodsPanel;
+    m_stages = new StagesPanel;
     m_compare = new ComparePanel;
     m_sweep = new SweepPanel;
     m_live = new LivePanel;
@@ -87,11 +89,13 @@ void MainWindow::buildLayout()
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_overview, tr("Overview"));
     m_tabs->addTab(m_pods, tr("Pods"));
+    m_tabs->addTab(m_stages, tr("Stages"));
+    m_tabs->setTabVisible(m_tabs->indexOf(m_stages), false); // until a run has stages
     m_tabs->addTab(m_compare, tr("Compare"));
     m_tabs->addTab(m_sweep, tr("Sweep"));
     m_tabs->addTab(m_live, tr("Live"));
     // The run results only: the sweep and live tabs keep their own state.
-    for (QWidget* panel : std::initializer_list<QWidget*>{m_overview, m_pods, m_compare})
+    for (QWidget* panel : std::initializer_list<QWidget*>{m_overview, m_pods, m_stages, m_compare})
         m_staleOverlays.append(new StaleOverlay(panel));
 
     m_errorBanner = new QLabel;
@@ -180,7 +184,7 @@ void MainWindow::restoreState()
     QMainWindow::restoreState(m_settings.windowState());
 }
 
-bool MainWindow::openScenario(const QString& nameOrFile)
+bool MainWindow::openScenario(const QString& nameOrFile, const QStringList& overrides)
 {
     const std::string arg = nameOrFile.toStdString();
     const bool isFile = QFileInfo::exists(nameOrFile) || nameOrFile.contains(QLatin1Char('/')) ||
@@ -189,6 +193,15 @@ bool MainWindow::openScenario(const QString& nameOrFile)
     if (!scenario) {
         showError(tr("Could not open the scenario: %1").arg(qs(scenario.error().toString())));
         return false;
+    }
+    if (!overrides.isEmpty()) {
+        std::vector<std::string> assignments;
+        for (const QString& assignment : overrides)
+            assignments.push_back(assignment.toStdString());
+        if (auto applied = sim::applyOverrides(*scenario, assignments); !applied) {
+            showError(tr("Could not apply --set: %1").arg(qs(applied.error().toString())));
+            return false;
+        }
     }
     if (isFile) {
         m_scenarioPath = QFileInfo(nameOrFile).absoluteFilePath();
@@ -252,6 +265,8 @@ void MainWindow::onRunFinished(const RunOutcomePtr& outcome)
         m_lastOutcome = outcome;
         m_overview->showOutcome(outcome);
         m_pods->showOutcome(outcome);
+        m_stages->showOutcome(outcome);
+        m_tabs->setTabVisible(m_tabs->indexOf(m_stages), m_stages->hasStages());
         m_compare->showOutcome(outcome);
         m_live->showEditorOutcome(outcome);
         m_progress->setVisible(false);

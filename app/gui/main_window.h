@@ -1,6 +1,6 @@
 #pragma once
 // The main window: composes the scenario editor (left) and the result tabs (Overview, Pods,
-// Compare, Sweep, Live); owns no simulation logic. Every edit re-runs the scenario in the
+// Stages, Compare, Sweep, Live; Stages only for a staged workload); owns no simulation logic. Every edit re-runs the scenario in the
 // background (debounced, the previous run cancelled) and the panels update in place.
 
 #include "app/qtbridge/run_outcome.h"
@@ -29,6 +29,7 @@ class PodsPanel;
 class ScenarioEditor;
 class ScenarioRunner;
 class StaleOverlay;
+class StagesPanel;
 class SweepPanel;
 
 class MainWindow final : public QMainWindow {
@@ -40,7 +41,8 @@ public:
 
     /// Shows a built-in scenario or a scenario file and runs it. On error the message is shown
     /// and the current scenario is kept; returns false then.
-    bool openScenario(const QString& nameOrFile);
+    /// `overrides` are `--set` assignments ("workload.max_requests=200") applied on top.
+    bool openScenario(const QString& nameOrFile, const QStringList& overrides = {});
     /// Reopens what the previous session showed, unsaved edits included; else `default`.
     void restoreLastSession();
     /// Keeps the user's settings as they are (the screenshot mode): nothing this window shows
@@ -54,6 +56,7 @@ public:
     [[nodiscard]] ScenarioRunner* runner() const { return m_runner; }
     [[nodiscard]] SweepPanel* sweepPanel() const { return m_sweep; }
     [[nodiscard]] OverviewPanel* overviewPanel() const { return m_overview; }
+    [[nodiscard]] StagesPanel* stagesPanel() const { return m_stages; }
     [[nodiscard]] LivePanel* livePanel() const { return m_live; }
     [[nodiscard]] QTabWidget* tabs() const { return m_tabs; }
     [[nodiscard]] QString errorText() const;
@@ -110,6 +113,7 @@ private:
     QTabWidget* m_tabs = nullptr;
     OverviewPanel* m_overview = nullptr;
     PodsPanel* m_pods = nullptr;
+    StagesPanel* m_stages = nullptr;
     ComparePanel* m_compare = nullptr;
     SweepPanel* m_sweep = nullptr;
     LivePanel* m_live = nullptr;

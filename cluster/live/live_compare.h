@@ -21,7 +21,9 @@ namespace kvroute::cluster {
 
 struct CompareOptions {
     double durationSeconds = 0; ///< simulated seconds of arrivals; 0 = the scenario's
-    int maxInflight = 4096;     ///< the load's client cap; high, as the simulator has none
+    /// The load's client cap; 0 = the scenario's workload.client.max_in_flight (4096, never
+    /// reached, when that is unlimited), as the simulation models it.
+    int maxInflight = 0;
     std::function<void(double fraction, const std::string& label)> progress;
     const std::atomic<bool>* cancel = nullptr;
 };

@@ -31,6 +31,7 @@ struct Call {
     std::string answerText;
     std::string pod;
     std::string errorBody;
+    Clock::time_point produced; ///< when the workload made it (it may wait for a free slot)
     Clock::time_point sent;
     std::vector<Clock::time_point> tokenTimes;
     std::int64_t promptTokens = 0;
@@ -151,7 +152,9 @@ public:
         const auto& s = m_setup.scenario;
         const sim::SimTime end = m_options.durationSeconds > 0 ? sim::fromSeconds(m_options.durationSeconds) : s.run.duration;
         const std::int64_t maxRequests = m_options.maxRequests > 0 ? m_options.maxRequests : s.workload.maxRequests;
-        m_workload->start(m_sim, [this](sim::WorkloadRequest r) { m_backlog.push_back(std::move(r)); }, end, maxRequests);
+        m_workload->start(
+            m_sim, [this](sim::WorkloadRequest r) { m_backlog.push_back(Waiting{std::move(r), Clock::now()}); }, end,
+            maxRequests);
         m_report.url = m_options.url;
         m_report.workload = m_workload->describe();
         m_start = Clock::now();
@@ -230,16 +233,17 @@ private:
     void sendBacklog()
     {
         while (!m_backlog.empty() && m_calls.size() < static_cast<std::size_t>(m_options.maxInflight)) {
-            send(std::move(m_backlog.front()));
+            send(std::move(m_backlog.front().request), m_backlog.front().produced);
             m_backlog.pop_front();
         }
     }
 
-    void send(sim::WorkloadRequest request)
+    void send(sim::WorkloadRequest request, Clock::time_point produced)
     {
         auto call = std::make_unique<Call>();
         Call& c = *call;
         c.request = std::move(request);
+        c.produced = produced;
         c.easy = curl_easy_init();
         nlohmann::json body{{"model", m_setup.servedModelName},
                             {"prompt", tokensToText(*c.request.prompt)},
@@ -313,10 +317,14 @@ private:
             return;
         }
         ++m_report.requestsCompleted;
-        m_ttft.push_back(std::chrono::duration<double>(c.tokenTimes.front() - c.sent).count());
+        // workload.client.ttft_from: from the send (what inference-perf and curl time) or from
+        // when the workload produced it, time waiting for a free slot included.
+        const Clock::time_point clockStart =
+            m_setup.scenario.workload.client.ttftFrom == sim::TtftClock::Arrival ? c.produced : c.sent;
+        m_ttft.push_back(std::chrono::duration<double>(c.tokenTimes.front() - clockStart).count());
         for (std::size_t i = 1; i < c.tokenTimes.size(); ++i)
             m_itl.push_back(std::chrono::duration<double>(c.tokenTimes[i] - c.tokenTimes[i - 1]).count());
-        m_e2e.push_back(std::chrono::duration<double>(now - c.sent).count());
+        m_e2e.push_back(std::chrono::duration<double>(now - clockStart).count());
         m_report.promptTokens += c.promptTokens;
         m_report.completionTokens += c.completionTokens;
         if (c.cachedTokens) {
@@ -353,7 +361,11 @@ private:
     std::string m_endpoint;
     bool m_useSources = false;
     Clock::time_point m_start;
-    std::deque<sim::WorkloadRequest> m_backlog;
+    struct Waiting {
+        sim::WorkloadRequest request;
+        Clock::time_point produced;
+    };
+    std::deque<Waiting> m_backlog;
     std::unordered_map<CURL*, std::unique_ptr<Call>> m_calls;
     std::unordered_map<std::uint64_t, std::string> m_lastPod;
     std::vector<double> m_ttft, m_itl, m_e2e;
@@ -368,8 +380,8 @@ Result<LoadReport> runLoad(const sim::Scenario& scenario, const LoadOptions& opt
         return fail("must be an http:// or https:// URL, got \"" + options.url + "\"", "--url");
     if (!(options.timeScale >= 0.0 && options.timeScale <= 1000.0))
         return fail("must be between 0 (as fast as possible) and 1000", "--time-scale");
-    if (options.maxInflight < 1)
-        return fail("must be at least 1", "--max-inflight");
+    if (options.maxInflight < 0)
+        return fail("must be at least 1 (0 = the scenario's workload.client.max_in_flight)", "--max-inflight");
     // The scenario's own limit on `duration` (docs/SCENARIOS.md), checked before it becomes
     // simulated time: an infinite or huge value would overflow the clock.
     if (!(options.durationSeconds >= 0.0 && options.durationSeconds <= 1e6))
@@ -385,7 +397,15 @@ Result<LoadReport> runLoad(const sim::Scenario& scenario, const LoadOptions& opt
     static const bool curlReady = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
     if (!curlReady)
         return fail("libcurl could not be initialised");
-    LoadRun run(*setup, options, std::move(*workload));
+    LoadOptions resolved = options;
+    if (resolved.maxInflight == 0) {
+        // The scenario's client, as the simulation models it; an unlimited one still needs a
+        // bound on open connections.
+        constexpr int kUnlimitedClientConnections = 256;
+        const int scenarioLimit = setup->scenario.workload.client.maxInFlight;
+        resolved.maxInflight = scenarioLimit > 0 ? scenarioLimit : kUnlimitedClientConnections;
+    }
+    LoadRun run(*setup, resolved, std::move(*workload));
     return run.run();
 }
 

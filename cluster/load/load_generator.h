@@ -23,7 +23,9 @@ struct LoadOptions {
     std::string url;                 ///< base URL, e.g. http://127.0.0.1:8000
     double durationSeconds = 0;      ///< arrivals stop after this (simulated) time; 0 = the scenario's
     std::int64_t maxRequests = 0;    ///< 0 = the scenario's workload.max_requests
-    int maxInflight = 256;           ///< beyond, arrivals wait at the client (inference-perf habit)
+    /// Beyond, arrivals wait at the client (inference-perf's workers); 0 = the scenario's
+    /// workload.client.max_in_flight, or 256 when that is 0 (unlimited).
+    int maxInflight = 0;
     double timeScale = 1.0;          ///< wall seconds per simulated second; 0 = send as fast as possible
     bool clientAddresses = true;     ///< loopback targets: one 127.x.y.z source address per client
     std::string sessionHeader = "x-session-id";

@@ -12,10 +12,12 @@
 #include "sim/routing/router.h"
 #include "sim/scenario/scenario_validation.h"
 #include "sim/workload/distribution.h"
+#include "sim/workload/inference_perf_workload.h"
 #include "sim/workload/workload.h"
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
 #include <unordered_map>
 
 namespace kvroute::sim {
@@ -46,8 +48,11 @@ public:
         , m_workload(std::move(workload))
         , m_stepTime(std::move(stepTime))
         , m_delay(fromSeconds(setup.scenario.routing.gatewayDelaySeconds))
-        , m_collector(setup.scenario.cluster.pods, setup.scenario.run.sampleInterval, m_delay)
+        , m_collector(setup.scenario.cluster.pods, setup.scenario.run.sampleInterval, m_delay,
+                      setup.scenario.workload.client.ttftFrom)
+        , m_clientLimit(setup.scenario.workload.client.maxInFlight)
     {
+        m_collector.setStages(m_workload->stages());
         const auto& s = setup.scenario;
         const int n = s.cluster.pods;
         // Without PYTHONHASHSEED every vLLM process draws its own NONE_HASH (vllm.md §1), so
@@ -159,19 +164,44 @@ public:
         m_sim.schedule(m_delay, [this, pod, tokens, request = std::move(request)] {
             --m_inFlightPerPod[static_cast<std::size_t>(pod)];
             m_router->onCompleted(request, pod, m_sim.now());
-            m_workload->onCompleted(request, tokens);
+            answered(request, tokens);
         });
     }
 
 private:
+    /// The workload produced `request`: the client sends it now, or queues it while it has
+    /// workload.client.max_in_flight requests out.
     void onArrival(WorkloadRequest request)
     {
-        if (m_collector.inFlight() >= RunLimits::kMaxInFlight) {
+        if (m_collector.inFlight() + static_cast<std::int64_t>(m_clientBacklog.size()) >= RunLimits::kMaxInFlight) {
             // Memory grows with the backlog; the run loop reports it and stops.
             m_overloaded = true;
             return;
         }
-        m_collector.onSubmitted(request);
+        if (m_clientLimit > 0 && m_clientInFlight >= m_clientLimit) {
+            m_clientBacklog.push_back(std::move(request));
+            return;
+        }
+        send(std::move(request));
+    }
+
+    /// The client hears the end of `request` (answered, rejected or unroutable): its slot takes
+    /// the oldest waiting request, then the workload learns of the answer.
+    void answered(const WorkloadRequest& request, std::int32_t tokens)
+    {
+        --m_clientInFlight;
+        if (!m_clientBacklog.empty() && (m_clientLimit == 0 || m_clientInFlight < m_clientLimit)) {
+            WorkloadRequest next = std::move(m_clientBacklog.front());
+            m_clientBacklog.pop_front();
+            send(std::move(next));
+        }
+        m_workload->onCompleted(request, tokens);
+    }
+
+    void send(WorkloadRequest request)
+    {
+        ++m_clientInFlight;
+        m_collector.onSubmitted(request, m_sim.now());
         const auto& svc = m_setup.scenario.routing.kubeService;
         const RoutingContext ctx{request,
                                  svc.seesClientIp ? request.clientIp : kGatewayIp,
@@ -184,7 +214,7 @@ private:
         if (pod == kNoPod) {
             // The gateway answers with an error; the client hears it one network delay later.
             m_collector.onUnroutable(request);
-            m_sim.schedule(m_delay, [this, request = std::move(request)] { m_workload->onCompleted(request, 0); });
+            m_sim.schedule(m_delay, [this, request = std::move(request)] { answered(request, 0); });
             return;
         }
         m_router->onRouted(ctx, pod);
@@ -211,7 +241,7 @@ private:
             m_sim.schedule(m_delay, [this, pod, rejected = std::move(rejected)] {
                 --m_inFlightPerPod[static_cast<std::size_t>(pod)];
                 m_router->onCompleted(rejected, pod, m_sim.now());
-                m_workload->onCompleted(rejected, 0);
+                answered(rejected, 0);
             });
         }
     }
@@ -222,7 +252,7 @@ private:
     /// soon as the workload is spent, even when `duration` is only an upper bound.
     [[nodiscard]] bool active() const
     {
-        if (m_collector.inFlight() > 0)
+        if (m_collector.inFlight() > 0 || !m_clientBacklog.empty())
             return true;
         if (m_sim.now() >= m_end)
             return false;
@@ -246,7 +276,7 @@ private:
     void sampleTick()
     {
         m_samplePending = false;
-        m_collector.sample(m_sim.now(), m_podMetrics);
+        m_collector.sample(m_sim.now(), m_podMetrics, static_cast<std::int64_t>(m_clientBacklog.size()));
         if (active()) {
             m_samplePending = true;
             m_sim.schedule(m_setup.scenario.run.sampleInterval, [this] { sampleTick(); });
@@ -266,6 +296,9 @@ private:
     std::vector<ScrapedPodMetrics> m_scraped;
     std::vector<std::int32_t> m_inFlightPerPod;
     std::unordered_map<RequestId, WorkloadRequest> m_inFlight;
+    std::int32_t m_clientLimit = 0;   ///< workload.client.max_in_flight, 0 = none
+    std::int32_t m_clientInFlight = 0;
+    std::deque<WorkloadRequest> m_clientBacklog;
     SimTime m_end = 0;
     bool m_scrapePending = false;
     bool m_samplePending = false;
@@ -305,6 +338,10 @@ Result<RunSetup> prepareRun(const Scenario& scenario)
     if (auto valid = validateScenario(scenario); !valid)
         return std::unexpected(valid.error());
     setup.warnings = scenarioWarnings(scenario);
+    // workload.type inference-perf: the file's stages and client limit, for the run limits below
+    // and the client.
+    if (auto resolved = resolveInferencePerf(setup.scenario.workload, setup.warnings); !resolved)
+        return std::unexpected(resolved.error());
     auto catalog = PresetCatalog::builtin();
     if (!catalog)
         return std::unexpected(catalog.error());
@@ -334,7 +371,7 @@ Result<RunSetup> prepareRun(const Scenario& scenario)
         return fail(capacity.error().message,
                     capacity.error().where.empty() ? std::string("vllm") : "vllm." + capacity.error().where);
     setup.capacity = *capacity;
-    if (auto size = checkRunSize(scenario, capacity->numBlocks); !size)
+    if (auto size = checkRunSize(setup.scenario, capacity->numBlocks); !size)
         return std::unexpected(size.error());
     std::string coarser;
     setup.scenario.run.sampleInterval = boundedSampleInterval(scenario, &coarser);

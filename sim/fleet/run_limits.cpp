@@ -54,12 +54,13 @@ std::optional<double> expectedRequests(const Scenario& s)
     case WorkloadKind::ChatSessions:
         n = w.chat.usersPerSecond * duration * std::max(1.0, expectedValue(w.chat.turnsPerSession));
         break;
-    case WorkloadKind::SharedPrefix: {
+    case WorkloadKind::SharedPrefix:
+    case WorkloadKind::InferencePerf: { // its file's stages, once prepareRun has read them
         double elapsed = 0.0;
         for (const auto& stage : w.sharedPrefix.stages) {
             const double seconds = std::clamp(duration - elapsed, 0.0, stage.durationSeconds);
             n += stage.rate * seconds;
-            elapsed += stage.durationSeconds + w.sharedPrefix.stageGapSeconds;
+            elapsed += stage.durationSeconds + w.sharedPrefix.stageGapSeconds + w.sharedPrefix.startOffsetSeconds;
         }
         break;
     }
@@ -81,6 +82,7 @@ Result<void> checkRunSize(const Scenario& s, std::int64_t kvBlocksPerPod)
         const auto& w = s.workload;
         const std::string key = w.kind == WorkloadKind::ChatSessions   ? "workload.chat.users_per_second"
                                 : w.kind == WorkloadKind::RepeatPrompt ? "workload.repeat.count"
+                                : w.kind == WorkloadKind::InferencePerf ? "workload.path"
                                                                        : "workload.shared_prefix.stages";
         return fail("the workload would send about " + count(*n) + " requests in " +
                         formatNumber(toSeconds(s.run.duration)) + " s; one run simulates at most " +
@@ -95,7 +97,7 @@ Result<void> checkRunSize(const Scenario& s, std::int64_t kvBlocksPerPod)
     double longest = 0; // the longest single prompt it builds
     std::string heldKey;
     std::string heldHow;
-    if (w.kind == WorkloadKind::SharedPrefix) {
+    if (w.kind == WorkloadKind::SharedPrefix || w.kind == WorkloadKind::InferencePerf) {
         const auto& sp = w.sharedPrefix;
         held = static_cast<double>(sp.numGroups) * sp.systemPromptLen +
                static_cast<double>(sp.numGroups) * sp.promptsPerGroup * sp.questionLen;

@@ -4,18 +4,29 @@
 
 #include "sim/metrics/run_results.h"
 #include "sim/pod/timed_pod.h"
+#include "sim/workload/workload_config.h"
 #include "sim/workload/workload_request.h"
 
+#include <span>
 #include <unordered_map>
+#include <vector>
 
 namespace kvroute::sim {
 
+/// inference-perf's summary row over `stages` (StageSummary).
+[[nodiscard]] StageSummary summarizeStages(std::span<const StageResult> stages);
+
 class MetricsCollector final : public PodListener {
 public:
-    /// `oneWayDelay` is added to pod-side times to get what the client sees.
-    MetricsCollector(int numPods, SimTime sampleInterval, SimTime oneWayDelay);
+    /// `oneWayDelay` is added to pod-side times to get what the client sees; `ttftFrom` says
+    /// whether latencies start when a request is produced or when the client sends it.
+    MetricsCollector(int numPods, SimTime sampleInterval, SimTime oneWayDelay, TtftClock ttftFrom = TtftClock::Send);
 
-    void onSubmitted(const WorkloadRequest& request);
+    /// The workload's load stages (WorkloadRequest::stage indexes them); none = not staged.
+    void setStages(std::vector<LoadStage> stages);
+
+    /// The client sent `request` at `sentAt` (its arrival, unless it waited at a full client).
+    void onSubmitted(const WorkloadRequest& request, SimTime sentAt);
     void onRouted(const WorkloadRequest& request, int pod);
     void onRejected(const WorkloadRequest& request);
     /// The router refused the request (no pod to send it to).
@@ -25,8 +36,9 @@ public:
     void onStats(int pod, SimTime now, const SchedulerStats& stats) override;
     void onFinished(int pod, SimTime now, const PodRequestRecord& record) override;
 
-    /// Records one time-series point at `now` from the pods' current metrics.
-    void sample(SimTime now, std::span<const PodMetrics* const> pods);
+    /// Records one time-series point at `now` from the pods' current metrics and the number of
+    /// requests waiting at the client.
+    void sample(SimTime now, std::span<const PodMetrics* const> pods, std::int64_t clientWaiting = 0);
 
     /// Final results; `end` closes the time-weighted averages.
     [[nodiscard]] RunResults finish(SimTime end, std::span<const PodMetrics* const> pods) const;
@@ -35,8 +47,31 @@ public:
 
 private:
     struct InFlight {
-        SimTime sent = 0;
+        SimTime clockStart = 0; ///< where its TTFT and e2e are measured from
+        std::int32_t stage = -1;
     };
+    struct StageAccumulator {
+        std::int64_t requests = 0;
+        std::int64_t completed = 0;
+        std::int64_t failed = 0;
+        std::int64_t outputTokens = 0;
+        std::int64_t cachedPromptTokens = 0;
+        std::int64_t promptTokens = 0;
+        SimTime firstSend = -1;
+        SimTime lastSend = -1;
+        SimTime lastEnd = -1;
+        std::vector<double> ttft;
+        std::vector<double> e2e;
+        SimTime itlSpan = 0;     ///< Σ (last − first token) of completed requests
+        std::int64_t itlGaps = 0;
+        std::int64_t waitingSum = 0; ///< Σ over samples and pods of the waiting queue
+        std::int64_t podSamples = 0;
+        std::int32_t waitingMax = 0;
+        std::int64_t clientWaitingSum = 0;
+        std::int64_t samples = 0;
+    };
+    StageAccumulator* stageOf(std::int32_t stage);
+    [[nodiscard]] std::vector<StageResult> stageResults() const;
     struct PodAccumulator {
         std::int64_t requests = 0;
         std::int64_t completed = 0;
@@ -50,6 +85,10 @@ private:
     int m_numPods;
     SimTime m_sampleInterval;
     SimTime m_delay;
+    TtftClock m_ttftFrom;
+    std::vector<LoadStage> m_stageSpecs;
+    std::vector<StageAccumulator> m_stages;
+    std::int32_t m_currentStage = -1; ///< stage of the latest request sent
     std::unordered_map<RequestId, InFlight> m_requests;
     std::unordered_map<std::uint64_t, int> m_lastPodOfSession;
     std::vector<PodAccumulator> m_pods;

@@ -42,6 +42,48 @@ struct TimeSeriesPoint {
     std::vector<std::int32_t> podRunning;  ///< per pod, gauge at t
 };
 
+/// One load stage of a staged workload, measured as inference-perf measures a stage
+/// (its lifecycle metrics): over the stage's own requests, from its first send to its last answer.
+struct StageResult {
+    int index = 0;                   ///< position in the workload's stages
+    double rate = 0.0;               ///< offered requests/s
+    double durationSeconds = 0.0;    ///< planned length of its arrivals
+    std::int64_t requests = 0;       ///< sent to the gateway
+    std::int64_t completed = 0;
+    std::int64_t failed = 0;         ///< rejected or unroutable
+    std::int64_t unfinished = 0;     ///< still in flight when the run ended
+    double startSeconds = 0.0;       ///< first send
+    double lastSendSeconds = 0.0;
+    double endSeconds = 0.0;         ///< last answer received (completed requests)
+    std::int64_t outputTokens = 0;   ///< of completed requests
+    /// Completed requests and output tokens ÷ (last answer − first send): inference-perf's
+    /// per-stage throughput, so a stage that drains slowly shows it.
+    double requestsPerS = 0.0;
+    double outputTokensPerS = 0.0;
+    /// Requests sent ÷ (last send − first send): inference-perf's load_summary.achieved_rate,
+    /// the "Requests/s" of llm-d's benchmark tables.
+    double achievedRate = 0.0;
+    LatencySummary ttft;             ///< seconds, from the workload's TTFT clock
+    LatencySummary e2e;
+    double itlMean = 0.0;            ///< Σ(last − first token) ÷ Σ(tokens − 1) over completed requests
+    double cachedPromptFraction = 0.0; ///< prompt tokens found cached, of its completed requests
+    double queueDepthMean = 0.0;     ///< per pod, vllm:num_requests_waiting sampled in the stage
+    std::int32_t queueDepthMax = 0;  ///< largest one pod's waiting queue at a sample
+    double clientWaitingMean = 0.0;  ///< requests waiting at a full client, sampled in the stage
+};
+
+/// inference-perf's summary row: the unweighted mean of the per-stage values (not a pooled
+/// figure), over stages that completed at least one request.
+struct StageSummary {
+    int stages = 0;
+    double requestsPerS = 0.0;
+    double achievedRate = 0.0;
+    double outputTokensPerS = 0.0;
+    double ttftMean = 0.0;
+    double ttftP90 = 0.0;
+    double itlMean = 0.0;
+};
+
 struct CapacityInfo {
     std::int64_t numGpuBlocks = 0;    ///< per pod, including the null block
     std::int64_t kvTokensPerPod = 0;  ///< numGpuBlocks × block_size ("GPU KV cache size")
@@ -84,6 +126,8 @@ struct RunResults {
 
     std::vector<PodResult> pods;
     std::vector<TimeSeriesPoint> timeseries;
+    std::vector<StageResult> stages; ///< staged workloads only
+    StageSummary stageSummary;       ///< over `stages`
     double sampleIntervalSeconds = 1.0;
 
     CapacityInfo capacity;

@@ -1,9 +1,12 @@
 #include "sim/model/presets.h"
 
 #include "resources/embedded.h"
+#include "sim/model/kv_capacity.h"
 #include "sim/model/strict_yaml.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstddef>
 #include <limits>
 #include <utility>
 
@@ -84,6 +87,10 @@ Result<LinearLatencyFit> parseLinearFit(const YAML::Node& node, const std::strin
     KVROUTE_TRY_ASSIGN(tp, map.integer("tensor_parallel", 1, 64));
     fit.tensorParallel = static_cast<int>(tp);
     KVROUTE_TRY_ASSIGN(fit.vllmVersion, map.string("vllm_version"));
+    if (!parseVllmVersion(fit.vllmVersion))
+        return fail("vllm_version of a linear_latency entry of model '" + model + "' must be a release number like "
+                        "\"0.8.4\", got '" + fit.vllmVersion + "'",
+                    map.whereValue("vllm_version"));
     KVROUTE_TRY_ASSIGN(fit.beta0Us, map.number("beta0_us", 0.0, 1e7));
     KVROUTE_TRY_ASSIGN(fit.beta1Us, map.number("beta1_us", 0.0, 1e6));
     KVROUTE_TRY_ASSIGN(fit.beta2Us, map.number("beta2_us", 0.0, 1e6));
@@ -139,6 +146,20 @@ Result<ModelSpec> parseModel(const YAML::Node& node, const std::vector<GpuSpec>&
     for (const YAML::Node& fitNode : fits) {
         LinearLatencyFit fit;
         KVROUTE_TRY_ASSIGN(fit, parseLinearFit(fitNode, model.name, gpus, file));
+        const std::string where = strict_yaml::where(file, fitNode.Mark());
+        if (auto valid = validateTensorParallel(model, fit.tensorParallel); !valid)
+            return fail("linear_latency of model '" + model.name + "': " + valid.error().message, where);
+        // One fit per GPU, TP and vLLM version, so selectLinearFit never depends on file order
+        // (BLIS's own table has such duplicates and silently uses the first).
+        const bool duplicate = std::ranges::any_of(model.linearFits, [&](const LinearLatencyFit& other) {
+            return other.gpu == fit.gpu && other.tensorParallel == fit.tensorParallel &&
+                   compareVllmVersions(other.vllmVersion, fit.vllmVersion) == 0;
+        });
+        if (duplicate)
+            return fail("duplicate linear_latency entry of model '" + model.name + "' for gpu '" + fit.gpu + "', TP " +
+                            std::to_string(fit.tensorParallel) + ", vLLM " + fit.vllmVersion +
+                            ": keep one fit per GPU, TP and vLLM version",
+                        where);
         model.linearFits.push_back(std::move(fit));
     }
     return model;
@@ -154,6 +175,56 @@ Result<void> checkUniqueName(const std::vector<Spec>& specs, const Spec& spec, s
 }
 
 } // namespace
+
+std::optional<std::vector<int>> parseVllmVersion(std::string_view text)
+{
+    std::vector<int> numbers;
+    std::size_t begin = 0;
+    while (true) {
+        const std::size_t end = std::min(text.find('.', begin), text.size());
+        const std::string_view part = text.substr(begin, end - begin);
+        int value = 0;
+        const auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
+        // Digits only: from_chars would accept a leading '-'.
+        if (part.empty() || part.front() == '-' || ec != std::errc() || ptr != part.data() + part.size())
+            return std::nullopt;
+        numbers.push_back(value);
+        if (end == text.size())
+            return numbers;
+        begin = end + 1;
+    }
+}
+
+int compareVllmVersions(std::string_view a, std::string_view b)
+{
+    const std::vector<int> va = parseVllmVersion(a).value_or(std::vector<int>{});
+    const std::vector<int> vb = parseVllmVersion(b).value_or(std::vector<int>{});
+    for (std::size_t i = 0; i < std::max(va.size(), vb.size()); ++i) {
+        const int x = i < va.size() ? va[i] : 0;
+        const int y = i < vb.size() ? vb[i] : 0;
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+
+const LinearLatencyFit* selectLinearFit(const ModelSpec& model, std::string_view gpu, int tensorParallel,
+                                        std::string_view vllmVersion)
+{
+    const LinearLatencyFit* newestNotNewer = nullptr; // newest fit measured on vllmVersion or older
+    const LinearLatencyFit* oldestNewer = nullptr;    // oldest fit measured on a newer release
+    for (const LinearLatencyFit& fit : model.linearFits) {
+        if (fit.gpu != gpu || fit.tensorParallel != tensorParallel)
+            continue;
+        if (compareVllmVersions(fit.vllmVersion, vllmVersion) <= 0) {
+            if (newestNotNewer == nullptr || compareVllmVersions(fit.vllmVersion, newestNotNewer->vllmVersion) > 0)
+                newestNotNewer = &fit;
+        } else if (oldestNewer == nullptr || compareVllmVersions(fit.vllmVersion, oldestNewer->vllmVersion) < 0) {
+            oldestNewer = &fit;
+        }
+    }
+    return newestNotNewer != nullptr ? newestNotNewer : oldestNewer;
+}
 
 Result<PresetCatalog> PresetCatalog::fromYaml(std::string_view modelsYaml, std::string_view gpusYaml,
                                               std::string_view sourceName)

@@ -7,11 +7,31 @@
 #include "sim/model/model_spec.h"
 #include "sim/util/result.h"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace kvroute::sim {
+
+/// The vLLM release whose engine kvroute reproduces (vllm.md §8); linear fits are chosen for it.
+inline constexpr std::string_view kSimulatedVllmVersion = "0.10.0";
+
+/// "0.10.1.1" → {0, 10, 1, 1}; nullopt unless the text is decimal numbers joined by dots.
+[[nodiscard]] std::optional<std::vector<int>> parseVllmVersion(std::string_view text);
+
+/// Negative, zero or positive as version a is older than, the same as or newer than b, compared
+/// number by number; missing trailing numbers count as 0 ("0.8" == "0.8.0"). A version that
+/// does not parse counts as 0 (the catalog rejects such presets).
+[[nodiscard]] int compareVllmVersions(std::string_view a, std::string_view b);
+
+/// The published linear fit to use for this GPU and TP when simulating vLLM `vllmVersion`, or
+/// nullptr. Fits measured on another GPU or TP never apply. Among the rest: the newest measured
+/// on `vllmVersion` or an older release; if every one is newer, the oldest of them (the closest).
+/// The catalog rejects two fits for one GPU, TP and version, so the choice does not depend on
+/// file order.
+[[nodiscard]] const LinearLatencyFit* selectLinearFit(const ModelSpec& model, std::string_view gpu, int tensorParallel,
+                                                      std::string_view vllmVersion = kSimulatedVllmVersion);
 
 class PresetCatalog {
 public:

@@ -1,6 +1,7 @@
 #include "sim/model/step_time.h"
 
 #include "sim/model/kv_capacity.h"
+#include "sim/model/presets.h"
 #include "sim/util/check.h"
 
 #include <algorithm>
@@ -195,17 +196,18 @@ Result<LinearCoefficients> linearCoefficientsFor(const ModelSpec& model, const G
 {
     if (auto valid = validateTensorParallel(model, tensorParallel); !valid)
         return std::unexpected(valid.error());
-    for (const LinearLatencyFit& fit : model.linearFits) {
-        if (fit.gpu == gpu.name && fit.tensorParallel == tensorParallel)
-            return LinearCoefficients{
-                .beta0Us = fit.beta0Us,
-                .beta1Us = fit.beta1Us,
-                .beta2Us = fit.beta2Us,
-                .beta3Us = fit.beta3Us,
-                .measured = true,
-                .source = fit.source,
-            };
-    }
+    // Only fits measured on this GPU and TP apply. Of those, the simulated engine is vLLM
+    // v0.10.0, so the newest fit measured on v0.10.0 or older wins, else the oldest newer one
+    // (selectLinearFit; the catalog allows one fit per GPU, TP and version).
+    if (const LinearLatencyFit* fit = selectLinearFit(model, gpu.name, tensorParallel, kSimulatedVllmVersion))
+        return LinearCoefficients{
+            .beta0Us = fit->beta0Us,
+            .beta1Us = fit->beta1Us,
+            .beta2Us = fit->beta2Us,
+            .beta3Us = fit->beta3Us,
+            .measured = true,
+            .source = fit->source,
+        };
     auto c = deriveLinearFromRoofline(model, RooflineParams::fromPresets(gpu, overheads), tensorParallel);
     c.source += " on " + gpu.name;
     return c;

@@ -159,7 +159,9 @@ private:
                                                           int tensorParallel);
 
 /// The published fit for this model, GPU and TP if the preset has one, otherwise the roofline
-/// linearized with the GPU's priors. Fails on an invalid TP degree.
+/// linearized with the GPU's priors. Several fits for one GPU and TP (different vLLM versions):
+/// the newest measured on the simulated vLLM v0.10.0 or older, else the oldest newer one
+/// (selectLinearFit in presets.h). Fails on an invalid TP degree.
 [[nodiscard]] Result<LinearCoefficients> linearCoefficientsFor(const ModelSpec& model, const GpuSpec& gpu,
                                                                int tensorParallel, const StepOverheads& overheads);
 

@@ -93,6 +93,37 @@ std::string resultsToJson(const RunResults& r, const Scenario& scenario, const R
                                       {"pod_waiting", t.podWaiting},
                                       {"pod_running", t.podRunning}});
     }
+    ordered_json stages = ordered_json::array();
+    for (const auto& st : r.stages) {
+        stages.push_back(ordered_json{{"index", st.index},
+                                      {"rate", st.rate},
+                                      {"duration_s", st.durationSeconds},
+                                      {"requests", st.requests},
+                                      {"completed", st.completed},
+                                      {"failed", st.failed},
+                                      {"unfinished", st.unfinished},
+                                      {"start_s", st.startSeconds},
+                                      {"last_send_s", st.lastSendSeconds},
+                                      {"end_s", st.endSeconds},
+                                      {"output_tokens", st.outputTokens},
+                                      {"requests_per_s", st.requestsPerS},
+                                      {"output_tokens_per_s", st.outputTokensPerS},
+                                      {"achieved_rate", st.achievedRate},
+                                      {"ttft_s", latencyJson(st.ttft)},
+                                      {"e2e_s", latencyJson(st.e2e)},
+                                      {"itl_mean_s", st.itlMean},
+                                      {"cached_prompt_fraction", st.cachedPromptFraction},
+                                      {"queue_depth", {{"mean", st.queueDepthMean}, {"max", st.queueDepthMax}}},
+                                      {"client_waiting_mean", st.clientWaitingMean}});
+    }
+    const auto& ss = r.stageSummary;
+    const ordered_json stageSummary{{"stages", ss.stages},
+                                    {"requests_per_s", ss.requestsPerS},
+                                    {"achieved_rate", ss.achievedRate},
+                                    {"output_tokens_per_s", ss.outputTokensPerS},
+                                    {"ttft_mean_s", ss.ttftMean},
+                                    {"ttft_p90_s", ss.ttftP90},
+                                    {"itl_mean_s", ss.itlMean}};
     const ordered_json doc{
         {"hit_rate", r.hitRate},
         {"prefix_cache_queries", r.prefixCacheQueries},
@@ -127,6 +158,8 @@ std::string resultsToJson(const RunResults& r, const Scenario& scenario, const R
         {"warnings", r.warnings},
         {"cancelled", r.cancelled},
         {"pods", pods},
+        {"stages", stages},
+        {"stage_summary", stageSummary},
         {"timeseries", {{"interval_s", r.sampleIntervalSeconds}, {"points", series}}},
         {"scenario", scenarioJson(scenario)},
         {"seed", scenario.seed},

@@ -88,7 +88,14 @@ std::string resultsReport(const RunResults& r, const Scenario& s)
         << ", " << s.cluster.pods << " decode pods, block " << s.vllm.blockSize << ", "
         << thousands(r.capacity.numGpuBlocks) << " KV blocks/pod (" << thousands(r.capacity.kvTokensPerPod) << " tokens"
         << (r.capacity.overridden ? ", override" : "") << ")\n";
-    out << "  routing:  " << r.router << "\n  workload: " << r.workload << "\n  latency:  " << r.latencyModel
+    out << "  routing:  " << r.router << "\n  workload: " << r.workload;
+    const auto& client = s.workload.client;
+    if (client.maxInFlight > 0 || client.ttftFrom == TtftClock::Arrival)
+        out << "\n  client:   "
+            << (client.maxInFlight > 0 ? "at most " + thousands(client.maxInFlight) + " requests in flight"
+                                       : std::string("no limit on requests in flight"))
+            << ", TTFT from the " << (client.ttftFrom == TtftClock::Send ? "send" : "arrival");
+    out << "\n  latency:  " << r.latencyModel
         << "\n  seed " << s.seed << ", " << fmt("%.1f", r.simulatedSeconds) << " s simulated\n\n";
 
     if (r.prefixCacheQueries > 0)
@@ -130,6 +137,26 @@ std::string resultsReport(const RunResults& r, const Scenario& s)
             << padLeft(p.prefixCacheQueries > 0 ? fmt("%.1f%%", 100.0 * p.hitRate) : std::string("n/a"), 10) << padLeft(fmt("%.1f%%", 100.0 * p.meanKvCacheUsage), 10)
             << padLeft(fmt("%.1f%%", 100.0 * p.maxKvCacheUsage), 9) << padLeft(fmt("%.0f%%", 100.0 * p.busyFraction), 8)
             << padLeft(thousands(p.preemptions), 9) << '\n';
+    }
+    if (!r.stages.empty()) {
+        // inference-perf's per-stage view: each stage over its own requests, first send to last
+        // answer; the summary row is the unweighted mean of the stages, as its report has it.
+        out << "\n  stage  rate/s  requests    req/s  out tok/s  TTFT mean     p50     p90  ITL ms  cached  "
+               "queue  client\n";
+        for (const auto& st : r.stages) {
+            out << padLeft(std::to_string(st.index), 7) << padLeft(fmt("%.4g", st.rate), 8)
+                << padLeft(thousands(st.requests), 10) << padLeft(fmt("%.2f", st.requestsPerS), 9)
+                << padLeft(thousands(static_cast<std::int64_t>(st.outputTokensPerS + 0.5)), 11)
+                << padLeft(duration(st.ttft.mean), 11) << padLeft(duration(st.ttft.p50), 8)
+                << padLeft(duration(st.ttft.p90), 8) << padLeft(fmt("%.1f", 1000.0 * st.itlMean), 8)
+                << padLeft(fmt("%.1f%%", 100.0 * st.cachedPromptFraction), 8) << padLeft(fmt("%.1f", st.queueDepthMean), 7)
+                << padLeft(fmt("%.0f", st.clientWaitingMean), 8) << '\n';
+        }
+        const auto& ss = r.stageSummary;
+        out << "   mean" << padLeft("", 8) << padLeft("", 10) << padLeft(fmt("%.2f", ss.requestsPerS), 9)
+            << padLeft(thousands(static_cast<std::int64_t>(ss.outputTokensPerS + 0.5)), 11)
+            << padLeft(duration(ss.ttftMean), 11) << padLeft("", 8) << padLeft(duration(ss.ttftP90), 8)
+            << padLeft(fmt("%.1f", 1000.0 * ss.itlMean), 8) << "   (unweighted mean of " << ss.stages << " stages)\n";
     }
     if (!r.warnings.empty()) {
         out << "\n  Notes:\n";

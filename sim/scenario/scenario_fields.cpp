@@ -37,17 +37,22 @@ constexpr std::array<std::pair<std::string_view, RoutingPolicy>, 6> kPolicies{{
     {"header-hash", RoutingPolicy::HeaderHash},
     {"epp", RoutingPolicy::Epp},
 }};
-constexpr std::array<std::pair<std::string_view, WorkloadKind>, 5> kWorkloadKinds{{
+constexpr std::array<std::pair<std::string_view, WorkloadKind>, 6> kWorkloadKinds{{
     {"chat-sessions", WorkloadKind::ChatSessions},
     {"shared-prefix", WorkloadKind::SharedPrefix},
     {"repeat-prompt", WorkloadKind::RepeatPrompt},
     {"mooncake", WorkloadKind::Mooncake},
     {"azure", WorkloadKind::Azure},
+    {"inference-perf", WorkloadKind::InferencePerf},
 }};
 constexpr std::array<std::pair<std::string_view, ClientIpMode>, 3> kClientIpModes{{
     {"per-session", ClientIpMode::PerSession},
     {"per-group", ClientIpMode::PerGroup},
     {"single", ClientIpMode::Single},
+}};
+constexpr std::array<std::pair<std::string_view, TtftClock>, 2> kTtftClocks{{
+    {"send", TtftClock::Send},
+    {"arrival", TtftClock::Arrival},
 }};
 constexpr std::array<std::pair<std::string_view, Distribution::Kind>, 5> kDistributionKinds{{
     {"constant", Distribution::Kind::Constant},
@@ -70,6 +75,7 @@ ClientIpMode activeClientIps(const WorkloadConfig& w)
     case WorkloadKind::ChatSessions:
         return w.chat.clientIps;
     case WorkloadKind::SharedPrefix:
+    case WorkloadKind::InferencePerf:
         return w.sharedPrefix.clientIps;
     case WorkloadKind::RepeatPrompt:
     case WorkloadKind::Mooncake:
@@ -322,7 +328,8 @@ void addWorkload(TableBuilder& t)
     const EnumNames<WorkloadKind> kinds = kWorkloadKinds;
     const EnumNames<ClientIpMode> clientIps = kClientIpModes;
     t.add({.path = "workload.type", .type = FieldType::Enum,
-           .help = "chat-sessions, shared-prefix, repeat-prompt, or a trace: mooncake (JSONL) or azure (CSV)",
+           .help = "chat-sessions, shared-prefix, repeat-prompt, a trace: mooncake (JSONL) or azure (CSV), or "
+                   "inference-perf (the load of an inference-perf config file, docs/INFERENCE_PERF.md)",
            .allowed = namesOf(kinds)},
           enumAt(kinds, w, &WorkloadConfig::kind));
     t.add({.path = "workload.max_requests", .type = FieldType::Int,
@@ -330,7 +337,8 @@ void addWorkload(TableBuilder& t)
            .max = 1e15},
           intAt(w, &WorkloadConfig::maxRequests));
     t.add({.path = "workload.path", .type = FieldType::String,
-           .help = "Trace file of mooncake and azure (required for them)", .isPath = true},
+           .help = "Trace file of mooncake and azure, config file of inference-perf (required for them)",
+           .isPath = true},
           stringAt(w, &WorkloadConfig::trace, &TraceReplayConfig::path));
     t.add({.path = "workload.time_scale", .type = FieldType::Double,
            .help = "Trace arrival times are multiplied by this (0.5 = twice as fast)", .min = 0.0, .max = 1000.0,
@@ -345,6 +353,22 @@ void addWorkload(TableBuilder& t)
                    "shared-prefix group, or a single load generator (repeat-prompt always sends from one)",
            .allowed = namesOf(clientIps), .defaultNote = "per-session for chat-sessions, single otherwise"},
           clientIpsAccess());
+
+    const auto client = &WorkloadConfig::client;
+    const EnumNames<TtftClock> ttftClocks = kTtftClocks;
+    t.group("workload.client", "The load generator: how many requests it keeps in flight; more wait at the client "
+                               "and are sent as answers come back, oldest first (inference-perf's workers)");
+    t.add({.path = "workload.client.max_in_flight", .type = FieldType::Int,
+           .help = "Requests the client has out at once; 0 = no limit (each is sent when produced). "
+                   "`kvroute load` uses it too (256 when 0)",
+           .unit = "requests", .min = 0.0, .max = 1e7},
+          intAt(w, client, &ClientConfig::maxInFlight));
+    t.add({.path = "workload.client.ttft_from", .type = FieldType::Enum,
+           .help = "Where TTFT and end-to-end latency start: send (when the client sends it, as inference-perf and "
+                   "any HTTP client measure) or arrival (when the workload produced it, time waiting at a full "
+                   "client included)",
+           .allowed = namesOf(ttftClocks)},
+          enumAt(ttftClocks, w, client, &ClientConfig::ttftFrom));
 
     const auto chat = &WorkloadConfig::chat;
     t.group("workload.chat", "chat-sessions: users arrive as a Poisson process; each turn resends the whole "
@@ -402,6 +426,15 @@ void addWorkload(TableBuilder& t)
     t.add({.path = "workload.shared_prefix.stage_gap", .type = FieldType::Seconds,
            .help = "Pause between two stages (inference-perf load.interval)", .unit = "s", .min = 0.0, .max = 1e6},
           doubleAt(w, sp, &SharedPrefixConfig::stageGapSeconds));
+    t.add({.path = "workload.shared_prefix.start_offset", .type = FieldType::Seconds,
+           .help = "Each stage's arrivals begin this long after the stage starts (inference-perf: 1 s)", .unit = "s",
+           .min = 0.0, .max = 1e6},
+          doubleAt(w, sp, &SharedPrefixConfig::startOffsetSeconds));
+    t.add({.path = "workload.shared_prefix.drain_poll", .type = FieldType::Seconds,
+           .help = "With drain_between_stages: the client checks for the last answer this often from the stage's "
+                   "start (inference-perf: 1 s); 0 = it notices at once",
+           .unit = "s", .min = 0.0, .max = 1e6},
+          doubleAt(w, sp, &SharedPrefixConfig::drainPollSeconds));
 
     const auto rp = &WorkloadConfig::repeat;
     t.group("workload.repeat", "repeat-prompt: the same prompt again and again, like the demo's cache-test.sh "

@@ -100,6 +100,10 @@ void checkWorkload(const Scenario& s, std::vector<ScenarioIssue>& issues)
     if (trace && w.trace.path.empty())
         issues.push_back({"workload.path is required for workload.type mooncake and azure (the trace file)",
                           {"workload.path", "workload.type"}});
+    if (w.kind == WorkloadKind::InferencePerf && w.trace.path.empty())
+        issues.push_back({"workload.path is required for workload.type inference-perf (the inference-perf config "
+                          "file)",
+                          {"workload.path", "workload.type"}});
     if (w.kind == WorkloadKind::SharedPrefix && w.sharedPrefix.stages.empty())
         issues.push_back({"workload.shared_prefix.stages needs at least one stage for workload.type shared-prefix",
                           {"workload.shared_prefix.stages", "workload.type"}});
@@ -233,9 +237,11 @@ std::vector<std::string> scenarioWarnings(const Scenario& scenario)
                            fieldValueText(scenario, "routing.policy") +
                            ": the Endpoint Picker's profiles are not used (set routing.policy: epp)");
     const WorkloadConfig& w = scenario.workload;
-    if (!w.trace.path.empty() && w.kind != WorkloadKind::Mooncake && w.kind != WorkloadKind::Azure)
+    if (!w.trace.path.empty() && w.kind != WorkloadKind::Mooncake && w.kind != WorkloadKind::Azure &&
+        w.kind != WorkloadKind::InferencePerf)
         warnings.push_back("workload.path is set but workload.type is " + fieldValueText(scenario, "workload.type") +
-                           ": only the mooncake and azure workloads read a trace file");
+                           ": only the mooncake and azure workloads read a trace file, and inference-perf its "
+                           "config file");
     return warnings;
 }
 

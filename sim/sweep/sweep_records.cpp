@@ -31,6 +31,39 @@ LatencySummary latencyFrom(const nlohmann::json& j)
     return s;
 }
 
+ordered_json stagesToJson(const std::vector<SweepStageRecord>& stages)
+{
+    ordered_json out = ordered_json::array();
+    for (const auto& st : stages) {
+        out.push_back({{"rate", st.rate},
+                       {"requests", st.requests},
+                       {"completed", st.completed},
+                       {"output_tokens_per_s", st.outputTokensPerS},
+                       {"ttft_s", {{"mean", st.ttft.mean}, {"p50", st.ttft.p50}, {"p90", st.ttft.p90}}},
+                       {"itl_mean_s", st.itlMean}});
+    }
+    return out;
+}
+
+std::vector<SweepStageRecord> stagesFrom(const nlohmann::json& j)
+{
+    std::vector<SweepStageRecord> stages;
+    for (const auto& s : j) {
+        SweepStageRecord st;
+        st.rate = s.at("rate").get<double>();
+        st.requests = s.at("requests").get<std::int64_t>();
+        st.completed = s.at("completed").get<std::int64_t>();
+        st.outputTokensPerS = s.at("output_tokens_per_s").get<double>();
+        const auto& ttft = s.at("ttft_s");
+        st.ttft.mean = ttft.at("mean").get<double>();
+        st.ttft.p50 = ttft.at("p50").get<double>();
+        st.ttft.p90 = ttft.at("p90").get<double>();
+        st.itlMean = s.at("itl_mean_s").get<double>();
+        stages.push_back(st);
+    }
+    return stages;
+}
+
 std::string cell(const char* format, double v)
 {
     char buf[48];
@@ -64,6 +97,19 @@ SweepRecord makeSweepRecord(const SweepPoint& point, const RunResults& r, double
     rec.requestsCompleted = r.requestsCompleted;
     rec.wallSeconds = wallSeconds;
     rec.notes = r.warnings;
+    for (const StageResult& st : r.stages) {
+        SweepStageRecord stage;
+        stage.rate = st.rate;
+        stage.requests = st.requests;
+        stage.completed = st.completed;
+        stage.outputTokensPerS = st.outputTokensPerS;
+        // What the record keeps of the latencies, so that a record read back equals it.
+        stage.ttft.mean = st.ttft.mean;
+        stage.ttft.p50 = st.ttft.p50;
+        stage.ttft.p90 = st.ttft.p90;
+        stage.itlMean = st.itlMean;
+        rec.stages.push_back(stage);
+    }
     return rec;
 }
 
@@ -89,6 +135,8 @@ std::string sweepRecordToJsonLine(const SweepRecord& r)
                          {"wall_time_s", r.wallSeconds},
                          {"notes", r.notes}};
     ordered_json out = j;
+    if (!r.stages.empty())
+        out["stages"] = stagesToJson(r.stages);
     if (r.grid) {
         ordered_json parameters = ordered_json::array();
         for (const auto& p : r.grid->parameters)
@@ -153,6 +201,8 @@ Result<SweepFile> readSweepRecords(const std::string& path)
                 r.grid = std::move(g);
             }
             r.shard = j.value("shard", std::string());
+            if (const auto stages = j.find("stages"); stages != j.end())
+                r.stages = stagesFrom(*stages);
             file.records.push_back(std::move(r));
             file.lastLineUnterminated = !terminated;
         } catch (const nlohmann::json::exception& e) {

@@ -12,6 +12,17 @@
 
 namespace kvroute::sim {
 
+/// One stage of a staged workload (a QPS ladder), the figures the sweep charts draw against
+/// the offered rate: a compact copy of StageResult.
+struct SweepStageRecord {
+    double rate = 0.0;       ///< offered requests/s
+    std::int64_t requests = 0;
+    std::int64_t completed = 0;
+    double outputTokensPerS = 0.0;
+    LatencySummary ttft;     ///< mean, p50, p90 (p99 is not kept: 0)
+    double itlMean = 0.0;
+};
+
 struct SweepRecord {
     std::string key;  ///< SweepPoint::key()
     std::string base; ///< sweepBaseId() of the scenario the point varied
@@ -36,6 +47,9 @@ struct SweepRecord {
     /// The run's notes (settings that do not do what they say, rejected requests, ...), as
     /// `kvroute run` prints them.
     std::vector<std::string> notes;
+    /// Per stage, for staged workloads (written only when there are stages; records of an
+    /// older kvroute have none).
+    std::vector<SweepStageRecord> stages;
 };
 
 [[nodiscard]] SweepRecord makeSweepRecord(const SweepPoint& point, const RunResults& results, double wallSeconds,

@@ -34,6 +34,14 @@ SharedPrefixWorkload::SharedPrefixWorkload(SharedPrefixConfig config, std::uint6
     m_systemPrompts.resize(static_cast<std::size_t>(m_config.numGroups));
 }
 
+SharedPrefixWorkload::SharedPrefixWorkload(SharedPrefixConfig config, std::uint64_t seed, std::int64_t maxRequests,
+                                           std::unique_ptr<StagePrompts> prompts)
+    : SharedPrefixWorkload(std::move(config), seed, maxRequests)
+{
+    KVROUTE_CHECK(prompts != nullptr, "a stage prompt source is required");
+    m_prompts = std::move(prompts);
+}
+
 const TokenVector& SharedPrefixWorkload::systemPrompt(std::int64_t group)
 {
     TokenVector& tokens = m_systemPrompts[static_cast<std::size_t>(group)];
@@ -106,14 +114,38 @@ void SharedPrefixWorkload::beginStage(std::size_t stage, SimTime at)
     m_records.push_back(record);
     m_stageSent = 0;
     m_stageDone = false;
-    m_slotStart = at;
+    m_slotStart = at + fromSeconds(m_config.startOffsetSeconds);
     m_slot.clear();
     m_slotNext = 0;
     if (record.planned == 0) {
         stageSent(at);
         return;
     }
+    if (m_config.arrivals == ArrivalProcess::Constant)
+        planConstantStage(record.planned, m_slotStart, cfg.durationSeconds);
     scheduleNextArrival();
+}
+
+void SharedPrefixWorkload::planConstantStage(std::int64_t planned, SimTime start, double durationSeconds)
+{
+    // ConstantLoadTimer (inference_perf/loadgen/load_timer.py at v0.2.0, lines 34-63) draws
+    // int(rate × duration) exponential intervals and scales them to sum to the duration. The
+    // scale of the draws cancels, so mean 1 will do; the sums of both passes add the same values
+    // in the same order, so the last arrival lands exactly on start + duration.
+    Rng lookahead = m_arrivals;
+    double total = 0.0;
+    for (std::int64_t i = 0; i < planned; ++i)
+        total += lookahead.exponentialMean(1.0);
+    m_constantStart = start;
+    m_constantDuration = durationSeconds;
+    m_constantTotal = total;
+    m_constantSum = 0.0;
+}
+
+SimTime SharedPrefixWorkload::nextConstantArrival()
+{
+    m_constantSum += m_arrivals.exponentialMean(1.0);
+    return m_constantStart + fromSeconds(m_constantDuration * (m_constantSum / m_constantTotal));
 }
 
 bool SharedPrefixWorkload::fillSlot()
@@ -155,11 +187,16 @@ void SharedPrefixWorkload::scheduleNextArrival()
         stageSent(m_run.sim->now());
         return;
     }
-    if (m_slotNext >= m_slot.size() && !fillSlot()) {
-        m_finished = true;
-        return;
+    SimTime at = 0;
+    if (m_config.arrivals == ArrivalProcess::Constant) {
+        at = nextConstantArrival();
+    } else {
+        if (m_slotNext >= m_slot.size() && !fillSlot()) {
+            m_finished = true;
+            return;
+        }
+        at = m_slot[m_slotNext++];
     }
-    const SimTime at = m_slot[m_slotNext++];
     if (!m_run.accepts(at)) {
         m_finished = true;
         return;
@@ -175,19 +212,25 @@ void SharedPrefixWorkload::onArrival()
         return;
     }
     StageRecord& record = m_records.back();
-    const std::int64_t user = userOfStageRequest(m_stageSent++);
+    const std::int64_t k = m_stageSent++;
     if (record.firstArrival < 0)
         record.firstArrival = now;
     record.lastArrival = now;
     ++record.sent;
 
     WorkloadRequest request;
-    request.sessionId = static_cast<std::uint64_t>(user);
-    request.clientIp = clientIpFor(m_config.clientIps, static_cast<std::uint64_t>(user),
-                                   static_cast<std::uint64_t>(user / m_config.promptsPerGroup));
+    if (m_prompts) {
+        m_prompts->fill(k, request);
+    } else {
+        const std::int64_t user = userOfStageRequest(k);
+        request.sessionId = static_cast<std::uint64_t>(user);
+        request.clientIp = clientIpFor(m_config.clientIps, static_cast<std::uint64_t>(user),
+                                       static_cast<std::uint64_t>(user / m_config.promptsPerGroup));
+        request.prompt = prompt(user);
+        request.maxTokens = m_config.outputLen;
+    }
     request.turn = 0;
-    request.prompt = prompt(user);
-    request.maxTokens = m_config.outputLen;
+    request.stage = static_cast<std::int32_t>(m_stage);
     request.answer = answerSource(drawAnswerOffset(m_answers));
     m_run.stamp(request);
     ++m_outstanding;
@@ -208,16 +251,30 @@ void SharedPrefixWorkload::onCompleted(const WorkloadRequest& /*request*/, std::
     KVROUTE_CHECK(m_outstanding > 0, "completion reported for a request that is not outstanding");
     --m_outstanding;
     if (m_stageDone && !m_finished && m_config.drainBetweenStages && m_outstanding == 0)
-        beginStage(m_stage + 1, m_run.sim->now() + fromSeconds(m_config.stageGapSeconds));
+        beginStage(m_stage + 1, drainNoticed(m_run.sim->now()) + fromSeconds(m_config.stageGapSeconds));
+}
+
+SimTime SharedPrefixWorkload::drainNoticed(SimTime drained) const
+{
+    const SimTime poll = fromSeconds(m_config.drainPollSeconds);
+    if (poll <= 0)
+        return drained;
+    // The check loop starts with the stage and looks again every `poll`.
+    const SimTime stageStart = m_records.back().start;
+    const SimTime polls = (drained - stageStart + poll - 1) / poll;
+    return stageStart + polls * poll;
 }
 
 std::string SharedPrefixWorkload::describe() const
 {
-    std::string out = "shared-prefix: " + std::to_string(m_config.numGroups) + " groups × " +
-                      std::to_string(m_config.promptsPerGroup) + " prompts, system " +
-                      std::to_string(m_config.systemPromptLen) + " + question " +
-                      std::to_string(m_config.questionLen) + " tokens, output " +
-                      std::to_string(m_config.outputLen) + "; ";
+    std::string out = m_prompts ? m_prompts->describe() + "; "
+                                : "shared-prefix: " + std::to_string(m_config.numGroups) + " groups × " +
+                                      std::to_string(m_config.promptsPerGroup) + " prompts, system " +
+                                      std::to_string(m_config.systemPromptLen) + " + question " +
+                                      std::to_string(m_config.questionLen) + " tokens, output " +
+                                      std::to_string(m_config.outputLen) + "; ";
+    if (m_config.arrivals == ArrivalProcess::Constant)
+        out += "constant-load ";
     if (m_config.stages.size() <= 4) {
         out += "stages";
         for (const auto& stage : m_config.stages)
@@ -237,6 +294,8 @@ std::string SharedPrefixWorkload::describe() const
     out += m_config.drainBetweenStages ? ", drained between stages" : ", back to back";
     if (m_config.stageGapSeconds > 0.0)
         out += " with " + formatNumber(m_config.stageGapSeconds) + " s gaps";
+    if (m_config.startOffsetSeconds > 0.0)
+        out += ", arrivals from " + formatNumber(m_config.startOffsetSeconds) + " s into each stage";
     out += ", client IPs " + std::string(toString(m_config.clientIps));
     return out;
 }

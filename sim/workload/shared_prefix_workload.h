@@ -11,15 +11,22 @@
 //  - Arrivals (inference_perf/loadgen/load_timer.py, PoissonLoadTimer): a stage sends exactly
 //    int(rate × duration) requests. Time is cut into 1 s slots; each slot gets a Poisson(rate)
 //    number k of requests, spaced by k exponential gaps normalised to sum to the slot (so the
-//    last one lands on the slot's end); a slot with none is skipped.
-//  - Stages (load_generator.py, run_stage): the next stage begins only when every request of
-//    the previous one has finished (drainBetweenStages), plus `stageGapSeconds`.
+//    last one lands on the slot's end); a slot with none is skipped. With ArrivalProcess::Constant
+//    (ConstantLoadTimer over the whole stage) the int(rate × duration) exponential gaps are
+//    rescaled to sum to the stage's duration instead, so the last arrival is at its end.
+//  - Stages (load_generator.py, run_stage): arrivals start `startOffsetSeconds` into a stage
+//    (1 s there); the next stage begins only when every request of the previous one has finished
+//    (drainBetweenStages), as seen by a check once every `drainPollSeconds` from the stage's
+//    start (1 s there), plus `stageGapSeconds` (load.interval, 1 s by default).
 //
 // Here token 0 of group g's system prompt is g and token 0 of question p is p (or the user index
 // when there is no system prompt), the rest random: then prompts of one group share exactly
 // systemPromptLen tokens and groups share none, which random text only makes very likely.
 // sessionId = user index g × promptsPerGroup + p (0-based); client IPs per ClientIpMode with the
 // user as session and g as group.
+//
+// A StagePrompts given to the constructor replaces the shared-prefix prompts (another inference-
+// perf data set under the same stages); sessionId, client IP, prompt and max_tokens are then its.
 //
 // Randomness: "workload/shared-prefix/order" (the shuffle), "workload/shared-prefix/arrivals",
 // "workload/shared-prefix/answers", and one stream per system prompt and per question, so a
@@ -28,6 +35,7 @@
 // the rest of memory follows the requests in flight.
 
 #include "sim/kernel/rng.h"
+#include "sim/workload/stage_prompts.h"
 #include "sim/workload/workload.h"
 #include "sim/workload/workload_config.h"
 #include "sim/workload/workload_run.h"
@@ -52,12 +60,16 @@ public:
 
     /// `config` must be valid (makeWorkload checks it). `maxRequests` 0 = no limit of its own.
     SharedPrefixWorkload(SharedPrefixConfig config, std::uint64_t seed, std::int64_t maxRequests = 0);
+    /// The same stages sending `prompts`' requests instead of shared-prefix ones (not null).
+    SharedPrefixWorkload(SharedPrefixConfig config, std::uint64_t seed, std::int64_t maxRequests,
+                         std::unique_ptr<StagePrompts> prompts);
     SharedPrefixWorkload(const SharedPrefixWorkload&) = delete;
     SharedPrefixWorkload& operator=(const SharedPrefixWorkload&) = delete;
 
     void start(Simulation& sim, Submit submit, SimTime endTime, std::int64_t maxRequests) override;
     void onCompleted(const WorkloadRequest& request, std::int32_t outputTokens) override;
     [[nodiscard]] std::string describe() const override;
+    [[nodiscard]] std::vector<LoadStage> stages() const override { return m_config.stages; }
 
     [[nodiscard]] std::int64_t users() const noexcept { return m_users; }
     /// The prompt of `user` (group user / promptsPerGroup, prompt user % promptsPerGroup).
@@ -78,6 +90,12 @@ private:
     /// drained, its last answer) ended.
     void stageSent(SimTime reference);
     bool fillSlot();
+    /// ArrivalProcess::Constant: sums the stage's gaps on a copy of the arrival stream, so the
+    /// gaps drawn afterwards, one per arrival, can be rescaled without storing them.
+    void planConstantStage(std::int64_t planned, SimTime start, double durationSeconds);
+    [[nodiscard]] SimTime nextConstantArrival();
+    /// When the load generator notices that the stage drained at `drained`.
+    [[nodiscard]] SimTime drainNoticed(SimTime drained) const;
     const TokenVector& systemPrompt(std::int64_t group);
 
     SharedPrefixConfig m_config;
@@ -103,6 +121,13 @@ private:
     SimTime m_slotStart = 0;
     std::vector<SimTime> m_slot;
     std::size_t m_slotNext = 0;
+    // ArrivalProcess::Constant: the stage's arrivals are start + duration × (sum of gaps so far)
+    // / (sum of all its gaps).
+    SimTime m_constantStart = 0;
+    double m_constantDuration = 0.0;
+    double m_constantTotal = 0.0;
+    double m_constantSum = 0.0;
+    std::unique_ptr<StagePrompts> m_prompts; ///< null: the shared-prefix prompts
 };
 
 } // namespace kvroute::sim

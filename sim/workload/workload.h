@@ -5,12 +5,14 @@
 // stream, so a run never holds more prompts than are in flight.
 
 #include "sim/kernel/simulation.h"
+#include "sim/workload/workload_config.h"
 #include "sim/workload/workload_request.h"
 
 #include <functional>
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace kvroute::sim {
 
@@ -38,6 +40,10 @@ public:
 
     /// One line for reports, e.g. "chat-sessions: 0.5 users/s, 5 turns, ...".
     [[nodiscard]] virtual std::string describe() const = 0;
+
+    /// The load stages of a staged workload, in order (WorkloadRequest::stage indexes them);
+    /// empty for workloads without stages.
+    [[nodiscard]] virtual std::vector<LoadStage> stages() const { return {}; }
 
     /// After a run: why the workload sent less than it holds, when the user may not expect it
     /// (a trace cut off by the end time); nullopt otherwise.

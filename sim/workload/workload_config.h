@@ -9,7 +9,7 @@
 
 namespace kvroute::sim {
 
-enum class WorkloadKind : std::uint8_t { ChatSessions, SharedPrefix, RepeatPrompt, Mooncake, Azure };
+enum class WorkloadKind : std::uint8_t { ChatSessions, SharedPrefix, RepeatPrompt, Mooncake, Azure, InferencePerf };
 
 /// Which client address a request carries (what a Service with ClientIP affinity can see).
 enum class ClientIpMode : std::uint8_t {
@@ -37,13 +37,23 @@ struct ChatSessionsConfig {
     ClientIpMode clientIps = ClientIpMode::PerSession;
 };
 
+/// One load stage: a constant offered rate for a while (inference-perf `load.stages`).
+struct LoadStage {
+    double rate = 1.0;       ///< requests per second
+    double durationSeconds = 10.0;
+};
+
+/// How a stage spreads its int(rate × duration) arrivals (inference-perf `load.type`,
+/// inference_perf/loadgen/load_timer.py).
+enum class ArrivalProcess : std::uint8_t {
+    Poisson,  ///< PoissonLoadTimer: 1 s slots with Poisson(rate) arrivals each
+    Constant, ///< ConstantLoadTimer: exponential gaps rescaled to fill the whole stage
+};
+
 /// inference-perf's shared_prefix data set (llmd.md §4.1): groups of users, each group with its
 /// own system prompt; Poisson arrivals in stages of (rate, duration).
 struct SharedPrefixConfig {
-    struct Stage {
-        double rate = 1.0;       ///< requests per second
-        double durationSeconds = 10.0;
-    };
+    using Stage = LoadStage;
     std::int32_t numGroups = 150;
     std::int32_t promptsPerGroup = 5;
     std::int32_t systemPromptLen = 6000;
@@ -57,6 +67,14 @@ struct SharedPrefixConfig {
     bool drainBetweenStages = true;
     /// Pause between stages (inference-perf `load.interval`).
     double stageGapSeconds = 0.0;
+    /// A stage's first arrival slot begins this long after the stage starts (inference-perf
+    /// hard-codes 1 s "to begin populating the queue", load_generator.py run_stage).
+    double startOffsetSeconds = 0.0;
+    /// Drained stages: the load generator checks its finished count every `drainPollSeconds`
+    /// from the stage's start (inference-perf: once a second), so the next stage waits for the
+    /// first check after the last answer; 0 = it notices at once.
+    double drainPollSeconds = 0.0;
+    ArrivalProcess arrivals = ArrivalProcess::Poisson;
     ClientIpMode clientIps = ClientIpMode::Single;
 };
 
@@ -79,8 +97,23 @@ struct TraceReplayConfig {
     ClientIpMode clientIps = ClientIpMode::Single;
 };
 
+/// Where a client starts its TTFT clock.
+enum class TtftClock : std::uint8_t {
+    Send,    ///< when the request leaves the client (inference-perf, curl, every HTTP client)
+    Arrival, ///< when the workload produced it, so time waiting at a full client counts
+};
+
+/// The load generator itself: how many requests it keeps in flight. A request produced while
+/// the client is full waits at the client (first in, first out) and is sent when an answer
+/// frees a slot, as inference-perf's workers take the next request off their queue.
+struct ClientConfig {
+    std::int32_t maxInFlight = 0; ///< 0 = no limit: every request is sent when produced
+    TtftClock ttftFrom = TtftClock::Send;
+};
+
 struct WorkloadConfig {
     WorkloadKind kind = WorkloadKind::ChatSessions;
+    ClientConfig client;
     ChatSessionsConfig chat;
     SharedPrefixConfig sharedPrefix;
     RepeatPromptConfig repeat;

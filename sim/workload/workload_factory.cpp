@@ -2,6 +2,7 @@
 
 #include "sim/workload/builtin_traces.h"
 #include "sim/workload/chat_sessions_workload.h"
+#include "sim/workload/inference_perf_workload.h"
 #include "sim/workload/repeat_prompt_workload.h"
 #include "sim/workload/shared_prefix_workload.h"
 #include "sim/workload/synthetic_tokens.h"
@@ -95,9 +96,16 @@ Result<void> checkSharedPrefix(const SharedPrefixConfig& c)
             return r;
         if (c.stages[i].rate * c.stages[i].durationSeconds > 1e12)
             return fail("rate × duration is more than 1e12 requests", s + "rate");
+        // A constant-load stage sums all its gaps before its first arrival.
+        if (c.arrivals == ArrivalProcess::Constant && c.stages[i].rate * c.stages[i].durationSeconds > 1e8)
+            return fail("a constant-load stage sends at most 1e8 requests (rate × duration)", s + "rate");
     }
     if (!(std::isfinite(c.stageGapSeconds) && c.stageGapSeconds >= 0.0))
         return fail("must be zero or more seconds", p + "stage_gap");
+    if (!(std::isfinite(c.startOffsetSeconds) && c.startOffsetSeconds >= 0.0))
+        return fail("must be zero or more seconds", p + "start_offset");
+    if (!(std::isfinite(c.drainPollSeconds) && c.drainPollSeconds >= 0.0))
+        return fail("must be zero or more seconds", p + "drain_poll");
     return {};
 }
 
@@ -162,6 +170,10 @@ Result<void> checkWorkloadConfig(const WorkloadConfig& config)
     case WorkloadKind::Mooncake:
     case WorkloadKind::Azure:
         return checkTrace(config.trace, config.kind);
+    case WorkloadKind::InferencePerf:
+        if (config.trace.path.empty())
+            return fail("workload.type inference-perf needs the inference-perf config file", "workload.path");
+        return {};
     }
     return fail("unknown workload kind", "workload.type");
 }
@@ -178,6 +190,8 @@ Result<std::unique_ptr<Workload>> makeWorkload(const WorkloadConfig& config, std
         return std::make_unique<SharedPrefixWorkload>(config.sharedPrefix, seed, config.maxRequests);
     case WorkloadKind::RepeatPrompt:
         return std::make_unique<RepeatPromptWorkload>(config.repeat, seed, config.maxRequests);
+    case WorkloadKind::InferencePerf:
+        return makeInferencePerfWorkload(config, seed, baseDirectory);
     case WorkloadKind::Mooncake:
     case WorkloadKind::Azure:
         break;
@@ -232,6 +246,8 @@ std::string_view toString(WorkloadKind kind)
         return "mooncake";
     case WorkloadKind::Azure:
         return "azure";
+    case WorkloadKind::InferencePerf:
+        return "inference-perf";
     }
     return "unknown";
 }

@@ -14,7 +14,7 @@ using Ipv4 = std::uint32_t;
 
 struct WorkloadRequest {
     RequestId id = 0;              ///< unique and increasing in creation order
-    SimTime arrival = 0;           ///< when the client sends it
+    SimTime arrival = 0;           ///< when the workload produces it (a full client sends it later)
     std::uint64_t sessionId = 0;   ///< value of the x-session-id header
     Ipv4 clientIp = 0;             ///< the client's own address
     std::int32_t turn = 0;         ///< 0-based index of the request within its session
@@ -22,6 +22,7 @@ struct WorkloadRequest {
     std::int32_t maxTokens = 16;   ///< EOS is never sampled: the answer has exactly this length
                                    ///< unless max_model_len cuts it
     OutputTokenSource answer;      ///< the tokens the model "generates"
+    std::int32_t stage = -1;       ///< index of its load stage in a staged workload, else -1
 };
 
 } // namespace kvroute::sim

@@ -1,6 +1,8 @@
 // The scripted screenshot mode (kvroute-gui --screenshot): a scenario that parses but cannot
-// run still ends the process, with the error rendered, printed and a non-zero status; and a
-// screenshot never changes the user's settings (what the next interactive start opens).
+// run still ends the process, with the error rendered, printed and a non-zero status; a
+// screenshot never changes the user's settings (what the next interactive start opens); and
+// the Stages tab, shown only for a staged run, can be shot after a run that --set made staged
+// and is refused for a run without stages.
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -112,6 +114,36 @@ private Q_SLOTS:
         QFile after(settingsFile(configHome));
         QVERIFY(after.open(QIODevice::ReadOnly));
         QCOMPARE(QString::fromUtf8(after.readAll()), QString::fromUtf8(contentBefore));
+    }
+
+    void stagesTabOfAStagedRun()
+    {
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("stages.png"));
+        QStringList arguments{QStringLiteral("--screenshot"), png, QStringLiteral("--tab"), QStringLiteral("Stages"),
+                              QStringLiteral("--size"), QStringLiteral("1200x800")};
+        for (const char* assignment : {"workload.type=shared-prefix", "workload.shared_prefix.num_groups=4",
+                                       "workload.shared_prefix.system_prompt_len=256", "workload.shared_prefix.question_len=64",
+                                       "workload.shared_prefix.output_len=32", "workload.shared_prefix.stages=[[5, 4], [10, 2]]"})
+            arguments << QStringLiteral("--set") << QString::fromLatin1(assignment);
+        const GuiRun run = runGui(arguments, dir.filePath(QStringLiteral("config")));
+        QVERIFY(run.finished);
+        QVERIFY2(run.exitCode == 0, qPrintable(run.standardError));
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        QCOMPARE(image.size(), QSize(1200, 800));
+    }
+
+    void stagesTabOfARunWithoutStagesFails()
+    {
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("stages.png"));
+        const GuiRun run = runGui({QStringLiteral("--screenshot"), png, QStringLiteral("--tab"), QStringLiteral("Stages")},
+                                  dir.filePath(QStringLiteral("config")));
+        QVERIFY(run.finished);
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.standardError.contains(QStringLiteral("no Stages")), qPrintable(run.standardError));
+        QVERIFY(!QFile::exists(png));
     }
 };
 

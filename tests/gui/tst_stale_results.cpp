@@ -28,7 +28,8 @@ using namespace kvroute::app;
 
 namespace {
 
-enum Tab { Overview = 0, Pods = 1, Compare = 2 };
+/// The main window's tab order (Stages is hidden for the unstaged runs here).
+enum Tab { Overview = 0, Pods = 1, Stages = 2, Compare = 3 };
 
 RunOutcomePtr waitForResults(MainWindow& window, int timeoutMs = 180000)
 {

@@ -75,7 +75,8 @@ private Q_SLOTS:
         QCOMPARE(findField("routing.profile")->allowed,
                  (std::vector<std::string>{"precise", "approximate", "load", "random", "default"}));
         QCOMPARE(findField("workload.type")->allowed,
-                 (std::vector<std::string>{"chat-sessions", "shared-prefix", "repeat-prompt", "mooncake", "azure"}));
+                 (std::vector<std::string>{"chat-sessions", "shared-prefix", "repeat-prompt", "mooncake", "azure",
+                                           "inference-perf"}));
         QCOMPARE(findField("vllm.prefix_caching_hash_algo")->allowed,
                  (std::vector<std::string>{"builtin", "sha256_cbor_64bit"}));
         QCOMPARE(findField("routing.service.session_affinity")->allowed,

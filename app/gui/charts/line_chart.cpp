@@ -7,6 +7,7 @@
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
 #include <QtCharts/QLegend>
+#include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QLogValueAxis>
 #include <QtCharts/QValueAxis>
@@ -30,11 +31,11 @@ constexpr qreal kLineWidth = 1.8;
 constexpr int kTopLegendMaxSeries = 5;
 
 /// Qt Charts cannot place NaN or infinite points (they would also stretch the axes to
-/// infinity), nor x <= 0 on a log axis: they are left out of the drawing.
-QList<QPointF> drawablePoints(const QList<QPointF>& points, bool logX)
+/// infinity), nor x <= 0 (y <= 0) on a log axis: they are left out of the drawing.
+QList<QPointF> drawablePoints(const QList<QPointF>& points, bool logX, bool logY)
 {
-    const auto drawable = [logX](const QPointF& p) {
-        return std::isfinite(p.x()) && std::isfinite(p.y()) && (!logX || p.x() > 0.0);
+    const auto drawable = [logX, logY](const QPointF& p) {
+        return std::isfinite(p.x()) && std::isfinite(p.y()) && (!logX || p.x() > 0.0) && (!logY || p.y() > 0.0);
     };
     if (std::all_of(points.begin(), points.end(), drawable))
         return points;
@@ -47,6 +48,20 @@ QList<QPointF> drawablePoints(const QList<QPointF>& points, bool logX)
 /// their markers are not cut in half.
 constexpr double kLogAxisMargin = 0.2;
 
+/// A log axis: "%g" labels at the powers of its base. A y axis spanning a decade or two has
+/// only two or three labels, so it also draws faint lines at 2..9 × each power (`minorTicks` =
+/// base − 2: Qt spaces them evenly in value between two powers, which is exactly there).
+void styleLogAxis(QLogValueAxis* axis, int minorTicks)
+{
+    axis->setLabelFormat(QStringLiteral("%g"));
+    charts::applyAxisStyle(axis);
+    axis->setMinorTickCount(std::max(0, minorTicks));
+    axis->setMinorGridLineVisible(minorTicks > 0);
+    axis->setMinorGridLineColor(charts::gridColor());
+    if (minorTicks > 0)
+        axis->setGridLineColor(charts::gridColor().darker(115));
+}
+
 } // namespace
 
 struct LineChart::Impl {
@@ -57,6 +72,9 @@ struct LineChart::Impl {
     int logBase = 0;
     bool pointsVisible = false;
     QValueAxis* yAxis = nullptr;
+    QLogValueAxis* yLogAxis = nullptr; ///< replaces yAxis in the chart while yLogBase > 0
+    int yLogBase = 0;
+    std::vector<bool> inLegend;
     QLabel* noData = nullptr;
     std::vector<QLineSeries*> series;
     std::vector<bool> dashed;
@@ -75,9 +93,9 @@ LineChart::LineChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Impl
 
     d->xAxis = new QValueAxis(d->chart);
     d->xLogAxis = new QLogValueAxis(d->chart);
-    d->xLogAxis->setLabelFormat(QStringLiteral("%g"));
-    d->xLogAxis->setMinorTickCount(0);
-    charts::applyAxisStyle(d->xLogAxis);
+    styleLogAxis(d->xLogAxis, 0);
+    d->yLogAxis = new QLogValueAxis(d->chart);
+    styleLogAxis(d->yLogAxis, 0);
     d->yAxis = new QValueAxis(d->chart);
     charts::applyAxisStyle(d->xAxis);
     charts::applyAxisStyle(d->yAxis);
@@ -105,8 +123,10 @@ void LineChart::setAxisTitles(const QString& xTitle, const QString& yTitle)
         axis->setTitleText(xTitle);
         axis->setTitleVisible(!xTitle.isEmpty());
     }
-    d->yAxis->setTitleText(yTitle);
-    d->yAxis->setTitleVisible(!yTitle.isEmpty());
+    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(d->yAxis), static_cast<QAbstractAxis*>(d->yLogAxis)}) {
+        axis->setTitleText(yTitle);
+        axis->setTitleVisible(!yTitle.isEmpty());
+    }
 }
 
 void LineChart::setYRange(double min, double max)
@@ -144,11 +164,12 @@ void LineChart::setSeries(const std::vector<LineSeriesData>& series)
         delete last;
     }
     d->dashed.resize(n, false);
+    d->inLegend.resize(n, true);
     while (d->series.size() < n) {
         auto* line = new QLineSeries(d->chart);
         d->chart->addSeries(line);
         line->attachAxis(currentXAxis());
-        line->attachAxis(d->yAxis);
+        line->attachAxis(currentYAxis());
         d->series.push_back(line);
     }
 
@@ -166,14 +187,21 @@ void LineChart::setSeries(const std::vector<LineSeriesData>& series)
             line->setPen(pen);
         line->setPointsVisible(d->pointsVisible);
         d->dashed[i] = entry.dashed;
-        line->replace(drawablePoints(entry.points, d->logBase > 0));
+        d->inLegend[i] = entry.inLegend;
+        line->replace(drawablePoints(entry.points, d->logBase > 0, d->yLogBase > 0));
+    }
+    int named = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        for (QLegendMarker* marker : d->chart->legend()->markers(d->series[i]))
+            marker->setVisible(d->inLegend[i]);
+        named += d->inLegend[i] ? 1 : 0;
     }
 
-    const bool many = static_cast<int>(n) > kTopLegendMaxSeries;
+    const bool many = named > kTopLegendMaxSeries;
     const Qt::Alignment legendAlignment = many ? Qt::AlignRight : Qt::AlignTop;
     if (d->chart->legend()->alignment() != legendAlignment)
         d->chart->legend()->setAlignment(legendAlignment);
-    d->chart->legend()->setVisible(n > 1);
+    d->chart->legend()->setVisible(named > 1);
     updateAxes();
 }
 
@@ -200,7 +228,7 @@ void LineChart::updateAxes()
     d->empty = !(xMin <= xMax);
     d->noData->setVisible(d->empty);
     currentXAxis()->setVisible(!d->empty);
-    d->yAxis->setVisible(!d->empty);
+    currentYAxis()->setVisible(!d->empty);
     if (d->empty)
         return;
 
@@ -215,7 +243,14 @@ void LineChart::updateAxes()
         const charts::NiceScale xScale = charts::niceScale(x0, xMax, 6);
         charts::applyValueAxisScale(d->xAxis, xScale, x0, xMax > x0 ? xMax : xScale.max);
     }
-    if (d->fixedY) {
+    if (d->yLogBase > 0) {
+        // Decades as the ticks (0.1, 1, 10 s); the points sit between the edges.
+        // Points kept from before the switch to log may include y <= 0: keep the range positive.
+        const double margin = std::pow(static_cast<double>(d->yLogBase), kLogAxisMargin);
+        const double top = yMax > 0.0 ? yMax : 1.0;
+        const double bottom = yMin > 0.0 ? yMin : top / static_cast<double>(d->yLogBase);
+        d->yLogAxis->setRange(bottom / margin, top * margin);
+    } else if (d->fixedY) {
         const charts::NiceScale yScale = charts::niceScale(d->fixedY->first, d->fixedY->second, 5, d->integers);
         charts::applyValueAxisScale(d->yAxis, yScale, d->fixedY->first, d->fixedY->second);
     } else {
@@ -280,6 +315,8 @@ std::pair<double, double> LineChart::xRange() const
 
 std::pair<double, double> LineChart::yRange() const
 {
+    if (d->yLogBase > 0)
+        return {d->yLogAxis->min(), d->yLogAxis->max()};
     return {d->yAxis->min(), d->yAxis->max()};
 }
 
@@ -287,7 +324,10 @@ std::pair<double, double> LineChart::tickCounts() const
 {
     const double xTicks = d->logBase > 0 ? std::floor(std::log(d->xLogAxis->max() / d->xLogAxis->min()) / std::log(d->logBase)) + 1.0
                                          : charts::valueAxisTickCount(d->xAxis);
-    return {xTicks, charts::valueAxisTickCount(d->yAxis)};
+    const double yTicks = d->yLogBase > 0
+                              ? std::floor(std::log(d->yLogAxis->max() / d->yLogAxis->min()) / std::log(d->yLogBase)) + 1.0
+                              : charts::valueAxisTickCount(d->yAxis);
+    return {xTicks, yTicks};
 }
 
 void LineChart::setXLogBase(int base)
@@ -316,6 +356,39 @@ int LineChart::xLogBase() const
     return d->logBase;
 }
 
+void LineChart::setYLogBase(int base)
+{
+    base = base > 1 ? base : 0;
+    if (base == d->yLogBase)
+        return;
+    QAbstractAxis* before = currentYAxis();
+    d->yLogBase = base;
+    if (base > 0) {
+        d->yLogAxis->setBase(base);
+        styleLogAxis(d->yLogAxis, base - 2);
+    }
+    QAbstractAxis* after = currentYAxis();
+    if (before != after) {
+        for (QLineSeries* line : d->series)
+            line->detachAxis(before);
+        d->chart->removeAxis(before); // still owned by the chart object (its parent)
+        d->chart->addAxis(after, Qt::AlignLeft);
+        for (QLineSeries* line : d->series)
+            line->attachAxis(after);
+    }
+    updateAxes();
+}
+
+int LineChart::yLogBase() const
+{
+    return d->yLogBase;
+}
+
+bool LineChart::seriesInLegend(int index) const
+{
+    return d->inLegend.at(static_cast<std::size_t>(index));
+}
+
 void LineChart::setPointsVisible(bool visible)
 {
     d->pointsVisible = visible;
@@ -330,7 +403,7 @@ bool LineChart::pointsVisible() const
 
 QString LineChart::yAxisTitle() const
 {
-    return d->yAxis->titleText();
+    return currentYAxis()->titleText();
 }
 
 QAbstractAxis* LineChart::currentXAxis() const
@@ -338,6 +411,13 @@ QAbstractAxis* LineChart::currentXAxis() const
     if (d->logBase > 0)
         return d->xLogAxis;
     return d->xAxis;
+}
+
+QAbstractAxis* LineChart::currentYAxis() const
+{
+    if (d->yLogBase > 0)
+        return d->yLogAxis;
+    return d->yAxis;
 }
 
 QPixmap LineChart::renderToPixmap()

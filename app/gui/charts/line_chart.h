@@ -26,6 +26,8 @@ struct LineSeriesData {
     QList<QPointF> points;
     bool dashed = false;
     QColor color{}; ///< invalid: the palette colour of the series' position
+    /// false: drawn but left out of the legend (a second piece of a line already named there).
+    bool inLegend = true;
 };
 
 class LineChart final : public QWidget {
@@ -49,6 +51,9 @@ public:
     /// A logarithmic x axis with ticks at powers of `base` (2 for block sizes and other
     /// power-of-two keys); 0 or 1: linear (the default). Points with x <= 0 are not drawn.
     void setXLogBase(int base);
+    /// A logarithmic y axis with ticks at powers of `base` (10 for latencies that span
+    /// decades); 0 or 1: linear (the default). Points with y <= 0 are not drawn.
+    void setYLogBase(int base);
     /// A marker at every point: for sweeps, where each point is a run and lines only join them.
     void setPointsVisible(bool visible);
 
@@ -67,6 +72,8 @@ public:
     [[nodiscard]] const QObject* seriesObject(int index) const;
     [[nodiscard]] bool legendVisible() const;
     [[nodiscard]] int xLogBase() const;
+    [[nodiscard]] int yLogBase() const;
+    [[nodiscard]] bool seriesInLegend(int index) const;
     [[nodiscard]] bool pointsVisible() const;
     [[nodiscard]] QString yAxisTitle() const;
     [[nodiscard]] bool noDataShown() const;
@@ -84,6 +91,7 @@ protected:
 private:
     void updateAxes();
     [[nodiscard]] QAbstractAxis* currentXAxis() const;
+    [[nodiscard]] QAbstractAxis* currentYAxis() const;
 
     struct Impl;
     std::unique_ptr<Impl> d;

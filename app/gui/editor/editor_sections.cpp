@@ -31,7 +31,7 @@ constexpr std::array kSectionTitles{
 struct Applicability {
     std::string_view path;
     std::string_view choice;
-    std::array<std::string_view, 4> values;
+    std::array<std::string_view, 5> values;
 };
 
 // The routing keys each policy reads and the workload keys each type reads, as the keys'
@@ -47,11 +47,12 @@ constexpr std::array kApplicability{
     Applicability{"workload.chat", "workload.type", {"chat-sessions"}},
     Applicability{"workload.shared_prefix", "workload.type", {"shared-prefix"}},
     Applicability{"workload.repeat", "workload.type", {"repeat-prompt"}},
-    Applicability{"workload.path", "workload.type", {"mooncake", "azure"}},
+    Applicability{"workload.path", "workload.type", {"mooncake", "azure", "inference-perf"}},
     Applicability{"workload.time_scale", "workload.type", {"mooncake", "azure"}},
     Applicability{"workload.mooncake_block_tokens", "workload.type", {"mooncake", "azure"}},
     // repeat-prompt always sends from one address.
-    Applicability{"workload.client_ips", "workload.type", {"chat-sessions", "shared-prefix", "mooncake", "azure"}},
+    Applicability{"workload.client_ips", "workload.type",
+                  {"chat-sessions", "shared-prefix", "mooncake", "azure", "inference-perf"}},
 };
 
 bool within(std::string_view path, std::string_view node)

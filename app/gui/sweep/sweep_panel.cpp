@@ -2,6 +2,7 @@
 
 #include "app/gui/charts/bar_chart.h"
 #include "app/gui/charts/line_chart.h"
+#include "app/gui/sweep/sweep_stage_charts.h"
 #include "app/qtbridge/sweep_runner.h"
 #include "sim/scenario/scenario_schema.h"
 
@@ -201,6 +202,9 @@ SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
     m_chartStack->addWidget(row(m_hitLine, m_ttftLine, m_throughputLine));
     m_chartStack->addWidget(row(m_hitBars, m_ttftBars, m_throughputBars));
 
+    m_stageCharts = new SweepStageCharts;
+    m_stageCharts->setVisible(false);
+
     m_table = new QTableWidget;
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->setVisible(false);
@@ -209,6 +213,7 @@ SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_chartStack, 3);
+    layout->addWidget(m_stageCharts, 3);
     layout->addWidget(m_table, 2);
 
     connect(m_parameter, &QComboBox::currentIndexChanged, this, [this] { onParameterChanged(m_parameter, m_values); });
@@ -312,6 +317,8 @@ void SweepPanel::resetView()
         c->clear();
     for (auto* c : {m_hitBars, m_ttftBars, m_throughputBars})
         c->clear();
+    m_stageCharts->clear();
+    m_stageCharts->setVisible(false);
 }
 
 bool SweepPanel::loadResults(const QString& path)
@@ -474,6 +481,7 @@ void SweepPanel::redraw()
 {
     if (m_parameters.empty())
         return;
+    m_stageCharts->setVisible(m_stageCharts->setRecords(recordsInGridOrder(), m_parameters));
     // Mean over repeats for each (key value, series value).
     struct Acc {
         double hit = 0, ttft = 0, tps = 0;

@@ -1,7 +1,8 @@
 #pragma once
 // The Sweep tab: pick a scenario key and values (or a range), optionally a second key drawn as
 // separate series (e.g. block size × routing profile); the grid runs in the background with
-// progress and cancel; hit rate, TTFT p90 and throughput are charted against the first key.
+// progress and cancel; hit rate, TTFT p90 and throughput are charted against the first key,
+// and for a staged workload TTFT and throughput per stage, one line per point.
 
 #include "sim/scenario/scenario.h"
 #include "sim/sweep/sweep_records.h"
@@ -25,6 +26,7 @@ namespace kvroute::app {
 class BarChart;
 class LineChart;
 class SweepRunner;
+class SweepStageCharts;
 
 class SweepPanel final : public QWidget {
     Q_OBJECT
@@ -54,6 +56,8 @@ public:
     [[nodiscard]] LineChart* throughputLineChart() const { return m_throughputLine; }
     [[nodiscard]] BarChart* ttftBarChart() const { return m_ttftBars; }
     [[nodiscard]] QTableWidget* table() const { return m_table; }
+    /// Shown only when the records have stages.
+    [[nodiscard]] SweepStageCharts* stageCharts() const { return m_stageCharts; }
 
 private:
     void onParameterChanged(QComboBox* combo, QLineEdit* values);
@@ -90,6 +94,7 @@ private:
     BarChart* m_hitBars = nullptr;
     BarChart* m_ttftBars = nullptr;
     BarChart* m_throughputBars = nullptr;
+    SweepStageCharts* m_stageCharts = nullptr;
     QTableWidget* m_table = nullptr;
     std::vector<sim::SweepParameter> m_parameters;
     std::vector<std::vector<std::size_t>> m_rowPositions; ///< gridPosition of each table row
