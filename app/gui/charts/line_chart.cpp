@@ -330,6 +330,18 @@ std::pair<double, double> LineChart::tickCounts() const
     return {xTicks, yTicks};
 }
 
+void LineChart::swapAxis(QAbstractAxis* before, QAbstractAxis* after, Qt::Alignment alignment)
+{
+    if (before == after)
+        return;
+    for (QLineSeries* line : d->series)
+        line->detachAxis(before);
+    d->chart->removeAxis(before); // still owned by the chart object (its parent)
+    d->chart->addAxis(after, alignment);
+    for (QLineSeries* line : d->series)
+        line->attachAxis(after);
+}
+
 void LineChart::setXLogBase(int base)
 {
     base = base > 1 ? base : 0;
@@ -339,15 +351,7 @@ void LineChart::setXLogBase(int base)
     d->logBase = base;
     if (base > 0)
         d->xLogAxis->setBase(base);
-    QAbstractAxis* after = currentXAxis();
-    if (before != after) {
-        for (QLineSeries* line : d->series)
-            line->detachAxis(before);
-        d->chart->removeAxis(before); // still owned by the chart object (its parent)
-        d->chart->addAxis(after, Qt::AlignBottom);
-        for (QLineSeries* line : d->series)
-            line->attachAxis(after);
-    }
+    swapAxis(before, currentXAxis(), Qt::AlignBottom);
     updateAxes();
 }
 
@@ -367,15 +371,7 @@ void LineChart::setYLogBase(int base)
         d->yLogAxis->setBase(base);
         styleLogAxis(d->yLogAxis, base - 2);
     }
-    QAbstractAxis* after = currentYAxis();
-    if (before != after) {
-        for (QLineSeries* line : d->series)
-            line->detachAxis(before);
-        d->chart->removeAxis(before); // still owned by the chart object (its parent)
-        d->chart->addAxis(after, Qt::AlignLeft);
-        for (QLineSeries* line : d->series)
-            line->attachAxis(after);
-    }
+    swapAxis(before, currentYAxis(), Qt::AlignLeft);
     updateAxes();
 }
 

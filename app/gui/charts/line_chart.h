@@ -92,6 +92,8 @@ private:
     void updateAxes();
     [[nodiscard]] QAbstractAxis* currentXAxis() const;
     [[nodiscard]] QAbstractAxis* currentYAxis() const;
+    /// Moves every series from the axis `before` to `after` (a linear/log switch).
+    void swapAxis(QAbstractAxis* before, QAbstractAxis* after, Qt::Alignment alignment);
 
     struct Impl;
     std::unique_ptr<Impl> d;
