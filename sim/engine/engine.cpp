@@ -31,6 +31,12 @@ Result<void> Engine::addRequest(EngineRequest input)
         return fail("duplicate request id " + std::to_string(input.id));
     auto request = std::make_unique<Request>(std::move(input));
     Request* raw = request.get();
+    // Room for every block the request can ever hold, so the step loop never grows these lists.
+    const std::int64_t maxLength = std::min<std::int64_t>(std::int64_t{raw->numPromptTokens()} + raw->maxTokens,
+                                                          m_config.maxModelLen);
+    const auto maxBlocks = static_cast<std::size_t>((maxLength + m_config.blockSize - 1) / m_config.blockSize);
+    raw->blocks.reserve(maxBlocks);
+    raw->blockHashes.reserve(maxBlocks);
     m_requests.emplace(raw->id, std::move(request));
     m_waiting.push_back(raw);
     return {};
@@ -126,8 +132,8 @@ void Engine::scheduleRunning(std::int32_t& tokenBudget)
         }
         if (!scheduled)
             break;
-        m_plan.scheduled.push_back(ScheduledRequest{request.id, numNew, request.numComputedTokens,
-                                                    request.numTokens(), false, false});
+        m_plan.scheduled.push_back(ScheduledRequest{request.id, request.callerIndex, numNew,
+                                                    request.numComputedTokens, request.numTokens(), false, false});
         m_scheduledRequests.push_back(&request);
         tokenBudget -= numNew;
         ++index;
@@ -166,7 +172,7 @@ void Engine::scheduleWaiting(std::int32_t& tokenBudget)
         m_running.push_back(&request);
         const bool first = request.numCachedTokens < 0;
         m_plan.scheduled.push_back(
-            ScheduledRequest{request.id, numNew, numComputed, request.numTokens(), first, true});
+            ScheduledRequest{request.id, request.callerIndex, numNew, numComputed, request.numTokens(), first, true});
         m_scheduledRequests.push_back(&request);
         tokenBudget -= numNew;
         request.status = RequestStatus::Running;
@@ -199,7 +205,9 @@ bool Engine::checkStop(Request& request) const
         request.finishReason = FinishReason::Length;
         return true;
     }
-    const TokenId last = request.outputTokens.back();
+    if (request.stopTokenIds.empty())
+        return false;
+    const TokenId last = request.lastOutputToken();
     if (std::ranges::find(request.stopTokenIds, last) != request.stopTokenIds.end()) {
         request.finishReason = FinishReason::Stop;
         return true;
@@ -237,11 +245,12 @@ const StepOutcome& Engine::completeStep()
         // Fake model runner: a request samples iff all its known tokens are computed; a
         // partial-prefill chunk samples nothing (vllm.md §5).
         if (request->numComputedTokens >= request->numTokens()) {
-            request->outputTokens.push_back(request->outputSource.at(request->outputTokens.size()));
+            ++request->numOutput;
             stopped = checkStop(*request);
             RequestOutput out;
             out.id = request->id;
-            out.token = request->outputTokens.back();
+            out.callerIndex = request->callerIndex;
+            out.token = request->lastOutputToken();
             out.firstToken = !request->producedFirstToken;
             out.finishReason = stopped ? request->finishReason : FinishReason::None;
             out.numPromptTokens = request->numPromptTokens();

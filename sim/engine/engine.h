@@ -20,6 +20,8 @@ namespace kvroute::sim {
 
 struct ScheduledRequest {
     RequestId id = 0;
+    /// EngineRequest::callerIndex of the request.
+    std::uint32_t callerIndex = 0;
     std::int32_t numNewTokens = 0;
     /// Tokens already computed before this step (including this admission's prefix hits).
     std::int32_t numComputedBefore = 0;
@@ -41,6 +43,8 @@ struct StepPlan {
 
 struct RequestOutput {
     RequestId id = 0;
+    /// EngineRequest::callerIndex of the request.
+    std::uint32_t callerIndex = 0;
     TokenId token = 0;
     bool firstToken = false;
     FinishReason finishReason = FinishReason::None;

@@ -46,6 +46,9 @@ struct EngineRequest {
     OutputTokenSource outputs;
     /// vLLM skips the prefix-cache lookup (and its stats) for prompt_logprobs requests.
     bool skipPrefixCache = false;
+    /// Opaque to the engine: echoed in ScheduledRequest and RequestOutput so the caller reaches
+    /// its own per-request record by index instead of looking the id up on every token.
+    std::uint32_t callerIndex = 0;
 };
 
 struct PrefixCacheStats {

@@ -19,7 +19,9 @@ std::string_view toString(FinishReason reason)
 
 Request::Request(EngineRequest input)
     : id(input.id)
+    , callerIndex(input.callerIndex)
     , prompt(std::move(input.prompt))
+    , promptLength(prompt ? static_cast<std::int32_t>(prompt->size()) : 0)
     , outputSource(std::move(input.outputs))
     , stopTokenIds(std::move(input.stopTokenIds))
     , maxTokens(input.maxTokens)
@@ -32,7 +34,7 @@ TokenId Request::tokenAt(std::int32_t index) const
 {
     const auto promptLen = numPromptTokens();
     return index < promptLen ? (*prompt)[static_cast<std::size_t>(index)]
-                             : outputTokens[static_cast<std::size_t>(index - promptLen)];
+                             : outputSource.at(static_cast<std::size_t>(index - promptLen));
 }
 
 void Request::copyTokens(std::int32_t begin, std::int32_t end, TokenVector& out) const
@@ -42,7 +44,7 @@ void Request::copyTokens(std::int32_t begin, std::int32_t end, TokenVector& out)
     const auto promptLen = numPromptTokens();
     for (auto i = begin; i < end; ++i)
         out.push_back(i < promptLen ? (*prompt)[static_cast<std::size_t>(i)]
-                                    : outputTokens[static_cast<std::size_t>(i - promptLen)]);
+                                    : outputSource.at(static_cast<std::size_t>(i - promptLen)));
 }
 
 std::span<const TokenId> Request::tokens(std::int32_t begin, std::int32_t end, TokenVector& scratch) const

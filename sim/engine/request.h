@@ -18,8 +18,14 @@ struct Request {
     explicit Request(EngineRequest input);
 
     RequestId id;
+    /// The caller's own index for this request (EngineRequest::callerIndex), echoed in outputs.
+    std::uint32_t callerIndex;
     std::shared_ptr<const TokenVector> prompt;
-    TokenVector outputTokens;
+    /// prompt->size(), kept here so the per-step loops never touch the prompt itself.
+    std::int32_t promptLength;
+    /// Output tokens sampled so far. Token j is always outputSource.at(j) (the fake model
+    /// runner "samples" that stream), so the tokens themselves are not stored.
+    std::int32_t numOutput = 0;
     OutputTokenSource outputSource;
     std::vector<TokenId> stopTokenIds;
     std::int32_t maxTokens;
@@ -46,9 +52,11 @@ struct Request {
     /// preemption, dropped at finish (vllm.md §1).
     std::vector<BlockHashValue> blockHashes;
 
-    [[nodiscard]] std::int32_t numPromptTokens() const { return static_cast<std::int32_t>(prompt->size()); }
-    [[nodiscard]] std::int32_t numOutputTokens() const { return static_cast<std::int32_t>(outputTokens.size()); }
-    [[nodiscard]] std::int32_t numTokens() const { return numPromptTokens() + numOutputTokens(); }
+    [[nodiscard]] std::int32_t numPromptTokens() const { return promptLength; }
+    [[nodiscard]] std::int32_t numOutputTokens() const { return numOutput; }
+    [[nodiscard]] std::int32_t numTokens() const { return promptLength + numOutput; }
+    /// The latest sampled token (numOutput > 0).
+    [[nodiscard]] TokenId lastOutputToken() const { return outputSource.at(static_cast<std::size_t>(numOutput - 1)); }
     [[nodiscard]] TokenId tokenAt(std::int32_t index) const;
     /// Copies tokens [begin, end) of prompt + outputs into `out` (replacing its contents).
     void copyTokens(std::int32_t begin, std::int32_t end, TokenVector& out) const;
