@@ -4,6 +4,7 @@
 #include "sim/util/check.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace kvroute::sim::routing {
 
@@ -15,21 +16,21 @@ PreciseKvIndex::PreciseKvIndex(std::size_t podCacheSize) : m_podCacheSize(podCac
 
 void PreciseKvIndex::add(std::uint64_t key, int pod)
 {
+    KVROUTE_CHECK(pod >= 0 && pod <= std::numeric_limits<std::uint16_t>::max(), "pod index out of range");
+    const auto id = static_cast<std::uint16_t>(pod);
     Entry& e = m_entries[key];
     const auto begin = e.order.begin();
     const auto end = begin + e.count;
-    const auto it = std::find(begin, end, pod);
+    const auto it = std::find(begin, end, id);
     if (it != end) {
         std::rotate(it, it + 1, end); // most recent last
         return;
     }
     if (static_cast<std::size_t>(e.count) == m_podCacheSize) {
-        e.mask.reset(e.order[0]);
         std::rotate(begin, begin + 1, end);
         --e.count;
     }
-    e.order[static_cast<std::size_t>(e.count++)] = pod;
-    e.mask.set(pod);
+    e.order[static_cast<std::size_t>(e.count++)] = id;
 }
 
 void PreciseKvIndex::evict(std::uint64_t key, int pod)
@@ -39,20 +40,24 @@ void PreciseKvIndex::evict(std::uint64_t key, int pod)
         return;
     const auto begin = e->order.begin();
     const auto end = begin + e->count;
-    const auto it = std::find(begin, end, pod);
+    const auto it = std::find(begin, end, static_cast<std::uint16_t>(pod));
     if (it == end)
         return;
     std::rotate(it, it + 1, end);
     --e->count;
-    e->mask.reset(pod);
     if (e->count == 0)
         m_entries.erase(key);
 }
 
-const PodMask* PreciseKvIndex::pods(std::uint64_t key) const
+std::optional<PodMask> PreciseKvIndex::pods(std::uint64_t key) const
 {
     const Entry* e = m_entries.find(key);
-    return e && e->count > 0 ? &e->mask : nullptr;
+    if (!e || e->count == 0)
+        return std::nullopt;
+    PodMask mask;
+    for (const std::uint16_t pod : e->pods())
+        mask.set(pod);
+    return mask;
 }
 
 void PreciseKvIndex::longestPrefix(std::span<const std::uint64_t> keys,
@@ -61,25 +66,31 @@ void PreciseKvIndex::longestPrefix(std::span<const std::uint64_t> keys,
     hits.clear();
     if (keys.empty())
         return;
-    const PodMask* first = pods(keys[0]);
-    if (!first)
+    const Entry* first = m_entries.find(keys[0]);
+    if (!first || first->count == 0)
         return;
-    PodMask active = *first;
+    // The pods still in the race are a subset of key 0's holders, so at most podCacheSize of
+    // them: a short list intersected in place, with no allocation whatever the pod count.
+    std::array<std::uint16_t, kMaxPodCacheSize> active{};
+    std::size_t numActive = first->pods().size();
+    std::ranges::copy(first->pods(), active.begin());
     std::int32_t step = 1;
     for (; step < static_cast<std::int32_t>(keys.size()); ++step) {
-        const PodMask* holders = pods(keys[static_cast<std::size_t>(step)]);
-        PodMask next = active;
-        if (holders)
-            next.intersect(*holders);
-        else
-            next.clear();
-        // Pods that drop out here held exactly `step` consecutive keys.
-        active.minus(next).forEach([&](int pod) { hits.emplace_back(pod, step); });
-        active = std::move(next);
-        if (!active.any())
+        const Entry* holders = m_entries.find(keys[static_cast<std::size_t>(step)]);
+        const std::span<const std::uint16_t> held = holders ? holders->pods() : std::span<const std::uint16_t>();
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < numActive; ++i) {
+            if (std::ranges::find(held, active[i]) != held.end())
+                active[kept++] = active[i];
+            else // held exactly `step` consecutive keys
+                hits.emplace_back(active[i], step);
+        }
+        numActive = kept;
+        if (numActive == 0)
             break;
     }
-    active.forEach([&](int pod) { hits.emplace_back(pod, step); });
+    for (std::size_t i = 0; i < numActive; ++i)
+        hits.emplace_back(active[i], step);
     std::ranges::sort(hits);
 }
 

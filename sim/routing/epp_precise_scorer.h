@@ -33,6 +33,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,8 +54,8 @@ public:
 
     void add(std::uint64_t key, int pod);
     void evict(std::uint64_t key, int pod);
-    /// Pods holding `key` (nullptr when none).
-    [[nodiscard]] const PodMask* pods(std::uint64_t key) const;
+    /// Pods holding `key` (nullopt when none).
+    [[nodiscard]] std::optional<PodMask> pods(std::uint64_t key) const;
     [[nodiscard]] std::size_t keys() const { return m_entries.size(); }
 
     /// LongestPrefixScorer over `keys`: per pod, the number of consecutive leading keys it
@@ -62,10 +63,16 @@ public:
     void longestPrefix(std::span<const std::uint64_t> keys, std::vector<std::pair<int, std::int32_t>>& hits) const;
 
 private:
+    /// One key's pods, least recently stored first. Kept to 40 bytes (48 with the key) since
+    /// the index holds a key per cached block of every pod (hundreds of thousands at 128 pods):
+    /// no mask beside the list, which never holds more than podCacheSize <= 16 pods.
     struct Entry {
-        PodMask mask;
-        std::array<std::int32_t, kMaxPodCacheSize> order{}; ///< pods, least recently stored first
+        std::array<std::uint16_t, kMaxPodCacheSize> order{};
         std::int32_t count = 0;
+        [[nodiscard]] std::span<const std::uint16_t> pods() const
+        {
+            return std::span<const std::uint16_t>(order).first(static_cast<std::size_t>(count));
+        }
     };
 
     std::size_t m_podCacheSize;
