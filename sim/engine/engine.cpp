@@ -132,8 +132,12 @@ void Engine::scheduleRunning(std::int32_t& tokenBudget)
         }
         if (!scheduled)
             break;
-        m_plan.scheduled.push_back(ScheduledRequest{request.id, request.callerIndex, numNew,
-                                                    request.numComputedTokens, request.numTokens(), false, false});
+        ScheduledRequest& entry = m_plan.scheduled.emplace_back();
+        entry.id = request.id;
+        entry.callerIndex = request.callerIndex;
+        entry.numNewTokens = numNew;
+        entry.numComputedBefore = request.numComputedTokens;
+        entry.numTokens = request.numTokens();
         m_scheduledRequests.push_back(&request);
         tokenBudget -= numNew;
         ++index;
@@ -247,7 +251,9 @@ const StepOutcome& Engine::completeStep()
         if (request->numComputedTokens >= request->numTokens()) {
             ++request->numOutput;
             stopped = checkStop(*request);
-            RequestOutput out;
+            // Filled in place: a stack copy pushed afterwards stalls on store forwarding, and
+            // this loop runs once per generated token.
+            RequestOutput& out = outcome.outputs.emplace_back();
             out.id = request->id;
             out.callerIndex = request->callerIndex;
             out.token = request->lastOutputToken();
@@ -258,7 +264,6 @@ const StepOutcome& Engine::completeStep()
             out.numCachedTokens = std::max(request->numCachedTokens, 0);
             out.preemptionsDelivered = std::exchange(request->undeliveredPreemptions, 0);
             request->producedFirstToken = true;
-            outcome.outputs.push_back(out);
             if (stopped) {
                 outcome.finished.push_back(request->id);
                 finish(*request, request->finishReason);

@@ -70,21 +70,10 @@ std::int32_t KvCacheManager::findComputedBlocks(Request& request, std::vector<Bl
     return hitTokens;
 }
 
-bool KvCacheManager::allocateSlots(Request& request, std::int32_t numNewTokens, std::int32_t numNewComputedTokens,
+bool KvCacheManager::allocateSlotsGeneral(Request& request, std::int32_t numNewTokens, std::int32_t numNewComputedTokens,
                                    std::span<const BlockId> newComputedBlocks)
 {
     KVROUTE_CHECK(numNewTokens > 0, "num_new_tokens must be greater than 0");
-    if (numNewComputedTokens == 0 && newComputedBlocks.empty() && request.numCachedBlocks >= 0) {
-        // A running request whose new tokens fit in the blocks it holds and fill no block that
-        // is not cached yet (63 of 64 decode steps at block size 64): the general path below
-        // would then need no block, touch none, allocate none and cache none, so it succeeds
-        // without changing anything.
-        const std::int32_t end = request.numComputedTokens + numNewTokens;
-        const auto held = static_cast<std::int32_t>(request.blocks.size());
-        if (std::min(end, m_maxModelLen) <= held * m_blockSize &&
-            (!m_enableCaching || std::min(end, request.numTokens()) / m_blockSize <= request.numCachedBlocks))
-            return true;
-    }
     const std::int32_t numComputed = request.numComputedTokens + numNewComputedTokens;
     const std::int32_t needSlots = std::min(numComputed + numNewTokens, m_maxModelLen);
     const std::int32_t numRequired = cdiv(needSlots, m_blockSize);

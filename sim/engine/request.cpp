@@ -42,9 +42,12 @@ void Request::copyTokens(std::int32_t begin, std::int32_t end, TokenVector& out)
     out.clear();
     out.reserve(static_cast<std::size_t>(end - begin));
     const auto promptLen = numPromptTokens();
-    for (auto i = begin; i < end; ++i)
-        out.push_back(i < promptLen ? (*prompt)[static_cast<std::size_t>(i)]
-                                    : outputSource.at(static_cast<std::size_t>(i - promptLen)));
+    const auto promptEnd = std::min(end, promptLen);
+    if (begin < promptEnd)
+        out.insert(out.end(), prompt->begin() + begin, prompt->begin() + promptEnd);
+    if (end > promptLen)
+        outputSource.append(static_cast<std::size_t>(std::max(begin, promptLen) - promptLen),
+                            static_cast<std::size_t>(end - promptLen), out);
 }
 
 std::span<const TokenId> Request::tokens(std::int32_t begin, std::int32_t end, TokenVector& scratch) const
