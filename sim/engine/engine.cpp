@@ -31,12 +31,6 @@ Result<void> Engine::addRequest(EngineRequest input)
         return fail("duplicate request id " + std::to_string(input.id));
     auto request = std::make_unique<Request>(std::move(input));
     Request* raw = request.get();
-    // Room for every block the request can ever hold, so the step loop never grows these lists.
-    const std::int64_t maxLength = std::min<std::int64_t>(std::int64_t{raw->numPromptTokens()} + raw->maxTokens,
-                                                          m_config.maxModelLen);
-    const auto maxBlocks = static_cast<std::size_t>((maxLength + m_config.blockSize - 1) / m_config.blockSize);
-    raw->blocks.reserve(maxBlocks);
-    raw->blockHashes.reserve(maxBlocks);
     m_requests.emplace(raw->id, std::move(request));
     m_waiting.push_back(raw);
     return {};

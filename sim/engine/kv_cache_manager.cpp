@@ -33,11 +33,19 @@ KvCacheManager::KvCacheManager(const EngineConfig& config)
     KVROUTE_CHECK(m_blockSize > 0, "block size must be positive");
 }
 
+std::size_t KvCacheManager::maxBlocks(const Request& request) const
+{
+    const std::int64_t maxLength =
+        std::min<std::int64_t>(std::int64_t{request.numPromptTokens()} + request.maxTokens, m_maxModelLen);
+    return static_cast<std::size_t>((maxLength + m_blockSize - 1) / m_blockSize);
+}
+
 // hash_request_tokens: full blocks only, chained on the parent hash (vllm.md §1).
 void KvCacheManager::hashRequestTokens(Request& request)
 {
     const std::int32_t numFull = request.numTokens() / m_blockSize;
-    request.blockHashes.reserve(static_cast<std::size_t>(numFull));
+    // Room for the blocks decode will fill too, so the step loop never grows the list.
+    request.blockHashes.reserve(maxBlocks(request));
     BlockHashValue parent = m_hasher.noneHash();
     for (std::int32_t i = 0; i < numFull; ++i) {
         const auto tokens = request.tokens(i * m_blockSize, (i + 1) * m_blockSize, m_scratch);
@@ -95,6 +103,8 @@ bool KvCacheManager::allocateSlotsGeneral(Request& request, std::int32_t numNewT
     // save_new_computed_blocks
     if (request.numCachedBlocks < 0) {
         KVROUTE_CHECK(request.blocks.empty(), "a new request cannot hold blocks");
+        // Reserved when the request starts running (not while it waits), for its whole life.
+        request.blocks.reserve(maxBlocks(request));
         request.blocks.assign(newComputedBlocks.begin(), newComputedBlocks.end());
         request.numCachedBlocks = static_cast<std::int32_t>(newComputedBlocks.size());
     } else {

@@ -65,6 +65,8 @@ private:
     }
     bool allocateSlotsGeneral(Request& request, std::int32_t numNewTokens, std::int32_t numNewComputedTokens,
                               std::span<const BlockId> newComputedBlocks);
+    /// Blocks the request can ever hold: prompt + max_tokens, capped at max_model_len.
+    [[nodiscard]] std::size_t maxBlocks(const Request& request) const;
     void hashRequestTokens(Request& request);
     void cacheFullBlocks(Request& request, std::int32_t numTokens);
 
