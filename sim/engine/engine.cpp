@@ -100,6 +100,7 @@ void Engine::scheduleRunning(std::int32_t& tokenBudget)
 {
     std::size_t index = 0;
     while (index < m_running.size() && tokenBudget > 0) {
+        prefetchRunning(index + kPrefetchAhead);
         Request& request = *m_running[index];
         std::int32_t numNew = request.numTokens() - request.numComputedTokens;
         if (m_config.longPrefillTokenThreshold > 0 && m_config.longPrefillTokenThreshold < numNew)
@@ -233,7 +234,9 @@ const StepOutcome& Engine::completeStep()
     outcome.finished.clear();
     outcome.stats.reset();
     m_runningScratch.clear();
-    for (Request* request : m_running) {
+    for (std::size_t i = 0; i < m_running.size(); ++i) {
+        prefetchRunning(i + kPrefetchAhead);
+        Request* request = m_running[i];
         if (request->scheduledThisStep == 0) {
             m_runningScratch.push_back(request);
             continue;

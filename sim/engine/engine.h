@@ -101,6 +101,14 @@ private:
     void preempt(Request& victim);
     void finish(Request& request, FinishReason reason);
     [[nodiscard]] bool checkStop(Request& request) const;
+    /// The step loops visit every running request, usually gone from the cache since the pod's
+    /// previous step (other pods ran in between): ask for a later one's hot line early.
+    static constexpr std::size_t kPrefetchAhead = 4;
+    void prefetchRunning(std::size_t index) const
+    {
+        if (index < m_running.size())
+            __builtin_prefetch(m_running[index]);
+    }
 
     EngineConfig m_config;
     KvCacheManager m_kv;

@@ -3,6 +3,7 @@
 #include "sim/util/check.h"
 
 #include <algorithm>
+#include <cstddef>
 
 namespace kvroute::sim {
 
@@ -20,14 +21,16 @@ std::string_view toString(FinishReason reason)
 Request::Request(EngineRequest input)
     : id(input.id)
     , callerIndex(input.callerIndex)
-    , prompt(std::move(input.prompt))
-    , promptLength(prompt ? static_cast<std::int32_t>(prompt->size()) : 0)
-    , outputSource(std::move(input.outputs))
-    , stopTokenIds(std::move(input.stopTokenIds))
+    , promptLength(input.prompt ? static_cast<std::int32_t>(input.prompt->size()) : 0)
     , maxTokens(input.maxTokens)
     , skipPrefixCache(input.skipPrefixCache)
+    , outputSource(std::move(input.outputs))
+    , stopTokenIds(std::move(input.stopTokenIds))
+    , prompt(std::move(input.prompt))
 {
     KVROUTE_CHECK(prompt != nullptr && !prompt->empty(), "a request needs a non-empty prompt");
+    static_assert(offsetof(Request, blocks) + 2 * sizeof(void*) <= 64,
+                  "the step loops' fields and the block list's begin and end share the first cache line");
 }
 
 TokenId Request::tokenAt(std::int32_t index) const

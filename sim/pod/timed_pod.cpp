@@ -112,7 +112,11 @@ void TimedPod::endStep()
 
     // Listeners may submit while outputs are delivered: those wait like mid-step arrivals.
     const StepOutcome& outcome = m_engine.completeStep();
-    for (const auto& out : outcome.outputs) {
+    for (std::size_t i = 0; i < outcome.outputs.size(); ++i) {
+        // The records of later outputs are likely out of the cache: ask for them early.
+        if (i + kPrefetchAhead < outcome.outputs.size())
+            __builtin_prefetch(&m_records[outcome.outputs[i + kPrefetchAhead].callerIndex]);
+        const RequestOutput& out = outcome.outputs[i];
         auto& record = m_records[out.callerIndex];
         if (out.firstToken) {
             record.firstToken = now;

@@ -82,6 +82,8 @@ public:
     [[nodiscard]] std::size_t inFlight() const { return m_recordOfId.size(); }
 
 private:
+    static constexpr std::size_t kPrefetchAhead = 4;
+
     void startStepIfIdle();
     void endStep();
     Result<void> admit(EngineRequest request);
