@@ -28,6 +28,7 @@ KvCacheManager::KvCacheManager(const EngineConfig& config)
     , m_enableCaching(config.enablePrefixCaching)
     , m_eventTokenIds(config.kvEventTokenIds)
     , m_hasher(makeHasher(config))
+    , m_promptHashes(m_hasher, config.blockSize)
     , m_pool(config.numGpuBlocks, config.enablePrefixCaching, config.kvEvents)
 {
     KVROUTE_CHECK(m_blockSize > 0, "block size must be positive");
@@ -40,14 +41,17 @@ std::size_t KvCacheManager::maxBlocks(const Request& request) const
     return static_cast<std::size_t>((maxLength + m_blockSize - 1) / m_blockSize);
 }
 
-// hash_request_tokens: full blocks only, chained on the parent hash (vllm.md §1).
+// hash_request_tokens: full blocks only, chained on the parent hash (vllm.md §1). The prompt's
+// blocks come from the memo; blocks past the prompt (a resumed request's outputs) are hashed here.
 void KvCacheManager::hashRequestTokens(Request& request)
 {
     const std::int32_t numFull = request.numTokens() / m_blockSize;
     // Room for the blocks decode will fill too, so the step loop never grows the list.
     request.blockHashes.reserve(maxBlocks(request));
-    BlockHashValue parent = m_hasher.noneHash();
-    for (std::int32_t i = 0; i < numFull; ++i) {
+    const auto promptChain = m_promptHashes.of(request.prompt);
+    request.blockHashes.assign(promptChain.begin(), promptChain.end());
+    BlockHashValue parent = promptChain.empty() ? m_hasher.noneHash() : promptChain.back();
+    for (auto i = static_cast<std::int32_t>(promptChain.size()); i < numFull; ++i) {
         const auto tokens = request.tokens(i * m_blockSize, (i + 1) * m_blockSize, m_scratch);
         parent = m_hasher.hashBlock(parent, tokens);
         request.blockHashes.push_back(parent);

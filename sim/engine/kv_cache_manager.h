@@ -7,6 +7,7 @@
 #include "sim/engine/engine_config.h"
 #include "sim/engine/request.h"
 #include "sim/hashing/block_hasher.h"
+#include "sim/hashing/prompt_block_hashes.h"
 
 #include <algorithm>
 #include <span>
@@ -75,6 +76,8 @@ private:
     bool m_enableCaching;
     bool m_eventTokenIds;
     BlockHasher m_hasher;
+    /// Each distinct prompt's chain, hashed once for all the requests that send it.
+    PromptBlockHashes m_promptHashes;
     BlockPool m_pool;
     PrefixCacheStats m_stats;
     TokenVector m_scratch;

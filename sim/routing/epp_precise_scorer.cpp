@@ -94,13 +94,31 @@ void PreciseKvIndex::longestPrefix(std::span<const std::uint64_t> keys,
     std::ranges::sort(hits);
 }
 
+namespace {
+
+/// The token processor's chain: the surrogate of sha256_cbor_64bit with the indexer's hashSeed.
+BlockHasher tokenProcessorHasher(const PreciseScorerConfig& config)
+{
+    BlockHasher hasher(HashAlgo::Fast64, std::nullopt);
+    hasher.setNoneHash(surrogateNoneHash("sha256_cbor_64bit", std::string_view(config.hashSeed), 0));
+    return hasher;
+}
+
+std::int32_t checkedBlockSize(const PreciseScorerConfig& config)
+{
+    KVROUTE_CHECK(config.blockSize >= 1 && config.blockSize <= std::numeric_limits<std::int32_t>::max(),
+                  "blockSize must be positive");
+    return static_cast<std::int32_t>(config.blockSize);
+}
+
+} // namespace
+
 PreciseKvScorer::PreciseKvScorer(const PreciseScorerConfig& config)
     : m_config(config)
-    , m_hasher(HashAlgo::Fast64, std::nullopt)
+    , m_hasher(tokenProcessorHasher(config))
+    , m_promptKeys(m_hasher, checkedBlockSize(config))
     , m_index(static_cast<std::size_t>(config.podCacheSize))
 {
-    KVROUTE_CHECK(config.blockSize >= 1, "blockSize must be positive");
-    m_hasher.setNoneHash(surrogateNoneHash("sha256_cbor_64bit", std::string_view(m_config.hashSeed), 0));
 }
 
 void PreciseKvScorer::blockKeys(std::span<const TokenId> prompt, std::vector<std::uint64_t>& out) const
@@ -116,14 +134,14 @@ void PreciseKvScorer::blockKeys(std::span<const TokenId> prompt, std::vector<std
 
 void PreciseKvScorer::score(const RoutingContext& ctx, std::span<const int> candidates, std::span<double> out)
 {
-    const TokenVector* prompt = ctx.request.prompt.get();
-    blockKeys(prompt ? std::span<const TokenId>(*prompt) : std::span<const TokenId>(), m_keys);
-    m_index.longestPrefix(m_keys, m_hits);
+    const std::span<const std::uint64_t> keys =
+        ctx.request.prompt ? m_promptKeys.of(ctx.request.prompt) : std::span<const std::uint64_t>();
+    m_index.longestPrefix(keys, m_hits);
     if (m_hits.empty())
         return; // every pod absent from the score map: 0
     m_podScore.assign(std::max(ctx.pods.size(), static_cast<std::size_t>(m_hits.back().first) + 1), 0.0);
     if (m_config.absoluteScoring) {
-        const auto total = static_cast<double>(m_keys.size());
+        const auto total = static_cast<double>(keys.size());
         for (const auto& [pod, count] : m_hits)
             m_podScore[static_cast<std::size_t>(pod)] = std::min(static_cast<double>(count) / total, 1.0);
     } else {

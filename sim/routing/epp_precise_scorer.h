@@ -26,6 +26,7 @@
 // (the simulator hands the scorer the prompt's tokens).
 
 #include "sim/hashing/block_hasher.h"
+#include "sim/hashing/prompt_block_hashes.h"
 #include "sim/routing/epp_plugin.h"
 #include "sim/util/flat_map64.h"
 #include "sim/routing/pod_mask.h"
@@ -94,8 +95,9 @@ public:
 private:
     PreciseScorerConfig m_config;
     BlockHasher m_hasher;
+    /// Each distinct prompt's keys, computed once for all the requests that send it.
+    PromptBlockHashes m_promptKeys;
     PreciseKvIndex m_index;
-    std::vector<std::uint64_t> m_keys;
     std::vector<std::pair<int, std::int32_t>> m_hits;
     std::vector<double> m_podScore;
 };
