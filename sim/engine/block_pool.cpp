@@ -119,6 +119,12 @@ void BlockPool::recordStored(KvEvent event)
         m_events.push_back(std::move(event));
 }
 
+void BlockPool::takeEvents(std::vector<KvEvent>& out)
+{
+    out.clear();
+    out.swap(m_events);
+}
+
 std::vector<KvEvent> BlockPool::takeEvents()
 {
     std::vector<KvEvent> out;

@@ -45,6 +45,9 @@ public:
     /// Appends a BlockStored event (only when events are recorded).
     void recordStored(KvEvent event);
     [[nodiscard]] bool recordsEvents() const { return m_recordEvents; }
+    /// Moves the events since the last call, in order, into `out` (replacing its contents);
+    /// the two lists swap storage, so neither grows again step after step.
+    void takeEvents(std::vector<KvEvent>& out);
     /// Events since the last call, in order.
     std::vector<KvEvent> takeEvents();
 

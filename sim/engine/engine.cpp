@@ -83,7 +83,7 @@ const StepPlan& Engine::schedule()
     if (m_plan.preempted.empty())
         scheduleWaiting(tokenBudget);
     m_plan.totalTokens = m_config.maxNumBatchedTokens - tokenBudget;
-    m_plan.kvEvents = m_kv.pool().takeEvents();
+    m_kv.pool().takeEvents(m_plan.kvEvents);
 
     // _update_after_schedule
     for (std::size_t i = 0; i < m_plan.scheduled.size(); ++i) {

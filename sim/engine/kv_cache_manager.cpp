@@ -137,8 +137,13 @@ void KvCacheManager::cacheFullBlocks(Request& request, std::int32_t numTokens)
     const bool events = m_pool.recordsEvents();
     KvEvent stored;
     std::optional<BlockHashValue> parent;
-    if (numCached > 0)
-        parent = m_pool.blockHash(request.blocks[static_cast<std::size_t>(numCached - 1)]);
+    if (numCached > 0) {
+        // Every cached block of the request holds its entry of blockHashes (a prefix hit was
+        // found under it, an own block inserted with it, and a referenced block is never
+        // evicted), so the parent is read from there rather than from the pool's block table.
+        const auto last = static_cast<std::size_t>(numCached - 1);
+        parent = last < request.blockHashes.size() ? request.blockHashes[last] : m_pool.blockHash(request.blocks[last]);
+    }
     BlockHashValue prev = parent.value_or(m_hasher.noneHash());
     for (std::int32_t i = numCached; i < numFull; ++i) {
         BlockHashValue hash = 0;
