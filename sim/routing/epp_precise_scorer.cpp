@@ -14,23 +14,49 @@ PreciseKvIndex::PreciseKvIndex(std::size_t podCacheSize) : m_podCacheSize(podCac
                   "podCacheSize out of range");
 }
 
+std::span<const std::uint16_t> PreciseKvIndex::podsOf(std::uint64_t key, const Entry& entry) const
+{
+    const auto count = static_cast<std::size_t>(entry.count);
+    if (count <= kInlinePods)
+        return std::span<const std::uint16_t>(entry.pods).first(count);
+    const PodList* spilled = m_spilled.find(key);
+    KVROUTE_CHECK(spilled != nullptr, "a long pod list must be spilled");
+    return std::span<const std::uint16_t>(*spilled).first(count);
+}
+
+void PreciseKvIndex::store(std::uint64_t key, Entry& entry, const PodList& list, std::uint16_t count)
+{
+    if (count <= kInlinePods) {
+        if (entry.count > kInlinePods)
+            m_spilled.erase(key);
+        std::copy_n(list.begin(), count, entry.pods.begin());
+    } else {
+        m_spilled[key] = list;
+    }
+    entry.count = count;
+}
+
 void PreciseKvIndex::add(std::uint64_t key, int pod)
 {
     KVROUTE_CHECK(pod >= 0 && pod <= std::numeric_limits<std::uint16_t>::max(), "pod index out of range");
     const auto id = static_cast<std::uint16_t>(pod);
     Entry& e = m_entries[key];
-    const auto begin = e.order.begin();
-    const auto end = begin + e.count;
+    PodList list{};
+    std::ranges::copy(podsOf(key, e), list.begin());
+    auto count = e.count;
+    const auto begin = list.begin();
+    const auto end = begin + count;
     const auto it = std::find(begin, end, id);
     if (it != end) {
         std::rotate(it, it + 1, end); // most recent last
-        return;
+    } else {
+        if (static_cast<std::size_t>(count) == m_podCacheSize) {
+            std::rotate(begin, begin + 1, end);
+            --count;
+        }
+        list[count++] = id;
     }
-    if (static_cast<std::size_t>(e.count) == m_podCacheSize) {
-        std::rotate(begin, begin + 1, end);
-        --e.count;
-    }
-    e.order[static_cast<std::size_t>(e.count++)] = id;
+    store(key, e, list, count);
 }
 
 void PreciseKvIndex::evict(std::uint64_t key, int pod)
@@ -38,14 +64,17 @@ void PreciseKvIndex::evict(std::uint64_t key, int pod)
     Entry* e = m_entries.find(key);
     if (!e)
         return;
-    const auto begin = e->order.begin();
+    PodList list{};
+    std::ranges::copy(podsOf(key, *e), list.begin());
+    const auto begin = list.begin();
     const auto end = begin + e->count;
     const auto it = std::find(begin, end, static_cast<std::uint16_t>(pod));
     if (it == end)
         return;
     std::rotate(it, it + 1, end);
-    --e->count;
-    if (e->count == 0)
+    const auto count = static_cast<std::uint16_t>(e->count - 1);
+    store(key, *e, list, count);
+    if (count == 0)
         m_entries.erase(key);
 }
 
@@ -55,7 +84,7 @@ std::optional<PodMask> PreciseKvIndex::pods(std::uint64_t key) const
     if (!e || e->count == 0)
         return std::nullopt;
     PodMask mask;
-    for (const std::uint16_t pod : e->pods())
+    for (const std::uint16_t pod : podsOf(key, *e))
         mask.set(pod);
     return mask;
 }
@@ -71,13 +100,15 @@ void PreciseKvIndex::longestPrefix(std::span<const std::uint64_t> keys,
         return;
     // The pods still in the race are a subset of key 0's holders, so at most podCacheSize of
     // them: a short list intersected in place, with no allocation whatever the pod count.
-    std::array<std::uint16_t, kMaxPodCacheSize> active{};
-    std::size_t numActive = first->pods().size();
-    std::ranges::copy(first->pods(), active.begin());
+    PodList active{};
+    const auto firstPods = podsOf(keys[0], *first);
+    std::size_t numActive = firstPods.size();
+    std::ranges::copy(firstPods, active.begin());
     std::int32_t step = 1;
     for (; step < static_cast<std::int32_t>(keys.size()); ++step) {
         const Entry* holders = m_entries.find(keys[static_cast<std::size_t>(step)]);
-        const std::span<const std::uint16_t> held = holders ? holders->pods() : std::span<const std::uint16_t>();
+        const std::span<const std::uint16_t> held =
+            holders ? podsOf(keys[static_cast<std::size_t>(step)], *holders) : std::span<const std::uint16_t>();
         std::size_t kept = 0;
         for (std::size_t i = 0; i < numActive; ++i) {
             if (std::ranges::find(held, active[i]) != held.end())

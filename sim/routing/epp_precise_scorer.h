@@ -64,20 +64,24 @@ public:
     void longestPrefix(std::span<const std::uint64_t> keys, std::vector<std::pair<int, std::int32_t>>& hits) const;
 
 private:
-    /// One key's pods, least recently stored first. Kept to 40 bytes (48 with the key) since
-    /// the index holds a key per cached block of every pod (hundreds of thousands at 128 pods):
-    /// no mask beside the list, which never holds more than podCacheSize <= 16 pods.
+    /// A key's pods, least recently stored first.
+    using PodList = std::array<std::uint16_t, kMaxPodCacheSize>;
+    /// The index holds a key per cached block of every pod (over half a million at 128 pods),
+    /// and most blocks sit on one pod: up to kInlinePods pods live in the entry itself (16 bytes
+    /// with the key), a longer list in m_spilled under the same key.
+    static constexpr std::size_t kInlinePods = 3;
     struct Entry {
-        std::array<std::uint16_t, kMaxPodCacheSize> order{};
-        std::int32_t count = 0;
-        [[nodiscard]] std::span<const std::uint16_t> pods() const
-        {
-            return std::span<const std::uint16_t>(order).first(static_cast<std::size_t>(count));
-        }
+        std::array<std::uint16_t, kInlinePods> pods{};
+        std::uint16_t count = 0;
     };
+
+    [[nodiscard]] std::span<const std::uint16_t> podsOf(std::uint64_t key, const Entry& entry) const;
+    /// Writes `list` (its first `count` pods) back for `key`, moving it in or out of m_spilled.
+    void store(std::uint64_t key, Entry& entry, const PodList& list, std::uint16_t count);
 
     std::size_t m_podCacheSize;
     FlatMap64<Entry> m_entries;
+    FlatMap64<PodList> m_spilled;
 };
 
 class PreciseKvScorer final : public EppScorer {
