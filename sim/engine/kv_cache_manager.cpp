@@ -136,6 +136,8 @@ void KvCacheManager::cacheFullBlocks(Request& request, std::int32_t numTokens)
         return;
     const bool events = m_pool.recordsEvents();
     KvEvent stored;
+    if (events)
+        stored.blockHashes = m_pool.spareHashList();
     std::optional<BlockHashValue> parent;
     if (numCached > 0) {
         // Every cached block of the request holds its entry of blockHashes (a prefix hit was
