@@ -1,10 +1,18 @@
-// kvroute-bench: wall time and peak memory of whole scenario runs (a benchmark, not a test).
-// Each case runs in its own child process so peak RSS belongs to that case alone.
+// kvroute-bench: wall time, CPU time and peak memory of whole scenario runs (a benchmark, not a
+// test). Each case runs in its own child process so peak RSS and CPU time belong to that case
+// alone.
 //
-//   build/bin/kvroute-bench                 all cases
+//   build/bin/kvroute-bench                 the standard cases
 //   build/bin/kvroute-bench --quick         default + llmd-shared-prefix (precise) only
 //   build/bin/kvroute-bench --repeat N      N runs per case; prints the fastest and the median
-// Wall time on a shared machine is noisy: compare the fastest of several runs.
+//   build/bin/kvroute-bench --scaling       + llmd-shared-prefix precise on 8/32/64/128 pods, the
+//                                           ladder's rates × pods/8, 17,084 requests each
+//   build/bin/kvroute-bench --large         + the whole ladder on 128 pods, rates × 16 (273k requests)
+//   build/bin/kvroute-bench --mooncake FILE + `mooncake` replaying FILE (Mooncake's
+//                                           conversation_trace.jsonl) on 1 pod
+//   build/bin/kvroute-bench --only-extra    skip the standard cases (with the options above)
+// Wall time on a shared machine is noisy: compare CPU time (user + sys), or the fastest of
+// several runs.
 
 #include "sim/fleet/cluster_run.h"
 #include "sim/scenario/scenario_yaml.h"
@@ -30,11 +38,14 @@ struct Case {
 
 struct Measurement {
     double wallSeconds = 0;
+    double cpuSeconds = 0; ///< user + sys of the whole child, scenario parsing included
     double peakMiB = 0;
     long long requests = 0;
     double hitRate = 0;
     bool ok = false;
 };
+
+double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec); }
 
 Measurement runInChild(const Case& c)
 {
@@ -59,6 +70,7 @@ Measurement runInChild(const Case& c)
         rusage usage{};
         getrusage(RUSAGE_SELF, &usage);
         m.peakMiB = static_cast<double>(usage.ru_maxrss) / 1024.0;
+        m.cpuSeconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
         const auto written = write(fds[1], &m, sizeof m);
         _exit(written == sizeof m ? 0 : 1);
     }
@@ -73,25 +85,76 @@ Measurement runInChild(const Case& c)
     return m;
 }
 
+/// `--set` value for llmd-shared-prefix's ladder with every rate multiplied by `factor`, so
+/// that `factor` times the pods see the same load per pod.
+std::string scaledLadder(double factor)
+{
+    const auto scenario = kvroute::sim::builtinScenario("llmd-shared-prefix");
+    std::string out = "workload.shared_prefix.stages=[";
+    if (!scenario)
+        return out + "]";
+    for (const auto& stage : scenario->workload.sharedPrefix.stages) {
+        if (out.back() != '[')
+            out += ',';
+        out += '[' + std::to_string(stage.rate * factor) + ',' + std::to_string(stage.durationSeconds) + ']';
+    }
+    return out + "]";
+}
+
+/// The ladder on `pods` pods at rates × pods/8; `maxRequests` 0 = the whole ladder.
+Case scaledSharedPrefix(int pods, long long maxRequests)
+{
+    Case c{"llmd-shared-prefix precise, " + std::to_string(pods) + " pods",
+           "llmd-shared-prefix",
+           {"routing.profile=precise", "cluster.pods=" + std::to_string(pods), scaledLadder(pods / 8.0)}};
+    if (maxRequests > 0) {
+        c.label += ", " + std::to_string(maxRequests) + " req";
+        c.overrides.push_back("workload.max_requests=" + std::to_string(maxRequests));
+    }
+    return c;
+}
+
+double median(std::vector<double> values)
+{
+    std::ranges::sort(values);
+    return values[values.size() / 2];
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     bool quick = false;
+    bool scaling = false;
+    bool large = false;
+    bool onlyExtra = false;
+    std::string mooncakeTrace;
     int repeat = 1;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--quick") == 0)
             quick = true;
+        else if (std::strcmp(argv[i], "--scaling") == 0)
+            scaling = true;
+        else if (std::strcmp(argv[i], "--large") == 0)
+            large = true;
+        else if (std::strcmp(argv[i], "--only-extra") == 0)
+            onlyExtra = true;
+        else if (std::strcmp(argv[i], "--mooncake") == 0 && i + 1 < argc)
+            mooncakeTrace = argv[++i];
         else if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
             repeat = std::max(1, std::atoi(argv[++i]));
         else {
-            std::fprintf(stderr, "usage: kvroute-bench [--quick] [--repeat N]\n");
+            std::fprintf(stderr, "usage: kvroute-bench [--quick] [--repeat N] [--scaling] [--large] "
+                                 "[--mooncake TRACE.jsonl] [--only-extra]\n");
             return 2;
         }
     }
-    std::vector<Case> cases{{"default", "default", {}},
-                            {"llmd-shared-prefix precise", "llmd-shared-prefix", {"routing.profile=precise"}}};
-    if (!quick) {
+    std::vector<Case> cases;
+    if (!onlyExtra) {
+        cases.push_back({"default", "default", {}});
+        cases.push_back({"llmd-shared-prefix precise", "llmd-shared-prefix", {"routing.profile=precise"}});
+    }
+    if (!quick && !onlyExtra) {
         for (const char* p : {"approximate", "load", "random"})
             cases.push_back({std::string("llmd-shared-prefix ") + p, "llmd-shared-prefix",
                              {std::string("routing.profile=") + p}});
@@ -99,25 +162,41 @@ int main(int argc, char** argv)
             cases.push_back({"llmd-shared-prefix precise, " + std::to_string(n) + " requests", "llmd-shared-prefix",
                              {"workload.max_requests=" + std::to_string(n)}});
     }
-    std::printf("%-44s %9s %9s %9s %9s %11s %9s\n", "case", "requests", "fastest s", "median s", "peak MiB",
-                "µs/request", "hit rate");
+    if (scaling) {
+        for (const int pods : {8, 32, 64, 128})
+            cases.push_back(scaledSharedPrefix(pods, 17084));
+    }
+    if (large)
+        cases.push_back(scaledSharedPrefix(128, 0));
+    if (!mooncakeTrace.empty())
+        cases.push_back({"mooncake conversation trace, 1 pod",
+                         "mooncake",
+                         {"workload.path=" + mooncakeTrace, "duration=3600", "cluster.pods=1"}});
+
+    std::printf("%-50s %8s %9s %9s %9s %8s %9s %8s\n", "case", "requests", "fastest s", "median s", "median", "peak",
+                "CPU µs/", "hit rate");
+    std::printf("%-50s %8s %9s %9s %9s %8s %9s %8s\n", "", "", "wall", "wall", "CPU s", "MiB", "request", "");
     int failures = 0;
     for (const auto& c : cases) {
         std::vector<Measurement> runs;
         for (int r = 0; r < repeat; ++r)
             runs.push_back(runInChild(c));
         if (std::ranges::any_of(runs, [](const Measurement& m) { return !m.ok; })) {
-            std::printf("%-44s FAILED\n", c.label.c_str());
+            std::printf("%-50s FAILED\n", c.label.c_str());
             ++failures;
             continue;
         }
-        std::ranges::sort(runs, {}, &Measurement::wallSeconds);
-        const Measurement& fastest = runs.front();
-        const double median = runs[runs.size() / 2].wallSeconds;
-        std::printf("%-44s %9lld %9.3f %9.3f %9.1f %11.1f %8.1f%%\n", c.label.c_str(), fastest.requests,
-                    fastest.wallSeconds, median, fastest.peakMiB,
-                    fastest.requests ? 1e6 * fastest.wallSeconds / static_cast<double>(fastest.requests) : 0.0,
-                    100.0 * fastest.hitRate);
+        std::vector<double> walls;
+        std::vector<double> cpus;
+        for (const auto& m : runs) {
+            walls.push_back(m.wallSeconds);
+            cpus.push_back(m.cpuSeconds);
+        }
+        const Measurement& first = runs.front();
+        const double cpu = median(cpus);
+        std::printf("%-50s %8lld %9.3f %9.3f %9.3f %8.1f %9.1f %7.1f%%\n", c.label.c_str(), first.requests,
+                    *std::ranges::min_element(walls), median(walls), cpu, first.peakMiB,
+                    first.requests ? 1e6 * cpu / static_cast<double>(first.requests) : 0.0, 100.0 * first.hitRate);
         std::fflush(stdout);
     }
     return failures ? 1 : 0;

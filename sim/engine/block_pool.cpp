@@ -108,6 +108,7 @@ void BlockPool::evictIfCached(BlockId b)
     if (m_recordEvents) {
         KvEvent event;
         event.type = KvEvent::Type::BlockRemoved;
+        event.blockHashes = spareHashList();
         event.blockHashes.push_back(hash);
         m_events.push_back(std::move(event));
     }
@@ -117,6 +118,26 @@ void BlockPool::recordStored(KvEvent event)
 {
     if (m_recordEvents)
         m_events.push_back(std::move(event));
+}
+
+void BlockPool::takeEvents(std::vector<KvEvent>& out)
+{
+    for (KvEvent& event : out) {
+        if (event.blockHashes.capacity() > 0)
+            m_spareHashLists.push_back(std::move(event.blockHashes));
+    }
+    out.clear();
+    out.swap(m_events);
+}
+
+std::vector<BlockHashValue> BlockPool::spareHashList()
+{
+    if (m_spareHashLists.empty())
+        return {};
+    std::vector<BlockHashValue> list = std::move(m_spareHashLists.back());
+    m_spareHashLists.pop_back();
+    list.clear();
+    return list;
 }
 
 std::vector<KvEvent> BlockPool::takeEvents()

@@ -45,6 +45,12 @@ public:
     /// Appends a BlockStored event (only when events are recorded).
     void recordStored(KvEvent event);
     [[nodiscard]] bool recordsEvents() const { return m_recordEvents; }
+    /// Moves the events since the last call, in order, into `out` (replacing its contents);
+    /// the two lists swap storage, and the hash lists of the events `out` held are kept for
+    /// new events, so a warm pool records events without allocating.
+    void takeEvents(std::vector<KvEvent>& out);
+    /// An empty hash list for a new event, with capacity from an event handed out before.
+    [[nodiscard]] std::vector<BlockHashValue> spareHashList();
     /// Events since the last call, in order.
     std::vector<KvEvent> takeEvents();
 
@@ -71,6 +77,7 @@ private:
     FreeBlockQueue m_freeQueue;
     FlatMap64<HashEntry> m_cached;
     std::vector<KvEvent> m_events;
+    std::vector<std::vector<BlockHashValue>> m_spareHashLists;
     bool m_enableCaching;
     bool m_recordEvents;
 };

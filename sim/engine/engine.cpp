@@ -83,7 +83,7 @@ const StepPlan& Engine::schedule()
     if (m_plan.preempted.empty())
         scheduleWaiting(tokenBudget);
     m_plan.totalTokens = m_config.maxNumBatchedTokens - tokenBudget;
-    m_plan.kvEvents = m_kv.pool().takeEvents();
+    m_kv.pool().takeEvents(m_plan.kvEvents);
 
     // _update_after_schedule
     for (std::size_t i = 0; i < m_plan.scheduled.size(); ++i) {
@@ -100,6 +100,7 @@ void Engine::scheduleRunning(std::int32_t& tokenBudget)
 {
     std::size_t index = 0;
     while (index < m_running.size() && tokenBudget > 0) {
+        prefetchRunning(index + kPrefetchAhead);
         Request& request = *m_running[index];
         std::int32_t numNew = request.numTokens() - request.numComputedTokens;
         if (m_config.longPrefillTokenThreshold > 0 && m_config.longPrefillTokenThreshold < numNew)
@@ -126,8 +127,12 @@ void Engine::scheduleRunning(std::int32_t& tokenBudget)
         }
         if (!scheduled)
             break;
-        m_plan.scheduled.push_back(ScheduledRequest{request.id, numNew, request.numComputedTokens,
-                                                    request.numTokens(), false, false});
+        ScheduledRequest& entry = m_plan.scheduled.emplace_back();
+        entry.id = request.id;
+        entry.callerIndex = request.callerIndex;
+        entry.numNewTokens = numNew;
+        entry.numComputedBefore = request.numComputedTokens;
+        entry.numTokens = request.numTokens();
         m_scheduledRequests.push_back(&request);
         tokenBudget -= numNew;
         ++index;
@@ -166,7 +171,7 @@ void Engine::scheduleWaiting(std::int32_t& tokenBudget)
         m_running.push_back(&request);
         const bool first = request.numCachedTokens < 0;
         m_plan.scheduled.push_back(
-            ScheduledRequest{request.id, numNew, numComputed, request.numTokens(), first, true});
+            ScheduledRequest{request.id, request.callerIndex, numNew, numComputed, request.numTokens(), first, true});
         m_scheduledRequests.push_back(&request);
         tokenBudget -= numNew;
         request.status = RequestStatus::Running;
@@ -199,7 +204,9 @@ bool Engine::checkStop(Request& request) const
         request.finishReason = FinishReason::Length;
         return true;
     }
-    const TokenId last = request.outputTokens.back();
+    if (request.stopTokenIds.empty())
+        return false;
+    const TokenId last = request.lastOutputToken();
     if (std::ranges::find(request.stopTokenIds, last) != request.stopTokenIds.end()) {
         request.finishReason = FinishReason::Stop;
         return true;
@@ -227,7 +234,9 @@ const StepOutcome& Engine::completeStep()
     outcome.finished.clear();
     outcome.stats.reset();
     m_runningScratch.clear();
-    for (Request* request : m_running) {
+    for (std::size_t i = 0; i < m_running.size(); ++i) {
+        prefetchRunning(i + kPrefetchAhead);
+        Request* request = m_running[i];
         if (request->scheduledThisStep == 0) {
             m_runningScratch.push_back(request);
             continue;
@@ -237,11 +246,14 @@ const StepOutcome& Engine::completeStep()
         // Fake model runner: a request samples iff all its known tokens are computed; a
         // partial-prefill chunk samples nothing (vllm.md §5).
         if (request->numComputedTokens >= request->numTokens()) {
-            request->outputTokens.push_back(request->outputSource.at(request->outputTokens.size()));
+            ++request->numOutput;
             stopped = checkStop(*request);
-            RequestOutput out;
+            // Filled in place: a stack copy pushed afterwards stalls on store forwarding, and
+            // this loop runs once per generated token.
+            RequestOutput& out = outcome.outputs.emplace_back();
             out.id = request->id;
-            out.token = request->outputTokens.back();
+            out.callerIndex = request->callerIndex;
+            out.token = request->lastOutputToken();
             out.firstToken = !request->producedFirstToken;
             out.finishReason = stopped ? request->finishReason : FinishReason::None;
             out.numPromptTokens = request->numPromptTokens();
@@ -249,7 +261,6 @@ const StepOutcome& Engine::completeStep()
             out.numCachedTokens = std::max(request->numCachedTokens, 0);
             out.preemptionsDelivered = std::exchange(request->undeliveredPreemptions, 0);
             request->producedFirstToken = true;
-            outcome.outputs.push_back(out);
             if (stopped) {
                 outcome.finished.push_back(request->id);
                 finish(*request, request->finishReason);

@@ -20,6 +20,8 @@ namespace kvroute::sim {
 
 struct ScheduledRequest {
     RequestId id = 0;
+    /// EngineRequest::callerIndex of the request.
+    std::uint32_t callerIndex = 0;
     std::int32_t numNewTokens = 0;
     /// Tokens already computed before this step (including this admission's prefix hits).
     std::int32_t numComputedBefore = 0;
@@ -41,6 +43,8 @@ struct StepPlan {
 
 struct RequestOutput {
     RequestId id = 0;
+    /// EngineRequest::callerIndex of the request.
+    std::uint32_t callerIndex = 0;
     TokenId token = 0;
     bool firstToken = false;
     FinishReason finishReason = FinishReason::None;
@@ -97,6 +101,14 @@ private:
     void preempt(Request& victim);
     void finish(Request& request, FinishReason reason);
     [[nodiscard]] bool checkStop(Request& request) const;
+    /// The step loops visit every running request, usually gone from the cache since the pod's
+    /// previous step (other pods ran in between): ask for a later one's hot line early.
+    static constexpr std::size_t kPrefetchAhead = 4;
+    void prefetchRunning(std::size_t index) const
+    {
+        if (index < m_running.size())
+            __builtin_prefetch(m_running[index]);
+    }
 
     EngineConfig m_config;
     KvCacheManager m_kv;

@@ -35,6 +35,21 @@ struct OutputTokenSource {
             return explicitTokens[j];
         return base + static_cast<TokenId>((offset + j) % modulus);
     }
+
+    /// Appends tokens [begin, end) to `out`: at() without a division per token.
+    void append(std::size_t begin, std::size_t end, std::vector<TokenId>& out) const
+    {
+        for (; begin < end && begin < explicitTokens.size(); ++begin)
+            out.push_back(explicitTokens[begin]);
+        if (begin >= end)
+            return;
+        auto phase = static_cast<std::uint32_t>((offset + begin) % modulus);
+        for (; begin < end; ++begin) {
+            out.push_back(base + phase);
+            if (++phase == modulus)
+                phase = 0;
+        }
+    }
 };
 
 /// A request as handed to an engine.
@@ -46,6 +61,9 @@ struct EngineRequest {
     OutputTokenSource outputs;
     /// vLLM skips the prefix-cache lookup (and its stats) for prompt_logprobs requests.
     bool skipPrefixCache = false;
+    /// Opaque to the engine: echoed in ScheduledRequest and RequestOutput so the caller reaches
+    /// its own per-request record by index instead of looking the id up on every token.
+    std::uint32_t callerIndex = 0;
 };
 
 struct PrefixCacheStats {

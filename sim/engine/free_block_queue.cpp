@@ -5,9 +5,7 @@
 namespace kvroute::sim {
 
 FreeBlockQueue::FreeBlockQueue(std::int32_t numBlocks)
-    : m_prev(static_cast<std::size_t>(numBlocks), -1)
-    , m_next(static_cast<std::size_t>(numBlocks), -1)
-    , m_inQueue(static_cast<std::size_t>(numBlocks), 0)
+    : m_nodes(static_cast<std::size_t>(numBlocks))
 {
     for (BlockId b = 0; b < numBlocks; ++b)
         pushBack(b);
@@ -23,35 +21,33 @@ BlockId FreeBlockQueue::popFront()
 
 void FreeBlockQueue::pushBack(BlockId block)
 {
-    const auto i = static_cast<std::size_t>(block);
-    KVROUTE_CHECK(!m_inQueue[i], "block is already free");
-    m_prev[i] = m_tail;
-    m_next[i] = -1;
+    Node& node = m_nodes[static_cast<std::size_t>(block)];
+    KVROUTE_CHECK(!node.inQueue, "block is already free");
+    node.prev = m_tail;
+    node.next = -1;
     if (m_tail >= 0)
-        m_next[static_cast<std::size_t>(m_tail)] = block;
+        m_nodes[static_cast<std::size_t>(m_tail)].next = block;
     else
         m_head = block;
     m_tail = block;
-    m_inQueue[i] = 1;
+    node.inQueue = true;
     ++m_size;
 }
 
 void FreeBlockQueue::remove(BlockId block)
 {
-    const auto i = static_cast<std::size_t>(block);
-    KVROUTE_CHECK(m_inQueue[i], "block is not in the free queue");
-    const BlockId prev = m_prev[i];
-    const BlockId next = m_next[i];
-    if (prev >= 0)
-        m_next[static_cast<std::size_t>(prev)] = next;
+    Node& node = m_nodes[static_cast<std::size_t>(block)];
+    KVROUTE_CHECK(node.inQueue, "block is not in the free queue");
+    if (node.prev >= 0)
+        m_nodes[static_cast<std::size_t>(node.prev)].next = node.next;
     else
-        m_head = next;
-    if (next >= 0)
-        m_prev[static_cast<std::size_t>(next)] = prev;
+        m_head = node.next;
+    if (node.next >= 0)
+        m_nodes[static_cast<std::size_t>(node.next)].prev = node.prev;
     else
-        m_tail = prev;
-    m_prev[i] = m_next[i] = -1;
-    m_inQueue[i] = 0;
+        m_tail = node.prev;
+    node.prev = node.next = -1;
+    node.inQueue = false;
     --m_size;
 }
 
@@ -59,7 +55,7 @@ std::vector<BlockId> FreeBlockQueue::toVector() const
 {
     std::vector<BlockId> out;
     out.reserve(static_cast<std::size_t>(m_size));
-    for (BlockId b = m_head; b >= 0; b = m_next[static_cast<std::size_t>(b)])
+    for (BlockId b = m_head; b >= 0; b = m_nodes[static_cast<std::size_t>(b)].next)
         out.push_back(b);
     return out;
 }

@@ -16,7 +16,7 @@ public:
     explicit FreeBlockQueue(std::int32_t numBlocks);
 
     [[nodiscard]] std::int32_t size() const { return m_size; }
-    [[nodiscard]] bool contains(BlockId block) const { return m_inQueue[static_cast<std::size_t>(block)] != 0; }
+    [[nodiscard]] bool contains(BlockId block) const { return m_nodes[static_cast<std::size_t>(block)].inQueue; }
     [[nodiscard]] BlockId front() const { return m_head; }
 
     BlockId popFront();
@@ -27,9 +27,13 @@ public:
     [[nodiscard]] std::vector<BlockId> toVector() const;
 
 private:
-    std::vector<BlockId> m_prev;
-    std::vector<BlockId> m_next;
-    std::vector<std::uint8_t> m_inQueue;
+    /// A block's links side by side: popping, pushing or unlinking it touches one cache line.
+    struct Node {
+        BlockId prev = -1;
+        BlockId next = -1;
+        bool inQueue = false;
+    };
+    std::vector<Node> m_nodes;
     BlockId m_head = -1;
     BlockId m_tail = -1;
     std::int32_t m_size = 0;

@@ -28,18 +28,30 @@ KvCacheManager::KvCacheManager(const EngineConfig& config)
     , m_enableCaching(config.enablePrefixCaching)
     , m_eventTokenIds(config.kvEventTokenIds)
     , m_hasher(makeHasher(config))
+    , m_promptHashes(m_hasher, config.blockSize)
     , m_pool(config.numGpuBlocks, config.enablePrefixCaching, config.kvEvents)
 {
     KVROUTE_CHECK(m_blockSize > 0, "block size must be positive");
 }
 
-// hash_request_tokens: full blocks only, chained on the parent hash (vllm.md §1).
+std::size_t KvCacheManager::maxBlocks(const Request& request) const
+{
+    const std::int64_t maxLength =
+        std::min<std::int64_t>(std::int64_t{request.numPromptTokens()} + request.maxTokens, m_maxModelLen);
+    return static_cast<std::size_t>((maxLength + m_blockSize - 1) / m_blockSize);
+}
+
+// hash_request_tokens: full blocks only, chained on the parent hash (vllm.md §1). The prompt's
+// blocks come from the memo; blocks past the prompt (a resumed request's outputs) are hashed here.
 void KvCacheManager::hashRequestTokens(Request& request)
 {
     const std::int32_t numFull = request.numTokens() / m_blockSize;
-    request.blockHashes.reserve(static_cast<std::size_t>(numFull));
-    BlockHashValue parent = m_hasher.noneHash();
-    for (std::int32_t i = 0; i < numFull; ++i) {
+    // Room for the blocks decode will fill too, so the step loop never grows the list.
+    request.blockHashes.reserve(maxBlocks(request));
+    const auto promptChain = m_promptHashes.of(request.prompt);
+    request.blockHashes.assign(promptChain.begin(), promptChain.end());
+    BlockHashValue parent = promptChain.empty() ? m_hasher.noneHash() : promptChain.back();
+    for (auto i = static_cast<std::int32_t>(promptChain.size()); i < numFull; ++i) {
         const auto tokens = request.tokens(i * m_blockSize, (i + 1) * m_blockSize, m_scratch);
         parent = m_hasher.hashBlock(parent, tokens);
         request.blockHashes.push_back(parent);
@@ -70,7 +82,7 @@ std::int32_t KvCacheManager::findComputedBlocks(Request& request, std::vector<Bl
     return hitTokens;
 }
 
-bool KvCacheManager::allocateSlots(Request& request, std::int32_t numNewTokens, std::int32_t numNewComputedTokens,
+bool KvCacheManager::allocateSlotsGeneral(Request& request, std::int32_t numNewTokens, std::int32_t numNewComputedTokens,
                                    std::span<const BlockId> newComputedBlocks)
 {
     KVROUTE_CHECK(numNewTokens > 0, "num_new_tokens must be greater than 0");
@@ -95,6 +107,8 @@ bool KvCacheManager::allocateSlots(Request& request, std::int32_t numNewTokens, 
     // save_new_computed_blocks
     if (request.numCachedBlocks < 0) {
         KVROUTE_CHECK(request.blocks.empty(), "a new request cannot hold blocks");
+        // Reserved when the request starts running (not while it waits), for its whole life.
+        request.blocks.reserve(maxBlocks(request));
         request.blocks.assign(newComputedBlocks.begin(), newComputedBlocks.end());
         request.numCachedBlocks = static_cast<std::int32_t>(newComputedBlocks.size());
     } else {
@@ -122,9 +136,16 @@ void KvCacheManager::cacheFullBlocks(Request& request, std::int32_t numTokens)
         return;
     const bool events = m_pool.recordsEvents();
     KvEvent stored;
+    if (events)
+        stored.blockHashes = m_pool.spareHashList();
     std::optional<BlockHashValue> parent;
-    if (numCached > 0)
-        parent = m_pool.blockHash(request.blocks[static_cast<std::size_t>(numCached - 1)]);
+    if (numCached > 0) {
+        // Every cached block of the request holds its entry of blockHashes (a prefix hit was
+        // found under it, an own block inserted with it, and a referenced block is never
+        // evicted), so the parent is read from there rather than from the pool's block table.
+        const auto last = static_cast<std::size_t>(numCached - 1);
+        parent = last < request.blockHashes.size() ? request.blockHashes[last] : m_pool.blockHash(request.blocks[last]);
+    }
     BlockHashValue prev = parent.value_or(m_hasher.noneHash());
     for (std::int32_t i = numCached; i < numFull; ++i) {
         BlockHashValue hash = 0;

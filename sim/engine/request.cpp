@@ -3,6 +3,7 @@
 #include "sim/util/check.h"
 
 #include <algorithm>
+#include <cstddef>
 
 namespace kvroute::sim {
 
@@ -19,20 +20,24 @@ std::string_view toString(FinishReason reason)
 
 Request::Request(EngineRequest input)
     : id(input.id)
-    , prompt(std::move(input.prompt))
-    , outputSource(std::move(input.outputs))
-    , stopTokenIds(std::move(input.stopTokenIds))
+    , callerIndex(input.callerIndex)
+    , promptLength(input.prompt ? static_cast<std::int32_t>(input.prompt->size()) : 0)
     , maxTokens(input.maxTokens)
     , skipPrefixCache(input.skipPrefixCache)
+    , outputSource(std::move(input.outputs))
+    , stopTokenIds(std::move(input.stopTokenIds))
+    , prompt(std::move(input.prompt))
 {
     KVROUTE_CHECK(prompt != nullptr && !prompt->empty(), "a request needs a non-empty prompt");
+    static_assert(offsetof(Request, blocks) + 2 * sizeof(void*) <= 64,
+                  "the step loops' fields and the block list's begin and end share the first cache line");
 }
 
 TokenId Request::tokenAt(std::int32_t index) const
 {
     const auto promptLen = numPromptTokens();
     return index < promptLen ? (*prompt)[static_cast<std::size_t>(index)]
-                             : outputTokens[static_cast<std::size_t>(index - promptLen)];
+                             : outputSource.at(static_cast<std::size_t>(index - promptLen));
 }
 
 void Request::copyTokens(std::int32_t begin, std::int32_t end, TokenVector& out) const
@@ -40,9 +45,12 @@ void Request::copyTokens(std::int32_t begin, std::int32_t end, TokenVector& out)
     out.clear();
     out.reserve(static_cast<std::size_t>(end - begin));
     const auto promptLen = numPromptTokens();
-    for (auto i = begin; i < end; ++i)
-        out.push_back(i < promptLen ? (*prompt)[static_cast<std::size_t>(i)]
-                                    : outputTokens[static_cast<std::size_t>(i - promptLen)]);
+    const auto promptEnd = std::min(end, promptLen);
+    if (begin < promptEnd)
+        out.insert(out.end(), prompt->begin() + begin, prompt->begin() + promptEnd);
+    if (end > promptLen)
+        outputSource.append(static_cast<std::size_t>(std::max(begin, promptLen) - promptLen),
+                            static_cast<std::size_t>(end - promptLen), out);
 }
 
 std::span<const TokenId> Request::tokens(std::int32_t begin, std::int32_t end, TokenVector& scratch) const

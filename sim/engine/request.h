@@ -14,41 +14,53 @@ enum class RequestStatus : std::uint8_t { Waiting, Running, Preempted, Finished 
 
 /// Engine-internal state of one request (vLLM's `Request` plus the per-request maps that
 /// vLLM's KVCacheManager keys by request id).
-struct Request {
+/// Laid out for the step loops, which visit every running request twice per step, usually
+/// after other pods' steps have pushed it out of the cache: everything they read lies in the
+/// first 64-byte line (the block list's begin and end included), the rest after it.
+struct alignas(64) Request {
     explicit Request(EngineRequest input);
 
+    // --- read or written by every step --------------------------------------------------------
     RequestId id;
-    std::shared_ptr<const TokenVector> prompt;
-    TokenVector outputTokens;
-    OutputTokenSource outputSource;
-    std::vector<TokenId> stopTokenIds;
-    std::int32_t maxTokens;
-    bool skipPrefixCache;
-
-    RequestStatus status = RequestStatus::Waiting;
+    /// The caller's own index for this request (EngineRequest::callerIndex), echoed in outputs.
+    std::uint32_t callerIndex;
+    /// prompt->size(), kept here so the per-step loops never touch the prompt itself.
+    std::int32_t promptLength;
+    /// Output tokens sampled so far. Token j is always outputSource.at(j) (the fake model
+    /// runner "samples" that stream), so the tokens themselves are not stored.
+    std::int32_t numOutput = 0;
     std::int32_t numComputedTokens = 0;
-    /// Hit tokens at the first successful schedule; -1 until then (vllm.md §5 step 2).
-    std::int32_t numCachedTokens = -1;
-    /// Times this request was preempted.
-    std::int32_t numPreemptions = 0;
-    /// PREEMPTED events not yet delivered with an output (vllm.md §6: counted on delivery).
-    std::int32_t undeliveredPreemptions = 0;
-    bool producedFirstToken = false;
     /// Tokens scheduled in the open step (0 = not scheduled).
     std::int32_t scheduledThisStep = 0;
-    FinishReason finishReason = FinishReason::None;
-
-    // KV-cache manager state (vLLM: req_to_blocks, num_cached_block, req_to_block_hashes).
-    std::vector<BlockId> blocks;
+    std::int32_t maxTokens;
+    /// Hit tokens at the first successful schedule; -1 until then (vllm.md §5 step 2).
+    std::int32_t numCachedTokens = -1;
     /// Full blocks already inserted into the prefix cache; -1 = no entry (new or preempted).
     std::int32_t numCachedBlocks = -1;
+    /// PREEMPTED events not yet delivered with an output (vllm.md §6: counted on delivery).
+    std::int32_t undeliveredPreemptions = 0;
+    RequestStatus status = RequestStatus::Waiting;
+    FinishReason finishReason = FinishReason::None;
+    bool producedFirstToken = false;
+    bool skipPrefixCache;
+    // KV-cache manager state (vLLM: req_to_blocks, num_cached_block, req_to_block_hashes).
+    std::vector<BlockId> blocks;
+
+    // --- read when a token is delivered or a block fills ------------------------------------
+    OutputTokenSource outputSource;
+    std::vector<TokenId> stopTokenIds;
+    std::shared_ptr<const TokenVector> prompt;
     /// Hashes computed on the first lookup, extended as decode fills blocks; kept across
     /// preemption, dropped at finish (vllm.md §1).
     std::vector<BlockHashValue> blockHashes;
+    /// Times this request was preempted.
+    std::int32_t numPreemptions = 0;
 
-    [[nodiscard]] std::int32_t numPromptTokens() const { return static_cast<std::int32_t>(prompt->size()); }
-    [[nodiscard]] std::int32_t numOutputTokens() const { return static_cast<std::int32_t>(outputTokens.size()); }
-    [[nodiscard]] std::int32_t numTokens() const { return numPromptTokens() + numOutputTokens(); }
+    [[nodiscard]] std::int32_t numPromptTokens() const { return promptLength; }
+    [[nodiscard]] std::int32_t numOutputTokens() const { return numOutput; }
+    [[nodiscard]] std::int32_t numTokens() const { return promptLength + numOutput; }
+    /// The latest sampled token (numOutput > 0).
+    [[nodiscard]] TokenId lastOutputToken() const { return outputSource.at(static_cast<std::size_t>(numOutput - 1)); }
     [[nodiscard]] TokenId tokenAt(std::int32_t index) const;
     /// Copies tokens [begin, end) of prompt + outputs into `out` (replacing its contents).
     void copyTokens(std::int32_t begin, std::int32_t end, TokenVector& out) const;

@@ -25,13 +25,23 @@ Result<void> TimedPod::submit(EngineRequest request)
     if (static_cast<std::int64_t>(request.prompt->size()) >= m_engine.config().maxModelLen)
         return fail("prompt length of " + std::to_string(request.prompt->size()) +
                     " is not shorter than max_model_len " + std::to_string(m_engine.config().maxModelLen));
-    if (m_records.contains(request.id))
+    if (m_recordOfId.contains(request.id))
         return fail("duplicate request id " + std::to_string(request.id));
     PodRequestRecord record;
     record.id = request.id;
     record.arrival = m_sim.now();
     record.numPromptTokens = static_cast<std::int32_t>(request.prompt->size());
-    m_records.emplace(request.id, record);
+    std::uint32_t index = 0;
+    if (m_freeRecords.empty()) {
+        index = static_cast<std::uint32_t>(m_records.size());
+        m_records.push_back(record);
+    } else {
+        index = m_freeRecords.back();
+        m_freeRecords.pop_back();
+        m_records[index] = record;
+    }
+    m_recordOfId[request.id] = index;
+    request.callerIndex = index;
     if (m_stepRunning) {
         m_arrivedDuringStep.push_back(std::move(request));
         return {};
@@ -44,16 +54,16 @@ Result<void> TimedPod::submit(EngineRequest request)
 
 Result<void> TimedPod::admit(EngineRequest request)
 {
-    const RequestId id = request.id;
+    const std::uint32_t index = request.callerIndex;
     auto r = m_engine.addRequest(std::move(request));
     if (!r)
-        m_records.erase(id);
+        releaseRecord(index);
     return r;
 }
 
 bool TimedPod::abort(RequestId id)
 {
-    if (!m_records.contains(id))
+    if (!m_recordOfId.contains(id))
         return false;
     if (m_stepRunning) {
         const auto queued = std::ranges::find(m_arrivedDuringStep, id, &EngineRequest::id);
@@ -79,12 +89,10 @@ void TimedPod::startStepIfIdle()
     BatchShape shape;
     for (const auto& s : plan.scheduled) {
         shape.addRequest(s.numComputedBefore, s.numNewTokens, s.numComputedBefore >= s.numTokens - 1);
-        if (s.firstSchedule) {
-            auto& record = m_records.at(s.id);
-            record.firstScheduled = m_sim.now();
-        }
+        if (s.firstSchedule)
+            m_records[s.callerIndex].firstScheduled = m_sim.now();
         if (s.admitted && !s.firstSchedule)
-            ++m_records.at(s.id).preemptions;
+            ++m_records[s.callerIndex].preemptions;
     }
     // A step with nothing scheduled (only reporting finishes) still costs the fixed overhead.
     const SimTime duration = std::max<SimTime>(1, m_stepTime.stepTime(shape));
@@ -104,8 +112,12 @@ void TimedPod::endStep()
 
     // Listeners may submit while outputs are delivered: those wait like mid-step arrivals.
     const StepOutcome& outcome = m_engine.completeStep();
-    for (const auto& out : outcome.outputs) {
-        auto& record = m_records.at(out.id);
+    for (std::size_t i = 0; i < outcome.outputs.size(); ++i) {
+        // The records of later outputs are likely out of the cache: ask for them early.
+        if (i + kPrefetchAhead < outcome.outputs.size())
+            __builtin_prefetch(&m_records[outcome.outputs[i + kPrefetchAhead].callerIndex]);
+        const RequestOutput& out = outcome.outputs[i];
+        auto& record = m_records[out.callerIndex];
         if (out.firstToken) {
             record.firstToken = now;
             m_metrics.promptTokens += out.numPromptTokens;
@@ -119,7 +131,7 @@ void TimedPod::endStep()
         record.lastToken = now;
         if (out.finishReason != FinishReason::None) {
             ++m_metrics.requestSuccess;
-            finishRecord(out.id, out.finishReason);
+            finishRecordAt(out.callerIndex, out.finishReason);
         }
     }
     if (outcome.stats) {
@@ -134,28 +146,40 @@ void TimedPod::endStep()
     m_stepRunning = false;
     // The engine-core loop takes in what arrived while the step ran (vLLM processes its input
     // queue between steps).
-    for (const auto id : std::exchange(m_abortedDuringStep, {})) {
+    // Swapped into scratch lists (keeping both capacities) in case a listener re-enters.
+    m_abortScratch.swap(m_abortedDuringStep);
+    for (const auto id : m_abortScratch) {
         if (m_engine.abortRequest(id))
             finishRecord(id, FinishReason::Abort);
     }
-    for (auto& request : std::exchange(m_arrivedDuringStep, {})) {
-        const RequestId id = request.id;
-        if (!admit(std::move(request)))
-            finishRecord(id, FinishReason::Abort);
-    }
+    m_abortScratch.clear();
+    m_arrivalScratch.swap(m_arrivedDuringStep);
+    for (auto& request : m_arrivalScratch)
+        (void)admit(std::move(request)); // a refused request's record goes silently, as at submit
+    m_arrivalScratch.clear();
     startStepIfIdle();
 }
 
 void TimedPod::finishRecord(RequestId id, FinishReason reason)
 {
-    const auto it = m_records.find(id);
-    if (it == m_records.end())
-        return;
-    it->second.finished = m_sim.now();
-    it->second.finishReason = reason;
+    if (const std::uint32_t* index = m_recordOfId.find(id))
+        finishRecordAt(*index, reason);
+}
+
+void TimedPod::finishRecordAt(std::uint32_t index, FinishReason reason)
+{
+    PodRequestRecord& record = m_records[index];
+    record.finished = m_sim.now();
+    record.finishReason = reason;
     if (m_listener)
-        m_listener->onFinished(m_index, m_sim.now(), it->second);
-    m_records.erase(it);
+        m_listener->onFinished(m_index, m_sim.now(), record);
+    releaseRecord(index);
+}
+
+void TimedPod::releaseRecord(std::uint32_t index)
+{
+    m_recordOfId.erase(m_records[index].id);
+    m_freeRecords.push_back(index);
 }
 
 } // namespace kvroute::sim

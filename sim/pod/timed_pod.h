@@ -6,8 +6,9 @@
 #include "sim/engine/engine.h"
 #include "sim/kernel/simulation.h"
 #include "sim/model/step_time.h"
+#include "sim/util/flat_map64.h"
 
-#include <unordered_map>
+#include <deque>
 #include <vector>
 
 namespace kvroute::sim {
@@ -78,13 +79,18 @@ public:
     [[nodiscard]] const Engine& engine() const { return m_engine; }
     [[nodiscard]] bool busy() const { return m_stepRunning; }
     /// Requests handed to the pod and not yet finished.
-    [[nodiscard]] std::size_t inFlight() const { return m_records.size(); }
+    [[nodiscard]] std::size_t inFlight() const { return m_recordOfId.size(); }
 
 private:
+    static constexpr std::size_t kPrefetchAhead = 4;
+
     void startStepIfIdle();
     void endStep();
     Result<void> admit(EngineRequest request);
+    /// Finishes the record of `id`, if the pod still has one.
     void finishRecord(RequestId id, FinishReason reason);
+    void finishRecordAt(std::uint32_t index, FinishReason reason);
+    void releaseRecord(std::uint32_t index);
 
     Simulation& m_sim;
     int m_index;
@@ -92,9 +98,16 @@ private:
     const StepTimeModel& m_stepTime;
     PodListener* m_listener;
     PodMetrics m_metrics;
-    std::unordered_map<RequestId, PodRequestRecord> m_records;
+    /// Records of the requests in flight, reached by index (EngineRequest::callerIndex) on
+    /// every token; a deque so that a record stays put while listeners submit more requests.
+    std::deque<PodRequestRecord> m_records;
+    std::vector<std::uint32_t> m_freeRecords;
+    /// Request id -> record index, for what arrives by id (submit, abort).
+    FlatMap64<std::uint32_t> m_recordOfId;
     std::vector<EngineRequest> m_arrivedDuringStep;
     std::vector<RequestId> m_abortedDuringStep;
+    std::vector<EngineRequest> m_arrivalScratch;
+    std::vector<RequestId> m_abortScratch;
     bool m_stepRunning = false;
     SimTime m_stepStart = 0;
 };

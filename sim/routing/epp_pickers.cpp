@@ -11,8 +11,9 @@ int MaxScorePicker::pick(std::span<ScoredPod> scored, Rng& rng)
 {
     KVROUTE_CHECK(!scored.empty(), "picker called without candidates");
     rng.shuffle(scored);
-    std::ranges::stable_sort(scored, [](const ScoredPod& a, const ScoredPod& b) { return a.score > b.score; });
-    return scored.front().pod;
+    // GAIE shuffles, then sorts by score, stably, and takes the front: the first of the highest
+    // scores in shuffled order, which is what max_element returns, in one pass.
+    return std::ranges::max_element(scored, {}, &ScoredPod::score)->pod;
 }
 
 int RandomPicker::pick(std::span<ScoredPod> scored, Rng& rng)

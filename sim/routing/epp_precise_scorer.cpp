@@ -4,6 +4,7 @@
 #include "sim/util/check.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace kvroute::sim::routing {
 
@@ -13,23 +14,49 @@ PreciseKvIndex::PreciseKvIndex(std::size_t podCacheSize) : m_podCacheSize(podCac
                   "podCacheSize out of range");
 }
 
+std::span<const std::uint16_t> PreciseKvIndex::podsOf(std::uint64_t key, const Entry& entry) const
+{
+    const auto count = static_cast<std::size_t>(entry.count);
+    if (count <= kInlinePods)
+        return std::span<const std::uint16_t>(entry.pods).first(count);
+    const PodList* spilled = m_spilled.find(key);
+    KVROUTE_CHECK(spilled != nullptr, "a long pod list must be spilled");
+    return std::span<const std::uint16_t>(*spilled).first(count);
+}
+
+void PreciseKvIndex::store(std::uint64_t key, Entry& entry, const PodList& list, std::uint16_t count)
+{
+    if (count <= kInlinePods) {
+        if (entry.count > kInlinePods)
+            m_spilled.erase(key);
+        std::copy_n(list.begin(), count, entry.pods.begin());
+    } else {
+        m_spilled[key] = list;
+    }
+    entry.count = count;
+}
+
 void PreciseKvIndex::add(std::uint64_t key, int pod)
 {
+    KVROUTE_CHECK(pod >= 0 && pod <= std::numeric_limits<std::uint16_t>::max(), "pod index out of range");
+    const auto id = static_cast<std::uint16_t>(pod);
     Entry& e = m_entries[key];
-    const auto begin = e.order.begin();
-    const auto end = begin + e.count;
-    const auto it = std::find(begin, end, pod);
+    PodList list{};
+    std::ranges::copy(podsOf(key, e), list.begin());
+    auto count = e.count;
+    const auto begin = list.begin();
+    const auto end = begin + count;
+    const auto it = std::find(begin, end, id);
     if (it != end) {
         std::rotate(it, it + 1, end); // most recent last
-        return;
+    } else {
+        if (static_cast<std::size_t>(count) == m_podCacheSize) {
+            std::rotate(begin, begin + 1, end);
+            --count;
+        }
+        list[count++] = id;
     }
-    if (static_cast<std::size_t>(e.count) == m_podCacheSize) {
-        e.mask.reset(e.order[0]);
-        std::rotate(begin, begin + 1, end);
-        --e.count;
-    }
-    e.order[static_cast<std::size_t>(e.count++)] = pod;
-    e.mask.set(pod);
+    store(key, e, list, count);
 }
 
 void PreciseKvIndex::evict(std::uint64_t key, int pod)
@@ -37,22 +64,29 @@ void PreciseKvIndex::evict(std::uint64_t key, int pod)
     Entry* e = m_entries.find(key);
     if (!e)
         return;
-    const auto begin = e->order.begin();
+    PodList list{};
+    std::ranges::copy(podsOf(key, *e), list.begin());
+    const auto begin = list.begin();
     const auto end = begin + e->count;
-    const auto it = std::find(begin, end, pod);
+    const auto it = std::find(begin, end, static_cast<std::uint16_t>(pod));
     if (it == end)
         return;
     std::rotate(it, it + 1, end);
-    --e->count;
-    e->mask.reset(pod);
-    if (e->count == 0)
+    const auto count = static_cast<std::uint16_t>(e->count - 1);
+    store(key, *e, list, count);
+    if (count == 0)
         m_entries.erase(key);
 }
 
-const PodMask* PreciseKvIndex::pods(std::uint64_t key) const
+std::optional<PodMask> PreciseKvIndex::pods(std::uint64_t key) const
 {
     const Entry* e = m_entries.find(key);
-    return e && e->count > 0 ? &e->mask : nullptr;
+    if (!e || e->count == 0)
+        return std::nullopt;
+    PodMask mask;
+    for (const std::uint16_t pod : podsOf(key, *e))
+        mask.set(pod);
+    return mask;
 }
 
 void PreciseKvIndex::longestPrefix(std::span<const std::uint64_t> keys,
@@ -61,35 +95,61 @@ void PreciseKvIndex::longestPrefix(std::span<const std::uint64_t> keys,
     hits.clear();
     if (keys.empty())
         return;
-    const PodMask* first = pods(keys[0]);
-    if (!first)
+    const Entry* first = m_entries.find(keys[0]);
+    if (!first || first->count == 0)
         return;
-    PodMask active = *first;
+    // The pods still in the race are a subset of key 0's holders, so at most podCacheSize of
+    // them: a short list intersected in place, with no allocation whatever the pod count.
+    PodList active{};
+    const auto firstPods = podsOf(keys[0], *first);
+    std::size_t numActive = firstPods.size();
+    std::ranges::copy(firstPods, active.begin());
     std::int32_t step = 1;
     for (; step < static_cast<std::int32_t>(keys.size()); ++step) {
-        const PodMask* holders = pods(keys[static_cast<std::size_t>(step)]);
-        PodMask next = active;
-        if (holders)
-            next.intersect(*holders);
-        else
-            next.clear();
-        // Pods that drop out here held exactly `step` consecutive keys.
-        active.minus(next).forEach([&](int pod) { hits.emplace_back(pod, step); });
-        active = std::move(next);
-        if (!active.any())
+        const Entry* holders = m_entries.find(keys[static_cast<std::size_t>(step)]);
+        const std::span<const std::uint16_t> held =
+            holders ? podsOf(keys[static_cast<std::size_t>(step)], *holders) : std::span<const std::uint16_t>();
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < numActive; ++i) {
+            if (std::ranges::find(held, active[i]) != held.end())
+                active[kept++] = active[i];
+            else // held exactly `step` consecutive keys
+                hits.emplace_back(active[i], step);
+        }
+        numActive = kept;
+        if (numActive == 0)
             break;
     }
-    active.forEach([&](int pod) { hits.emplace_back(pod, step); });
+    for (std::size_t i = 0; i < numActive; ++i)
+        hits.emplace_back(active[i], step);
     std::ranges::sort(hits);
 }
 
+namespace {
+
+/// The token processor's chain: the surrogate of sha256_cbor_64bit with the indexer's hashSeed.
+BlockHasher tokenProcessorHasher(const PreciseScorerConfig& config)
+{
+    BlockHasher hasher(HashAlgo::Fast64, std::nullopt);
+    hasher.setNoneHash(surrogateNoneHash("sha256_cbor_64bit", std::string_view(config.hashSeed), 0));
+    return hasher;
+}
+
+std::int32_t checkedBlockSize(const PreciseScorerConfig& config)
+{
+    KVROUTE_CHECK(config.blockSize >= 1 && config.blockSize <= std::numeric_limits<std::int32_t>::max(),
+                  "blockSize must be positive");
+    return static_cast<std::int32_t>(config.blockSize);
+}
+
+} // namespace
+
 PreciseKvScorer::PreciseKvScorer(const PreciseScorerConfig& config)
     : m_config(config)
-    , m_hasher(HashAlgo::Fast64, std::nullopt)
+    , m_hasher(tokenProcessorHasher(config))
+    , m_promptKeys(m_hasher, checkedBlockSize(config))
     , m_index(static_cast<std::size_t>(config.podCacheSize))
 {
-    KVROUTE_CHECK(config.blockSize >= 1, "blockSize must be positive");
-    m_hasher.setNoneHash(surrogateNoneHash("sha256_cbor_64bit", std::string_view(m_config.hashSeed), 0));
 }
 
 void PreciseKvScorer::blockKeys(std::span<const TokenId> prompt, std::vector<std::uint64_t>& out) const
@@ -105,14 +165,14 @@ void PreciseKvScorer::blockKeys(std::span<const TokenId> prompt, std::vector<std
 
 void PreciseKvScorer::score(const RoutingContext& ctx, std::span<const int> candidates, std::span<double> out)
 {
-    const TokenVector* prompt = ctx.request.prompt.get();
-    blockKeys(prompt ? std::span<const TokenId>(*prompt) : std::span<const TokenId>(), m_keys);
-    m_index.longestPrefix(m_keys, m_hits);
+    const std::span<const std::uint64_t> keys =
+        ctx.request.prompt ? m_promptKeys.of(ctx.request.prompt) : std::span<const std::uint64_t>();
+    m_index.longestPrefix(keys, m_hits);
     if (m_hits.empty())
         return; // every pod absent from the score map: 0
     m_podScore.assign(std::max(ctx.pods.size(), static_cast<std::size_t>(m_hits.back().first) + 1), 0.0);
     if (m_config.absoluteScoring) {
-        const auto total = static_cast<double>(m_keys.size());
+        const auto total = static_cast<double>(keys.size());
         for (const auto& [pod, count] : m_hits)
             m_podScore[static_cast<std::size_t>(pod)] = std::min(static_cast<double>(count) / total, 1.0);
     } else {

@@ -26,6 +26,7 @@
 // (the simulator hands the scorer the prompt's tokens).
 
 #include "sim/hashing/block_hasher.h"
+#include "sim/hashing/prompt_block_hashes.h"
 #include "sim/routing/epp_plugin.h"
 #include "sim/util/flat_map64.h"
 #include "sim/routing/pod_mask.h"
@@ -33,6 +34,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,8 +55,8 @@ public:
 
     void add(std::uint64_t key, int pod);
     void evict(std::uint64_t key, int pod);
-    /// Pods holding `key` (nullptr when none).
-    [[nodiscard]] const PodMask* pods(std::uint64_t key) const;
+    /// Pods holding `key` (nullopt when none).
+    [[nodiscard]] std::optional<PodMask> pods(std::uint64_t key) const;
     [[nodiscard]] std::size_t keys() const { return m_entries.size(); }
 
     /// LongestPrefixScorer over `keys`: per pod, the number of consecutive leading keys it
@@ -62,14 +64,24 @@ public:
     void longestPrefix(std::span<const std::uint64_t> keys, std::vector<std::pair<int, std::int32_t>>& hits) const;
 
 private:
+    /// A key's pods, least recently stored first.
+    using PodList = std::array<std::uint16_t, kMaxPodCacheSize>;
+    /// The index holds a key per cached block of every pod (over half a million at 128 pods),
+    /// and most blocks sit on one pod: up to kInlinePods pods live in the entry itself (16 bytes
+    /// with the key), a longer list in m_spilled under the same key.
+    static constexpr std::size_t kInlinePods = 3;
     struct Entry {
-        PodMask mask;
-        std::array<std::int32_t, kMaxPodCacheSize> order{}; ///< pods, least recently stored first
-        std::int32_t count = 0;
+        std::array<std::uint16_t, kInlinePods> pods{};
+        std::uint16_t count = 0;
     };
+
+    [[nodiscard]] std::span<const std::uint16_t> podsOf(std::uint64_t key, const Entry& entry) const;
+    /// Writes `list` (its first `count` pods) back for `key`, moving it in or out of m_spilled.
+    void store(std::uint64_t key, Entry& entry, const PodList& list, std::uint16_t count);
 
     std::size_t m_podCacheSize;
     FlatMap64<Entry> m_entries;
+    FlatMap64<PodList> m_spilled;
 };
 
 class PreciseKvScorer final : public EppScorer {
@@ -87,8 +99,9 @@ public:
 private:
     PreciseScorerConfig m_config;
     BlockHasher m_hasher;
+    /// Each distinct prompt's keys, computed once for all the requests that send it.
+    PromptBlockHashes m_promptKeys;
     PreciseKvIndex m_index;
-    std::vector<std::uint64_t> m_keys;
     std::vector<std::pair<int, std::int32_t>> m_hits;
     std::vector<double> m_podScore;
 };

@@ -42,10 +42,7 @@ void approximatePrefixHashes(std::span<const TokenId> prompt, std::string_view m
     }
 }
 
-ApproxPrefixHasher::ApproxPrefixHasher(const ApproxPrefixConfig& config, std::size_t limit)
-    : m_config(config), m_limit(limit)
-{
-}
+ApproxPrefixHasher::ApproxPrefixHasher(const ApproxPrefixConfig& config) : m_config(config) {}
 
 void ApproxPrefixHasher::hash(std::span<const TokenId> prompt, std::string_view modelName,
                               std::vector<std::uint64_t>& out)
@@ -63,31 +60,21 @@ void ApproxPrefixHasher::hash(std::span<const TokenId> prompt, std::string_view 
     const std::size_t numBlocks =
         std::min(totalChars, static_cast<std::size_t>(m_config.maxPrefixBlocksToMatch) * blockChars) / blockChars;
 
-    std::uint64_t digest = XXH3_64bits(modelName.data(), modelName.size());
-    std::uint64_t prev = 0;
-    for (std::size_t b = 0; b < numBlocks; ++b) {
-        const std::span<const TokenId> tokens = prompt.subspan(b * tokensPerBlock, tokensPerBlock);
-        digest = XXH3_64bits_withSeed(tokens.data(), tokens.size_bytes(), digest);
-        if (const std::uint64_t* known = m_memo.find(digest)) {
-            prev = *known;
-            out.push_back(prev);
-            continue;
-        }
-        m_block.clear();
-        if (b == 0)
-            m_block.assign(modelName);
-        for (const TokenId t : tokens)
-            appendTokenText(t, m_block);
-        if (b > 0) {
-            for (int k = 0; k < 8; ++k)
-                m_block.push_back(static_cast<char>((prev >> (8 * k)) & 0xFFU));
-        }
+    // Block 0 is the model name and the block's text; every later block is its text and the
+    // previous hash, little-endian. Rendered into one buffer that keeps its capacity.
+    m_block.assign(modelName);
+    for (const TokenId t : prompt.first(tokensPerBlock))
+        appendTokenText(t, m_block);
+    std::uint64_t prev = XXH64(m_block.data(), m_block.size(), 0);
+    out.push_back(prev);
+    m_block.resize(blockChars + 8);
+    for (std::size_t b = 1; b < numBlocks; ++b) {
+        renderTokenText(prompt.subspan(b * tokensPerBlock, tokensPerBlock), m_block.data());
+        for (std::size_t k = 0; k < 8; ++k)
+            m_block[blockChars + k] = static_cast<char>((prev >> (8 * k)) & 0xFFU);
         prev = XXH64(m_block.data(), m_block.size(), 0);
-        m_memo[digest] = prev;
         out.push_back(prev);
     }
-    if (m_memo.size() >= m_limit)
-        m_memo.clear();
 }
 
 ApproxPrefixIndex::ApproxPrefixIndex(std::size_t lruCapacityPerServer) : m_capacity(lruCapacityPerServer)

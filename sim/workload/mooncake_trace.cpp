@@ -195,9 +195,7 @@ TokenVector mooncakePrompt(const MooncakeRecord& record, std::int32_t blockToken
     tokens.reserve(length);
     for (std::size_t i = 0; tokens.size() < length; ++i) {
         const auto id = static_cast<std::uint64_t>(record.hashIds[i]);
-        const std::size_t n = std::min(block, length - tokens.size());
-        for (std::size_t j = 0; j < n; ++j)
-            tokens.push_back(traceBlockToken(id, j));
+        appendTraceBlockTokens(id, std::min(block, length - tokens.size()), tokens);
     }
     return tokens;
 }

@@ -14,13 +14,30 @@ void appendRandomTokens(Rng& rng, std::int64_t count, TokenVector& out)
         out.push_back(static_cast<TokenId>(rng.uniformBelow(kVocabSize)));
 }
 
+namespace {
+
+std::uint64_t traceBlockMix(std::uint64_t blockId) noexcept { return fmix64(blockId ^ 0x6A09E667F3BCC909ULL); }
+
+TokenId traceBlockTokenOfMix(std::uint64_t blockMix, std::uint64_t index) noexcept
+{
+    const std::uint64_t b = fmix64(blockMix + (index + 1) * 0x9E3779B97F4A7C15ULL);
+    return static_cast<TokenId>(b % kVocabSize);
+}
+
+} // namespace
+
 TokenId traceBlockToken(std::uint64_t blockId, std::uint64_t index) noexcept
 {
     // Two rounds so that (id, index) pairs cannot cancel linearly; the modulo bias of 2^64 mod
     // 128000 is ~1e-14 and irrelevant.
-    const std::uint64_t a = fmix64(blockId ^ 0x6A09E667F3BCC909ULL);
-    const std::uint64_t b = fmix64(a + (index + 1) * 0x9E3779B97F4A7C15ULL);
-    return static_cast<TokenId>(b % kVocabSize);
+    return traceBlockTokenOfMix(traceBlockMix(blockId), index);
+}
+
+void appendTraceBlockTokens(std::uint64_t blockId, std::size_t count, TokenVector& out)
+{
+    const std::uint64_t mix = traceBlockMix(blockId);
+    for (std::size_t j = 0; j < count; ++j)
+        out.push_back(traceBlockTokenOfMix(mix, j));
 }
 
 OutputTokenSource answerSource(std::uint32_t offset)

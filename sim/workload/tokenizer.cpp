@@ -29,6 +29,17 @@ void appendTokenText(TokenId token, std::string& out)
     out.push_back(kAlphabet[token & 63U]);
 }
 
+void renderTokenText(std::span<const TokenId> tokens, char* out)
+{
+    for (const TokenId token : tokens) {
+        KVROUTE_CHECK(token <= kMaxTokenId, "token id out of the tokenizer's range");
+        *out++ = kAlphabet[(token >> 18) & 63U];
+        *out++ = kAlphabet[(token >> 12) & 63U];
+        *out++ = kAlphabet[(token >> 6) & 63U];
+        *out++ = kAlphabet[token & 63U];
+    }
+}
+
 std::string detokenize(std::span<const TokenId> tokens)
 {
     std::string out;

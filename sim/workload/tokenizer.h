@@ -20,6 +20,8 @@ inline constexpr TokenId kMaxTokenId = (1U << 24) - 1;
 
 /// Appends the 4 characters of `token` to `out`.
 void appendTokenText(TokenId token, std::string& out);
+/// Writes the 4 × tokens.size() characters of `tokens` to `out` (hot paths: no string).
+void renderTokenText(std::span<const TokenId> tokens, char* out);
 /// The text of `tokens` (4 characters each).
 [[nodiscard]] std::string detokenize(std::span<const TokenId> tokens);
 /// The tokens of `text`; nullopt if its length is not a multiple of 4 or it has a character

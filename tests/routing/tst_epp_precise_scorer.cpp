@@ -202,7 +202,7 @@ private Q_SLOTS:
         PreciseKvIndex index(10);
         for (int pod = 0; pod < 11; ++pod)
             index.add(77, pod);
-        const PodMask* pods = index.pods(77);
+        const auto pods = index.pods(77);
         QVERIFY(pods);
         QCOMPARE(pods->count(), 10);
         QVERIFY(!pods->test(0));

@@ -96,7 +96,7 @@ private Q_SLOTS:
             ApproxPrefixConfig config;
             config.hashBlockSize = blockSize;
             config.maxPrefixBlocksToMatch = 50;
-            ApproxPrefixHasher memo(config, 40);
+            ApproxPrefixHasher memo(config);
             std::string text;
             std::string block;
             std::vector<std::uint64_t> expected;
