@@ -157,6 +157,8 @@ public:
             maxRequests);
         m_report.url = m_options.url;
         m_report.workload = m_workload->describe();
+        m_report.maxInflight = m_options.maxInflight;
+        m_report.ttftFromArrival = s.workload.client.ttftFrom == sim::TtftClock::Arrival;
         m_start = Clock::now();
         // Past the arrival window, answers still drain for at most drain_limit.
         const auto hardStop = m_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(

@@ -38,6 +38,8 @@ struct LoadOptions {
 struct LoadReport {
     std::string url;
     std::string workload;
+    int maxInflight = 0;         ///< the client's limit this load ran with
+    bool ttftFromArrival = false;
     std::int64_t requestsSent = 0;
     std::int64_t requestsCompleted = 0;
     std::map<std::string, std::int64_t> errors; ///< "HTTP 503", "connection refused", ...

@@ -43,8 +43,9 @@ nlohmann::ordered_json latency(const sim::LatencySummary& l)
 std::string loadReportText(const LoadReport& r)
 {
     std::ostringstream out;
-    out << "kvroute load: " << r.url << "\n  workload: " << r.workload << "\n  " << fmt("%.1f", r.wallSeconds)
-        << " s wall time\n\n";
+    out << "kvroute load: " << r.url << "\n  workload: " << r.workload << "\n  client:   at most " << r.maxInflight
+        << " requests in flight, TTFT from the " << (r.ttftFromArrival ? "arrival" : "send") << "\n  "
+        << fmt("%.1f", r.wallSeconds) << " s wall time\n\n";
     out << "  Requests               " << r.requestsCompleted << " answered of " << r.requestsSent << " sent\n";
     if (r.requestsReportingCached > 0 && r.promptTokens > 0)
         out << "  Prompt tokens cached   " << fmt("%.1f %%", 100.0 * static_cast<double>(r.cachedTokens) / static_cast<double>(r.promptTokens))
@@ -81,6 +82,8 @@ std::string loadReportJson(const LoadReport& r)
 {
     nlohmann::ordered_json j{{"url", r.url},
                              {"workload", r.workload},
+                             {"max_inflight", r.maxInflight},
+                             {"ttft_from", r.ttftFromArrival ? "arrival" : "send"},
                              {"requests_sent", r.requestsSent},
                              {"requests_completed", r.requestsCompleted},
                              {"errors", r.errors},

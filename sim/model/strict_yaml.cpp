@@ -16,6 +16,14 @@ namespace kvroute::sim::strict_yaml {
 
 namespace {
 
+/// The shortest text that reads back as `value` ("1000000", "0.5"), for limits in messages.
+std::string shortest(double value)
+{
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    return ec == std::errc() ? std::string(buf, end) : std::to_string(value);
+}
+
 // yaml-cpp tags a quoted scalar "!" and a plain one "?".
 bool isQuoted(const YAML::Node& node)
 {
@@ -379,8 +387,8 @@ Result<double> MapReader::number(std::string_view key, double min, double max) c
         return fail("key " + quote(key) + " in " + m_what + " must be a number, got " + quote(*text),
                     where(m_file, (*entry)->value.Mark()));
     if (value < min || value > max)
-        return fail("key " + quote(key) + " in " + m_what + " must be in [" + std::to_string(min) + ", " +
-                        std::to_string(max) + "], got " + *text,
+        return fail("key " + quote(key) + " in " + m_what + " must be in [" + shortest(min) + ", " + shortest(max) +
+                        "], got " + *text,
                     where(m_file, (*entry)->value.Mark()));
     return value;
 }

@@ -141,21 +141,21 @@ std::string resultsReport(const RunResults& r, const Scenario& s)
     if (!r.stages.empty()) {
         // inference-perf's per-stage view: each stage over its own requests, first send to last
         // answer; the summary row is the unweighted mean of the stages, as its report has it.
-        out << "\n  stage  rate/s  requests    req/s  out tok/s  TTFT mean     p50     p90  ITL ms  cached  "
+        out << "\n  stage  rate/s  requests    req/s  out tok/s   TTFT mean        p50        p90  ITL ms  cached  "
                "queue  client\n";
         for (const auto& st : r.stages) {
             out << padLeft(std::to_string(st.index), 7) << padLeft(fmt("%.4g", st.rate), 8)
                 << padLeft(thousands(st.requests), 10) << padLeft(fmt("%.2f", st.requestsPerS), 9)
                 << padLeft(thousands(static_cast<std::int64_t>(st.outputTokensPerS + 0.5)), 11)
-                << padLeft(duration(st.ttft.mean), 11) << padLeft(duration(st.ttft.p50), 8)
-                << padLeft(duration(st.ttft.p90), 8) << padLeft(fmt("%.1f", 1000.0 * st.itlMean), 8)
+                << padLeft(duration(st.ttft.mean), 12) << padLeft(duration(st.ttft.p50), 11)
+                << padLeft(duration(st.ttft.p90), 11) << padLeft(fmt("%.1f", 1000.0 * st.itlMean), 8)
                 << padLeft(fmt("%.1f%%", 100.0 * st.cachedPromptFraction), 8) << padLeft(fmt("%.1f", st.queueDepthMean), 7)
                 << padLeft(fmt("%.0f", st.clientWaitingMean), 8) << '\n';
         }
         const auto& ss = r.stageSummary;
         out << "   mean" << padLeft("", 8) << padLeft("", 10) << padLeft(fmt("%.2f", ss.requestsPerS), 9)
             << padLeft(thousands(static_cast<std::int64_t>(ss.outputTokensPerS + 0.5)), 11)
-            << padLeft(duration(ss.ttftMean), 11) << padLeft("", 8) << padLeft(duration(ss.ttftP90), 8)
+            << padLeft(duration(ss.ttftMean), 12) << padLeft("", 11) << padLeft(duration(ss.ttftP90), 11)
             << padLeft(fmt("%.1f", 1000.0 * ss.itlMean), 8) << "   (unweighted mean of " << ss.stages << " stages)\n";
     }
     if (!r.warnings.empty()) {

@@ -132,6 +132,9 @@ Result<std::string> inferencePerfPath(const WorkloadConfig& workload, const std:
     if (!baseDirectory.empty() && path.is_relative())
         path = std::filesystem::path(baseDirectory) / path;
     std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+        return fail("is not a file (workload.path names the inference-perf config YAML)",
+                    std::filesystem::absolute(path, ec).lexically_normal().string());
     if (!std::filesystem::is_regular_file(path, ec))
         return fail("no such inference-perf config file (workload.path: a relative path is taken from the scenario "
                     "file's folder, or from the working directory for --set)",
