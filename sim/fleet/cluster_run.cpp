@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cctype>
 #include <deque>
+#include <span>
 #include <unordered_map>
 
 namespace kvroute::sim {
@@ -38,6 +39,25 @@ std::string podNamePrefix(std::string_view modelName)
     }
     return out + "-decode-";
 }
+
+/// One step's KV events on their way to the router. Slots past the current count are kept (not
+/// destroyed) so their hash lists' capacity serves the next step that reuses the buffer.
+class KvEventBuffer {
+public:
+    void fill(const std::vector<KvEvent>& events)
+    {
+        if (m_slots.size() < events.size())
+            m_slots.resize(events.size());
+        // Copy-assignment reuses each slot's vectors when they are large enough.
+        std::copy(events.begin(), events.end(), m_slots.begin());
+        m_count = events.size();
+    }
+    [[nodiscard]] std::span<const KvEvent> events() const { return {m_slots.data(), m_count}; }
+
+private:
+    std::vector<KvEvent> m_slots;
+    std::size_t m_count = 0;
+};
 
 class ClusterSim final : public PodListener {
 public:
@@ -143,7 +163,21 @@ public:
         if (plan.kvEvents.empty() || !m_router->wantsKvEvents())
             return;
         const SimTime delay = fromSeconds(m_setup.scenario.routing.epp.kvEventDelaySeconds);
-        m_sim.schedule(delay, [this, pod, events = plan.kvEvents] { m_router->onKvEvents(pod, events, m_sim.now()); });
+        // The plan's list is the pod's to reuse, so the events travel in a copy; the copy goes into
+        // a recycled buffer whose events keep their hash lists' capacity, so a warm run delivers
+        // KV events without allocating.
+        std::unique_ptr<KvEventBuffer> buffer;
+        if (m_freeEventBuffers.empty()) {
+            buffer = std::make_unique<KvEventBuffer>();
+        } else {
+            buffer = std::move(m_freeEventBuffers.back());
+            m_freeEventBuffers.pop_back();
+        }
+        buffer->fill(plan.kvEvents);
+        m_sim.schedule(delay, [this, pod, buffer = std::move(buffer)]() mutable {
+            m_router->onKvEvents(pod, buffer->events(), m_sim.now());
+            m_freeEventBuffers.push_back(std::move(buffer));
+        });
     }
     void onToken(int pod, SimTime now, const RequestOutput& out, const PodRequestRecord& record) override
     {
@@ -299,6 +333,7 @@ private:
     std::int32_t m_clientLimit = 0;   ///< workload.client.max_in_flight, 0 = none
     std::int32_t m_clientInFlight = 0;
     std::deque<WorkloadRequest> m_clientBacklog;
+    std::vector<std::unique_ptr<KvEventBuffer>> m_freeEventBuffers; ///< delivered, ready for reuse
     SimTime m_end = 0;
     bool m_scrapePending = false;
     bool m_samplePending = false;
