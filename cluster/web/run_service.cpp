@@ -323,7 +323,7 @@ RunService::start(const std::string& client, WhatIf whatIf, std::function<void(R
             answer = {200, std::move(body)};
         }
         {
-            std::lock_guard lock(m_mutex);
+            std::lock_guard clientsLock(m_mutex);
             m_activeClients.erase(client);
         }
         done(std::move(answer));

@@ -72,7 +72,8 @@ struct StageResult {
     double clientWaitingMean = 0.0;  ///< requests waiting at a full client, sampled in the stage
 };
 
-/// inference-perf's summary row: the unweighted mean of the per-stage values (not a pooled
+/// A QPS ladder's summary row: the unweighted mean of the per-stage values (llm-d's reports give
+/// exactly this for output tok/s; inference-perf's own summary file pools requests instead), not a pooled
 /// figure), over stages that completed at least one request.
 struct StageSummary {
     int stages = 0;

@@ -140,7 +140,8 @@ std::string resultsReport(const RunResults& r, const Scenario& s)
     }
     if (!r.stages.empty()) {
         // inference-perf's per-stage view: each stage over its own requests, first send to last
-        // answer; the summary row is the unweighted mean of the stages, as its report has it.
+        // answer; the summary row is the unweighted mean of the stages (as llm-d's reports give
+        // output tok/s).
         out << "\n  stage  rate/s  requests    req/s  out tok/s   TTFT mean        p50        p90  ITL ms  cached  "
                "queue  client\n";
         for (const auto& st : r.stages) {

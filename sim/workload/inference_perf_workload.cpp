@@ -119,8 +119,8 @@ InferencePerfPlan planInferencePerf(const InferencePerfConfig& config, const Wor
     }
     if (!config.streaming)
         plan.warnings.push_back(config.file +
-                                ": api.streaming is false; inference-perf then has no token times and its TTFT "
-                                "equals the whole request latency, while kvroute reports the real first token");
+                                ": api.streaming is false; inference-perf then records no token times, so its report's "
+                                "TTFT, ITL and time per output token are null, while kvroute reports them");
     return plan;
 }
 
