@@ -19,15 +19,6 @@ using strict_yaml::MapReader;
 constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
 constexpr std::int64_t kMaxParams = std::int64_t{1} << 50;
 
-// Assigns a Result's value or returns its error from the enclosing function.
-#define KVROUTE_TRY_ASSIGN(target, expr)                                                           \
-    do {                                                                                           \
-        auto kvrouteTryValue = (expr);                                                             \
-        if (!kvrouteTryValue)                                                                      \
-            return std::unexpected(std::move(kvrouteTryValue.error()));                            \
-        (target) = std::move(*kvrouteTryValue);                                                    \
-    } while (false)
-
 Result<StepOverheads> parseOverheads(const YAML::Node& node, const std::string& file)
 {
     MapReader map;

@@ -26,3 +26,21 @@ using Result = std::expected<T, Error>;
 }
 
 } // namespace kvroute
+
+// Early return for Result-returning functions: assigns a Result's value to `target`, or returns
+// its error from the enclosing function.
+#define KVROUTE_TRY_ASSIGN(target, expr)                                                           \
+    do {                                                                                           \
+        auto kvrouteTryValue = (expr);                                                             \
+        if (!kvrouteTryValue)                                                                      \
+            return std::unexpected(std::move(kvrouteTryValue.error()));                            \
+        (target) = std::move(*kvrouteTryValue);                                                    \
+    } while (false)
+
+/// Returns the error of a failed Result<void> (or any Result) from the enclosing function.
+#define KVROUTE_TRY(expr)                                                                          \
+    do {                                                                                           \
+        auto kvrouteTryResult = (expr);                                                            \
+        if (!kvrouteTryResult)                                                                     \
+            return std::unexpected(std::move(kvrouteTryResult.error()));                           \
+    } while (false)

@@ -13,22 +13,6 @@ namespace {
 using strict_yaml::MapReader;
 using strict_yaml::quote;
 
-// Assigns a Result's value or returns its error from the enclosing function.
-#define KVROUTE_TRY_ASSIGN(target, expr)                                                           \
-    do {                                                                                           \
-        auto kvrouteTryValue = (expr);                                                             \
-        if (!kvrouteTryValue)                                                                      \
-            return std::unexpected(std::move(kvrouteTryValue.error()));                            \
-        (target) = std::move(*kvrouteTryValue);                                                    \
-    } while (false)
-
-#define KVROUTE_TRY(expr)                                                                          \
-    do {                                                                                           \
-        auto kvrouteTryResult = (expr);                                                            \
-        if (!kvrouteTryResult)                                                                     \
-            return std::unexpected(std::move(kvrouteTryResult.error()));                           \
-    } while (false)
-
 constexpr double kMaxTokens = 1e7;
 
 /// Whether `key` is in `node` with a value other than null (pydantic's Optional fields).

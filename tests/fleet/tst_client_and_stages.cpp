@@ -1,6 +1,7 @@
 // The load generator's own limits (workload.client) and the per-stage results of staged
 // workloads, checked against what the rules imply for small runs worked out by hand.
 
+#include "builtin_run_support.h"
 #include "sim/fleet/cluster_run.h"
 #include "sim/metrics/metrics_collector.h"
 #include "sim/scenario/scenario_yaml.h"
@@ -15,15 +16,7 @@ namespace {
 
 sim::RunResults run(const std::string& name, const std::vector<std::string>& overrides)
 {
-    auto scenario = sim::builtinScenario(name);
-    if (!scenario)
-        qFatal("%s", scenario.error().toString().c_str());
-    if (auto r = sim::applyOverrides(*scenario, overrides); !r)
-        qFatal("%s", r.error().toString().c_str());
-    auto results = sim::runScenario(*scenario);
-    if (!results)
-        qFatal("%s", results.error().toString().c_str());
-    return *results;
+    return test::runBuiltin(name, overrides);
 }
 
 /// Five different 512-token prompts within 10 ms on one pod: nothing is shared, so the

@@ -1,5 +1,6 @@
 // Whole-cluster behaviour a user relies on, checked against numbers worked out by hand.
 
+#include "builtin_run_support.h"
 #include "sim/fleet/cluster_run.h"
 #include "sim/scenario/scenario_yaml.h"
 
@@ -15,15 +16,7 @@ namespace {
 
 sim::RunResults run(const std::string& name, const std::vector<std::string>& overrides)
 {
-    auto scenario = sim::builtinScenario(name);
-    if (!scenario)
-        qFatal("%s", scenario.error().toString().c_str());
-    if (auto r = sim::applyOverrides(*scenario, overrides); !r)
-        qFatal("%s", r.error().toString().c_str());
-    auto results = sim::runScenario(*scenario);
-    if (!results)
-        qFatal("%s", results.error().toString().c_str());
-    return *results;
+    return test::runBuiltin(name, overrides);
 }
 
 double maxShare(const sim::RunResults& r)
