@@ -64,6 +64,7 @@ const char* kindName(PrometheusFailure kind)
     case PrometheusFailure::ServerError: return "ServerError";
     case PrometheusFailure::BadResponse: return "BadResponse";
     case PrometheusFailure::TokenFile: return "TokenFile";
+    case PrometheusFailure::Cancelled: return "Cancelled";
     }
     return "?";
 }
