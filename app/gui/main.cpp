@@ -1,7 +1,9 @@
 // kvroute-gui: interactive what-if tuning of KV-cache-aware routing.
 //
 //   kvroute-gui [--scenario NAME|FILE] [--set KEY=VALUE]... [--stack DIR] [--sweep-results FILE]
-//       --sweep-results shows a results file (kvroute sweep --out) in the Sweep tab.
+//       --sweep-results shows a results file (kvroute sweep --out) in the Sweep tab; without
+//       --scenario or --set the side panel shows the built-in scenario the sweep varied (the
+//       file records only its fingerprint), else the Sweep tab notes that it shows another.
 //   kvroute-gui --screenshot FILE.png [--scenario NAME|FILE] [--set KEY=VALUE]... [--tab NAME]
 //               [--size WxH] [--stack DIR]
 //       renders the window after the first run completes, writes the PNG and exits (status 0);
@@ -176,17 +178,9 @@ int main(int argc, char** argv)
             window.tabs()->setCurrentWidget(window.livePanel());
         window.livePanel()->attachStack(parser.value(stackOption));
     }
-    if (parser.isSet(sweepResultsOption)) {
-        if (!window.sweepPanel()->loadResults(parser.value(sweepResultsOption))) {
-            std::fprintf(stderr, "kvroute-gui: %s\n", qPrintable(window.sweepPanel()->statusText()));
-            if (!screenshot.isEmpty())
-                return 2;
-        } else if (screenshot.isEmpty()) {
-            window.tabs()->setCurrentWidget(window.sweepPanel());
-        }
-    }
     const QStringList overrides = parser.values(setOption);
-    if (parser.isSet(scenarioOption) || !overrides.isEmpty()) {
+    const bool scenarioGiven = parser.isSet(scenarioOption) || !overrides.isEmpty();
+    if (scenarioGiven) {
         const QString scenario = parser.isSet(scenarioOption) ? parser.value(scenarioOption) : QStringLiteral("default");
         if (!window.openScenario(scenario, overrides)) {
             std::fprintf(stderr, "kvroute-gui: %s\n", qPrintable(window.errorText()));
@@ -197,6 +191,16 @@ int main(int argc, char** argv)
         window.openScenario(QStringLiteral("default"));
     } else {
         window.restoreLastSession();
+    }
+    // After the scenario: unless one was given, the side panel switches to the sweep's own.
+    if (parser.isSet(sweepResultsOption)) {
+        if (!window.openSweepResults(parser.value(sweepResultsOption), !scenarioGiven)) {
+            std::fprintf(stderr, "kvroute-gui: %s\n", qPrintable(window.sweepPanel()->statusText()));
+            if (!screenshot.isEmpty())
+                return 2;
+        } else if (screenshot.isEmpty()) {
+            window.tabs()->setCurrentWidget(window.sweepPanel());
+        }
     }
     return QApplication::exec();
 }

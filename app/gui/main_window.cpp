@@ -233,11 +233,21 @@ void MainWindow::restoreLastSession()
         openScenario(QStringLiteral("default"));
 }
 
+bool MainWindow::openSweepResults(const QString& path, bool openItsScenario)
+{
+    if (!m_sweep->loadResults(path))
+        return false;
+    if (openItsScenario && !m_sweep->resultsMatchScenario() && !m_sweep->resultsBuiltin().isEmpty())
+        openScenario(m_sweep->resultsBuiltin());
+    return true;
+}
+
 void MainWindow::setScenario(const sim::Scenario& scenario, const QString& source)
 {
     clearError();
     m_scenario = scenario;
     m_editor->setScenario(scenario);
+    m_sweep->refreshScenarioNote();
     m_settings.setLastScenario(source);
     const int builtin = m_builtins->findText(source);
     if (builtin >= 0)
@@ -251,6 +261,7 @@ void MainWindow::setScenario(const sim::Scenario& scenario, const QString& sourc
 void MainWindow::onScenarioEdited(const sim::Scenario& scenario)
 {
     m_scenario = scenario;
+    m_sweep->refreshScenarioNote();
     m_sinceEdit.start();
     m_editPending = true;
     m_runner->requestRun(scenario);

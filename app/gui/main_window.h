@@ -45,6 +45,12 @@ public:
     bool openScenario(const QString& nameOrFile, const QStringList& overrides = {});
     /// Reopens what the previous session showed, unsaved edits included; else `default`.
     void restoreLastSession();
+    /// Shows a results file of `kvroute sweep` in the Sweep tab; false (the reason in its status
+    /// line) when it cannot. The file records only a fingerprint of the scenario it varied: with
+    /// `openItsScenario`, a side panel showing another scenario switches to the built-in with
+    /// that fingerprint, if any. Whenever the side panel shows another scenario than the
+    /// sweep's, the Sweep tab says so.
+    bool openSweepResults(const QString& path, bool openItsScenario);
     /// Keeps the user's settings as they are (the screenshot mode): nothing this window shows
     /// or does is remembered for the next start.
     void setSettingsReadOnly(bool readOnly) { m_settings.setReadOnly(readOnly); }

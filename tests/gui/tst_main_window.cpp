@@ -9,6 +9,8 @@
 #include "app/gui/panels/stat_card.h"
 #include "app/gui/sweep/sweep_panel.h"
 #include "app/qtbridge/sweep_runner.h"
+#include "sim/scenario/scenario_yaml.h"
+#include "sim/sweep/sweep_records.h"
 
 #include <QtCore/QProcess>
 #include <QtCore/QStandardPaths>
@@ -16,6 +18,8 @@
 #include <QtGui/QImage>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QtTest>
+
+#include <fstream>
 
 using namespace kvroute;
 using namespace kvroute::app;
@@ -118,6 +122,40 @@ private Q_SLOTS:
         QVERIFY(finished.wait(60000));
         QCOMPARE(finished.takeFirst().at(0).toBool(), true);
         QVERIFY(sweep->runner()->records().size() < 120);
+    }
+
+    // kvroute-gui --sweep-results: the side panel shows the built-in scenario the sweep varied,
+    // unless a scenario was given; then the Sweep tab says it is not the sweep's.
+    void sweepResultsShowTheirScenario()
+    {
+        auto seedCache = sim::builtinScenario("seed-cache-test");
+        QVERIFY(seedCache.has_value());
+        sim::SweepRecord record;
+        record.grid = sim::SweepGrid{{{"vllm.block_size", {"16"}}}, 1};
+        record.gridId = sim::sweepGridId(*record.grid);
+        record.assignments = {{"vllm.block_size", "16"}};
+        record.key = "vllm.block_size=16;#0";
+        record.base = sim::sweepBaseId(*seedCache);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("sweep.jsonl"));
+        std::ofstream(path.toStdString()) << sim::sweepRecordToJsonLine(record) << '\n';
+
+        MainWindow window;
+        QVERIFY(window.openScenario(QStringLiteral("default")));
+        QVERIFY(window.openSweepResults(path, false));
+        QCOMPARE(window.currentScenario().name, std::string("default"));
+        QVERIFY2(window.sweepPanel()->scenarioNoteText().contains(QStringLiteral("seed-cache-test")),
+                 qPrintable(window.sweepPanel()->scenarioNoteText()));
+
+        QVERIFY(window.openSweepResults(path, true));
+        QCOMPARE(window.currentScenario().name, std::string("seed-cache-test"));
+        QCOMPARE(sim::sweepBaseId(window.currentScenario()), record.base);
+        QVERIFY(window.sweepPanel()->scenarioNoteText().isEmpty());
+        QVERIFY(waitForResults(window));
+
+        // An edit in the side panel makes it another scenario again.
+        QVERIFY(window.editor()->setFieldText(QStringLiteral("vllm.block_size"), QStringLiteral("32")));
+        QVERIFY(!window.sweepPanel()->scenarioNoteText().isEmpty());
     }
 
     void screenshotModeWritesPng()

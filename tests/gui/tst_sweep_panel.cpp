@@ -32,6 +32,20 @@ sim::Scenario seedCacheTest()
     return *scenario;
 }
 
+/// A one-record results file of a sweep of cluster.pods over the scenario with fingerprint `base`.
+QString writeOneRecord(const QTemporaryDir& dir, const QString& name, const std::string& base)
+{
+    sim::SweepRecord record;
+    record.grid = sim::SweepGrid{{{"cluster.pods", {"1"}}}, 1};
+    record.gridId = sim::sweepGridId(*record.grid);
+    record.assignments = {{"cluster.pods", "1"}};
+    record.key = "cluster.pods=1;#0";
+    record.base = base;
+    const QString path = dir.filePath(name);
+    std::ofstream(path.toStdString()) << sim::sweepRecordToJsonLine(record) << '\n';
+    return path;
+}
+
 QString cellText(const QTableWidget* table, int row, int column)
 {
     const QTableWidgetItem* item = table->item(row, column);
@@ -166,6 +180,59 @@ private Q_SLOTS:
         QVERIFY(!panel.loadResults(broken));
         QVERIFY2(panel.statusText().contains(QStringLiteral("broken.jsonl:1")), qPrintable(panel.statusText()));
         QCOMPARE(panel.table()->rowCount(), 7); // what was shown stays
+    }
+
+    // A results file records only a fingerprint of the scenario it varied (`base`): the panel
+    // names the built-in it came from, or says that the side panel's scenario is not the sweep's.
+    void notesWhenTheSidePanelShowsAnotherScenario()
+    {
+        const sim::Scenario seedCache = seedCacheTest();
+        auto defaultScenario = sim::builtinScenario("default");
+        QVERIFY(defaultScenario.has_value());
+        sim::Scenario shown = *defaultScenario;
+        SweepPanel panel;
+        panel.setBaseScenarioProvider([&shown] { return shown; });
+        QVERIFY(panel.resultsMatchScenario());
+        QVERIFY(panel.scenarioNoteText().isEmpty());
+
+        QTemporaryDir dir;
+        QVERIFY(panel.loadResults(writeOneRecord(dir, QStringLiteral("builtin.jsonl"), sim::sweepBaseId(seedCache))));
+        QCOMPARE(panel.resultsBuiltin(), QStringLiteral("seed-cache-test"));
+        QVERIFY(!panel.resultsMatchScenario());
+        QVERIFY2(panel.scenarioNoteText().contains(QStringLiteral("built-in scenario seed-cache-test")),
+                 qPrintable(panel.scenarioNoteText()));
+        shown = seedCache; // the side panel switches to it
+        panel.refreshScenarioNote();
+        QVERIFY(panel.resultsMatchScenario());
+        QVERIFY(panel.scenarioNoteText().isEmpty());
+        shown.cluster.pods = 2; // and is edited
+        panel.refreshScenarioNote();
+        QVERIFY(!panel.scenarioNoteText().isEmpty());
+
+        // A base no built-in has (a scenario file, or --set): only the fingerprint is known.
+        const std::string editedBase = sim::sweepBaseId(shown);
+        QVERIFY(panel.loadResults(writeOneRecord(dir, QStringLiteral("edited.jsonl"), editedBase)));
+        QVERIFY(panel.resultsBuiltin().isEmpty());
+        QVERIFY(panel.resultsMatchScenario());
+        shown = seedCache;
+        panel.refreshScenarioNote();
+        const QString note = panel.scenarioNoteText();
+        QVERIFY2(note.contains(QStringLiteral("matches no built-in scenario")) &&
+                     note.contains(QString::fromStdString(editedBase)),
+                 qPrintable(note));
+
+        // Records without a fingerprint cannot be matched at all.
+        QVERIFY(panel.loadResults(writeOneRecord(dir, QStringLiteral("old.jsonl"), std::string())));
+        QVERIFY(!panel.resultsMatchScenario());
+        QVERIFY2(panel.scenarioNoteText().contains(QStringLiteral("do not record which scenario")),
+                 qPrintable(panel.scenarioNoteText()));
+
+        // A sweep run here varies the side panel's scenario: no note.
+        QSignalSpy finished(panel.runner(), &SweepRunner::sweepFinished);
+        QVERIFY(panel.startSweep(QStringLiteral("cluster.pods"), QStringLiteral("1"), {}, {}, 1));
+        QVERIFY(panel.resultsMatchScenario());
+        QVERIFY(panel.scenarioNoteText().isEmpty());
+        QVERIFY(finished.wait(120000));
     }
 
     void nonPowerOfTwoKeyStaysLinear()

@@ -5,6 +5,7 @@
 #include "app/gui/sweep/sweep_stage_charts.h"
 #include "app/qtbridge/sweep_runner.h"
 #include "sim/scenario/scenario_schema.h"
+#include "sim/scenario/scenario_yaml.h"
 
 #include <QtCore/QFileInfo>
 #include <QtCore/QSaveFile>
@@ -101,6 +102,19 @@ QString suggestedValues(const sim::FieldSpec& f, const sim::Scenario& s)
     return values.join(QLatin1Char(','));
 }
 
+/// The built-in scenario whose sweepBaseId is `base` ("" when none is).
+QString builtinWithBase(const std::string& base)
+{
+    if (base.empty())
+        return {};
+    for (const auto& [name, description] : sim::builtinScenarioList()) {
+        const auto scenario = sim::builtinScenario(name);
+        if (scenario && sim::sweepBaseId(*scenario) == base)
+            return qs(name);
+    }
+    return {};
+}
+
 } // namespace
 
 SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
@@ -138,6 +152,12 @@ SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
     m_status = new QLabel(tr("Pick a scenario key and its values; a second key draws one line per value."));
     m_status->setStyleSheet(QStringLiteral("QLabel { color: #555; }"));
     m_status->setWordWrap(true);
+    m_scenarioNote = new QLabel;
+    m_scenarioNote->setObjectName(QStringLiteral("sweepScenarioNote"));
+    m_scenarioNote->setWordWrap(true);
+    m_scenarioNote->setStyleSheet(QStringLiteral(
+        "QLabel { background: #fff4ce; color: #5c4400; border: 1px solid #f0d98c; border-radius: 4px; padding: 6px; }"));
+    m_scenarioNote->setVisible(false);
 
     auto* form = new QFormLayout;
     auto* keyRow = new QHBoxLayout;
@@ -212,6 +232,7 @@ SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
+    layout->addWidget(m_scenarioNote);
     layout->addWidget(m_chartStack, 3);
     layout->addWidget(m_stageCharts, 3);
     layout->addWidget(m_table, 2);
@@ -253,6 +274,7 @@ void SweepPanel::setBaseScenarioProvider(std::function<sim::Scenario()> provider
 {
     m_baseProvider = std::move(provider);
     onParameterChanged(m_parameter, m_values);
+    refreshScenarioNote();
 }
 
 void SweepPanel::onParameterChanged(QComboBox* combo, QLineEdit* values)
@@ -300,6 +322,10 @@ bool SweepPanel::startSweep(const QString& parameter, const QString& values, con
     if (!m_runner->start(base, parameters, repeats, m_jobs->value()))
         return false;
     m_parameters = parameters;
+    m_resultsFromFile = false;
+    m_resultsBase.clear();
+    m_resultsBuiltin.clear();
+    refreshScenarioNote();
     resetView();
     setRunning(true);
     return true;
@@ -338,6 +364,7 @@ bool SweepPanel::loadResults(const QString& path)
     }
     // A results file can hold several sweeps (resumed with other --param lists): show the last one.
     const sim::SweepRecord& last = file->records.back();
+    const std::string base = last.base; // `last` is moved from below
     std::vector<sim::SweepParameter> parameters;
     std::vector<sim::SweepRecord> records;
     if (last.grid) {
@@ -367,6 +394,10 @@ bool SweepPanel::loadResults(const QString& path)
         return false;
     }
     m_parameters = parameters;
+    m_resultsFromFile = true;
+    m_resultsBase = base;
+    m_resultsBuiltin = builtinWithBase(base);
+    refreshScenarioNote();
     resetView();
     m_runner->showRecords(std::move(records));
     for (const auto& r : m_runner->records())
@@ -394,6 +425,40 @@ void SweepPanel::cancelSweep()
 }
 
 QString SweepPanel::statusText() const { return m_status->text(); }
+
+bool SweepPanel::resultsMatchScenario() const
+{
+    if (!m_resultsFromFile)
+        return true;
+    return !m_resultsBase.empty() && m_baseProvider && sim::sweepBaseId(m_baseProvider()) == m_resultsBase;
+}
+
+void SweepPanel::refreshScenarioNote()
+{
+    if (resultsMatchScenario()) {
+        m_scenarioNote->clear();
+        m_scenarioNote->setVisible(false);
+        return;
+    }
+    // The file records only a fingerprint of the scenario it varied, not the scenario itself.
+    QString note;
+    if (m_resultsBase.empty())
+        note = tr("These results do not record which scenario they varied: the scenario in the side panel may not be "
+                  "the sweep's.");
+    else if (!m_resultsBuiltin.isEmpty())
+        note = tr("The side panel shows another scenario than the one these results varied: they come from the "
+                  "built-in scenario %1 (pick it in the Scenario list to see it).")
+                   .arg(m_resultsBuiltin);
+    else
+        note = tr("The side panel shows another scenario than the one these results varied (base %1): the results "
+                  "file records only that fingerprint, which matches no built-in scenario. Open the scenario the "
+                  "sweep ran, with the same --set, to see it here.")
+                   .arg(qs(m_resultsBase));
+    m_scenarioNote->setText(note);
+    m_scenarioNote->setVisible(true);
+}
+
+QString SweepPanel::scenarioNoteText() const { return m_scenarioNote->isHidden() ? QString() : m_scenarioNote->text(); }
 
 void SweepPanel::setRunning(bool running)
 {

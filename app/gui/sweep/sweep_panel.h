@@ -10,6 +10,7 @@
 #include <QtWidgets/QWidget>
 
 #include <functional>
+#include <string>
 #include <vector>
 
 class QComboBox;
@@ -47,6 +48,17 @@ public:
     /// Shows a results file (`kvroute sweep --out`, or `sweep merge` of a sharded sweep) as if
     /// the sweep had run here; false (the reason in the status line) when it cannot.
     bool loadResults(const QString& path);
+    /// The built-in scenario whose fingerprint is the shown results file's `base` ("" when no
+    /// results file is shown or none matches: the file records only the fingerprint).
+    [[nodiscard]] QString resultsBuiltin() const { return m_resultsBuiltin; }
+    /// Whether the base scenario (the side panel's) is the one the shown results file varied;
+    /// true when no results file is shown.
+    [[nodiscard]] bool resultsMatchScenario() const;
+    /// Checks the base scenario against the shown results file again (call when it changes):
+    /// a note above the charts says when the side panel shows another scenario.
+    void refreshScenarioNote();
+    /// The note's text, "" when it is hidden.
+    [[nodiscard]] QString scenarioNoteText() const;
     /// Writes the finished points as CSV; false on an I/O error.
     bool exportCsv(const QString& path) const;
 
@@ -87,6 +99,7 @@ private:
     QPushButton* m_open = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
+    QLabel* m_scenarioNote = nullptr;
     QStackedWidget* m_chartStack = nullptr; ///< line charts (numeric key) or bar charts (categories)
     LineChart* m_hitLine = nullptr;
     LineChart* m_ttftLine = nullptr;
@@ -98,6 +111,9 @@ private:
     QTableWidget* m_table = nullptr;
     std::vector<sim::SweepParameter> m_parameters;
     std::vector<std::vector<std::size_t>> m_rowPositions; ///< gridPosition of each table row
+    bool m_resultsFromFile = false; ///< the records shown come from loadResults, not a sweep run here
+    std::string m_resultsBase;      ///< their `base` fingerprint ("" in records that carry none)
+    QString m_resultsBuiltin;       ///< the built-in scenario with that fingerprint, if any
 };
 
 } // namespace kvroute::app
