@@ -30,6 +30,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <unordered_map>
 
 namespace kvroute::cluster {
@@ -216,7 +217,7 @@ struct GatewayServer::Impl {
 
     /// Mooncake-style ids of the prompt's blocks: each id stands for a block and everything
     /// before it (first seen, first numbered), the last block possibly partial.
-    std::vector<std::int64_t> blockIds(const sim::TokenVector& prompt)
+    std::vector<std::int64_t> blockIds(std::span<const sim::TokenId> prompt)
     {
         const auto block = static_cast<std::size_t>(setup.engine.blockSize);
         std::vector<std::int64_t> ids;
@@ -354,12 +355,12 @@ struct GatewayServer::Impl {
             followUps.count(w->sessionId, p, FollowUpCounter::turnOf(request.header("x-kvroute-turn")));
         if (log.is_open()) {
             std::string ids;
-            for (const auto id : blockIds(*w->prompt))
+            for (const auto id : blockIds(w->prompt.tokens(promptScratch)))
                 ids += (ids.empty() ? "" : ", ") + std::to_string(id);
             const auto ip = w->clientIp;
             if (!logStart) // the log's clock starts with its first request, as a trace's does
                 logStart = w->arrival;
-            log << R"({"timestamp": )" << (w->arrival - *logStart) / 1'000'000 << R"(, "input_length": )" << w->prompt->size()
+            log << R"({"timestamp": )" << (w->arrival - *logStart) / 1'000'000 << R"(, "input_length": )" << w->prompt.size()
                 << R"(, "output_length": )" << w->maxTokens << R"(, "hash_ids": [)" << ids << R"(], "session": )"
                 << w->sessionId << R"(, "client": ")" << (ip >> 24) << '.' << ((ip >> 16) & 255) << '.'
                 << ((ip >> 8) & 255) << '.' << (ip & 255) << R"(", "pod": ")" << podInfo[p].name << "\"}\n"
@@ -524,6 +525,7 @@ struct GatewayServer::Impl {
     std::map<std::string, std::int64_t> errors;
     std::ofstream log;
     std::unordered_map<std::uint64_t, std::int64_t> blockIdOf;
+    sim::TokenVector promptScratch; ///< a generated prompt's tokens while the log numbers its blocks
     std::optional<sim::SimTime> logStart;
     sim::RequestId nextId = 1;
     bool stopped = false;

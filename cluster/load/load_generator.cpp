@@ -248,7 +248,7 @@ private:
         c.produced = produced;
         c.easy = curl_easy_init();
         nlohmann::json body{{"model", m_setup.servedModelName},
-                            {"prompt", tokensToText(*c.request.prompt)},
+                            {"prompt", tokensToText(c.request.prompt.tokens(m_promptScratch))},
                             {"max_tokens", c.request.maxTokens},
                             {"ignore_eos", true},
                             {"stream", true},
@@ -357,6 +357,7 @@ private:
 
     const sim::RunSetup& m_setup;
     const LoadOptions& m_options;
+    sim::TokenVector m_promptScratch; ///< a generated prompt's tokens while its body is written
     std::unique_ptr<sim::Workload> m_workload;
     sim::Simulation m_sim;
     CURLM* m_multi;

@@ -511,7 +511,7 @@ private:
         request.stopTokenIds = e.stopTokenIds;
         request.outputs = outputSourceFor(e.id);
         request.prompt = std::make_shared<const TokenVector>(promptOf(e));
-        const auto numPrompt = static_cast<std::int32_t>(request.prompt->size());
+        const auto numPrompt = static_cast<std::int32_t>(request.prompt.size());
         if (auto r = engine.addRequest(std::move(request)); !r)
             return fail(r.error().message, located(m_path, e.line));
         m_idToRequest.emplace(e.id, m_nextId - 1);

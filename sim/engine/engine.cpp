@@ -20,10 +20,10 @@ Engine::~Engine() = default;
 
 Result<void> Engine::addRequest(EngineRequest input)
 {
-    if (!input.prompt || input.prompt->empty())
+    if (input.prompt.empty())
         return fail("the prompt is empty");
-    if (static_cast<std::int64_t>(input.prompt->size()) >= m_config.maxModelLen)
-        return fail("prompt length of " + std::to_string(input.prompt->size()) +
+    if (static_cast<std::int64_t>(input.prompt.size()) >= m_config.maxModelLen)
+        return fail("prompt length of " + std::to_string(input.prompt.size()) +
                     " is not shorter than max_model_len " + std::to_string(m_config.maxModelLen));
     if (input.maxTokens < 1)
         return fail("max_tokens must be at least 1");

@@ -1,6 +1,9 @@
 #pragma once
 // Value types shared by the engine's public API.
 
+#include "sim/engine/prompt.h"
+#include "sim/engine/token_types.h"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -9,8 +12,6 @@
 
 namespace kvroute::sim {
 
-using TokenId = std::uint32_t;
-using TokenVector = std::vector<TokenId>;
 using RequestId = std::uint64_t;
 using BlockId = std::int32_t;
 using BlockHashValue = std::uint64_t;
@@ -55,7 +56,7 @@ struct OutputTokenSource {
 /// A request as handed to an engine.
 struct EngineRequest {
     RequestId id = 0;
-    std::shared_ptr<const std::vector<TokenId>> prompt;
+    PromptRef prompt;
     std::int32_t maxTokens = 16;
     std::vector<TokenId> stopTokenIds;
     OutputTokenSource outputs;

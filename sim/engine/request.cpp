@@ -21,14 +21,14 @@ std::string_view toString(FinishReason reason)
 Request::Request(EngineRequest input)
     : id(input.id)
     , callerIndex(input.callerIndex)
-    , promptLength(input.prompt ? static_cast<std::int32_t>(input.prompt->size()) : 0)
+    , promptLength(static_cast<std::int32_t>(input.prompt.size()))
     , maxTokens(input.maxTokens)
     , skipPrefixCache(input.skipPrefixCache)
     , outputSource(std::move(input.outputs))
     , stopTokenIds(std::move(input.stopTokenIds))
     , prompt(std::move(input.prompt))
 {
-    KVROUTE_CHECK(prompt != nullptr && !prompt->empty(), "a request needs a non-empty prompt");
+    KVROUTE_CHECK(!prompt.empty(), "a request needs a non-empty prompt");
     static_assert(offsetof(Request, blocks) + 2 * sizeof(void*) <= 64,
                   "the step loops' fields and the block list's begin and end share the first cache line");
 }
@@ -36,7 +36,7 @@ Request::Request(EngineRequest input)
 TokenId Request::tokenAt(std::int32_t index) const
 {
     const auto promptLen = numPromptTokens();
-    return index < promptLen ? (*prompt)[static_cast<std::size_t>(index)]
+    return index < promptLen ? prompt.at(static_cast<std::size_t>(index))
                              : outputSource.at(static_cast<std::size_t>(index - promptLen));
 }
 
@@ -47,7 +47,7 @@ void Request::copyTokens(std::int32_t begin, std::int32_t end, TokenVector& out)
     const auto promptLen = numPromptTokens();
     const auto promptEnd = std::min(end, promptLen);
     if (begin < promptEnd)
-        out.insert(out.end(), prompt->begin() + begin, prompt->begin() + promptEnd);
+        prompt.appendTo(static_cast<std::size_t>(begin), static_cast<std::size_t>(promptEnd), out);
     if (end > promptLen)
         outputSource.append(static_cast<std::size_t>(std::max(begin, promptLen) - promptLen),
                             static_cast<std::size_t>(end - promptLen), out);
@@ -57,8 +57,7 @@ std::span<const TokenId> Request::tokens(std::int32_t begin, std::int32_t end, T
 {
     KVROUTE_CHECK(begin >= 0 && begin <= end && end <= numTokens(), "token range out of bounds");
     if (end <= numPromptTokens())
-        return std::span<const TokenId>(*prompt).subspan(static_cast<std::size_t>(begin),
-                                                         static_cast<std::size_t>(end - begin));
+        return prompt.tokens(static_cast<std::size_t>(begin), static_cast<std::size_t>(end), scratch);
     copyTokens(begin, end, scratch);
     return scratch;
 }

@@ -24,7 +24,7 @@ struct alignas(64) Request {
     RequestId id;
     /// The caller's own index for this request (EngineRequest::callerIndex), echoed in outputs.
     std::uint32_t callerIndex;
-    /// prompt->size(), kept here so the per-step loops never touch the prompt itself.
+    /// prompt.size(), kept here so the per-step loops never touch the prompt itself.
     std::int32_t promptLength;
     /// Output tokens sampled so far. Token j is always outputSource.at(j) (the fake model
     /// runner "samples" that stream), so the tokens themselves are not stored.
@@ -49,7 +49,7 @@ struct alignas(64) Request {
     // --- read when a token is delivered or a block fills ------------------------------------
     OutputTokenSource outputSource;
     std::vector<TokenId> stopTokenIds;
-    std::shared_ptr<const TokenVector> prompt;
+    PromptRef prompt;
     /// Hashes computed on the first lookup, extended as decode fills blocks; kept across
     /// preemption, dropped at finish (vllm.md §1).
     std::vector<BlockHashValue> blockHashes;

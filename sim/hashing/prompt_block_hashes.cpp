@@ -20,18 +20,18 @@ PromptBlockHashes::PromptBlockHashes(BlockHasher hasher, std::int32_t blockSize)
     KVROUTE_CHECK(blockSize > 0, "block size must be positive");
 }
 
-std::span<const std::uint64_t> PromptBlockHashes::of(const std::shared_ptr<const Tokens>& prompt)
+std::span<const std::uint64_t> PromptBlockHashes::of(const PromptRef& prompt)
 {
-    KVROUTE_CHECK(prompt != nullptr, "no prompt to hash");
-    auto [it, inserted] = m_entries.try_emplace(prompt.get());
+    KVROUTE_CHECK(static_cast<bool>(prompt), "no prompt to hash");
+    auto [it, inserted] = m_entries.try_emplace(prompt.identity());
     Entry& entry = it->second;
     if (!inserted && !entry.prompt.expired())
         return entry.hashes;
     // New, or a dead prompt's entry whose address a new prompt now has.
-    entry.prompt = prompt;
+    entry.prompt = prompt.watch();
     entry.hashes.clear();
     const auto block = static_cast<std::size_t>(m_blockSize);
-    const std::span<const std::uint32_t> tokens(*prompt);
+    const std::span<const TokenId> tokens = prompt.tokens(m_scratch);
     entry.hashes.reserve(tokens.size() / block);
     std::uint64_t parent = m_hasher.noneHash();
     for (std::size_t start = 0; start + block <= tokens.size(); start += block) {

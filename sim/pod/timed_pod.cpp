@@ -20,17 +20,17 @@ TimedPod::TimedPod(Simulation& sim, int index, const EngineConfig& config, const
 Result<void> TimedPod::submit(EngineRequest request)
 {
     // Validate now so the caller learns of a rejection at once, as from vLLM's HTTP front end.
-    if (!request.prompt || request.prompt->empty())
+    if (request.prompt.empty())
         return fail("the prompt is empty");
-    if (static_cast<std::int64_t>(request.prompt->size()) >= m_engine.config().maxModelLen)
-        return fail("prompt length of " + std::to_string(request.prompt->size()) +
+    if (static_cast<std::int64_t>(request.prompt.size()) >= m_engine.config().maxModelLen)
+        return fail("prompt length of " + std::to_string(request.prompt.size()) +
                     " is not shorter than max_model_len " + std::to_string(m_engine.config().maxModelLen));
     if (m_recordOfId.contains(request.id))
         return fail("duplicate request id " + std::to_string(request.id));
     PodRequestRecord record;
     record.id = request.id;
     record.arrival = m_sim.now();
-    record.numPromptTokens = static_cast<std::int32_t>(request.prompt->size());
+    record.numPromptTokens = static_cast<std::int32_t>(request.prompt.size());
     std::uint32_t index = 0;
     if (m_freeRecords.empty()) {
         index = static_cast<std::uint32_t>(m_records.size());

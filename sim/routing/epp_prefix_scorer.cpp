@@ -152,12 +152,11 @@ ApproxPrefixScorer::ApproxPrefixScorer(const ApproxPrefixConfig& config)
 
 const std::vector<std::uint64_t>& ApproxPrefixScorer::hashesFor(const RoutingContext& ctx)
 {
-    const TokenVector* promptPtr = ctx.request.prompt.get();
-    if (m_hashesOf != ctx.request.id || m_hashesOfPrompt != promptPtr) {
-        const auto prompt = promptPtr ? std::span<const TokenId>(*promptPtr) : std::span<const TokenId>();
-        m_hasher.hash(prompt, ctx.modelName, m_hashes);
+    const void* identity = ctx.request.prompt.identity();
+    if (m_hashesOf != ctx.request.id || m_hashesOfPrompt != identity) {
+        m_hasher.hash(ctx.request.prompt.tokens(m_promptScratch), ctx.modelName, m_hashes);
         m_hashesOf = ctx.request.id;
-        m_hashesOfPrompt = promptPtr;
+        m_hashesOfPrompt = identity;
     }
     return m_hashes;
 }

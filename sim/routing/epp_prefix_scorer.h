@@ -103,7 +103,8 @@ private:
     ApproxPrefixHasher m_hasher;
     std::vector<std::uint64_t> m_hashes;
     std::optional<RequestId> m_hashesOf; ///< the request m_hashes belong to (score, then onRouted)
-    const TokenVector* m_hashesOfPrompt = nullptr;
+    const void* m_hashesOfPrompt = nullptr; ///< its prompt's identity()
+    TokenVector m_promptScratch;            ///< a generated prompt's tokens while they are hashed
     std::vector<std::int32_t> m_matchLen;
 };
 

@@ -200,6 +200,51 @@ TokenVector mooncakePrompt(const MooncakeRecord& record, std::int32_t blockToken
     return tokens;
 }
 
+namespace {
+
+class MooncakePromptGenerator final : public PromptGenerator {
+public:
+    MooncakePromptGenerator(std::vector<std::uint64_t> blockIds, std::size_t length, std::size_t blockTokens)
+        : m_blockIds(std::move(blockIds)), m_length(length), m_blockTokens(blockTokens)
+    {
+    }
+
+    [[nodiscard]] std::size_t size() const noexcept override { return m_length; }
+
+    void appendRange(std::size_t begin, std::size_t end, TokenVector& out) const override
+    {
+        KVROUTE_CHECK(begin <= end && end <= m_length, "prompt token range out of bounds");
+        out.reserve(out.size() + (end - begin));
+        while (begin < end) {
+            const std::size_t block = begin / m_blockTokens;
+            const std::size_t from = begin % m_blockTokens;
+            const std::size_t count = std::min(m_blockTokens - from, end - begin);
+            appendTraceBlockTokens(m_blockIds[block], from, count, out);
+            begin += count;
+        }
+    }
+
+private:
+    std::vector<std::uint64_t> m_blockIds;
+    std::size_t m_length;
+    std::size_t m_blockTokens;
+};
+
+} // namespace
+
+PromptRef mooncakePromptRecipe(const MooncakeRecord& record, std::int32_t blockTokens)
+{
+    KVROUTE_CHECK(blockTokens >= 1, "block size must be positive");
+    const auto length = static_cast<std::size_t>(record.inputLength);
+    const auto block = static_cast<std::size_t>(blockTokens);
+    KVROUTE_CHECK(record.hashIds.size() * block >= length, "too few hash ids for the input length");
+    const std::size_t blocks = (length + block - 1) / block;
+    std::vector<std::uint64_t> ids(blocks);
+    for (std::size_t i = 0; i < blocks; ++i)
+        ids[i] = static_cast<std::uint64_t>(record.hashIds[i]);
+    return PromptRef(std::make_shared<const MooncakePromptGenerator>(std::move(ids), length, block));
+}
+
 std::size_t MooncakeIdealCache::KeyHash::operator()(const Key& k) const noexcept
 {
     std::uint64_t h = static_cast<std::uint64_t>(k.parent) * 0x9E3779B97F4A7C15ULL;

@@ -6,6 +6,7 @@
 // held in memory.
 
 #include "sim/engine/engine_types.h"
+#include "sim/engine/prompt.h"
 #include "sim/util/result.h"
 
 #include <cstdint>
@@ -60,6 +61,9 @@ private:
 /// The prompt of a record: blocks of `blockTokens` tokens, block i made of
 /// traceBlockToken(hashIds[i], j) for j = 0.., cut to inputLength tokens.
 [[nodiscard]] TokenVector mooncakePrompt(const MooncakeRecord& record, std::int32_t blockTokens = 512);
+/// The same tokens as a recipe (the record's hash ids), written on demand: a replay's queued
+/// requests then hold 8 bytes per block instead of 4 per token.
+[[nodiscard]] PromptRef mooncakePromptRecipe(const MooncakeRecord& record, std::int32_t blockTokens = 512);
 
 /// Prefix-cache hits of a trace replayed in file order into one unbounded global cache, with no
 /// compute and no concurrency: every request sees everything every earlier request stored.

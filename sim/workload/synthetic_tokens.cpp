@@ -35,9 +35,17 @@ TokenId traceBlockToken(std::uint64_t blockId, std::uint64_t index) noexcept
 
 void appendTraceBlockTokens(std::uint64_t blockId, std::size_t count, TokenVector& out)
 {
+    appendTraceBlockTokens(blockId, 0, count, out);
+}
+
+void appendTraceBlockTokens(std::uint64_t blockId, std::size_t from, std::size_t count, TokenVector& out)
+{
     const std::uint64_t mix = traceBlockMix(blockId);
+    const std::size_t base = out.size();
+    out.resize(base + count);
+    TokenId* dst = out.data() + base;
     for (std::size_t j = 0; j < count; ++j)
-        out.push_back(traceBlockTokenOfMix(mix, j));
+        dst[j] = traceBlockTokenOfMix(mix, from + j);
 }
 
 OutputTokenSource answerSource(std::uint32_t offset)

@@ -21,6 +21,8 @@ void appendRandomTokens(Rng& rng, std::int64_t count, TokenVector& out);
 [[nodiscard]] TokenId traceBlockToken(std::uint64_t blockId, std::uint64_t index) noexcept;
 /// Appends traceBlockToken(blockId, 0 .. count-1) to `out`, mixing the block id once.
 void appendTraceBlockTokens(std::uint64_t blockId, std::size_t count, TokenVector& out);
+/// Appends traceBlockToken(blockId, from .. from+count-1) to `out`.
+void appendTraceBlockTokens(std::uint64_t blockId, std::size_t from, std::size_t count, TokenVector& out);
 
 /// The answer stream of a request: offset, offset + 1, ... modulo kVocabSize. A different offset
 /// per request makes answers differ.

@@ -46,7 +46,7 @@ WorkloadRequest MooncakeFormat::makeRequest(const MooncakeRecord& record, std::u
     request.clientIp = record.clientIp ? *record.clientIp
                                        : clientIpFor(config.clientIps, index, static_cast<std::uint64_t>(record.hashIds.front()));
     request.turn = 0;
-    request.prompt = std::make_shared<const TokenVector>(mooncakePrompt(record, config.mooncakeBlockTokens));
+    request.prompt = mooncakePromptRecipe(record, config.mooncakeBlockTokens);
     request.maxTokens = replayMaxTokens(record.outputLength);
     request.answer = answerSource(drawAnswerOffset(m_answers));
     return request;

@@ -18,7 +18,7 @@ struct WorkloadRequest {
     std::uint64_t sessionId = 0;   ///< value of the x-session-id header
     Ipv4 clientIp = 0;             ///< the client's own address
     std::int32_t turn = 0;         ///< 0-based index of the request within its session
-    std::shared_ptr<const TokenVector> prompt;
+    PromptRef prompt;             ///< stored tokens, or a recipe for them (trace replays)
     std::int32_t maxTokens = 16;   ///< EOS is never sampled: the answer has exactly this length
                                    ///< unless max_model_len cuts it
     OutputTokenSource answer;      ///< the tokens the model "generates"

@@ -205,7 +205,7 @@ void TestInferencePerfWorkload::randomPromptsCycleTheLengths()
             stage = r.stage;
             k = 0;
         }
-        QCOMPARE(static_cast<std::int32_t>(r.prompt->size()), inLengths[static_cast<std::size_t>(k % 7)]);
+        QCOMPARE(static_cast<std::int32_t>(r.prompt.size()), inLengths[static_cast<std::size_t>(k % 7)]);
         QCOMPARE(r.maxTokens, outLengths[static_cast<std::size_t>(k % 5)]);
         sessions.insert(r.sessionId);
         ++k;
@@ -214,7 +214,7 @@ void TestInferencePerfWorkload::randomPromptsCycleTheLengths()
     // Fresh random ids per request: no two prompts share even their first 4 tokens.
     for (std::size_t a = 0; a < run.requests.size(); ++a)
         for (std::size_t b = a + 1; b < run.requests.size(); ++b)
-            QVERIFY(kvroute::test::commonPrefix(*run.requests[a].prompt, *run.requests[b].prompt) < 4);
+            QVERIFY(kvroute::test::commonPrefix(*run.requests[a].prompt.stored(), *run.requests[b].prompt.stored()) < 4);
     QVERIFY(QString::fromStdString(workload.describe()).startsWith(QStringLiteral("random: input normal(mean 100")));
 }
 

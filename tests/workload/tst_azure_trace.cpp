@@ -204,21 +204,21 @@ void TestAzureTrace::replay()
     // First rows, read off the file: 18:15:46.6805900 (374, 44), 18:15:50.9951690 (396, 109).
     QCOMPARE(run.requests[0].arrival, SimTime{0});
     QCOMPARE(run.requests[1].arrival, SimTime{4'314'579'000});
-    QCOMPARE(run.requests[0].prompt->size(), std::size_t{374});
+    QCOMPARE(run.requests[0].prompt.size(), std::size_t{374});
     QCOMPARE(run.requests[0].maxTokens, 44);
-    QCOMPARE(run.requests[1].prompt->size(), std::size_t{396});
+    QCOMPARE(run.requests[1].prompt.size(), std::size_t{396});
     QCOMPARE(run.requests[1].maxTokens, 109);
     std::set<TokenVector> heads;
     for (std::size_t i = 0; i < run.requests.size(); ++i) {
         const auto& r = run.requests[i];
         QCOMPARE(r.arrival, rows[i].nanos - rows[0].nanos);
-        QCOMPARE(static_cast<qint64>(r.prompt->size()), rows[i].context);
+        QCOMPARE(static_cast<qint64>(r.prompt.size()), rows[i].context);
         QCOMPARE(static_cast<qint64>(r.maxTokens), std::max<qint64>(1, rows[i].generated));
         QCOMPARE(r.sessionId, static_cast<std::uint64_t>(i));
         QCOMPARE(r.clientIp, kvroute::sim::kSingleClientIp);
         // Some Azure rows are shorter than one block; compare what they have.
-        const auto headLength = std::min<std::ptrdiff_t>(16, std::ssize(*r.prompt));
-        heads.insert(TokenVector(r.prompt->begin(), r.prompt->begin() + headLength));
+        const auto headLength = std::min<std::ptrdiff_t>(16, std::ssize(*r.prompt.stored()));
+        heads.insert(TokenVector(r.prompt.stored()->begin(), r.prompt.stored()->begin() + headLength));
     }
     QCOMPARE(heads.size(), run.requests.size()); // no two prompts share even a 16-token block
 }

@@ -80,11 +80,11 @@ void TestChatSessionsWorkload::nextPromptExtendsPromptAndAnswer()
             const WorkloadRequest& b = *turns[k + 1];
             QCOMPARE(b.turn, a.turn + 1);
             // Expected prefix: the whole previous prompt, then the previous answer token by token.
-            TokenVector expected = *a.prompt;
+            TokenVector expected = *a.prompt.stored();
             for (std::int32_t j = 0; j < a.maxTokens; ++j)
                 expected.push_back(a.answer.at(static_cast<std::size_t>(j)));
-            QVERIFY(b.prompt->size() > expected.size()); // a new message follows
-            QVERIFY(std::equal(expected.begin(), expected.end(), b.prompt->begin()));
+            QVERIFY(b.prompt.size() > expected.size()); // a new message follows
+            QVERIFY(std::equal(expected.begin(), expected.end(), b.prompt.stored()->begin()));
             ++checkedPairs;
         }
     }
@@ -105,11 +105,11 @@ void TestChatSessionsWorkload::truncatedAnswerIsCarriedExactly()
         for (std::size_t k = 0; k + 1 < turns.size(); ++k) {
             const auto& a = *turns[k];
             const auto& b = *turns[k + 1];
-            const std::size_t n = a.prompt->size();
-            QVERIFY(b.prompt->size() > n + 5);
-            QVERIFY(std::equal(a.prompt->begin(), a.prompt->end(), b.prompt->begin()));
+            const std::size_t n = a.prompt.size();
+            QVERIFY(b.prompt.size() > n + 5);
+            QVERIFY(std::equal(a.prompt.stored()->begin(), a.prompt.stored()->end(), b.prompt.stored()->begin()));
             for (std::size_t j = 0; j < 5; ++j)
-                QCOMPARE((*b.prompt)[n + j], a.answer.at(j));
+                QCOMPARE((*b.prompt.stored())[n + j], a.answer.at(j));
             ++checked;
         }
     }
@@ -180,7 +180,7 @@ void TestChatSessionsWorkload::systemPromptsAreShared()
     for (const auto& r : run.requests) {
         std::size_t which = 3;
         for (std::size_t i = 0; i < 3; ++i) {
-            if (commonPrefix(*r.prompt, systems[i]) == 64)
+            if (commonPrefix(*r.prompt.stored(), systems[i]) == 64)
                 which = i;
         }
         QVERIFY2(which < 3, "every prompt starts with one of the system prompts");
@@ -192,7 +192,7 @@ void TestChatSessionsWorkload::systemPromptsAreShared()
     std::map<std::size_t, int> sessionsPerSystem;
     for (const auto& [id, turns] : sessions) {
         for (std::size_t i = 0; i < 3; ++i)
-            if (commonPrefix(*turns.front()->prompt, systems[i]) == 64)
+            if (commonPrefix(*turns.front()->prompt.stored(), systems[i]) == 64)
                 ++sessionsPerSystem[i];
     }
     for (const auto& [i, count] : sessionsPerSystem)
@@ -232,7 +232,7 @@ void TestChatSessionsWorkload::maxPromptTokensEndsSession()
     const auto run = runWorkload(workload, 100 * kSecond, 0, kSecond);
     for (const auto& r : run.requests) {
         QVERIFY(r.turn <= 1);
-        QCOMPARE(r.prompt->size(), r.turn == 0 ? std::size_t{100} : std::size_t{300});
+        QCOMPARE(r.prompt.size(), r.turn == 0 ? std::size_t{100} : std::size_t{300});
     }
     const auto& s = workload.stats();
     QVERIFY(s.endedByLength > 20);
@@ -268,7 +268,7 @@ void TestChatSessionsWorkload::idsTurnsAndAddresses()
             QVERIFY(r.arrival >= run.requests[i - 1].arrival);
         QCOMPARE(r.clientIp, kvroute::sim::clientIpFor(ClientIpMode::PerSession, r.sessionId, 0));
         QVERIFY(r.maxTokens >= 5 && r.maxTokens <= 200);
-        QVERIFY(std::all_of(r.prompt->begin(), r.prompt->end(),
+        QVERIFY(std::all_of(r.prompt.stored()->begin(), r.prompt.stored()->end(),
                             [](kvroute::sim::TokenId t) { return t < kvroute::sim::kVocabSize; }));
         QVERIFY(r.answer.at(0) < kvroute::sim::kVocabSize && r.answer.at(1000) < kvroute::sim::kVocabSize);
     }

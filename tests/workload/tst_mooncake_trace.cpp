@@ -20,9 +20,11 @@
 #include <set>
 #include <vector>
 
+using kvroute::sim::MooncakeRecord;
 using kvroute::sim::MooncakeIdealCache;
 using kvroute::sim::MooncakeTraceReader;
 using kvroute::sim::MooncakeTraceWorkload;
+using kvroute::sim::PromptRef;
 using kvroute::sim::TokenVector;
 using kvroute::sim::TraceReplayConfig;
 using kvroute::test::runWorkload;
@@ -103,6 +105,8 @@ class TestMooncakeTrace : public QObject {
 private Q_SLOTS:
     void readerMatchesIndependentParser();
     void promptsFollowHashIds();
+    void promptRecipeWritesTheStoredTokens_data();
+    void promptRecipeWritesTheStoredTokens();
     void requestLimitAndTimeScale();
     void idealCacheByHand();
     void idealHitSynthetic();
@@ -194,13 +198,13 @@ void TestMooncakeTrace::promptsFollowHashIds()
     for (std::size_t i = 0; i < run.requests.size(); ++i) {
         const auto& request = run.requests[i];
         const auto& row = rows[i];
-        QCOMPARE(static_cast<qint64>(request.prompt->size()), row.input);
+        const TokenVector prompt = request.prompt.copy();
+        QCOMPARE(static_cast<qint64>(prompt.size()), row.input);
         QCOMPARE(static_cast<qint64>(request.maxTokens), std::max<qint64>(1, row.output));
         QCOMPARE(request.sessionId, static_cast<std::uint64_t>(i));
-        for (std::size_t b = 0; b * 512 < request.prompt->size(); ++b) {
-            const auto first = request.prompt->begin() + static_cast<std::ptrdiff_t>(b * 512);
-            const auto last = request.prompt->begin() +
-                              static_cast<std::ptrdiff_t>(std::min(request.prompt->size(), (b + 1) * 512));
+        for (std::size_t b = 0; b * 512 < prompt.size(); ++b) {
+            const auto first = prompt.begin() + static_cast<std::ptrdiff_t>(b * 512);
+            const auto last = prompt.begin() + static_cast<std::ptrdiff_t>(std::min(prompt.size(), (b + 1) * 512));
             const TokenVector slice(first, last);
             auto& known = blocks[row.ids[b]];
             const std::size_t n = std::min(known.size(), slice.size());
@@ -230,6 +234,56 @@ void TestMooncakeTrace::promptsFollowHashIds()
             heads.insert(tokens);
     }
     QCOMPARE(heads.size(), blocks.size());
+}
+
+void TestMooncakeTrace::promptRecipeWritesTheStoredTokens_data()
+{
+    QTest::addColumn<qint64>("inputLength");
+    QTest::addColumn<int>("blockTokens");
+    QTest::newRow("one partial block") << qint64{7} << 512;
+    QTest::newRow("whole blocks") << qint64{1536} << 512;
+    QTest::newRow("partial last block") << qint64{1300} << 512;
+    QTest::newRow("16-token blocks") << qint64{100} << 16;
+}
+
+// A replay's requests carry the recipe (mooncakePromptRecipe); every read of it must give what
+// the stored prompt (mooncakePrompt) holds, from any offset, across block boundaries.
+void TestMooncakeTrace::promptRecipeWritesTheStoredTokens()
+{
+    QFETCH(qint64, inputLength);
+    QFETCH(int, blockTokens);
+    MooncakeRecord record;
+    record.inputLength = inputLength;
+    for (qint64 i = 0; i * blockTokens < inputLength; ++i)
+        record.hashIds.push_back(1000 + 7 * i);
+    const TokenVector stored = kvroute::sim::mooncakePrompt(record, blockTokens);
+    const PromptRef recipe = kvroute::sim::mooncakePromptRecipe(record, blockTokens);
+    QVERIFY(recipe.stored() == nullptr);
+    QCOMPARE(recipe.size(), stored.size());
+    QVERIFY(recipe.copy() == stored);
+    const auto n = stored.size();
+    TokenVector scratch;
+    for (const std::size_t begin : {std::size_t{0}, std::size_t{1}, n / 3, n - 1, n}) {
+        for (const std::size_t end : {begin, std::min(n, begin + 1), std::min(n, begin + 515), n}) {
+            const auto span = recipe.tokens(begin, end, scratch);
+            QVERIFY(std::equal(span.begin(), span.end(), stored.begin() + static_cast<std::ptrdiff_t>(begin),
+                               stored.begin() + static_cast<std::ptrdiff_t>(end)));
+            TokenVector appended{42};
+            recipe.appendTo(begin, end, appended);
+            QCOMPARE(appended.size(), 1 + end - begin);
+            QVERIFY(std::equal(appended.begin() + 1, appended.end(), stored.begin() + static_cast<std::ptrdiff_t>(begin)));
+        }
+    }
+    QCOMPARE(recipe.at(n - 1), stored.back());
+    // Copies share one identity, which expires with the last copy (the hash memos rely on it).
+    std::weak_ptr<const void> watch;
+    {
+        const PromptRef copy = recipe;
+        QCOMPARE(copy.identity(), recipe.identity());
+        QVERIFY(copy.identity() != kvroute::sim::mooncakePromptRecipe(record, blockTokens).identity());
+        watch = copy.watch();
+    }
+    QVERIFY(!watch.expired());
 }
 
 void TestMooncakeTrace::requestLimitAndTimeScale()

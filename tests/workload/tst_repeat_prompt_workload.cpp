@@ -33,8 +33,8 @@ void TestRepeatPromptWorkload::identicalPromptsAtExactGaps()
     for (std::size_t k = 0; k < run.requests.size(); ++k) {
         const auto& r = run.requests[k];
         QCOMPARE(r.arrival, static_cast<SimTime>(k) * 500 * kMillisecond);
-        QCOMPARE(r.prompt->size(), std::size_t{24});
-        QVERIFY(*r.prompt == *run.requests.front().prompt);
+        QCOMPARE(r.prompt.size(), std::size_t{24});
+        QVERIFY(*r.prompt.stored() == *run.requests.front().prompt.stored());
         QCOMPARE(r.maxTokens, 20);
         QCOMPARE(r.sessionId, std::uint64_t{0});
         QCOMPARE(r.clientIp, kvroute::sim::kSingleClientIp);

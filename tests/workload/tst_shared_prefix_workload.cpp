@@ -110,7 +110,7 @@ void TestSharedPrefixWorkload::requestsCycleThroughOneShuffle()
     for (std::size_t k = 60; k < 90; ++k) // stage 2 starts over
         QCOMPARE(users[k], users[k - 60]);
     for (const auto& r : run.requests)
-        QVERIFY(*r.prompt == *workload.prompt(static_cast<std::int64_t>(r.sessionId)));
+        QVERIFY(*r.prompt.stored() == *workload.prompt(static_cast<std::int64_t>(r.sessionId)));
 }
 
 void TestSharedPrefixWorkload::stageCountsAndRates()

@@ -21,7 +21,7 @@ namespace {
 bool sameRequest(const WorkloadRequest& a, const WorkloadRequest& b)
 {
     return a.id == b.id && a.arrival == b.arrival && a.sessionId == b.sessionId && a.clientIp == b.clientIp &&
-           a.turn == b.turn && a.maxTokens == b.maxTokens && *a.prompt == *b.prompt &&
+           a.turn == b.turn && a.maxTokens == b.maxTokens && a.prompt.copy() == b.prompt.copy() &&
            a.answer.explicitTokens == b.answer.explicitTokens && a.answer.base == b.answer.base &&
            a.answer.offset == b.answer.offset && a.answer.modulus == b.answer.modulus;
 }
@@ -107,11 +107,11 @@ void TestWorkloadDeterminism::seeds()
     QVERIFY(sameRun(a, b));
     QVERIFY(!sameRun(a, c));
     if (promptsDependOnSeed) {
-        QVERIFY(*a.requests.front().prompt != *c.requests.front().prompt);
+        QVERIFY(a.requests.front().prompt.copy() != c.requests.front().prompt.copy());
     } else {
         QCOMPARE(a.requests.size(), c.requests.size());
         for (std::size_t i = 0; i < a.requests.size(); ++i)
-            QVERIFY(*a.requests[i].prompt == *c.requests[i].prompt);
+            QVERIFY(a.requests[i].prompt.copy() == c.requests[i].prompt.copy());
     }
 }
 
