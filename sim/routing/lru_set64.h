@@ -7,7 +7,7 @@
 // a flat map; a queue entry is live only while its stamp is the key's latest. Eviction pops
 // dead entries until it meets a live one, which is exactly the least recently touched key.
 // The queue is compacted when it reaches twice the capacity, so a touch is amortised O(1) with
-// one hash probe and no allocation once warm.
+// one hash probe, and the queue's memory stays bounded with no allocation once warm.
 
 #include "sim/util/flat_map64.h"
 #include "sim/util/check.h"
@@ -47,7 +47,10 @@ public:
                 result.evicted = evictOldest(key);
         }
         m_queue.emplace_back(key, stamp);
-        if (m_queue.size() - m_head >= 2 * m_capacity + 64)
+        // The whole queue, popped entries before m_head included: counting only the entries
+        // after m_head let a full set, whose evictions advance m_head, grow the queue forever.
+        // A compacted queue holds at most `capacity` live entries, so this stays amortised O(1).
+        if (m_queue.size() >= 2 * m_capacity + 64)
             compact();
         return result;
     }
@@ -58,6 +61,8 @@ public:
 
     [[nodiscard]] std::size_t size() const { return m_stamps.size(); }
     [[nodiscard]] std::size_t capacity() const { return m_capacity; }
+    /// Recency entries held, live or dead: the set's memory beside its keys (< 2 × capacity + 64).
+    [[nodiscard]] std::size_t queuedEntries() const { return m_queue.size(); }
 
     /// Keys from least to most recently used (for tests and reports).
     [[nodiscard]] std::vector<std::uint64_t> keysOldestFirst() const

@@ -79,7 +79,21 @@ private Q_SLOTS:
                 QCOMPARE(lru.size(), reference.size());
             }
             QCOMPARE(lru.keysOldestFirst(), (std::vector<std::uint64_t>(reference.begin(), reference.end())));
+            QVERIFY(lru.queuedEntries() < 2 * capacity + 64);
         }
+    }
+
+    // A full set that keeps meeting new keys evicts on every touch; its recency queue must still
+    // stay bounded (it once grew by one entry per touch for the whole run).
+    void lruSetMemoryStaysBounded()
+    {
+        LruSet64 lru(100);
+        for (std::uint64_t key = 1; key <= 100000; ++key) {
+            (void)lru.touch(key);
+            QVERIFY(lru.queuedEntries() < 2 * 100 + 64);
+        }
+        QCOMPARE(lru.size(), std::size_t{100});
+        QCOMPARE(lru.keysOldestFirst().front(), std::uint64_t{100000 - 99});
     }
 
     void podMaskBeyondOneWord()
