@@ -73,7 +73,6 @@ const StepPlan& Engine::schedule()
 {
     KVROUTE_CHECK(!m_stepOpen, "schedule() called twice without completeStep()");
     m_plan.scheduled.clear();
-    m_scheduledRequests.clear();
     m_plan.preempted.clear();
     m_plan.totalTokens = 0;
 
@@ -84,13 +83,10 @@ const StepPlan& Engine::schedule()
         scheduleWaiting(tokenBudget);
     m_plan.totalTokens = m_config.maxNumBatchedTokens - tokenBudget;
     m_kv.pool().takeEvents(m_plan.kvEvents);
-
-    // _update_after_schedule
-    for (std::size_t i = 0; i < m_plan.scheduled.size(); ++i) {
-        Request& request = *m_scheduledRequests[i];
-        request.numComputedTokens += m_plan.scheduled[i].numNewTokens;
-        request.scheduledThisStep = m_plan.scheduled[i].numNewTokens;
-    }
+    // vLLM's _update_after_schedule (num_computed_tokens += scheduled tokens) happened as each
+    // request was scheduled: nothing later in a schedule() reads a scheduled request's count (a
+    // preemption victim is always one not scheduled yet, vllm.md §5 step 1), and one pass over
+    // the batch fewer is one fewer cache miss per running request per step.
     m_finishedSinceSchedule = 0;
     m_stepOpen = true;
     return m_plan;
@@ -133,7 +129,8 @@ void Engine::scheduleRunning(std::int32_t& tokenBudget)
         entry.numNewTokens = numNew;
         entry.numComputedBefore = request.numComputedTokens;
         entry.numTokens = request.numTokens();
-        m_scheduledRequests.push_back(&request);
+        request.numComputedTokens += numNew;
+        request.scheduledThisStep = numNew;
         tokenBudget -= numNew;
         ++index;
     }
@@ -172,10 +169,10 @@ void Engine::scheduleWaiting(std::int32_t& tokenBudget)
         const bool first = request.numCachedTokens < 0;
         m_plan.scheduled.push_back(
             ScheduledRequest{request.id, request.callerIndex, numNew, numComputed, request.numTokens(), first, true});
-        m_scheduledRequests.push_back(&request);
         tokenBudget -= numNew;
         request.status = RequestStatus::Running;
-        request.numComputedTokens = numComputed;
+        request.numComputedTokens = numComputed + numNew;
+        request.scheduledThisStep = numNew;
         if (first)
             request.numCachedTokens = numComputed;
     }

@@ -119,8 +119,6 @@ private:
     std::size_t m_finishedSinceSchedule = 0;
     StepPlan m_plan;
     StepOutcome m_outcome;
-    /// The requests of m_plan.scheduled, in the same order.
-    std::vector<Request*> m_scheduledRequests;
     bool m_stepOpen = false;
     std::vector<BlockId> m_hitScratch;
     std::vector<Request*> m_runningScratch;

@@ -34,7 +34,9 @@ struct OutputTokenSource {
     {
         if (j < explicitTokens.size())
             return explicitTokens[j];
-        return base + static_cast<TokenId>((offset + j) % modulus);
+        // Called for every generated token: skip the division while offset + j < modulus.
+        const std::size_t phase = offset + j;
+        return base + static_cast<TokenId>(phase < modulus ? phase : phase % modulus);
     }
 
     /// Appends tokens [begin, end) to `out`: at() without a division per token.

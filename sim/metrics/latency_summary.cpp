@@ -1,6 +1,5 @@
 #include "sim/metrics/latency_summary.h"
 
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -9,19 +8,9 @@
 namespace kvroute::sim {
 
 namespace {
-constexpr int kSubBits = 7;                        // 128 sub-buckets per power of two
-constexpr std::int64_t kLinear = 2 << kSubBits;    // values below 256 ns get their own bucket
-constexpr std::size_t kBuckets = kLinear + (63 - kSubBits) * (1 << kSubBits);
-
-std::size_t bucketOf(std::int64_t v)
-{
-    if (v < kLinear)
-        return static_cast<std::size_t>(std::max<std::int64_t>(v, 0));
-    const int msb = 63 - std::countl_zero(static_cast<std::uint64_t>(v));
-    const int shift = msb - kSubBits;
-    const auto sub = static_cast<std::size_t>((v >> shift) & ((1 << kSubBits) - 1));
-    return static_cast<std::size_t>(kLinear) + static_cast<std::size_t>(msb - kSubBits - 1) * (1U << kSubBits) + sub;
-}
+constexpr int kSubBits = LogHistogram::kSubBits;
+constexpr std::int64_t kLinear = LogHistogram::kLinear;
+constexpr std::size_t kBuckets = LogHistogram::kBuckets;
 
 /// Midpoint of a bucket in nanoseconds.
 double bucketMidpoint(std::size_t index)
@@ -69,13 +58,6 @@ LatencySummary summarize(std::vector<double> samples)
 }
 
 LogHistogram::LogHistogram() : m_buckets(kBuckets, 0) {}
-
-void LogHistogram::add(std::int64_t nanoseconds)
-{
-    ++m_count;
-    m_sum += static_cast<double>(nanoseconds) * 1e-9;
-    ++m_buckets[bucketOf(nanoseconds)];
-}
 
 double LogHistogram::quantile(double q) const
 {

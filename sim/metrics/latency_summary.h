@@ -2,6 +2,9 @@
 // Latency statistics: exact percentiles over stored samples, and a log-bucket histogram for
 // streams too long to store (inter-token gaps: one per generated token).
 
+#include <algorithm>
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -27,11 +30,31 @@ struct LatencySummary {
 class LogHistogram {
 public:
     LogHistogram();
-    void add(std::int64_t nanoseconds);
+    /// Inline: one call per generated token.
+    void add(std::int64_t nanoseconds)
+    {
+        ++m_count;
+        m_sum += static_cast<double>(nanoseconds) * 1e-9;
+        ++m_buckets[bucketOf(nanoseconds)];
+    }
     [[nodiscard]] std::int64_t count() const { return m_count; }
     [[nodiscard]] double mean() const { return m_count ? m_sum / static_cast<double>(m_count) : 0.0; }
     [[nodiscard]] double quantile(double q) const;
     [[nodiscard]] LatencySummary summary() const;
+
+    static constexpr int kSubBits = 7;                     ///< 128 sub-buckets per power of two
+    static constexpr std::int64_t kLinear = 2 << kSubBits; ///< values below 256 ns get their own bucket
+    static constexpr std::size_t kBuckets = kLinear + (63 - kSubBits) * (1 << kSubBits);
+
+    [[nodiscard]] static std::size_t bucketOf(std::int64_t v)
+    {
+        if (v < kLinear)
+            return static_cast<std::size_t>(std::max<std::int64_t>(v, 0));
+        const int msb = 63 - std::countl_zero(static_cast<std::uint64_t>(v));
+        const int shift = msb - kSubBits;
+        const auto sub = static_cast<std::size_t>((v >> shift) & ((1 << kSubBits) - 1));
+        return static_cast<std::size_t>(kLinear) + static_cast<std::size_t>(msb - kSubBits - 1) * (1U << kSubBits) + sub;
+    }
 
 private:
     std::vector<std::int64_t> m_buckets;

@@ -153,14 +153,8 @@ void MetricsCollector::onUnroutable(const WorkloadRequest& request)
     m_requests.erase(request.id);
 }
 
-void MetricsCollector::onToken(int /*pod*/, SimTime now, const RequestOutput& output, const PodRequestRecord& record)
+void MetricsCollector::onFirstToken(SimTime now, const RequestOutput& output)
 {
-    ++m_intervalTokens;
-    if (!output.firstToken) {
-        if (record.lastToken >= 0)
-            m_itl.add(now - record.lastToken);
-        return;
-    }
     const auto it = m_requests.find(output.id);
     if (it == m_requests.end())
         return;

@@ -32,7 +32,17 @@ public:
     /// The router refused the request (no pod to send it to).
     void onUnroutable(const WorkloadRequest& request);
 
-    void onToken(int pod, SimTime now, const RequestOutput& output, const PodRequestRecord& record) override;
+    // Runs for every generated token: the inter-token case stays inline.
+    void onToken(int /*pod*/, SimTime now, const RequestOutput& output, const PodRequestRecord& record) override
+    {
+        ++m_intervalTokens;
+        if (!output.firstToken) {
+            if (record.lastToken >= 0)
+                m_itl.add(now - record.lastToken);
+            return;
+        }
+        onFirstToken(now, output);
+    }
     void onStats(int pod, SimTime now, const SchedulerStats& stats) override;
     void onFinished(int pod, SimTime now, const PodRequestRecord& record) override;
 
@@ -46,6 +56,7 @@ public:
     [[nodiscard]] std::int64_t inFlight() const { return static_cast<std::int64_t>(m_requests.size()); }
 
 private:
+    void onFirstToken(SimTime now, const RequestOutput& output);
     struct InFlight {
         SimTime clockStart = 0; ///< where its TTFT and e2e are measured from
         std::int32_t stage = -1;
