@@ -31,7 +31,9 @@ void addScenariosCommand(CLI::App& app, int& exitCode);
 void addServeCommand(CLI::App& app, int& exitCode);
 void addCompareReportCommand(CLI::App& app, int& exitCode);
 
-/// A built-in scenario name or a scenario file, with --set overrides applied in order.
+/// A built-in scenario name or a scenario file, with --set overrides applied in order. Workload
+/// keys its workload.type never reads are said on stderr (file:line:column; the run's notes
+/// say it too).
 [[nodiscard]] Result<sim::Scenario> loadScenarioArgument(const std::string& nameOrFile,
                                                          const std::vector<std::string>& overrides);
 

@@ -1,8 +1,10 @@
 #include "app/cli/commands.h"
 
+#include "sim/scenario/scenario_validation.h"
 #include "sim/scenario/scenario_yaml.h"
 
 #include <filesystem>
+#include <iostream>
 
 namespace kvroute::cli {
 
@@ -17,6 +19,8 @@ Result<sim::Scenario> loadScenarioArgument(const std::string& nameOrFile, const 
         return scenario;
     if (auto r = sim::applyOverrides(*scenario, overrides); !r)
         return std::unexpected(r.error());
+    if (const auto unread = sim::unreadWorkloadKeysWarning(*scenario))
+        std::cerr << "kvroute: warning: " << *unread << '\n';
     return scenario;
 }
 

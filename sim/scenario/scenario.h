@@ -8,6 +8,7 @@
 #include "sim/workload/workload_config.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +74,9 @@ struct Scenario {
     /// Settings that are accepted but do not do what they say (scenarioWarnings, recomputed by
     /// the parser and applyOverrides). Not a key: toYaml prints them as comments.
     std::vector<std::string> warnings;
+    /// Where the scenario file or --set gave each key (path -> "file:line:column" or "--set
+    /// key=value"), so that warnings can point at it. Not a key.
+    std::map<std::string, std::string> givenAt;
 };
 
 } // namespace kvroute::sim

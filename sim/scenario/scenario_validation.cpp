@@ -8,6 +8,7 @@
 #include "sim/scenario/scenario_values.h"
 
 #include <algorithm>
+#include <array>
 #include <string_view>
 
 namespace kvroute::sim {
@@ -141,6 +142,30 @@ std::vector<std::pair<std::string, routing::PreciseScorerConfig>> preciseIndexes
     return out;
 }
 
+/// Workload keys that workload.type inference-perf never reads: its stages, prompts and arrivals
+/// come from the config file (inference_perf_workload.cpp planInferencePerf).
+constexpr std::array<std::string_view, 5> kUnreadByInferencePerf{
+    "workload.chat", "workload.shared_prefix", "workload.repeat", "workload.time_scale",
+    "workload.mooncake_block_tokens"};
+
+bool within(std::string_view path, std::string_view node)
+{
+    return path == node || (path.size() > node.size() && path.starts_with(node) && path[node.size()] == '.');
+}
+
+/// Where the file or --set gave `path`, or the group above it ("" when neither did).
+std::string givenWhere(const Scenario& scenario, std::string path)
+{
+    for (;;) {
+        if (const auto it = scenario.givenAt.find(path); it != scenario.givenAt.end())
+            return it->second;
+        const auto dot = path.rfind('.');
+        if (dot == std::string::npos)
+            return {};
+        path.erase(dot);
+    }
+}
+
 } // namespace
 
 std::vector<ScenarioIssue> scenarioIssues(const Scenario& scenario)
@@ -242,7 +267,36 @@ std::vector<std::string> scenarioWarnings(const Scenario& scenario)
         warnings.push_back("workload.path is set but workload.type is " + fieldValueText(scenario, "workload.type") +
                            ": only the mooncake and azure workloads read a trace file, and inference-perf its "
                            "config file");
+    if (auto unread = unreadWorkloadKeysWarning(scenario))
+        warnings.push_back(std::move(*unread));
     return warnings;
+}
+
+std::optional<std::string> unreadWorkloadKeysWarning(const Scenario& scenario)
+{
+    if (scenario.workload.kind != WorkloadKind::InferencePerf)
+        return std::nullopt;
+    const Scenario defaults;
+    std::string keys;
+    std::string where;
+    int count = 0;
+    for (const FieldSpec& field : scenarioFields()) {
+        const bool unread = std::ranges::any_of(kUnreadByInferencePerf,
+                                                [&](std::string_view node) { return within(field.path, node); });
+        if (!unread || fieldValueText(scenario, field.path) == fieldValueText(defaults, field.path))
+            continue;
+        keys += (keys.empty() ? "" : ", ") + field.path;
+        ++count;
+        if (where.empty())
+            where = givenWhere(scenario, field.path);
+    }
+    if (count == 0)
+        return std::nullopt;
+    return (where.empty() ? std::string() : where + ": ") + keys + (count == 1 ? " is" : " are") +
+           " set but workload.type is inference-perf, which takes its stages, prompts and arrivals from the "
+           "inference-perf config file (workload.path), so " + (count == 1 ? "it is" : "they are") +
+           " not used; of the workload keys inference-perf reads only type, path, max_requests, client_ips and "
+           "client.*";
 }
 
 } // namespace kvroute::sim

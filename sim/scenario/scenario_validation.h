@@ -5,6 +5,7 @@
 #include "sim/scenario/scenario.h"
 #include "sim/util/result.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,5 +28,12 @@ struct ScenarioIssue {
 /// Accepted settings that have no effect or defeat the routing they feed (e.g.
 /// enable_chunked_prefill: false, which vLLM v0.10.0's V1 engine overrides).
 [[nodiscard]] std::vector<std::string> scenarioWarnings(const Scenario& scenario);
+
+/// The warning of scenarioWarnings for workload keys that workload.type never reads though set
+/// to a value other than the default (inference-perf takes its load from its config file),
+/// starting with where the file or --set gave the first of them; none when there are none.
+/// The keys stay accepted, as other workload types' keys are: a resolved scenario (kvroute
+/// scenarios show, the GUI's Save) lists every key of every workload type.
+[[nodiscard]] std::optional<std::string> unreadWorkloadKeysWarning(const Scenario& scenario);
 
 } // namespace kvroute::sim

@@ -168,6 +168,7 @@ Result<Scenario> parseScenarioYaml(std::string_view text, std::string_view sourc
     const auto issues = scenarioIssues(scenario);
     if (!issues.empty())
         return fail(issues.front().message, locate(issues.front(), locator.located, locator.source));
+    scenario.givenAt = std::move(locator.located);
     scenario.warnings = scenarioWarnings(scenario);
     return scenario;
 }
@@ -258,6 +259,7 @@ Result<void> applyOverride(Scenario& scenario, std::string_view assignment)
 {
     if (auto applied = setOverride(scenario, assignment); !applied)
         return applied;
+    scenario.givenAt[*overridePath(assignment, {})] = "--set " + std::string(assignment);
     scenario.warnings = scenarioWarnings(scenario);
     return {};
 }
@@ -274,6 +276,8 @@ Result<void> applyOverrides(Scenario& scenario, std::span<const std::string> ass
     const auto issues = scenarioIssues(copy);
     if (!issues.empty())
         return fail(issues.front().message, locate(issues.front(), located, issues.front().paths.front()));
+    for (const auto& [path, where] : located)
+        copy.givenAt[path] = where;
     copy.warnings = scenarioWarnings(copy);
     scenario = std::move(copy);
     return {};

@@ -71,6 +71,26 @@ private Q_SLOTS:
         QVERIFY2(o.err.contains(QStringLiteral("pods")), qPrintable(o.err));
     }
 
+    // A workload.shared_prefix block under workload.type inference-perf is not read: said on
+    // stderr, with the file, line and key.
+    void unreadWorkloadKeysWarnOnStderr()
+    {
+        QTemporaryDir dir;
+        const auto path = dir.filePath(QStringLiteral("ip.yaml"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("workload:\n  type: inference-perf\n  path: config.yaml\n  shared_prefix:\n    stages: [[3, 20]]\n");
+        f.close();
+        const auto o = cli({QStringLiteral("scenarios"), QStringLiteral("show"), path});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(o.err.contains(QStringLiteral("warning: ") + path +
+                                QStringLiteral(":5:13: workload.shared_prefix.stages is set but workload.type is "
+                                               "inference-perf")),
+                 qPrintable(o.err));
+        const auto clean = cli({QStringLiteral("scenarios"), QStringLiteral("show"), QStringLiteral("default")});
+        QVERIFY2(clean.err.isEmpty(), qPrintable(clean.err));
+    }
+
     void unwritableOutputsFailBeforeTheRun()
     {
         QTemporaryDir dir;

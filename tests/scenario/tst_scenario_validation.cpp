@@ -1,12 +1,15 @@
 // Cross-field validation as vLLM v0.10.0 and the routers check at startup, and the warnings for
 // settings that are accepted but have no effect (vllm.md §8, llmd.md §2 and §5).
 
+#include "sim/scenario/scenario_validation.h"
 #include "sim/scenario/scenario_yaml.h"
 
 #include <QTest>
 
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <vector>
 
 using namespace kvroute::sim;
 
@@ -161,6 +164,40 @@ private Q_SLOTS:
         const auto used = parse("routing:\n  policy: epp\n  epp_plugins:\n    - type: queue-scorer\n");
         QVERIFY(used.has_value());
         QVERIFY(!anyContains(used->warnings, "is not used"));
+    }
+
+    // inference-perf takes its load from its config file: the keys of the other workload types are
+    // accepted (a resolved scenario lists them all) but, set, they warn where they were given.
+    void keysInferencePerfNeverReadsWarnWhereGiven()
+    {
+        const std::string head = "workload:\n  type: inference-perf\n  path: ip.yaml\n";
+        const auto s = parse(head + "  shared_prefix:\n    num_groups: 10\n    stages: [[3, 20]]\n");
+        QVERIFY2(s.has_value(), s ? "" : s.error().toString().c_str());
+        QVERIFY2(anyContains(s->warnings, "v.yaml:5:17: workload.shared_prefix.num_groups, workload.shared_prefix.stages "
+                                          "are set but workload.type is inference-perf"),
+                 s->warnings.empty() ? "" : s->warnings.back().c_str());
+        QVERIFY(anyContains(s->warnings, "reads only type, path, max_requests, client_ips and client.*"));
+        QCOMPARE(unreadWorkloadKeysWarning(*s), std::optional<std::string>(s->warnings.back()));
+
+        // The keys inference-perf reads, and the others at their defaults (as a resolved scenario
+        // gives them), say nothing.
+        const auto clean = parse(head + "  max_requests: 10\n  client_ips: per-group\n  client: {max_in_flight: 4}\n"
+                                        "  shared_prefix: {num_groups: 150}\n  time_scale: 1\n");
+        QVERIFY2(clean.has_value(), clean ? "" : clean.error().toString().c_str());
+        QVERIFY(!unreadWorkloadKeysWarning(*clean));
+        const auto resolved = parseScenarioYaml(toYaml(*clean), "resolved.yaml", "");
+        QVERIFY2(resolved.has_value(), resolved ? "" : resolved.error().toString().c_str());
+        QVERIFY(!unreadWorkloadKeysWarning(*resolved));
+
+        // --set is named like a file position; another workload type reads the keys.
+        Scenario set = *clean;
+        QVERIFY(applyOverrides(set, std::vector<std::string>{"workload.repeat.count=5"}).has_value());
+        QVERIFY2(anyContains(set.warnings, "--set workload.repeat.count=5: workload.repeat.count is set but "
+                                           "workload.type is inference-perf"),
+                 set.warnings.empty() ? "" : set.warnings.back().c_str());
+        QVERIFY(applyOverrides(set, std::vector<std::string>{"workload.type=repeat-prompt"}).has_value());
+        QVERIFY(!unreadWorkloadKeysWarning(set));
+        QVERIFY(!anyContains(set.warnings, "workload.repeat.count is set"));
     }
 
     // Accepted so no working llm-d config is refused, but not simulated: the notes say so.
