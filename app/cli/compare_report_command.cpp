@@ -36,6 +36,8 @@ int compareReportCommand(const CompareOptions& o)
         std::cerr << "kvroute: " << measured.error().toString() << '\n';
         return kExitBadInput;
     }
+    if (const auto mismatch = sim::summaryMismatch(*measured))
+        std::cerr << "kvroute: warning: " << *mismatch << '\n';
     auto scenario = loadScenarioArgument(o.scenario, o.overrides);
     if (!scenario) {
         std::cerr << "kvroute: " << scenario.error().toString() << '\n';

@@ -144,6 +144,34 @@ Result<MeasuredStage> parseLifecycleMetrics(std::string_view text, const std::st
     return s;
 }
 
+std::optional<std::string> summaryMismatch(const MeasuredReport& report)
+{
+    if (!report.summary)
+        return std::nullopt;
+    std::int64_t requests = 0;
+    std::int64_t successes = 0;
+    std::int64_t failures = 0;
+    std::string ids;
+    for (const MeasuredStage& s : report.stages) {
+        requests += s.requests;
+        successes += s.successes;
+        failures += s.failures;
+        ids += (ids.empty() ? "" : ", ") + std::to_string(s.stageId);
+    }
+    const MeasuredStage& m = *report.summary;
+    if (m.requests == requests && m.successes == successes && m.failures == failures)
+        return std::nullopt;
+    const auto counts = [](std::int64_t all, std::int64_t ok, std::int64_t failed) {
+        return std::to_string(all) + " requests (" + std::to_string(ok) + " successful, " + std::to_string(failed) +
+               " failed)";
+    };
+    return m.file + ": the summary pools " + counts(m.requests, m.successes, m.failures) + " but the stage file" +
+           (report.stages.size() == 1 ? "" : "s") + " read with it (stage" + (report.stages.size() == 1 ? " " : "s ") +
+           ids + (report.stages.size() == 1 ? ") holds " : ") hold ") + counts(requests, successes, failures) +
+           ": a stage file is missing (the summary pools every stage, the warm-up included) or the summary is of "
+           "another run; the pooled row compares the summary as it is";
+}
+
 Result<MeasuredReport> readInferencePerfReport(const std::vector<std::string>& paths)
 {
     namespace fs = std::filesystem;

@@ -50,6 +50,12 @@ struct MeasuredReport {
 /// required; a stage given twice is an error.
 [[nodiscard]] Result<MeasuredReport> readInferencePerfReport(const std::vector<std::string>& paths);
 
+/// The summary file against the stage files read with it: a sentence starting with the summary
+/// file's name when its request, success or failure count is not the sum of the stage files'
+/// (a stage file left out, or a summary of another run); nullopt when they agree or there is
+/// no summary. inference-perf's summary pools every request of every stage.
+[[nodiscard]] std::optional<std::string> summaryMismatch(const MeasuredReport& report);
+
 /// N of "stage_N_lifecycle_metrics.json", nullopt for other names.
 [[nodiscard]] std::optional<int> stageFileId(std::string_view fileName);
 

@@ -83,6 +83,8 @@ ReportComparison compareReport(const MeasuredReport& measured, const RunResults&
             "v0.2.0 timestamps the blank line after every streamed event too (apis/completion.py 52-55), so "
             "half its gaps are ~0 and its ITL mean is about half the real one; the simulated ITL is halved "
             "to compare (marked ½)");
+    if (auto mismatch = summaryMismatch(measured))
+        out.warnings.push_back(std::move(*mismatch));
     if (simulated.stages.empty())
         out.warnings.push_back("the simulation has no load stages (use workload.type inference-perf or "
                                "shared-prefix); only the pooled figures can be compared");

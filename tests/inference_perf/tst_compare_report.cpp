@@ -91,6 +91,7 @@ private slots:
     void readErrors();
     void commandTableAndJson();
     void commandExitCodes();
+    void summaryThatDisagreesWithTheStageFilesWarns();
 };
 
 void TestCompareReport::realStageFileParses()
@@ -340,6 +341,49 @@ void TestCompareReport::commandExitCodes()
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY2(r.out.contains(QStringLiteral("no successful request")), qPrintable(r.out));
     QVERIFY2(r.out.contains(QStringLiteral("— → ")), qPrintable(r.out));
+}
+
+// inference-perf's summary pools every request of every stage: when its counts are not the sum of
+// the stage files', a stage file is missing (or the summary is of another run), said naming it.
+void TestCompareReport::summaryThatDisagreesWithTheStageFilesWarns()
+{
+    // The real fixture: a summary of 38,717 requests beside the one stage file copied (60).
+    auto real = readInferencePerfReport({(kFixtures + QStringLiteral("kubecon-na-2025")).toStdString()});
+    QVERIFY2(real.has_value(), real ? "" : real.error().toString().c_str());
+    const auto mismatch = summaryMismatch(*real);
+    QVERIFY(mismatch.has_value());
+    QVERIFY2(QString::fromStdString(*mismatch).contains(
+                 QStringLiteral("kubecon-na-2025/summary_lifecycle_metrics.json: the summary pools 38717 requests "
+                                "(38717 successful, 0 failed) but the stage file read with it (stage 0) holds 60 "
+                                "requests (60 successful, 0 failed)")),
+             mismatch->c_str());
+
+    QTemporaryDir dir;
+    writeScenario(dir);
+    QDir(dir.path()).mkdir(QStringLiteral("report"));
+    write(dir.filePath(QStringLiteral("report/stage_0_lifecycle_metrics.json")), stageFile(4, 20, 100, 0.1, 0.1, 0.2, 0.01, 0.01));
+    write(dir.filePath(QStringLiteral("report/stage_1_lifecycle_metrics.json")), stageFile(8, 40, 200, 0.1, 0.1, 0.2, 0.01, 0.01));
+    // A summary of both stages agrees: nothing to say.
+    const QString summary = dir.filePath(QStringLiteral("report/summary_lifecycle_metrics.json"));
+    write(summary, stageFile(6, 60, 150, 0.1, 0.1, 0.2, 0.01, 0.01));
+    auto agreeing = readInferencePerfReport({dir.filePath(QStringLiteral("report")).toStdString()});
+    QVERIFY2(agreeing.has_value(), agreeing ? "" : agreeing.error().toString().c_str());
+    QVERIFY(!summaryMismatch(*agreeing));
+    auto r = runKvroute({QStringLiteral("compare-report"), dir.filePath(QStringLiteral("scenario.yaml")),
+                         dir.filePath(QStringLiteral("report")), QStringLiteral("-q")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(!r.err.contains(QStringLiteral("warning")), qPrintable(r.err));
+
+    // Stage 1 left out: on stderr (before the simulation) and among the comparison's warnings.
+    r = runKvroute({QStringLiteral("compare-report"), dir.filePath(QStringLiteral("scenario.yaml")),
+                    dir.filePath(QStringLiteral("report/stage_0_lifecycle_metrics.json")), summary,
+                    QStringLiteral("--json"), QStringLiteral("-"), QStringLiteral("-q")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QString expected = summary + QStringLiteral(": the summary pools 60 requests (60 successful, 0 failed) but the "
+                                                      "stage file read with it (stage 0) holds 20 requests");
+    QVERIFY2(r.err.contains(QStringLiteral("kvroute: warning: ") + expected), qPrintable(r.err));
+    const auto json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QVERIFY2(json[QStringLiteral("warnings")].toArray().first().toString().startsWith(expected), qPrintable(r.out));
 }
 
 QTEST_GUILESS_MAIN(TestCompareReport)
