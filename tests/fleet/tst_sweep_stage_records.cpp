@@ -1,9 +1,10 @@
 // Sweep records of a staged workload: the per-stage figures the sweep charts draw (rate,
 // requests, output tokens/s, TTFT mean/p50/p90, ITL) are written as a `stages` array and read
 // back unchanged; a run without stages writes no such key, and records of an older kvroute
-// (without it) still read.
+// (without it) still read. The CSV export has them as a long-format file, one row per stage.
 
 #include "sim/sweep/sweep.h"
+#include "sim/sweep/sweep_csv.h"
 #include "sim/sweep/sweep_records.h"
 
 #include <QtCore/QFile>
@@ -12,7 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 using namespace kvroute::sim;
 
@@ -134,6 +137,32 @@ private Q_SLOTS:
         QVERIFY(file->records[0].stages.empty());
         QCOMPARE(file->records[0].ttft.p90, 2.0);
         QCOMPARE(file->records[1].stages.size(), std::size_t{2});
+    }
+
+    void stagesCsvHasOneRowPerPointAndStage()
+    {
+        const SweepGrid grid{{SweepParameter{"routing.profile", {"precise", "random"}},
+                              SweepParameter{"workload.shared_prefix.stages", {"[[15,50],[3,20]]"}}},
+                             1};
+        SweepPoint precise = profilePoint("precise");
+        precise.assignments.emplace_back("workload.shared_prefix.stages", "[[15,50],[3,20]]");
+        SweepPoint random = profilePoint("random");
+        random.assignments.emplace_back("workload.shared_prefix.stages", "[[15,50],[3,20]]");
+        const std::vector<SweepRecord> records{makeSweepRecord(precise, stagedResults(), 1.0, "base", grid),
+                                               makeSweepRecord(random, RunResults{}, 1.0, "base", grid)};
+        const std::string header = "routing.profile,workload.shared_prefix.stages,repeat,seed,";
+        QCOMPARE(sweepStagesCsv(grid.parameters, records),
+                 header + "stage,rate,requests,completed,output_tokens_per_s,ttft_mean_s,ttft_p50_s,ttft_p90_s,"
+                          "itl_mean_s\n"
+                          "precise,\"[[15,50],[3,20]]\",0,7,0,15,750,749,9123.45679,0.123456789,0.1,0.3,0.0251\n"
+                          "precise,\"[[15,50],[3,20]]\",0,7,1,3,60,0,0,0,0,0,0\n");
+        // The points file keeps one row per point, the list value quoted whole.
+        const std::string points = sweepPointsCsv(grid.parameters, records);
+        QVERIFY2(points.starts_with(header + "hit_rate,"), points.c_str());
+        QCOMPARE(std::count(points.begin(), points.end(), '\n'), 3);
+        QVERIFY2(points.find("\nrandom,\"[[15,50],[3,20]]\",0,7,") != std::string::npos, points.c_str());
+        // No stages anywhere: no stages file.
+        QVERIFY(sweepStagesCsv(grid.parameters, {records[1]}).empty());
     }
 
     void malformedStagesAreAnError()

@@ -235,6 +235,47 @@ private Q_SLOTS:
         QVERIFY(finished.wait(120000));
     }
 
+    // Export CSV: the points, and for a staged workload their stages in a second file beside it.
+    void exportsPointsAndStagesCsv()
+    {
+        QTemporaryDir dir;
+        const QString results = writeOneRecord(dir, QStringLiteral("unstaged.jsonl"), "0123456789abcdef");
+        SweepPanel panel;
+        QVERIFY(panel.loadResults(results));
+        const QString csv = dir.filePath(QStringLiteral("sweep.csv"));
+        const QString stagesCsv = dir.filePath(QStringLiteral("sweep-stages.csv"));
+        QCOMPARE(SweepPanel::stagesCsvPath(csv), stagesCsv);
+        QVERIFY(panel.exportCsv(csv));
+        QVERIFY(QFile(csv).size() > 0);
+        QVERIFY(!QFile::exists(stagesCsv)); // no stages, no stages file
+
+        sim::SweepRecord record;
+        record.grid = sim::SweepGrid{{{"cluster.pods", {"1", "2"}}}, 1};
+        record.gridId = sim::sweepGridId(*record.grid);
+        record.base = "0123456789abcdef";
+        for (const char* pods : {"2", "1"}) {
+            record.assignments = {{"cluster.pods", pods}};
+            record.key = std::string("cluster.pods=") + pods + ";#0";
+            record.stages = {sim::SweepStageRecord{3.0, 60, 60, 120.5, {}, 0.02},
+                             sim::SweepStageRecord{6.0, 120, 118, 240.25, {}, 0.03}};
+            std::ofstream(dir.filePath(QStringLiteral("staged.jsonl")).toStdString(), std::ios::app)
+                << sim::sweepRecordToJsonLine(record) << '\n';
+        }
+        QVERIFY(panel.loadResults(dir.filePath(QStringLiteral("staged.jsonl"))));
+        QVERIFY(panel.exportCsv(csv));
+        QFile points(csv);
+        QVERIFY(points.open(QIODevice::ReadOnly));
+        QCOMPARE(points.readAll().count('\n'), 3);
+        QFile stages(stagesCsv);
+        QVERIFY(stages.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = stages.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 5); // header + 2 points × 2 stages, in grid order
+        QVERIFY2(lines[0].startsWith("cluster.pods,repeat,seed,stage,rate,requests,completed,output_tokens_per_s"),
+                 lines[0].constData());
+        QVERIFY2(lines[1].startsWith("1,0,0,0,3,60,60,120.5,"), lines[1].constData());
+        QVERIFY2(lines[4].startsWith("2,0,0,1,6,120,118,240.25,"), lines[4].constData());
+    }
+
     void nonPowerOfTwoKeyStaysLinear()
     {
         SweepPanel panel;

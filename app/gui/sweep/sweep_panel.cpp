@@ -6,7 +6,9 @@
 #include "app/qtbridge/sweep_runner.h"
 #include "sim/scenario/scenario_schema.h"
 #include "sim/scenario/scenario_yaml.h"
+#include "sim/sweep/sweep_csv.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QSaveFile>
 #include <QtCore/QThread>
@@ -244,8 +246,12 @@ SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
     connect(m_cancel, &QPushButton::clicked, this, &SweepPanel::cancelSweep);
     connect(m_export, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export sweep"), QString(), tr("CSV (*.csv)"));
-        if (!path.isEmpty() && !exportCsv(path))
+        if (path.isEmpty())
+            return;
+        if (!exportCsv(path))
             m_status->setText(tr("Could not write %1").arg(path));
+        else if (std::ranges::any_of(m_runner->records(), [](const sim::SweepRecord& r) { return !r.stages.empty(); }))
+            m_status->setText(tr("Wrote %1 and, per stage, %2.").arg(path, stagesCsvPath(path)));
     });
     connect(m_open, &QPushButton::clicked, this, [this] {
         const QString path =
@@ -629,27 +635,25 @@ void SweepPanel::redraw()
     }
 }
 
+QString SweepPanel::stagesCsvPath(const QString& path)
+{
+    const QFileInfo info(path);
+    const QString suffix = info.suffix().isEmpty() ? QString() : QLatin1Char('.') + info.suffix();
+    return info.dir().filePath(info.completeBaseName() + QStringLiteral("-stages") + suffix);
+}
+
 bool SweepPanel::exportCsv(const QString& path) const
 {
-    QByteArray csv;
-    for (const auto& p : m_parameters)
-        csv += QByteArray::fromStdString(p.path) + ',';
-    csv += "repeat,seed,hit_rate,cached_prompt_fraction,stickiness,ttft_p50_s,ttft_p90_s,ttft_p99_s,itl_p50_s,e2e_p50_s,requests_per_s,"
-           "output_tokens_per_s,preemptions,requests_completed\n";
-    for (const auto& r : recordsInGridOrder()) {
-        for (const auto& assignment : r.assignments)
-            csv += QByteArray::fromStdString(assignment.second) + ',';
-        csv += QByteArray::number(r.repeat) + ',' + QByteArray::number(static_cast<qulonglong>(r.seed)) + ',' +
-               QByteArray::number(r.hitRate, 'g', 9) + ',' + QByteArray::number(r.cachedPromptFraction, 'g', 9) + ',' +
-               QByteArray::number(r.stickiness, 'g', 9) + ',' +
-               QByteArray::number(r.ttft.p50, 'g', 9) + ',' + QByteArray::number(r.ttft.p90, 'g', 9) + ',' +
-               QByteArray::number(r.ttft.p99, 'g', 9) + ',' + QByteArray::number(r.itl.p50, 'g', 9) + ',' +
-               QByteArray::number(r.e2e.p50, 'g', 9) + ',' + QByteArray::number(r.requestsPerS, 'g', 9) + ',' +
-               QByteArray::number(r.outputTokensPerS, 'g', 9) + ',' + QByteArray::number(r.preemptions) + ',' +
-               QByteArray::number(r.requestsCompleted) + '\n';
-    }
-    QSaveFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(csv) == csv.size() && file.commit();
+    const auto write = [](const QString& to, const std::string& text) {
+        const QByteArray csv = QByteArray::fromStdString(text);
+        QSaveFile file(to);
+        return file.open(QIODevice::WriteOnly) && file.write(csv) == csv.size() && file.commit();
+    };
+    const std::vector<sim::SweepRecord> records = recordsInGridOrder();
+    if (!write(path, sim::sweepPointsCsv(m_parameters, records)))
+        return false;
+    const std::string stages = sim::sweepStagesCsv(m_parameters, records);
+    return stages.empty() || write(stagesCsvPath(path), stages);
 }
 
 } // namespace kvroute::app

@@ -59,8 +59,11 @@ public:
     void refreshScenarioNote();
     /// The note's text, "" when it is hidden.
     [[nodiscard]] QString scenarioNoteText() const;
-    /// Writes the finished points as CSV; false on an I/O error.
+    /// Writes the finished points as CSV to `path` and, when they have stages (a staged
+    /// workload), one row per point and stage to stagesCsvPath(path); false on an I/O error.
     bool exportCsv(const QString& path) const;
+    /// "sweep.csv" -> "sweep-stages.csv", beside it.
+    [[nodiscard]] static QString stagesCsvPath(const QString& path);
 
     // For tests: the charts of a numeric key and the table of finished runs (in grid order).
     [[nodiscard]] LineChart* hitRateLineChart() const { return m_hitLine; }
