@@ -11,9 +11,11 @@
 //   build/bin/kvroute-bench --mooncake FILE + `mooncake` replaying FILE (Mooncake's
 //                                           conversation_trace.jsonl) on 1 pod
 //   build/bin/kvroute-bench --only-extra    skip the standard cases (with the options above)
+//   build/bin/kvroute-bench --small-pages   without the huge-page heap `kvroute run` asks for
 // Wall time on a shared machine is noisy: compare CPU time (user + sys), or the fastest of
 // several runs.
 
+#include "app/cli/huge_pages.h"
 #include "sim/fleet/cluster_run.h"
 #include "sim/scenario/scenario_yaml.h"
 
@@ -128,6 +130,7 @@ int main(int argc, char** argv)
     bool scaling = false;
     bool large = false;
     bool onlyExtra = false;
+    bool smallPages = false;
     std::string mooncakeTrace;
     int repeat = 1;
     for (int i = 1; i < argc; ++i) {
@@ -139,16 +142,20 @@ int main(int argc, char** argv)
             large = true;
         else if (std::strcmp(argv[i], "--only-extra") == 0)
             onlyExtra = true;
+        else if (std::strcmp(argv[i], "--small-pages") == 0)
+            smallPages = true;
         else if (std::strcmp(argv[i], "--mooncake") == 0 && i + 1 < argc)
             mooncakeTrace = argv[++i];
         else if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
             repeat = std::max(1, std::atoi(argv[++i]));
         else {
             std::fprintf(stderr, "usage: kvroute-bench [--quick] [--repeat N] [--scaling] [--large] "
-                                 "[--mooncake TRACE.jsonl] [--only-extra]\n");
+                                 "[--mooncake TRACE.jsonl] [--only-extra] [--small-pages]\n");
             return 2;
         }
     }
+    // As `kvroute run` does (app/cli/huge_pages.h); --small-pages measures without.
+    kvroute::cli::preferHugePages(argv, !smallPages);
     std::vector<Case> cases;
     if (!onlyExtra) {
         cases.push_back({"default", "default", {}});
@@ -173,6 +180,7 @@ int main(int argc, char** argv)
                          "mooncake",
                          {"workload.path=" + mooncakeTrace, "duration=3600", "cluster.pods=1"}});
 
+    std::printf("heap: %s\n", kvroute::cli::heapPages());
     std::printf("%-50s %8s %9s %9s %9s %8s %9s %8s\n", "case", "requests", "fastest s", "median s", "median", "peak",
                 "CPU µs/", "hit rate");
     std::printf("%-50s %8s %9s %9s %9s %8s %9s %8s\n", "", "", "wall", "wall", "CPU s", "MiB", "request", "");

@@ -1,11 +1,13 @@
 // kvroute — headless runs, sweeps and conformance replays.
 
 #include "app/cli/commands.h"
+#include "app/cli/huge_pages.h"
 
 #include <CLI/CLI.hpp>
 
 int main(int argc, char** argv)
 {
+    kvroute::cli::preferHugePages(argv, kvroute::cli::isSimulatingCommand(argc, argv));
     CLI::App app{"kvroute: what prefix-cache hit rate, stickiness and TTFT will my vLLM / llm-d cluster get?"};
     app.require_subcommand(1);
     app.set_version_flag("--version", KVROUTE_VERSION);
