@@ -6,14 +6,16 @@
 
 namespace kvroute::sim {
 
-namespace {
-
-std::string num(double v)
+std::string csvNumber(double value)
 {
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%.9g", v);
+    std::snprintf(buf, sizeof buf, "%.9g", value);
     return buf;
 }
+
+namespace {
+
+std::string num(double v) { return csvNumber(v); }
 
 Result<std::ofstream> open(const std::filesystem::path& path)
 {

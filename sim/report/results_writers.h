@@ -19,6 +19,9 @@ struct RunInfo {
 [[nodiscard]] std::string resultsToJson(const RunResults& results, const Scenario& scenario, const RunInfo& info,
                                         bool pretty = true);
 
+/// A number as every kvroute CSV writes it (%.9g).
+[[nodiscard]] std::string csvNumber(double value);
+
 /// Writes summary.csv, pods.csv and timeseries.csv into `directory` (created if needed).
 [[nodiscard]] Result<void> writeResultsCsv(const RunResults& results, const std::string& directory);
 

@@ -1,18 +1,14 @@
 #include "sim/sweep/sweep_csv.h"
 
+#include "sim/report/results_writers.h"
+
 #include <algorithm>
-#include <cstdio>
 
 namespace kvroute::sim {
 
 namespace {
 
-std::string num(double v)
-{
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.9g", v);
-    return buf;
-}
+std::string num(double v) { return csvNumber(v); }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break (a swept stage list such
 /// as [[3,20]] does).
