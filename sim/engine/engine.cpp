@@ -85,8 +85,9 @@ const StepPlan& Engine::schedule()
     m_kv.pool().takeEvents(m_plan.kvEvents);
     // vLLM's _update_after_schedule (num_computed_tokens += scheduled tokens) happened as each
     // request was scheduled: nothing later in a schedule() reads a scheduled request's count (a
-    // preemption victim is always one not scheduled yet, vllm.md §5 step 1), and one pass over
-    // the batch fewer is one fewer cache miss per running request per step.
+    // preemption victim is always one not scheduled yet under v0.10.0's FCFS policy, the only
+    // one modelled, vllm.md §5 step 1), and one pass over the batch fewer is one fewer cache
+    // miss per running request per step.
     m_finishedSinceSchedule = 0;
     m_stepOpen = true;
     return m_plan;

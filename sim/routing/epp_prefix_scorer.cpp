@@ -77,6 +77,13 @@ void ApproxPrefixHasher::hash(std::span<const TokenId> prompt, std::string_view 
     }
 }
 
+std::size_t ApproxPrefixHasher::tokensRead(std::size_t promptTokens) const
+{
+    const auto capChars = static_cast<std::size_t>(m_config.maxPrefixBlocksToMatch) *
+                          static_cast<std::size_t>(m_config.hashBlockSize);
+    return std::min(promptTokens, (capChars + kCharsPerToken - 1) / kCharsPerToken);
+}
+
 ApproxPrefixIndex::ApproxPrefixIndex(std::size_t lruCapacityPerServer) : m_capacity(lruCapacityPerServer)
 {
     KVROUTE_CHECK(lruCapacityPerServer >= 1, "LRU capacity per server must be positive");
@@ -154,7 +161,9 @@ const std::vector<std::uint64_t>& ApproxPrefixScorer::hashesFor(const RoutingCon
 {
     const void* identity = ctx.request.prompt.identity();
     if (m_hashesOf != ctx.request.id || m_hashesOfPrompt != identity) {
-        m_hasher.hash(ctx.request.prompt.tokens(m_promptScratch), ctx.modelName, m_hashes);
+        // Only the capped prefix: a recipe prompt (a trace replay's) is then written only that far.
+        const auto& prompt = ctx.request.prompt;
+        m_hasher.hash(prompt.tokens(0, m_hasher.tokensRead(prompt.size()), m_promptScratch), ctx.modelName, m_hashes);
         m_hashesOf = ctx.request.id;
         m_hashesOfPrompt = identity;
     }

@@ -79,6 +79,9 @@ class ApproxPrefixHasher {
 public:
     explicit ApproxPrefixHasher(const ApproxPrefixConfig& config);
     void hash(std::span<const TokenId> prompt, std::string_view modelName, std::vector<std::uint64_t>& out);
+    /// How many leading tokens of a `promptTokens`-token prompt hash() reads (maxPrefixBlocksToMatch
+    /// caps it): hashing just those gives the same hashes.
+    [[nodiscard]] std::size_t tokensRead(std::size_t promptTokens) const;
 
 private:
     ApproxPrefixConfig m_config;
