@@ -14,16 +14,20 @@ constexpr const char* kTunable = "glibc.malloc.hugetlb=1";
 constexpr const char* kThpModeFile = "/sys/kernel/mm/transparent_hugepage/enabled";
 } // namespace
 
-bool shouldReexecForHugePages(const char* glibcTunables, const char* optOut, std::string_view thpEnabled,
-                              bool simulating)
+bool shouldReexecForHugePages(const ReexecContext& c)
 {
-    if (!simulating || glibcTunables != nullptr)
+    if (!c.simulating || c.glibcTunables != nullptr || c.program.empty())
         return false;
-    if (optOut != nullptr && std::string_view(optOut) == "0")
+    if (c.optOut != nullptr && std::string_view(c.optOut) == "0")
+        return false;
+    if (c.ldPreload != nullptr && std::string_view(c.ldPreload).find("vgpreload") != std::string_view::npos)
+        return false;
+    const std::string_view file = c.program.substr(c.program.rfind('/') + 1);
+    if (file.starts_with("ld-") || file.starts_with("ld.so"))
         return false;
     // The file reads e.g. "always [madvise] never": the bracketed word is the mode in force.
-    return thpEnabled.find("[always]") != std::string_view::npos ||
-           thpEnabled.find("[madvise]") != std::string_view::npos;
+    return c.thpEnabled.find("[always]") != std::string_view::npos ||
+           c.thpEnabled.find("[madvise]") != std::string_view::npos;
 }
 
 bool isSimulatingCommand(int argc, char** argv)
@@ -45,12 +49,22 @@ void preferHugePages(char** argv, bool simulating)
             mode = line;
         std::fclose(file);
     }
-    if (!shouldReexecForHugePages(std::getenv("GLIBC_TUNABLES"), std::getenv("KVROUTE_HUGE_PAGES"), mode, true))
+    std::string program(4096, '\0');
+    const ssize_t length = ::readlink("/proc/self/exe", program.data(), program.size());
+    program.resize(length > 0 && static_cast<std::size_t>(length) < program.size() ? static_cast<std::size_t>(length) : 0);
+    ReexecContext context;
+    context.glibcTunables = std::getenv("GLIBC_TUNABLES");
+    context.optOut = std::getenv("KVROUTE_HUGE_PAGES");
+    context.ldPreload = std::getenv("LD_PRELOAD");
+    context.thpEnabled = mode;
+    context.program = program;
+    context.simulating = true;
+    if (!shouldReexecForHugePages(context))
         return;
     if (::setenv("GLIBC_TUNABLES", kTunable, 1) != 0)
         return;
-    ::execv("/proc/self/exe", argv);
-    // Still here: no /proc, or the exec failed. Run as we are, and do not leave the tunable set
+    ::execv(program.c_str(), argv);
+    // Still here: the exec failed (the file was replaced or removed since we started?). Run as we are, and do not leave the tunable set
     // for child processes that would not have asked for it.
     ::unsetenv("GLIBC_TUNABLES");
 }

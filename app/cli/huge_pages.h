@@ -13,18 +13,28 @@
 
 namespace kvroute::cli {
 
-/// Whether to re-execute: `glibcTunables` is GLIBC_TUNABLES (nullptr when unset), `optOut` is
-/// KVROUTE_HUGE_PAGES (nullptr when unset), `thpEnabled` the contents of
-/// /sys/kernel/mm/transparent_hugepage/enabled (empty when unreadable).
-[[nodiscard]] bool shouldReexecForHugePages(const char* glibcTunables, const char* optOut,
-                                            std::string_view thpEnabled, bool simulating);
+/// What decides a re-exec, read from the process and the machine.
+struct ReexecContext {
+    const char* glibcTunables = nullptr; ///< GLIBC_TUNABLES, nullptr when unset
+    const char* optOut = nullptr;        ///< KVROUTE_HUGE_PAGES, nullptr when unset
+    const char* ldPreload = nullptr;     ///< LD_PRELOAD, nullptr when unset
+    std::string_view thpEnabled;         ///< /sys/kernel/mm/transparent_hugepage/enabled, "" if unreadable
+    std::string_view program;            ///< /proc/self/exe resolved, "" if unreadable
+    bool simulating = false;
+};
+
+/// Whether to re-execute `program`. Never under valgrind (its preload is in LD_PRELOAD: the
+/// re-executed program would run outside it) nor when the program file is the dynamic loader
+/// (`ld.so kvroute run …`: executing it again would lose the program).
+[[nodiscard]] bool shouldReexecForHugePages(const ReexecContext& context);
 
 /// True for the commands that run simulations (run, sweep, compare-report, conformance).
 [[nodiscard]] bool isSimulatingCommand(int argc, char** argv);
 
-/// Re-executes this program with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 when
-/// shouldReexecForHugePages says so for `simulating`; returns (and the program runs as it is)
-/// otherwise or when the exec fails. Call first thing in main(), before any thread starts.
+/// Re-executes this program (its resolved file, so ps and /proc/PID/comm still name it) with
+/// GLIBC_TUNABLES=glibc.malloc.hugetlb=1 when shouldReexecForHugePages says so for `simulating`;
+/// returns (and the program runs as it is) otherwise or when the exec fails. Call first thing in
+/// main(), before any thread starts.
 void preferHugePages(char** argv, bool simulating);
 
 /// What the heap of this process uses, for reports: "transparent huge pages" or "4 KiB pages".

@@ -4,6 +4,7 @@
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QProcess>
 #include <QtCore/QProcessEnvironment>
 #include <QtTest/QtTest>
@@ -21,8 +22,10 @@ QByteArray thpMode()
 }
 
 /// GLIBC_TUNABLES of a started `kvroute run` ("" when unset), read from /proc/PID/environ until
-/// it equals `awaited` or the run ends; a null QByteArray when it could never be read.
-QByteArray tunablesOfRunningKvroute(const QProcessEnvironment& env, const QByteArray& awaited)
+/// it equals `awaited` or the run ends; a null QByteArray when it could never be read. `name`
+/// receives the process's name (/proc/PID/comm) at the last read.
+QByteArray tunablesOfRunningKvroute(const QProcessEnvironment& env, const QByteArray& awaited,
+                                    QByteArray* name = nullptr)
 {
     QProcess process;
     process.setProcessEnvironment(env);
@@ -46,6 +49,8 @@ QByteArray tunablesOfRunningKvroute(const QProcessEnvironment& env, const QByteA
                 if (entry.startsWith("GLIBC_TUNABLES="))
                     tunables = entry.mid(15);
         }
+        if (QFile comm(QStringLiteral("/proc/%1/comm").arg(process.processId())); name && comm.open(QIODevice::ReadOnly))
+            *name = comm.readAll().trimmed();
         if (tunables == awaited)
             break;
         QTest::qWait(50);
@@ -65,37 +70,58 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("tunables"); // "<unset>" for none
         QTest::addColumn<QByteArray>("optOut");   // "<unset>" for none
+        QTest::addColumn<QByteArray>("ldPreload"); // "<unset>" for none
         QTest::addColumn<QByteArray>("mode");
+        QTest::addColumn<QByteArray>("program");
         QTest::addColumn<bool>("simulating");
         QTest::addColumn<bool>("reexec");
         const QByteArray unset = "<unset>";
-        QTest::newRow("madvise mode") << unset << unset << QByteArray("always [madvise] never\n") << true << true;
-        QTest::newRow("always mode") << unset << unset << QByteArray("[always] madvise never\n") << true << true;
-        QTest::newRow("never mode") << unset << unset << QByteArray("always madvise [never]\n") << true << false;
-        QTest::newRow("no THP file") << unset << unset << QByteArray() << true << false;
-        QTest::newRow("not simulating") << unset << unset << QByteArray("always [madvise] never") << false << false;
-        QTest::newRow("user's tunables win") << QByteArray("glibc.malloc.check=3") << unset
-                                             << QByteArray("always [madvise] never") << true << false;
-        QTest::newRow("empty tunables too") << QByteArray("") << unset << QByteArray("always [madvise] never") << true
-                                            << false;
-        QTest::newRow("opted out") << unset << QByteArray("0") << QByteArray("always [madvise] never") << true << false;
-        QTest::newRow("other opt-out value") << unset << QByteArray("1") << QByteArray("always [madvise] never") << true
-                                             << true;
+        const QByteArray madvise = "always [madvise] never\n";
+        const QByteArray kvroute = "/opt/kvroute/bin/kvroute";
+        QTest::newRow("madvise mode") << unset << unset << unset << madvise << kvroute << true << true;
+        QTest::newRow("always mode") << unset << unset << unset << QByteArray("[always] madvise never\n") << kvroute
+                                     << true << true;
+        QTest::newRow("never mode") << unset << unset << unset << QByteArray("always madvise [never]\n") << kvroute
+                                    << true << false;
+        QTest::newRow("no THP file") << unset << unset << unset << QByteArray() << kvroute << true << false;
+        QTest::newRow("not simulating") << unset << unset << unset << madvise << kvroute << false << false;
+        QTest::newRow("user's tunables win") << QByteArray("glibc.malloc.check=3") << unset << unset << madvise
+                                             << kvroute << true << false;
+        QTest::newRow("empty tunables too") << QByteArray("") << unset << unset << madvise << kvroute << true << false;
+        QTest::newRow("opted out") << unset << QByteArray("0") << unset << madvise << kvroute << true << false;
+        QTest::newRow("other opt-out value") << unset << QByteArray("1") << unset << madvise << kvroute << true << true;
+        QTest::newRow("under valgrind") << unset << unset
+                                        << QByteArray("/usr/libexec/valgrind/vgpreload_core-amd64-linux.so") << madvise
+                                        << kvroute << true << false;
+        QTest::newRow("another preload") << unset << unset << QByteArray("libfaketime.so.1") << madvise << kvroute
+                                         << true << true;
+        QTest::newRow("started by ld.so") << unset << unset << unset << madvise
+                                          << QByteArray("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2") << true << false;
+        QTest::newRow("program unknown") << unset << unset << unset << madvise << QByteArray() << true << false;
     }
 
     void decision()
     {
         QFETCH(QByteArray, tunables);
         QFETCH(QByteArray, optOut);
+        QFETCH(QByteArray, ldPreload);
         QFETCH(QByteArray, mode);
+        QFETCH(QByteArray, program);
         QFETCH(bool, simulating);
         QFETCH(bool, reexec);
         const std::string t = tunables.toStdString();
         const std::string o = optOut.toStdString();
-        QCOMPARE(kvroute::cli::shouldReexecForHugePages(tunables == "<unset>" ? nullptr : t.c_str(),
-                                                        optOut == "<unset>" ? nullptr : o.c_str(),
-                                                        mode.toStdString(), simulating),
-                 reexec);
+        const std::string l = ldPreload.toStdString();
+        const std::string m = mode.toStdString();
+        const std::string p = program.toStdString();
+        kvroute::cli::ReexecContext context;
+        context.glibcTunables = tunables == "<unset>" ? nullptr : t.c_str();
+        context.optOut = optOut == "<unset>" ? nullptr : o.c_str();
+        context.ldPreload = ldPreload == "<unset>" ? nullptr : l.c_str();
+        context.thpEnabled = m;
+        context.program = p;
+        context.simulating = simulating;
+        QCOMPARE(kvroute::cli::shouldReexecForHugePages(context), reexec);
     }
 
     void simulatingCommands_data()
@@ -138,9 +164,12 @@ private Q_SLOTS:
         env.remove(QStringLiteral("KVROUTE_HUGE_PAGES"));
 
         const QByteArray expected = available ? QByteArray("glibc.malloc.hugetlb=1") : QByteArray("");
-        const QByteArray plain = tunablesOfRunningKvroute(env, expected);
+        QByteArray name;
+        const QByteArray plain = tunablesOfRunningKvroute(env, expected, &name);
         QVERIFY2(!plain.isNull(), "kvroute run finished before its environment could be read");
         QCOMPARE(plain, expected);
+        // Re-executed by its own file name, so ps, top and pgrep still see the program's name.
+        QCOMPARE(name, QFileInfo(QString::fromLocal8Bit(qgetenv("KVROUTE_BIN"))).fileName().left(15).toLocal8Bit());
 
         env.insert(QStringLiteral("KVROUTE_HUGE_PAGES"), QStringLiteral("0"));
         QCOMPARE(tunablesOfRunningKvroute(env, "-"), QByteArray(""));

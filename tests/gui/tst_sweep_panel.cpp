@@ -180,6 +180,11 @@ private Q_SLOTS:
         QVERIFY(!panel.loadResults(broken));
         QVERIFY2(panel.statusText().contains(QStringLiteral("broken.jsonl:1")), qPrintable(panel.statusText()));
         QCOMPARE(panel.table()->rowCount(), 7); // what was shown stays
+
+        // A path that is not there is said to be missing, not to hold no records.
+        QVERIFY(!panel.loadResults(dir.filePath(QStringLiteral("absent.jsonl"))));
+        QVERIFY2(panel.statusText().endsWith(QStringLiteral("absent.jsonl does not exist.")), qPrintable(panel.statusText()));
+        QCOMPARE(panel.table()->rowCount(), 7);
     }
 
     // A results file records only a fingerprint of the scenario it varied (`base`): the panel

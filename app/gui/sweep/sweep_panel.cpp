@@ -245,13 +245,26 @@ SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
     connect(m_run, &QPushButton::clicked, this, &SweepPanel::onRunClicked);
     connect(m_cancel, &QPushButton::clicked, this, &SweepPanel::cancelSweep);
     connect(m_export, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export sweep"), QString(), tr("CSV (*.csv)"));
+        QString path = QFileDialog::getSaveFileName(this, tr("Export sweep"), QString(), tr("CSV (*.csv)"));
         if (path.isEmpty())
             return;
+        if (QFileInfo(path).suffix().isEmpty())
+            path += QStringLiteral(".csv");
+        const QString stagesPath = stagesCsvPath(path);
+        const bool hadStagesFile = QFileInfo::exists(stagesPath);
+        const bool staged =
+            std::ranges::any_of(m_runner->records(), [](const sim::SweepRecord& r) { return !r.stages.empty(); });
         if (!exportCsv(path))
             m_status->setText(tr("Could not write %1").arg(path));
-        else if (std::ranges::any_of(m_runner->records(), [](const sim::SweepRecord& r) { return !r.stages.empty(); }))
-            m_status->setText(tr("Wrote %1 and, per stage, %2.").arg(path, stagesCsvPath(path)));
+        else if (staged)
+            m_status->setText(hadStagesFile ? tr("Wrote %1 and, per stage, %2 (replacing the one there).").arg(path, stagesPath)
+                                            : tr("Wrote %1 and, per stage, %2.").arg(path, stagesPath));
+        else if (hadStagesFile)
+            // Left alone: it may be the user's. Said, so it is not read as this sweep's.
+            m_status->setText(tr("Wrote %1. These points have no stages: %2 beside it is from an earlier export.")
+                                  .arg(path, stagesPath));
+        else
+            m_status->setText(tr("Wrote %1.").arg(path));
     });
     connect(m_open, &QPushButton::clicked, this, [this] {
         const QString path =
@@ -357,6 +370,10 @@ bool SweepPanel::loadResults(const QString& path)
 {
     if (m_runner->isRunning()) {
         m_status->setText(tr("A sweep is running; open the file when it is done."));
+        return false;
+    }
+    if (!QFileInfo::exists(path)) {
+        m_status->setText(tr("%1 does not exist.").arg(path));
         return false;
     }
     auto file = sim::readSweepRecords(path.toStdString());

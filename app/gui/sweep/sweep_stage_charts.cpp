@@ -141,10 +141,14 @@ bool SweepStageCharts::setRecords(const std::vector<sim::SweepRecord>& records,
     m_ttft->setTitle(tr("TTFT p90 per stage, by %1").arg(by));
     m_throughput->setTitle(tr("Output throughput per stage, by %1").arg(by));
     const std::size_t apart = rates.size() - ladder.count;
-    QString caption = tr("Per stage of the QPS ladder (%1 stages, %2 to %3 requests/s); one line per sweep point, repeats averaged.")
-                          .arg(ladder.count)
-                          .arg(rates[ladder.first])
-                          .arg(rates[ladder.first + ladder.count - 1]);
+    QString caption =
+        ladder.count == 1
+            ? tr("Per stage of the QPS ladder (1 stage, %1 requests/s); one line per sweep point, repeats averaged.")
+                  .arg(rates[ladder.first])
+            : tr("Per stage of the QPS ladder (%1 stages, %2 to %3 requests/s); one line per sweep point, repeats averaged.")
+                  .arg(ladder.count)
+                  .arg(rates[ladder.first])
+                  .arg(rates[ladder.first + ladder.count - 1]);
     if (apart > 0)
         caption += apart == 1 ? tr(" The stage outside the rising ladder (a warm-up) is not drawn.")
                               : tr(" The %1 stages outside the rising ladder are not drawn.").arg(apart);
