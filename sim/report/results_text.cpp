@@ -85,7 +85,7 @@ std::string resultsReport(const RunResults& r, const Scenario& s)
     if (!s.description.empty())
         out << " — " << printable(s.description);
     out << "\n  " << s.model.model << " on " << s.model.gpu << (s.model.tensorParallel > 1 ? " (TP " + std::to_string(s.model.tensorParallel) + ")" : "")
-        << ", " << s.cluster.pods << " decode pods, block " << s.vllm.blockSize << ", "
+        << ", " << s.cluster.pods << (s.cluster.pods == 1 ? " decode pod, block " : " decode pods, block ") << s.vllm.blockSize << ", "
         << thousands(r.capacity.numGpuBlocks) << " KV blocks/pod (" << thousands(r.capacity.kvTokensPerPod) << " tokens"
         << (r.capacity.overridden ? ", override" : "") << ")\n";
     out << "  routing:  " << r.router << "\n  workload: " << r.workload;

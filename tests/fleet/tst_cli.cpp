@@ -55,6 +55,11 @@ private Q_SLOTS:
                      QStringLiteral("vllm.blok_size=32"), QStringLiteral("--quiet")});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("vllm.block_size")), qPrintable(o.err)); // did you mean
+        // The report's header follows the override, in the singular for one pod.
+        o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--set"),
+                 QStringLiteral("cluster.pods=1"), QStringLiteral("--quiet")});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(o.out.contains(QStringLiteral(", 1 decode pod, block ")), qPrintable(o.out));
     }
 
     void badScenarioFileNamesLineAndColumn()
