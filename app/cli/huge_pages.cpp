@@ -1,5 +1,7 @@
 #include "app/cli/huge_pages.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -18,8 +20,12 @@ bool shouldReexecForHugePages(const ReexecContext& c)
 {
     if (!c.simulating || c.glibcTunables != nullptr || c.program.empty())
         return false;
-    if (c.optOut != nullptr && std::string_view(c.optOut) == "0")
-        return false;
+    if (c.optOut != nullptr) {
+        std::string value(c.optOut);
+        std::ranges::transform(value, value.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+        if (value == "0" || value == "false" || value == "no" || value == "off")
+            return false;
+    }
     if (c.ldPreload != nullptr && std::string_view(c.ldPreload).find("vgpreload") != std::string_view::npos)
         return false;
     const std::string_view file = c.program.substr(c.program.rfind('/') + 1);

@@ -1,13 +1,13 @@
 #pragma once
 // Simulations spend much of their time faulting in and walking memory (block pools, prefix
 // indexes, request tables). glibc backs its heap with transparent huge pages when asked through
-// GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc 2.35+): about 4× fewer page faults and 10-12%
-// less CPU on the llm-d benchmark and the 128-pod runs (bench/README.md). A tunable is read only
+// GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc 2.35+): about 4× fewer page faults and 10-20%
+// less CPU on the llm-d benchmark and the pod-count runs (bench/README.md). A tunable is read only
 // when a process starts, so a simulating command re-executes itself once with it set.
 //
-// Not done when the user set GLIBC_TUNABLES (their tunables win), when KVROUTE_HUGE_PAGES=0, or
-// when the kernel's THP mode is `never` or unknown. Results never depend on it: nothing in a
-// simulation depends on addresses.
+// Not done when the user set GLIBC_TUNABLES (their tunables win), when KVROUTE_HUGE_PAGES is 0,
+// false, no or off, under valgrind, when started through ld.so, or when the kernel's THP mode is
+// `never` or unknown. Results never depend on it: nothing in a simulation depends on addresses.
 
 #include <string_view>
 
@@ -16,7 +16,7 @@ namespace kvroute::cli {
 /// What decides a re-exec, read from the process and the machine.
 struct ReexecContext {
     const char* glibcTunables = nullptr; ///< GLIBC_TUNABLES, nullptr when unset
-    const char* optOut = nullptr;        ///< KVROUTE_HUGE_PAGES, nullptr when unset
+    const char* optOut = nullptr;        ///< KVROUTE_HUGE_PAGES (0/false/no/off opt out), nullptr when unset
     const char* ldPreload = nullptr;     ///< LD_PRELOAD, nullptr when unset
     std::string_view thpEnabled;         ///< /sys/kernel/mm/transparent_hugepage/enabled, "" if unreadable
     std::string_view program;            ///< /proc/self/exe resolved, "" if unreadable

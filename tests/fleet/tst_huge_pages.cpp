@@ -89,7 +89,10 @@ private Q_SLOTS:
                                              << kvroute << true << false;
         QTest::newRow("empty tunables too") << QByteArray("") << unset << unset << madvise << kvroute << true << false;
         QTest::newRow("opted out") << unset << QByteArray("0") << unset << madvise << kvroute << true << false;
-        QTest::newRow("other opt-out value") << unset << QByteArray("1") << unset << madvise << kvroute << true << true;
+        QTest::newRow("opted out: off") << unset << QByteArray("Off") << unset << madvise << kvroute << true << false;
+        QTest::newRow("opted out: false") << unset << QByteArray("false") << unset << madvise << kvroute << true << false;
+        QTest::newRow("opted out: no") << unset << QByteArray("NO") << unset << madvise << kvroute << true << false;
+        QTest::newRow("other value: 1") << unset << QByteArray("1") << unset << madvise << kvroute << true << true;
         QTest::newRow("under valgrind") << unset << unset
                                         << QByteArray("/usr/libexec/valgrind/vgpreload_core-amd64-linux.so") << madvise
                                         << kvroute << true << false;
