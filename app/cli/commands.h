@@ -1,6 +1,7 @@
 #pragma once
 // Sub-commands of the kvroute CLI; each registers itself on the CLI11 app.
 
+#include "sim/metrics/run_results.h"
 #include "sim/scenario/scenario.h"
 #include "sim/util/result.h"
 
@@ -40,6 +41,17 @@ void addCompareReportCommand(CLI::App& app, int& exitCode);
 /// Why `path` cannot be written (created or replaced) as a file or a directory, checked before
 /// a long run rather than after it; nullopt when it can.
 [[nodiscard]] std::optional<std::string> unwritable(const std::string& path, bool directory);
+
+/// A simulation run for `kvroute run` and `compare-report`: its results, or the exit code after
+/// the error was said on stderr (bad input before the run, a failed run).
+struct SimulatedRun {
+    std::optional<sim::RunResults> results;
+    int exitCode = 0;
+    double wallSeconds = 0.0;
+};
+
+/// Prepares and runs `scenario`, with a progress bar on stderr unless `quiet`.
+[[nodiscard]] SimulatedRun simulateWithProgress(const sim::Scenario& scenario, bool quiet);
 
 /// This executable's path (pods and gateways of a stack run it).
 [[nodiscard]] std::string selfPath();

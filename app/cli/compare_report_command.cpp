@@ -2,7 +2,6 @@
 // stage by stage (docs/INFERENCE_PERF.md).
 
 #include "app/cli/commands.h"
-#include "app/cli/progress_bar.h"
 
 #include "sim/compare/inference_perf_report.h"
 #include "sim/compare/report_comparison.h"
@@ -49,20 +48,10 @@ int compareReportCommand(const CompareOptions& o)
             return kExitBadInput;
         }
     }
-    auto setup = sim::prepareRun(*scenario);
-    if (!setup) {
-        std::cerr << "kvroute: " << setup.error().toString() << '\n';
-        return kExitBadInput;
-    }
-    ProgressBar bar(!o.quiet);
-    sim::RunControl control;
-    control.progress = [&bar](double f) { bar.update(f, "simulating"); };
-    auto results = sim::runPrepared(*setup, control);
-    bar.finish();
-    if (!results) {
-        std::cerr << "kvroute: run failed: " << results.error().toString() << '\n';
-        return kExitRunFailed;
-    }
+    const SimulatedRun run = simulateWithProgress(*scenario, o.quiet);
+    if (!run.results)
+        return run.exitCode;
+    const auto& results = run.results;
     const sim::ReportComparison comparison = sim::compareReport(*measured, *results);
     if (o.jsonPath != "-") {
         std::cout << "kvroute compare-report: " << scenario->name << " — " << results->workload << '\n';

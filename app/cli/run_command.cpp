@@ -76,6 +76,35 @@ std::optional<std::string> outputConflict(const RunOptions& o, const sim::Scenar
     return std::nullopt;
 }
 
+} // namespace
+
+SimulatedRun simulateWithProgress(const sim::Scenario& scenario, bool quiet)
+{
+    SimulatedRun run;
+    auto setup = sim::prepareRun(scenario);
+    if (!setup) {
+        std::cerr << "kvroute: " << setup.error().toString() << '\n';
+        run.exitCode = kExitBadInput;
+        return run;
+    }
+    ProgressBar bar(!quiet);
+    const auto started = std::chrono::steady_clock::now();
+    sim::RunControl control;
+    control.progress = [&bar](double f) { bar.update(f, "simulating"); };
+    auto results = sim::runPrepared(*setup, control);
+    bar.finish();
+    run.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!results) {
+        std::cerr << "kvroute: run failed: " << results.error().toString() << '\n';
+        run.exitCode = kExitRunFailed;
+        return run;
+    }
+    run.results = std::move(*results);
+    return run;
+}
+
+namespace {
+
 int runCommand(const RunOptions& o)
 {
     auto scenario = loadScenarioArgument(o.scenario, o.overrides);
@@ -95,22 +124,11 @@ int runCommand(const RunOptions& o)
             return kExitBadInput;
         }
     }
-    auto setup = sim::prepareRun(*scenario);
-    if (!setup) {
-        std::cerr << "kvroute: " << setup.error().toString() << '\n';
-        return kExitBadInput;
-    }
-    ProgressBar bar(!o.quiet);
-    const auto started = std::chrono::steady_clock::now();
-    sim::RunControl control;
-    control.progress = [&bar](double f) { bar.update(f, "simulating"); };
-    auto results = sim::runPrepared(*setup, control);
-    bar.finish();
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (!results) {
-        std::cerr << "kvroute: run failed: " << results.error().toString() << '\n';
-        return kExitRunFailed;
-    }
+    const SimulatedRun run = simulateWithProgress(*scenario, o.quiet);
+    if (!run.results)
+        return run.exitCode;
+    const auto& results = run.results;
+    const double wall = run.wallSeconds;
     if (o.jsonPath != "-")
         std::cout << sim::resultsReport(*results, *scenario);
     if (!o.jsonPath.empty()) {

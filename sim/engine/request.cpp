@@ -33,13 +33,6 @@ Request::Request(EngineRequest input)
                   "the step loops' fields and the block list's begin and end share the first cache line");
 }
 
-TokenId Request::tokenAt(std::int32_t index) const
-{
-    const auto promptLen = numPromptTokens();
-    return index < promptLen ? prompt.at(static_cast<std::size_t>(index))
-                             : outputSource.at(static_cast<std::size_t>(index - promptLen));
-}
-
 void Request::copyTokens(std::int32_t begin, std::int32_t end, TokenVector& out) const
 {
     out.clear();

@@ -61,7 +61,6 @@ struct alignas(64) Request {
     [[nodiscard]] std::int32_t numTokens() const { return promptLength + numOutput; }
     /// The latest sampled token (numOutput > 0).
     [[nodiscard]] TokenId lastOutputToken() const { return outputSource.at(static_cast<std::size_t>(numOutput - 1)); }
-    [[nodiscard]] TokenId tokenAt(std::int32_t index) const;
     /// Copies tokens [begin, end) of prompt + outputs into `out` (replacing its contents).
     void copyTokens(std::int32_t begin, std::int32_t end, TokenVector& out) const;
     /// Tokens [begin, end) without copying when they lie inside the prompt.
