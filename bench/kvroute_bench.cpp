@@ -43,6 +43,7 @@ struct Measurement {
     double cpuSeconds = 0; ///< user + sys of the whole child, scenario parsing included
     double peakMiB = 0;
     long long requests = 0;
+    long long steps = 0; ///< engine steps over all pods: the simulated work besides requests
     double hitRate = 0;
     bool ok = false;
 };
@@ -66,6 +67,7 @@ Measurement runInChild(const Case& c)
             if (results) {
                 m.ok = true;
                 m.requests = results->requestsCompleted;
+                m.steps = results->engineSteps;
                 m.hitRate = results->hitRate;
             }
         }
@@ -181,9 +183,10 @@ int main(int argc, char** argv)
                          {"workload.path=" + mooncakeTrace, "duration=3600", "cluster.pods=1"}});
 
     std::printf("heap: %s\n", kvroute::cli::heapPages());
-    std::printf("%-50s %8s %9s %9s %9s %8s %9s %8s\n", "case", "requests", "fastest s", "median s", "median", "peak",
-                "CPU µs/", "hit rate");
-    std::printf("%-50s %8s %9s %9s %9s %8s %9s %8s\n", "", "", "wall", "wall", "CPU s", "MiB", "request", "");
+    std::printf("%-50s %8s %9s %9s %9s %8s %9s %7s %7s %8s\n", "case", "requests", "fastest s", "median s", "median",
+                "peak", "CPU µs/", "steps/", "CPU µs/", "hit rate");
+    std::printf("%-50s %8s %9s %9s %9s %8s %9s %7s %7s %8s\n", "", "", "wall", "wall", "CPU s", "MiB", "request",
+                "request", "step", "");
     int failures = 0;
     for (const auto& c : cases) {
         std::vector<Measurement> runs;
@@ -202,9 +205,11 @@ int main(int argc, char** argv)
         }
         const Measurement& first = runs.front();
         const double cpu = median(cpus);
-        std::printf("%-50s %8lld %9.3f %9.3f %9.3f %8.1f %9.1f %7.1f%%\n", c.label.c_str(), first.requests,
-                    *std::ranges::min_element(walls), median(walls), cpu, first.peakMiB,
-                    first.requests ? 1e6 * cpu / static_cast<double>(first.requests) : 0.0, 100.0 * first.hitRate);
+        const auto per = [](double value, long long count) { return count ? value / static_cast<double>(count) : 0.0; };
+        std::printf("%-50s %8lld %9.3f %9.3f %9.3f %8.1f %9.1f %7.1f %7.2f %7.1f%%\n", c.label.c_str(), first.requests,
+                    *std::ranges::min_element(walls), median(walls), cpu, first.peakMiB, per(1e6 * cpu, first.requests),
+                    per(static_cast<double>(first.steps), first.requests), per(1e6 * cpu, first.steps),
+                    100.0 * first.hitRate);
         std::fflush(stdout);
     }
     return failures ? 1 : 0;

@@ -15,13 +15,14 @@ constexpr std::size_t kCompactMinEntries = 64;
 EventId EventQueue::push(SimTime time, EventCallback callback)
 {
     KVROUTE_CHECK(static_cast<bool>(callback), "scheduled an empty callback");
+    KVROUTE_CHECK(m_nextSeq <= kMaxSeq, "too many events over the simulation's life");
     const std::uint32_t slot = acquireSlot();
     const std::uint64_t seq = m_nextSeq++;
     Slot& s = m_slots[slot];
     s.callback = std::move(callback);
     s.seq = seq;
     s.cancelled = false;
-    m_heap.push_back(Entry{time, seq, slot});
+    m_heap.push_back(Entry{time, (seq << kSlotBits) | slot});
     siftUp(m_heap.size() - 1);
     ++m_live;
     return EventId{seq, slot};
@@ -48,10 +49,10 @@ EventQueue::Popped EventQueue::pop()
     KVROUTE_CHECK(!empty(), "pop() on an empty event queue");
     // Invariant kept by dropCancelledTop(): the top entry is live whenever m_live > 0.
     const Entry top = m_heap.front();
-    Slot& s = m_slots[top.slot];
-    Popped out{top.time, EventId{top.seq, top.slot}, std::move(s.callback)};
+    Slot& s = m_slots[top.slot()];
+    Popped out{top.time, EventId{top.seq(), top.slot()}, std::move(s.callback)};
     removeTop();
-    releaseSlot(top.slot);
+    releaseSlot(top.slot());
     --m_live;
     dropCancelledTop();
     return out;
@@ -66,7 +67,7 @@ SimTime EventQueue::nextTime() const
 void EventQueue::clear()
 {
     for (const Entry& e : m_heap)
-        releaseSlot(e.slot);
+        releaseSlot(e.slot());
     m_heap.clear();
     m_live = 0;
 }
@@ -78,7 +79,7 @@ std::uint32_t EventQueue::acquireSlot()
         m_freeSlots.pop_back();
         return slot;
     }
-    KVROUTE_CHECK(m_slots.size() < std::numeric_limits<std::uint32_t>::max(), "too many pending events");
+    KVROUTE_CHECK(m_slots.size() <= kSlotMask, "too many pending events");
     m_slots.emplace_back();
     return static_cast<std::uint32_t>(m_slots.size() - 1);
 }
@@ -125,16 +126,42 @@ void EventQueue::siftDown(std::size_t i)
 
 void EventQueue::removeTop()
 {
-    m_heap.front() = m_heap.back();
+    // Floyd's bottom-up deletion: the last entry almost always belongs near the bottom, so walk
+    // the hole down along the smaller children (one comparison per level instead of two) and
+    // sift the last entry up from there. Keys are unique, so the pop order is the same as with
+    // a plain sift-down.
+    const Entry last = m_heap.back();
     m_heap.pop_back();
-    if (!m_heap.empty())
-        siftDown(0);
+    const std::size_t n = m_heap.size();
+    if (n == 0)
+        return;
+    Entry* heap = m_heap.data();
+    std::size_t hole = 0;
+    std::size_t child = 1;
+    // Which child is smaller is a coin flip, so pick it arithmetically rather than by a branch.
+    for (; child + 1 < n; child = 2 * hole + 1) {
+        child += static_cast<std::size_t>(before(heap[child + 1], heap[child]));
+        heap[hole] = heap[child];
+        hole = child;
+    }
+    if (child < n) { // a last parent with one child
+        heap[hole] = heap[child];
+        hole = child;
+    }
+    while (hole > 0) {
+        const std::size_t parent = (hole - 1) / 2;
+        if (!before(last, heap[parent]))
+            break;
+        heap[hole] = heap[parent];
+        hole = parent;
+    }
+    heap[hole] = last;
 }
 
 void EventQueue::dropCancelledTop()
 {
-    while (!m_heap.empty() && m_slots[m_heap.front().slot].cancelled) {
-        const std::uint32_t slot = m_heap.front().slot;
+    while (!m_heap.empty() && m_slots[m_heap.front().slot()].cancelled) {
+        const std::uint32_t slot = m_heap.front().slot();
         removeTop();
         releaseSlot(slot);
     }
@@ -146,8 +173,8 @@ void EventQueue::compact()
     // Keys are unique, so rebuilding the heap cannot change the pop order.
     std::size_t kept = 0;
     for (const Entry& e : m_heap) {
-        if (m_slots[e.slot].cancelled)
-            releaseSlot(e.slot);
+        if (m_slots[e.slot()].cancelled)
+            releaseSlot(e.slot());
         else
             m_heap[kept++] = e;
     }

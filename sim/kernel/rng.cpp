@@ -29,26 +29,6 @@ Xoshiro256StarStar::State deriveState(std::uint64_t seed, std::uint64_t streamId
     return s;
 }
 
-// High and low 64 bits of a * b, portable (no __int128, which -Wpedantic rejects).
-struct U128 {
-    std::uint64_t hi;
-    std::uint64_t lo;
-};
-
-constexpr U128 mul64x64(std::uint64_t a, std::uint64_t b) noexcept
-{
-    const std::uint64_t aLo = a & 0xFFFFFFFFULL;
-    const std::uint64_t aHi = a >> 32;
-    const std::uint64_t bLo = b & 0xFFFFFFFFULL;
-    const std::uint64_t bHi = b >> 32;
-    const std::uint64_t ll = aLo * bLo;
-    const std::uint64_t lh = aLo * bHi;
-    const std::uint64_t hl = aHi * bLo;
-    const std::uint64_t hh = aHi * bHi;
-    const std::uint64_t mid = (ll >> 32) + (lh & 0xFFFFFFFFULL) + (hl & 0xFFFFFFFFULL);
-    return U128{hh + (lh >> 32) + (hl >> 32) + (mid >> 32), (mid << 32) | (ll & 0xFFFFFFFFULL)};
-}
-
 } // namespace
 
 Rng::Rng(std::uint64_t seed, std::uint64_t streamId) : m_gen(deriveState(seed, streamId)) {}
@@ -64,17 +44,12 @@ double Rng::uniformOpen01() noexcept
     return (static_cast<double>(nextU64() >> 12) + 0.5) * 0x1.0p-52;
 }
 
-std::uint64_t Rng::uniformBelow(std::uint64_t n)
+std::uint64_t Rng::uniformBelowRejecting(std::uint64_t n, Wide first)
 {
-    KVROUTE_CHECK(n > 0, "uniformBelow(0)");
-    // Lemire, "Fast Random Integer Generation in an Interval" (2019): take the high word of x * n;
-    // reject the 2^64 mod n low words that would otherwise over-represent some results.
-    U128 m = mul64x64(nextU64(), n);
-    if (m.lo < n) {
-        const std::uint64_t threshold = (0 - n) % n; // == 2^64 mod n
-        while (m.lo < threshold)
-            m = mul64x64(nextU64(), n);
-    }
+    const std::uint64_t threshold = (0 - n) % n; // == 2^64 mod n
+    Wide m = first;
+    while (m.lo < threshold)
+        m = multiply(nextU64(), n);
     return m.hi;
 }
 

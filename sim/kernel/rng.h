@@ -116,7 +116,17 @@ public:
     /// Odd multiple of 2^-53 in (0, 1): never 0 or 1, so log() of it is finite.
     double uniformOpen01() noexcept;
     /// Uniform in [0, n), unbiased (Lemire's multiply-shift with rejection). Requires n > 0.
-    std::uint64_t uniformBelow(std::uint64_t n);
+    /// Inline: synthetic prompts draw a token at a time, millions per run.
+    std::uint64_t uniformBelow(std::uint64_t n)
+    {
+        KVROUTE_CHECK(n > 0, "uniformBelow(0)");
+        // Lemire, "Fast Random Integer Generation in an Interval" (2019): take the high word of
+        // x * n; reject the 2^64 mod n low words that would otherwise over-represent some results.
+        const Wide m = multiply(nextU64(), n);
+        if (m.lo < n) [[unlikely]]
+            return uniformBelowRejecting(n, m);
+        return m.hi;
+    }
     /// Uniform in [lo, hi] inclusive, unbiased; the full int64 range is allowed.
     std::int64_t uniformInt(std::int64_t lo, std::int64_t hi);
     /// a + (b - a) * uniform01(); requires a <= b. Rounding can make the result equal b.
@@ -150,6 +160,19 @@ public:
     [[nodiscard]] const Xoshiro256StarStar::State& state() const noexcept { return m_gen.state(); }
 
 private:
+    struct Wide {
+        std::uint64_t hi;
+        std::uint64_t lo;
+    };
+    static Wide multiply(std::uint64_t a, std::uint64_t b) noexcept
+    {
+        __extension__ typedef unsigned __int128 U128; // GCC and Clang; __extension__ for -Wpedantic
+        const U128 product = static_cast<U128>(a) * b;
+        return Wide{static_cast<std::uint64_t>(product >> 64), static_cast<std::uint64_t>(product)};
+    }
+    /// uniformBelow() when the first draw's low word fell below n: maybe inside the biased zone.
+    std::uint64_t uniformBelowRejecting(std::uint64_t n, Wide first);
+
     Xoshiro256StarStar m_gen;
 };
 

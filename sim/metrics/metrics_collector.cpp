@@ -289,6 +289,8 @@ RunResults MetricsCollector::finish(SimTime end, std::span<const PodMetrics* con
         p.meanKvCacheUsage = horizon > 0 ? integral / horizon : 0.0;
         p.maxKvCacheUsage = acc.kvUsageMax;
         p.busyFraction = horizon > 0 ? toSeconds(m.busyTime) / horizon : 0.0;
+        p.steps = m.steps;
+        r.engineSteps += m.steps;
         r.prefixCacheQueries += m.prefixCache.queries;
         r.prefixCacheHits += m.prefixCache.hits;
         r.outputTokens += m.generationTokens;

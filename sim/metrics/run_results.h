@@ -24,6 +24,8 @@ struct PodResult {
     double meanKvCacheUsage = 0.0; ///< time-weighted over the run
     double maxKvCacheUsage = 0.0;
     double busyFraction = 0.0;     ///< share of the run the engine was stepping
+    /// Engine steps (scheduler iterations) the pod ran.
+    std::int64_t steps = 0;
 };
 
 /// One sample of the time series; interval values cover (t - interval, t].
@@ -124,6 +126,7 @@ struct RunResults {
     std::int64_t outputTokens = 0;
     std::int64_t promptTokens = 0;
     std::int64_t preemptions = 0;
+    std::int64_t engineSteps = 0; ///< Σ PodResult::steps: the simulator's work, more than requests
 
     std::vector<PodResult> pods;
     std::vector<TimeSeriesPoint> timeseries;

@@ -76,7 +76,8 @@ std::string resultsToJson(const RunResults& r, const Scenario& scenario, const R
                                     {"generation_tokens", p.generationTokens},
                                     {"mean_kv_cache_usage", p.meanKvCacheUsage},
                                     {"max_kv_cache_usage", p.maxKvCacheUsage},
-                                    {"busy_fraction", p.busyFraction}});
+                                    {"busy_fraction", p.busyFraction},
+                                    {"steps", p.steps}});
     }
     ordered_json series = ordered_json::array();
     for (const auto& t : r.timeseries) {
@@ -146,6 +147,7 @@ std::string resultsToJson(const RunResults& r, const Scenario& scenario, const R
          {{"requests_per_s", r.requestsPerS}, {"output_tokens_per_s", r.outputTokensPerS}, {"output_tokens", r.outputTokens}}},
         {"prompt_tokens", r.promptTokens},
         {"preemptions", r.preemptions},
+        {"engine_steps", r.engineSteps},
         {"simulated_seconds", r.simulatedSeconds},
         {"capacity",
          {{"num_gpu_blocks", r.capacity.numGpuBlocks},

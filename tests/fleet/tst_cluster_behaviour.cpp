@@ -49,6 +49,13 @@ private Q_SLOTS:
         QCOMPARE(r.prefixCacheHits, 19 * 16);
         QCOMPARE(r.cachedPromptTokens, r.prefixCacheHits); // no re-queries: each request counted once
         QCOMPARE(r.completedPromptTokens, 20 * 24);
+        // Each request runs alone: a prefill step that samples its first token, 19 decode steps
+        // and one empty step that reports the finish (vLLM's has_requests()).
+        QCOMPARE(r.engineSteps, 20 * 21);
+        std::int64_t podSteps = 0;
+        for (const auto& p : r.pods)
+            podSteps += p.steps;
+        QCOMPARE(podSteps, r.engineSteps);
     }
 
     // Two identical 32-token prompts at once on 4 usable blocks: the second finds block 0 of the

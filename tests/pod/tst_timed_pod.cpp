@@ -76,6 +76,7 @@ private Q_SLOTS:
         QVERIFY(r.finishReason == FinishReason::Length);
         // One more (empty) step reports the finish, costing the 1 ms fixed overhead.
         QCOMPARE(rec.stepStarts.size(), std::size_t{4});
+        QCOMPARE(pod.metrics().steps, 4);
         QCOMPARE(pod.metrics().generationTokens, 3);
         QCOMPARE(pod.metrics().promptTokens, 100);
         QVERIFY(!pod.busy());
