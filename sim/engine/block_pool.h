@@ -31,6 +31,8 @@ public:
     [[nodiscard]] BlockId cachedBlock(BlockHashValue hash) const;
     /// Number of distinct hashes in the prefix cache.
     [[nodiscard]] std::size_t numCachedHashes() const { return m_cached.size(); }
+    /// A hint that `hash` is looked up or inserted soon (with 100+ pods the maps outgrow the caches).
+    void prefetchCached(BlockHashValue hash) const noexcept { m_cached.prefetch(hash); }
 
     /// Pops `count` blocks from the free-queue head, lazily evicting their old hashes, and
     /// appends them to `out` with ref count 1.

@@ -70,7 +70,12 @@ std::int32_t KvCacheManager::findComputedBlocks(Request& request, std::vector<Bl
     const std::int32_t maxHitBlocks = (request.numTokens() - 1) / m_blockSize;
     const auto limit = std::min<std::size_t>(static_cast<std::size_t>(maxHitBlocks), request.blockHashes.size());
     const auto before = hitBlocks.size();
+    constexpr std::size_t kAhead = 8; // prompts usually hit for many blocks: overlap the misses
+    for (std::size_t i = 0; i < kAhead && i < limit; ++i)
+        m_pool.prefetchCached(request.blockHashes[i]);
     for (std::size_t i = 0; i < limit; ++i) {
+        if (i + kAhead < limit)
+            m_pool.prefetchCached(request.blockHashes[i + kAhead]);
         const BlockId block = m_pool.cachedBlock(request.blockHashes[i]);
         if (block < 0)
             break;
@@ -147,6 +152,10 @@ void KvCacheManager::cacheFullBlocks(Request& request, std::int32_t numTokens)
         parent = last < request.blockHashes.size() ? request.blockHashes[last] : m_pool.blockHash(request.blocks[last]);
     }
     BlockHashValue prev = parent.value_or(m_hasher.noneHash());
+    // A prefill chunk caches up to a hundred blocks whose hashes are known: overlap their misses.
+    const auto known = std::min(static_cast<std::size_t>(numFull), request.blockHashes.size());
+    for (auto i = static_cast<std::size_t>(numCached); i < known; ++i)
+        m_pool.prefetchCached(request.blockHashes[i]);
     for (std::int32_t i = numCached; i < numFull; ++i) {
         BlockHashValue hash = 0;
         if (static_cast<std::size_t>(i) < request.blockHashes.size()) {

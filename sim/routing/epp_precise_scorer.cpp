@@ -104,8 +104,14 @@ void PreciseKvIndex::longestPrefix(std::span<const std::uint64_t> keys,
     const auto firstPods = podsOf(keys[0], *first);
     std::size_t numActive = firstPods.size();
     std::ranges::copy(firstPods, active.begin());
+    // Most prompts match for many keys, each probably a cache miss: load a few ahead.
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t i = 1; i <= kAhead && i < keys.size(); ++i)
+        prefetch(keys[i]);
     std::int32_t step = 1;
     for (; step < static_cast<std::int32_t>(keys.size()); ++step) {
+        if (static_cast<std::size_t>(step) + kAhead < keys.size())
+            prefetch(keys[static_cast<std::size_t>(step) + kAhead]);
         const Entry* holders = m_entries.find(keys[static_cast<std::size_t>(step)]);
         const std::span<const std::uint16_t> held =
             holders ? podsOf(keys[static_cast<std::size_t>(step)], *holders) : std::span<const std::uint16_t>();
@@ -194,6 +200,12 @@ void PreciseKvScorer::score(const RoutingContext& ctx, std::span<const int> cand
 
 void PreciseKvScorer::onKvEvents(int pod, std::span<const KvEvent> events, SimTime /*now*/)
 {
+    // A step's batch holds at most a few hundred keys: ask for all their slots first, so the
+    // misses overlap instead of coming one after another.
+    for (const KvEvent& event : events) {
+        for (const BlockHashValue h : event.blockHashes)
+            m_index.prefetch(h);
+    }
     for (const KvEvent& event : events) {
         switch (event.type) {
         case KvEvent::Type::BlockStored:

@@ -58,6 +58,8 @@ public:
     /// Pods holding `key` (nullopt when none).
     [[nodiscard]] std::optional<PodMask> pods(std::uint64_t key) const;
     [[nodiscard]] std::size_t keys() const { return m_entries.size(); }
+    /// A hint that `key` is looked up soon (the index outgrows the caches at 100+ pods).
+    void prefetch(std::uint64_t key) const noexcept { m_entries.prefetch(key); }
 
     /// LongestPrefixScorer over `keys`: per pod, the number of consecutive leading keys it
     /// holds; `hits` gets one (pod, count) per pod with count >= 1, ascending pod order.
