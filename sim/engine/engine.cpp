@@ -95,6 +95,7 @@ const StepPlan& Engine::schedule()
 
 void Engine::scheduleRunning(std::int32_t& tokenBudget)
 {
+    prefetchFirstRunning();
     std::size_t index = 0;
     while (index < m_running.size() && tokenBudget > 0) {
         prefetchRunning(index + kPrefetchAhead);
@@ -232,6 +233,7 @@ const StepOutcome& Engine::completeStep()
     outcome.finished.clear();
     outcome.stats.reset();
     m_runningScratch.clear();
+    prefetchFirstRunning();
     for (std::size_t i = 0; i < m_running.size(); ++i) {
         prefetchRunning(i + kPrefetchAhead);
         Request* request = m_running[i];

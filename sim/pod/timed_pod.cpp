@@ -112,6 +112,8 @@ void TimedPod::endStep()
 
     // Listeners may submit while outputs are delivered: those wait like mid-step arrivals.
     const StepOutcome& outcome = m_engine.completeStep();
+    for (std::size_t i = 0; i < kPrefetchAhead && i < outcome.outputs.size(); ++i)
+        __builtin_prefetch(&m_records[outcome.outputs[i].callerIndex]);
     for (std::size_t i = 0; i < outcome.outputs.size(); ++i) {
         // The records of later outputs are likely out of the cache: ask for them early.
         if (i + kPrefetchAhead < outcome.outputs.size())
