@@ -12,13 +12,13 @@
 namespace kvroute::cli {
 
 namespace {
-// The huge-page heap, and no mmap() for blocks below 32 MiB (glibc's maximum): growing tables
-// (block pools, prefix indexes) then come from the one THP-backed heap instead of fresh
-// mappings that are faulted in 4 KiB at a time and unmapped when the table grows again
-// (page faults on the 128-pod run: ~3,500 → ~1,400).
+// The huge-page heap, and no mmap() for blocks below 32 MiB (the ceiling of glibc's own dynamic
+// threshold): growing tables (block pools, prefix indexes) then come from the one THP-backed
+// heap instead of fresh mappings that are faulted in 4 KiB at a time and unmapped when the
+// table grows again (page faults on the 128-pod run: ~3,500 → ~1,400).
 constexpr const char* kTunable = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432";
-// glibc 2.36 applies every tunable of the list but leaves only the first in the environment
-// the process sees, so that first one is what says the heap was set up.
+// glibc 2.36 applies every tunable of the list, but /proc/PID/environ (what ps and the tests
+// read) keeps only the first: that first one is what says the heap was set up.
 constexpr const char* kHugeTunable = "glibc.malloc.hugetlb=1";
 constexpr const char* kThpModeFile = "/sys/kernel/mm/transparent_hugepage/enabled";
 } // namespace

@@ -3,8 +3,8 @@
 // indexes, request tables). glibc backs its heap with transparent huge pages when asked through
 // GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc 2.35+): about 4× fewer page faults and 10-20%
 // less CPU on the llm-d benchmark and the pod-count runs (bench/README.md); with
-// glibc.malloc.mmap_threshold at its 32 MiB maximum, large tables stay in that heap too. A tunable is read only
-// when a process starts, so a simulating command re-executes itself once with it set.
+// glibc.malloc.mmap_threshold at 32 MiB, large tables stay in that heap too. A tunable is read
+// only when a process starts, so a simulating command re-executes itself once with it set.
 //
 // Not done when the user set GLIBC_TUNABLES (their tunables win), when KVROUTE_HUGE_PAGES is 0,
 // false, no or off, under valgrind, when started through ld.so, or when the kernel's THP mode is

@@ -152,7 +152,8 @@ void KvCacheManager::cacheFullBlocks(Request& request, std::int32_t numTokens)
         parent = last < request.blockHashes.size() ? request.blockHashes[last] : m_pool.blockHash(request.blocks[last]);
     }
     BlockHashValue prev = parent.value_or(m_hasher.noneHash());
-    // A prefill chunk caches up to a hundred blocks whose hashes are known: overlap their misses.
+    // A prefill chunk caches many blocks whose hashes are known (128 per 8,192-token chunk of
+    // 64-token blocks): overlap their misses.
     const auto known = std::min(static_cast<std::size_t>(numFull), request.blockHashes.size());
     for (auto i = static_cast<std::size_t>(numCached); i < known; ++i)
         m_pool.prefetchCached(request.blockHashes[i]);

@@ -1,6 +1,5 @@
 #include "sim/kernel/event_queue.h"
 
-#include <limits>
 #include <utility>
 
 #include "sim/util/check.h"

@@ -5,7 +5,7 @@
 // a strict total order: equal-time events run FIFO and the pop order never depends on the heap
 // implementation or the platform (std::priority_queue gives no such guarantee for ties).
 //
-// Heap entries stay small ({time, seq, slot}); callbacks live in a slab indexed by slot so sifting
+// Heap entries stay small (16 bytes: time, and sequence number and slot in one word); callbacks live in a slab indexed by slot so sifting
 // never moves a callable. Cancellation is lazy: the slot is marked and its entry is dropped when it
 // reaches the top, which keeps cancel() O(1) and safe for ids that already ran or were reused.
 

@@ -200,8 +200,9 @@ void PreciseKvScorer::score(const RoutingContext& ctx, std::span<const int> cand
 
 void PreciseKvScorer::onKvEvents(int pod, std::span<const KvEvent> events, SimTime /*now*/)
 {
-    // A step's batch holds at most a few hundred keys: ask for all their slots first, so the
-    // misses overlap instead of coming one after another.
+    // A step's batch holds one prefill chunk's keys (max_num_batched_tokens / block_size) and a
+    // key per filled decode block: ask for all their slots first, so the misses overlap instead
+    // of coming one after another.
     for (const KvEvent& event : events) {
         for (const BlockHashValue h : event.blockHashes)
             m_index.prefetch(h);
