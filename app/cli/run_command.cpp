@@ -166,7 +166,7 @@ void addRunCommand(CLI::App& app, int& exitCode)
 {
     auto o = std::make_shared<RunOptions>();
     auto* cmd = app.add_subcommand("run", "Simulate one scenario and print its report");
-    cmd->add_option("scenario", o->scenario, "built-in scenario name (see `kvroute scenarios`) or a YAML file")
+    cmd->add_option("scenario", o->scenario, "built-in scenario name (see `kvroute scenarios`), a YAML file, or - for YAML on standard input")
         ->capture_default_str();
     cmd->add_option("--set", o->overrides, "override a scenario key, e.g. --set vllm.block_size=32 (repeatable)")
         ->allow_extra_args(false);

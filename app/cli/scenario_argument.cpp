@@ -5,14 +5,31 @@
 
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 namespace kvroute::cli {
+
+namespace {
+
+/// `-`: the scenario YAML on standard input (`kvroute scenarios show default | sed … | kvroute run -`);
+/// relative paths inside it resolve against the working directory.
+Result<sim::Scenario> scenarioFromStdin()
+{
+    std::ostringstream text;
+    text << std::cin.rdbuf();
+    if (std::cin.bad())
+        return std::unexpected(Error{"cannot read the scenario from standard input", "<stdin>"});
+    return sim::parseScenarioYaml(text.str(), "<stdin>", std::filesystem::current_path().string());
+}
+
+} // namespace
 
 Result<sim::Scenario> loadScenarioArgument(const std::string& nameOrFile, const std::vector<std::string>& overrides)
 {
     const bool looksLikeFile = nameOrFile.find('/') != std::string::npos || nameOrFile.ends_with(".yaml") ||
                                nameOrFile.ends_with(".yml");
-    Result<sim::Scenario> scenario = (looksLikeFile || std::filesystem::exists(nameOrFile))
+    Result<sim::Scenario> scenario = nameOrFile == "-" ? scenarioFromStdin()
+                                     : (looksLikeFile || std::filesystem::exists(nameOrFile))
                                          ? sim::loadScenarioFile(nameOrFile)
                                          : sim::builtinScenario(nameOrFile);
     if (!scenario)

@@ -26,6 +26,11 @@ namespace {
 constexpr std::int64_t kMaxInputLength = 100'000'000;
 constexpr std::int64_t kMaxOutputLength = std::int64_t{1} << 30;
 
+std::string blocksOf(std::int64_t count, std::int32_t blockTokens)
+{
+    return std::to_string(count) + (count == 1 ? " block of " : " blocks of ") + std::to_string(blockTokens) + " tokens";
+}
+
 bool isBlank(const std::string& text)
 {
     return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
@@ -163,8 +168,14 @@ Result<std::optional<MooncakeRecord>> MooncakeTraceReader::next()
         const std::int64_t needed = (record.inputLength + d.blockTokens - 1) / d.blockTokens;
         if (static_cast<std::int64_t>(ids->size()) < needed)
             return fail("field \"hash_ids\" has " + std::to_string(ids->size()) + " ids but input_length " +
-                            std::to_string(record.inputLength) + " needs " + std::to_string(needed) + " blocks of " +
-                            std::to_string(d.blockTokens) + " tokens",
+                            std::to_string(record.inputLength) + " needs " + blocksOf(needed, d.blockTokens),
+                        where);
+        // A trace cut into other blocks than it is read with (a 512-token trace under
+        // mooncake_block_tokens 1024) has too many ids: its prompts would share the wrong prefixes.
+        if (static_cast<std::int64_t>(ids->size()) > needed)
+            return fail("field \"hash_ids\" has " + std::to_string(ids->size()) + " ids but input_length " +
+                            std::to_string(record.inputLength) + " makes " + blocksOf(needed, d.blockTokens) +
+                            ": is workload.mooncake_block_tokens the trace's block size?",
                         where);
         record.hashIds.reserve(static_cast<std::size_t>(needed));
         for (std::int64_t i = 0; i < needed; ++i) {

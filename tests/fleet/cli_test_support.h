@@ -15,9 +15,10 @@ struct CliOutcome {
     QString err;
 };
 
-/// `kvroute ARGS` in `workDir` (default: the test's), with extra environment variables.
+/// `kvroute ARGS` in `workDir` (default: the test's), with extra environment variables and
+/// `input` on its standard input (closed after it, so nothing waits for more).
 inline CliOutcome runKvroute(const QStringList& args, const QString& workDir = {},
-                             const QStringList& environment = {})
+                             const QStringList& environment = {}, const QByteArray& input = {})
 {
     QProcess p;
     if (!workDir.isEmpty())
@@ -29,6 +30,10 @@ inline CliOutcome runKvroute(const QStringList& args, const QString& workDir = {
         p.setProcessEnvironment(env);
     }
     p.start(qEnvironmentVariable("KVROUTE_BIN"), args);
+    if (p.waitForStarted(30000)) {
+        p.write(input);
+        p.closeWriteChannel();
+    }
     if (!p.waitForFinished(120000)) {
         p.kill();
         p.waitForFinished();

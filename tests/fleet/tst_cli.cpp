@@ -44,6 +44,28 @@ private Q_SLOTS:
         QVERIFY(readFile(dir.filePath(QStringLiteral("csv/pods.csv"))).startsWith("name,requests"));
     }
 
+    // `kvroute run -`: the scenario YAML from a pipe, overrides applied, errors located in it.
+    void runReadsTheScenarioFromStandardInput()
+    {
+        const QByteArray yaml = readFile(QStringLiteral(KVROUTE_SOURCE_DIR "/resources/scenarios/seed-cache-test.yaml"));
+        QVERIFY(!yaml.isEmpty());
+        auto o = kvroute::test::runKvroute({QStringLiteral("run"), QStringLiteral("-"), QStringLiteral("--set"),
+                                            QStringLiteral("workload.repeat.count=5"), QStringLiteral("--json"),
+                                            QStringLiteral("-"), QStringLiteral("--quiet")},
+                                           {}, {}, yaml);
+        QCOMPARE(o.exitCode, 0);
+        const auto doc = QJsonDocument::fromJson(o.out.toUtf8()).object();
+        QCOMPARE(doc.value(QStringLiteral("requests_completed")).toInt(), 5);
+        QCOMPARE(doc.value(QStringLiteral("scenario")).toObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("seed-cache-test"));
+
+        o = kvroute::test::runKvroute({QStringLiteral("run"), QStringLiteral("-"), QStringLiteral("--quiet")}, {}, {},
+                                      "seed: 1\nvllm:\n  block_size: 17\n");
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("<stdin>:3")) && o.err.contains(QStringLiteral("vllm.block_size")),
+                 qPrintable(o.err));
+    }
+
     void setOverridesAndRejectsBadValues()
     {
         auto o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--set"),

@@ -65,6 +65,13 @@ std::vector<Row> readWithQt(const std::string& path)
     return rows;
 }
 
+/// Without the trace every check below would index an empty table.
+QString noRowsRead(const std::string& path)
+{
+    return QStringLiteral("no rows read from %1 (the data tests read ../shared beside the checkout)")
+        .arg(QString::fromStdString(path));
+}
+
 } // namespace
 
 class TestAzureTrace : public QObject {
@@ -172,6 +179,7 @@ void TestAzureTrace::readerMatchesIndependentParser()
 {
     const auto path = sharedTrace("AzureLLMInferenceTrace_conv.csv");
     const auto rows = readWithQt(path);
+    QVERIFY2(!rows.empty(), qPrintable(noRowsRead(path)));
     // 19,367 lines: the header, then 19,366 rows (the last without a newline).
     QCOMPARE(rows.size(), std::size_t{19366});
     auto reader = AzureTraceReader::open(path);
@@ -195,6 +203,7 @@ void TestAzureTrace::replay()
 {
     const auto path = sharedTrace("AzureLLMInferenceTrace_conv.csv");
     const auto rows = readWithQt(path);
+    QVERIFY2(!rows.empty(), qPrintable(noRowsRead(path)));
     TraceReplayConfig c;
     c.path = path;
     AzureTraceWorkload workload(c, 1, 200);
@@ -227,6 +236,7 @@ void TestAzureTrace::timeScale()
 {
     const auto path = sharedTrace("AzureLLMInferenceTrace_conv.csv");
     const auto rows = readWithQt(path);
+    QVERIFY2(!rows.empty(), qPrintable(noRowsRead(path)));
     TraceReplayConfig c;
     c.path = path;
     c.timeScale = 2.0;

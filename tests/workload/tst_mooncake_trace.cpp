@@ -113,7 +113,60 @@ private Q_SLOTS:
     void idealHitConversation();
     void timestampRange_data();
     void timestampRange();
+    void hashIdsMatchTheBlockSize_data();
+    void hashIdsMatchTheBlockSize();
 };
+
+void TestMooncakeTrace::hashIdsMatchTheBlockSize_data()
+{
+    QTest::addColumn<int>("inputLength");
+    QTest::addColumn<int>("ids");
+    QTest::addColumn<int>("blockTokens");
+    QTest::addColumn<QString>("error"); // empty: accepted
+    QTest::newRow("one partial block") << 10 << 1 << 512 << QString();
+    QTest::newRow("two whole blocks") << 1024 << 2 << 512 << QString();
+    QTest::newRow("one id short") << 1025 << 2 << 512
+                                  << QStringLiteral("field \"hash_ids\" has 2 ids but input_length 1025 needs 3 blocks");
+    QTest::newRow("one id too many") << 512 << 2 << 512
+                                     << QStringLiteral("field \"hash_ids\" has 2 ids but input_length 512 makes 1 block of 512 tokens");
+    QTest::newRow("a 512-token trace read as 1024") << 1000 << 2 << 1024
+                                                    << QStringLiteral("field \"hash_ids\" has 2 ids but input_length "
+                                                                      "1000 makes 1 block of 1024 tokens: is "
+                                                                      "workload.mooncake_block_tokens the trace's block size?");
+}
+
+void TestMooncakeTrace::hashIdsMatchTheBlockSize()
+{
+    QFETCH(int, inputLength);
+    QFETCH(int, ids);
+    QFETCH(int, blockTokens);
+    QFETCH(QString, error);
+    QTemporaryDir dir;
+    const std::string path = dir.filePath(QStringLiteral("t.jsonl")).toStdString();
+    {
+        QStringList list;
+        for (int i = 0; i < ids; ++i)
+            list << QString::number(i + 1);
+        QFile file(QString::fromStdString(path));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral("{\"timestamp\": 0, \"input_length\": %1, \"output_length\": 1, \"hash_ids\": [%2]}\n")
+                       .arg(inputLength)
+                       .arg(list.join(QLatin1Char(',')))
+                       .toUtf8());
+    }
+    auto reader = MooncakeTraceReader::open(path, blockTokens);
+    QVERIFY(reader.has_value());
+    auto record = reader->next();
+    if (error.isEmpty()) {
+        QVERIFY2(record.has_value(), record ? "" : record.error().message.c_str());
+        QVERIFY(record->has_value());
+        QCOMPARE((*record)->hashIds.size(), static_cast<std::size_t>(ids));
+        return;
+    }
+    QVERIFY(!record.has_value());
+    QCOMPARE(record.error().where, path + ":1");
+    QVERIFY2(record.error().message.starts_with(error.toStdString()), record.error().message.c_str());
+}
 
 void TestMooncakeTrace::timestampRange_data()
 {
