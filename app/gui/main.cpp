@@ -25,6 +25,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <string_view>
 #include <utility>
 
 namespace {
@@ -111,18 +112,27 @@ void armLiveScreenshot(kvroute::app::MainWindow& window, const QString& path)
     });
 }
 
+bool asksForHelpOrVersion(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "-?" || arg == "--help-all" || arg == "-v" || arg == "--version")
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("kvroute"));
-    QApplication::setApplicationName(QStringLiteral("kvroute-gui"));
-    QApplication::setApplicationVersion(QStringLiteral(KVROUTE_VERSION));
+    QCoreApplication::setOrganizationName(QStringLiteral("kvroute"));
+    QCoreApplication::setApplicationName(QStringLiteral("kvroute-gui"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(KVROUTE_VERSION));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("kvroute: KV-cache-aware routing what-if tuning"));
-    parser.addHelpOption();
+    const QCommandLineOption helpOption = parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption scenarioOption(QStringLiteral("scenario"),
                                             QStringLiteral("Built-in scenario name or scenario file."),
@@ -144,6 +154,22 @@ int main(int argc, char** argv)
                                          QStringLiteral("Attach the Live tab to the local stack in DIR."),
                                          QStringLiteral("DIR"));
     parser.addOptions({scenarioOption, setOption, screenshotOption, tabOption, sizeOption, stackOption, sweepResultsOption});
+    // --help and --version are answered before QApplication connects to a display, so they work
+    // on a server or over ssh; everything else (Qt's own -platform etc.) goes through Qt first.
+    if (asksForHelpOrVersion(argc, argv)) {
+        QStringList arguments;
+        for (int i = 0; i < argc; ++i)
+            arguments << QString::fromLocal8Bit(argv[i]);
+        (void)parser.parse(arguments); // an unknown option does not stop the help
+        if (parser.isSet(helpOption) || arguments.contains(QStringLiteral("--help-all"))) {
+            std::fputs(qPrintable(parser.helpText()), stdout);
+            return 0;
+        }
+        std::printf("%s %s\n", qPrintable(QCoreApplication::applicationName()),
+                    qPrintable(QCoreApplication::applicationVersion()));
+        return 0;
+    }
+    QApplication app(argc, argv);
     parser.process(app);
 
     kvroute::app::MainWindow window;
