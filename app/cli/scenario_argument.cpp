@@ -22,16 +22,23 @@ Result<sim::Scenario> scenarioFromStdin()
     return sim::parseScenarioYaml(text.str(), "<stdin>", std::filesystem::current_path().string());
 }
 
+/// `-`, a file (a path, *.yaml / *.yml, or an existing file) or a built-in name.
+Result<sim::Scenario> readScenario(const std::string& nameOrFile)
+{
+    if (nameOrFile == "-")
+        return scenarioFromStdin();
+    const bool looksLikeFile = nameOrFile.find('/') != std::string::npos || nameOrFile.ends_with(".yaml") ||
+                               nameOrFile.ends_with(".yml");
+    if (looksLikeFile || std::filesystem::exists(nameOrFile))
+        return sim::loadScenarioFile(nameOrFile);
+    return sim::builtinScenario(nameOrFile);
+}
+
 } // namespace
 
 Result<sim::Scenario> loadScenarioArgument(const std::string& nameOrFile, const std::vector<std::string>& overrides)
 {
-    const bool looksLikeFile = nameOrFile.find('/') != std::string::npos || nameOrFile.ends_with(".yaml") ||
-                               nameOrFile.ends_with(".yml");
-    Result<sim::Scenario> scenario = nameOrFile == "-" ? scenarioFromStdin()
-                                     : (looksLikeFile || std::filesystem::exists(nameOrFile))
-                                         ? sim::loadScenarioFile(nameOrFile)
-                                         : sim::builtinScenario(nameOrFile);
+    Result<sim::Scenario> scenario = readScenario(nameOrFile);
     if (!scenario)
         return scenario;
     if (auto r = sim::applyOverrides(*scenario, overrides); !r)

@@ -147,14 +147,8 @@ void EventQueue::removeTop()
         heap[hole] = heap[child];
         hole = child;
     }
-    while (hole > 0) {
-        const std::size_t parent = (hole - 1) / 2;
-        if (!before(last, heap[parent]))
-            break;
-        heap[hole] = heap[parent];
-        hole = parent;
-    }
     heap[hole] = last;
+    siftUp(hole);
 }
 
 void EventQueue::dropCancelledTop()

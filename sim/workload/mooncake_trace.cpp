@@ -166,17 +166,17 @@ Result<std::optional<MooncakeRecord>> MooncakeTraceReader::next()
         if (!ids->is_array())
             return fail("field \"hash_ids\" must be an array of integers", where);
         const std::int64_t needed = (record.inputLength + d.blockTokens - 1) / d.blockTokens;
-        if (static_cast<std::int64_t>(ids->size()) < needed)
-            return fail("field \"hash_ids\" has " + std::to_string(ids->size()) + " ids but input_length " +
-                            std::to_string(record.inputLength) + " needs " + blocksOf(needed, d.blockTokens),
-                        where);
-        // A trace cut into other blocks than it is read with (a 512-token trace under
-        // mooncake_block_tokens 1024) has too many ids: its prompts would share the wrong prefixes.
-        if (static_cast<std::int64_t>(ids->size()) > needed)
-            return fail("field \"hash_ids\" has " + std::to_string(ids->size()) + " ids but input_length " +
-                            std::to_string(record.inputLength) + " makes " + blocksOf(needed, d.blockTokens) +
+        if (static_cast<std::int64_t>(ids->size()) != needed) {
+            const std::string counts = "field \"hash_ids\" has " + std::to_string(ids->size()) + " ids but input_length " +
+                                       std::to_string(record.inputLength);
+            if (static_cast<std::int64_t>(ids->size()) < needed)
+                return fail(counts + " needs " + blocksOf(needed, d.blockTokens), where);
+            // A trace cut into other blocks than it is read with (a 512-token trace under
+            // mooncake_block_tokens 1024) has too many ids: its prompts would share the wrong prefixes.
+            return fail(counts + " makes " + blocksOf(needed, d.blockTokens) +
                             ": is workload.mooncake_block_tokens the trace's block size?",
                         where);
+        }
         record.hashIds.reserve(static_cast<std::size_t>(needed));
         for (std::int64_t i = 0; i < needed; ++i) {
             const auto& id = (*ids)[static_cast<std::size_t>(i)];
