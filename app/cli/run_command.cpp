@@ -130,7 +130,7 @@ int runCommand(const RunOptions& o)
     const auto& results = run.results;
     const double wall = run.wallSeconds;
     if (o.jsonPath != "-")
-        std::cout << sim::resultsReport(*results, *scenario);
+        std::cout << sim::resultsReport(*results, *scenario, o.overrides);
     if (!o.jsonPath.empty()) {
         const auto json = sim::resultsToJson(*results, *scenario, sim::RunInfo{KVROUTE_VERSION, wall});
         if (o.jsonPath == "-") {

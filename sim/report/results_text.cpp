@@ -78,12 +78,14 @@ std::string printable(const std::string& text)
 
 } // namespace
 
-std::string resultsReport(const RunResults& r, const Scenario& s)
+std::string resultsReport(const RunResults& r, const Scenario& s, std::span<const std::string> overrides)
 {
     std::ostringstream out;
     out << "kvroute run: " << (s.name.empty() ? std::string("scenario") : printable(s.name));
     if (!s.description.empty())
         out << " — " << printable(s.description);
+    for (std::size_t i = 0; i < overrides.size(); ++i)
+        out << (i == 0 ? "\n  --set:    " : ", ") << printable(overrides[i]);
     out << "\n  " << s.model.model << " on " << s.model.gpu << (s.model.tensorParallel > 1 ? " (TP " + std::to_string(s.model.tensorParallel) + ")" : "")
         << ", " << s.cluster.pods << (s.cluster.pods == 1 ? " decode pod, block " : " decode pods, block ") << s.vllm.blockSize << ", "
         << thousands(r.capacity.numGpuBlocks) << " KV blocks/pod (" << thousands(r.capacity.kvTokensPerPod) << " tokens"

@@ -5,6 +5,7 @@
 #include "sim/scenario/scenario.h"
 #include "sim/util/result.h"
 
+#include <span>
 #include <string>
 
 namespace kvroute::sim {
@@ -25,7 +26,9 @@ struct RunInfo {
 /// Writes summary.csv, pods.csv and timeseries.csv into `directory` (created if needed).
 [[nodiscard]] Result<void> writeResultsCsv(const RunResults& results, const std::string& directory);
 
-/// The report `kvroute run` prints.
-[[nodiscard]] std::string resultsReport(const RunResults& results, const Scenario& scenario);
+/// The report `kvroute run` prints. `overrides` (the run's --set arguments, as typed) are listed
+/// under the title: the scenario's description speaks of the scenario as written.
+[[nodiscard]] std::string resultsReport(const RunResults& results, const Scenario& scenario,
+                                        std::span<const std::string> overrides = {});
 
 } // namespace kvroute::sim

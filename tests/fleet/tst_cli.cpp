@@ -34,6 +34,7 @@ private Q_SLOTS:
                                 QStringLiteral("--csv"), dir.filePath(QStringLiteral("csv")), QStringLiteral("--quiet")});
         QCOMPARE(o.exitCode, 0);
         QVERIFY(o.out.contains(QStringLiteral("Prefix-cache hit rate")));
+        QVERIFY2(!o.out.contains(QStringLiteral("--set:")), qPrintable(o.out));
         const auto doc = QJsonDocument::fromJson(readFile(json)).object();
         for (const char* key : {"hit_rate", "stickiness", "requests_completed", "ttft_s", "itl_s", "e2e_s", "throughput",
                                 "preemptions", "pods", "timeseries", "scenario", "seed", "run_info"})
@@ -64,6 +65,19 @@ private Q_SLOTS:
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("<stdin>:3")) && o.err.contains(QStringLiteral("vllm.block_size")),
                  qPrintable(o.err));
+    }
+
+    // The description speaks of the scenario as written; the --set line says what was changed.
+    void reportListsTheOverridesUnderTheTitle()
+    {
+        const auto o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--set"),
+                            QStringLiteral("workload.repeat.count=5"), QStringLiteral("--set"), QStringLiteral("seed=3"),
+                            QStringLiteral("--quiet")});
+        QCOMPARE(o.exitCode, 0);
+        const QStringList lines = o.out.split(QLatin1Char('\n'));
+        QVERIFY2(lines.size() > 2 && lines.at(0).startsWith(QStringLiteral("kvroute run: seed-cache-test")), qPrintable(o.out));
+        QCOMPARE(lines.at(1), QStringLiteral("  --set:    workload.repeat.count=5, seed=3"));
+        QVERIFY2(o.out.contains(QStringLiteral("seed 3,")), qPrintable(o.out));
     }
 
     void setOverridesAndRejectsBadValues()
