@@ -280,15 +280,23 @@ std::optional<std::string> unreadWorkloadKeysWarning(const Scenario& scenario)
     std::string keys;
     std::string where;
     int count = 0;
+    std::string lastKey;
     for (const FieldSpec& field : scenarioFields()) {
-        const bool unread = std::ranges::any_of(kUnreadByInferencePerf,
-                                                [&](std::string_view node) { return within(field.path, node); });
-        if (!unread || fieldValueText(scenario, field.path) == fieldValueText(defaults, field.path))
+        const auto node = std::ranges::find_if(kUnreadByInferencePerf,
+                                               [&](std::string_view n) { return within(field.path, n); });
+        if (node == kUnreadByInferencePerf.end() ||
+            fieldValueText(scenario, field.path) == fieldValueText(defaults, field.path))
             continue;
-        keys += (keys.empty() ? "" : ", ") + field.path;
-        ++count;
+        // A key one level under the group: a distribution (kind, mean, min, max) is one key.
+        const std::size_t end = field.path.find('.', node->size() + 1);
+        std::string key = field.path.substr(0, end);
         if (where.empty())
             where = givenWhere(scenario, field.path);
+        if (key == lastKey)
+            continue;
+        keys += (keys.empty() ? "" : ", ") + key;
+        lastKey = std::move(key);
+        ++count;
     }
     if (count == 0)
         return std::nullopt;
