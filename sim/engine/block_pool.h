@@ -33,6 +33,8 @@ public:
     [[nodiscard]] std::size_t numCachedHashes() const { return m_cached.size(); }
     /// A hint that `hash` is looked up or inserted soon (with 100+ pods the maps outgrow the caches).
     void prefetchCached(BlockHashValue hash) const noexcept { m_cached.prefetch(hash); }
+    /// A hint that `block`'s record is read or written soon.
+    void prefetchBlock(BlockId block) const noexcept { __builtin_prefetch(&m_blocks[idx(block)]); }
 
     /// Pops `count` blocks from the free-queue head, lazily evicting their old hashes, and
     /// appends them to `out` with ref count 1.

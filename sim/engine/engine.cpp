@@ -95,10 +95,10 @@ const StepPlan& Engine::schedule()
 
 void Engine::scheduleRunning(std::int32_t& tokenBudget)
 {
-    prefetchFirstRunning();
+    prefetchFirstRunning(1);
     std::size_t index = 0;
     while (index < m_running.size() && tokenBudget > 0) {
-        prefetchRunning(index + kPrefetchAhead);
+        prefetchRunning(index + kPrefetchAhead, 1);
         Request& request = *m_running[index];
         std::int32_t numNew = request.numTokens() - request.numComputedTokens;
         if (m_config.longPrefillTokenThreshold > 0 && m_config.longPrefillTokenThreshold < numNew)
@@ -233,9 +233,9 @@ const StepOutcome& Engine::completeStep()
     outcome.finished.clear();
     outcome.stats.reset();
     m_runningScratch.clear();
-    prefetchFirstRunning();
+    prefetchFirstRunning(2);
     for (std::size_t i = 0; i < m_running.size(); ++i) {
-        prefetchRunning(i + kPrefetchAhead);
+        prefetchRunning(i + kPrefetchAhead, 2);
         Request* request = m_running[i];
         if (request->scheduledThisStep == 0) {
             m_runningScratch.push_back(request);

@@ -102,19 +102,25 @@ private:
     void finish(Request& request, FinishReason reason);
     [[nodiscard]] bool checkStop(Request& request) const;
     /// The step loops visit every running request, usually gone from the cache since the pod's
-    /// previous step (other pods ran in between): ask for a later one's hot line early.
+    /// previous step (other pods ran in between): ask for a later one's hot lines early.
+    /// completeStep asks for two lines: sampling a token reads the output source and the stop
+    /// tokens, which lie on the line after the one the schedule loop reads.
     static constexpr std::size_t kPrefetchAhead = 4;
-    void prefetchRunning(std::size_t index) const
+    void prefetchRunning(std::size_t index, int lines) const
     {
-        if (index < m_running.size())
-            __builtin_prefetch(m_running[index]);
+        if (index >= m_running.size())
+            return;
+        const auto* request = reinterpret_cast<const char*>(m_running[index]);
+        __builtin_prefetch(request);
+        if (lines > 1)
+            __builtin_prefetch(request + 64);
     }
     /// With many pods, other pods' steps run between two of this one's: its requests are out of
     /// the cache when a loop over them starts, so the first few are asked for together.
-    void prefetchFirstRunning() const
+    void prefetchFirstRunning(int lines) const
     {
-        for (std::size_t i = 0; i < kPrefetchAhead && i < m_running.size(); ++i)
-            __builtin_prefetch(m_running[i]);
+        for (std::size_t i = 0; i < kPrefetchAhead; ++i)
+            prefetchRunning(i, lines);
     }
 
     EngineConfig m_config;

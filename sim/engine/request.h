@@ -15,8 +15,9 @@ enum class RequestStatus : std::uint8_t { Waiting, Running, Preempted, Finished 
 /// Engine-internal state of one request (vLLM's `Request` plus the per-request maps that
 /// vLLM's KVCacheManager keys by request id).
 /// Laid out for the step loops, which visit every running request twice per step, usually
-/// after other pods' steps have pushed it out of the cache: everything they read lies in the
-/// first 64-byte line (the block list's begin and end included), the rest after it.
+/// after other pods' steps have pushed it out of the cache: everything the schedule loop reads
+/// lies in the first 64-byte line (the block list's begin and end included); sampling a token
+/// also reads the second (the output source and the stop tokens).
 struct alignas(64) Request {
     explicit Request(EngineRequest input);
 
