@@ -7,8 +7,8 @@
 #include "sim/kernel/simulation.h"
 #include "sim/model/step_time.h"
 #include "sim/util/flat_map64.h"
+#include "sim/util/stable_vector.h"
 
-#include <deque>
 #include <vector>
 
 namespace kvroute::sim {
@@ -99,8 +99,8 @@ private:
     PodListener* m_listener;
     PodMetrics m_metrics;
     /// Records of the requests in flight, reached by index (EngineRequest::callerIndex) on
-    /// every token; a deque so that a record stays put while listeners submit more requests.
-    std::deque<PodRequestRecord> m_records;
+    /// every token; records stay put while listeners submit more requests.
+    StableVector<PodRequestRecord> m_records;
     std::vector<std::uint32_t> m_freeRecords;
     /// Request id -> record index, for what arrives by id (submit, abort).
     FlatMap64<std::uint32_t> m_recordOfId;
