@@ -4,6 +4,7 @@
 #include "sim/engine/prompt.h"
 #include "sim/engine/token_types.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -39,18 +40,27 @@ struct OutputTokenSource {
         return base + static_cast<TokenId>(phase < modulus ? phase : phase % modulus);
     }
 
-    /// Appends tokens [begin, end) to `out`: at() without a division per token.
+    /// Appends tokens [begin, end) to `out`: at() without a division per token. Runs between
+    /// wraps of the modulus are filled as base + phase + i (vectorised: a decode-filled block's
+    /// tokens are copied for its hash and its KV event).
     void append(std::size_t begin, std::size_t end, std::vector<TokenId>& out) const
     {
         for (; begin < end && begin < explicitTokens.size(); ++begin)
             out.push_back(explicitTokens[begin]);
         if (begin >= end)
             return;
+        std::size_t pos = out.size();
+        out.resize(pos + (end - begin));
+        TokenId* const dst = out.data();
         auto phase = static_cast<std::uint32_t>((offset + begin) % modulus);
-        for (; begin < end; ++begin) {
-            out.push_back(base + phase);
-            if (++phase == modulus)
-                phase = 0;
+        for (std::size_t left = end - begin; left > 0;) {
+            const std::size_t run = std::min<std::size_t>(left, modulus - phase);
+            const TokenId first = base + phase;
+            for (std::size_t i = 0; i < run; ++i)
+                dst[pos + i] = first + static_cast<TokenId>(i);
+            pos += run;
+            left -= run;
+            phase = static_cast<std::uint32_t>(phase + run == modulus ? 0 : phase + run);
         }
     }
 };
