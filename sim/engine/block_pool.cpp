@@ -39,7 +39,7 @@ void BlockPool::allocate(std::int32_t count, std::vector<BlockId>& out)
     const std::size_t first = out.size();
     for (std::int32_t i = 0; i < count; ++i)
         out.push_back(m_freeQueue.popFront());
-    const std::span<const BlockId> popped(out.data() + first, static_cast<std::size_t>(count));
+    const std::span<const BlockId> popped(out.data() + first, out.size() - first);
     if (m_enableCaching) {
         // A popped block was usually freed long ago: its record and the map slot of the hash
         // it still holds are cold. Asking for all of them before evicting any overlaps the

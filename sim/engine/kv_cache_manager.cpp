@@ -153,8 +153,8 @@ void KvCacheManager::cacheFullBlocks(Request& request, std::int32_t numTokens)
     }
     BlockHashValue prev = parent.value_or(m_hasher.noneHash());
     // A prefill chunk caches many blocks whose hashes are known (128 per 8,192-token chunk of
-    // 64-token blocks), and the block a decode step fills was allocated dozens of steps ago
-    // (hashing its tokens hides that miss): ask for the block records and map slots early.
+    // 64-token blocks), and the block a decode step fills was allocated dozens of steps ago:
+    // ask for the block records and map slots now, so the misses hide behind the hashing.
     const auto known = std::min(static_cast<std::size_t>(numFull), request.blockHashes.size());
     for (auto i = static_cast<std::size_t>(numCached); i < static_cast<std::size_t>(numFull); ++i)
         m_pool.prefetchBlock(request.blocks[i]);

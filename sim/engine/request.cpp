@@ -31,6 +31,10 @@ Request::Request(EngineRequest input)
     KVROUTE_CHECK(!prompt.empty(), "a request needs a non-empty prompt");
     static_assert(offsetof(Request, blocks) + 2 * sizeof(void*) <= 64,
                   "the step loops' fields and the block list's begin and end share the first cache line");
+    // completeStep prefetches two lines: what sampling reads must lie on the second.
+    static_assert(offsetof(Request, outputSource) >= 64 &&
+                      offsetof(Request, stopTokenIds) + 2 * sizeof(void*) <= 128,
+                  "the output source and the stop tokens' begin and end lie on the second cache line");
 }
 
 void Request::copyTokens(std::int32_t begin, std::int32_t end, TokenVector& out) const

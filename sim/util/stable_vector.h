@@ -1,8 +1,8 @@
 #pragma once
 // A growable array whose elements never move: fixed chunks of 2^ChunkBits elements, so a
 // reference stays valid while more are appended (std::deque's guarantee), and an index is found
-// with a shift and a mask. (A deque of 72-byte records divides by 7 on every access, and its
-// timed pod reads one per generated token.)
+// with a shift and a mask. (The timed pod reads a record per generated token; a deque of its
+// 72-byte records divides by 7 on each access.)
 
 #include <cstddef>
 #include <memory>

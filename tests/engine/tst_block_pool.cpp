@@ -88,6 +88,37 @@ private Q_SLOTS:
         QCOMPARE(pool.cachedBlock(42), 2);
     }
 
+    // One allocation evicting several cached blocks: BlockRemoved events in free-queue order,
+    // and a hash shared with a block still in use keeps that block as its entry.
+    void oneAllocationEvictsInQueueOrder()
+    {
+        BlockPool pool(6, true, true);
+        std::vector<BlockId> blocks;
+        pool.allocate(4, blocks); // 1..4
+        pool.insertCached(1, 0xB1);
+        pool.insertCached(2, 0xB2);
+        pool.insertCached(3, 0xB1); // same hash as block 1, inserted later
+        pool.insertCached(4, 0xB4);
+        pool.release(std::vector<BlockId>{4, 1, 2}); // block 3 stays referenced
+        (void)pool.takeEvents();
+        std::vector<BlockId> next;
+        pool.allocate(4, next); // 5, then 4, 1, 2: three evictions in one call
+        QCOMPARE(next, (std::vector<BlockId>{5, 4, 1, 2}));
+        const auto events = pool.takeEvents();
+        QCOMPARE(events.size(), std::size_t{3});
+        for (const auto& event : events)
+            QCOMPARE(event.type, KvEvent::Type::BlockRemoved);
+        QCOMPARE(events[0].blockHashes, (std::vector<std::uint64_t>{0xB4}));
+        QCOMPARE(events[1].blockHashes, (std::vector<std::uint64_t>{0xB1}));
+        QCOMPARE(events[2].blockHashes, (std::vector<std::uint64_t>{0xB2}));
+        QCOMPARE(pool.cachedBlock(0xB1), 3);
+        QCOMPARE(pool.cachedBlock(0xB2), -1);
+        QCOMPARE(pool.cachedBlock(0xB4), -1);
+        for (const BlockId b : next)
+            QCOMPARE(pool.refCount(b), 1);
+        QCOMPARE(pool.numFreeBlocks(), 0);
+    }
+
     void noEvictionWithoutCaching()
     {
         BlockPool pool(3, false, true);

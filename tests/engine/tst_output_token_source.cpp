@@ -38,7 +38,7 @@ private Q_SLOTS:
         source.modulus = modulus;
         for (std::size_t begin = 0; begin < 40; ++begin) {
             for (std::size_t end = begin; end < 300; end += 13) {
-                std::vector<TokenId> out{42}; // appended after what is there
+                std::vector<TokenId> out{42}; // copyTokens appends after the prompt's tokens
                 source.append(begin, end, out);
                 QCOMPARE(out.size(), 1 + end - begin);
                 QCOMPARE(out.front(), TokenId{42});

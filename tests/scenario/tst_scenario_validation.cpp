@@ -200,10 +200,12 @@ private Q_SLOTS:
         QVERIFY(!anyContains(set.warnings, "workload.repeat.count is set"));
 
         // A distribution is one key, however many of its fields differ from the defaults.
-        const auto distribution = parse(head + "  chat:\n    turns: {type: uniform, min: 2, max: 9}\n    users_per_second: 2\n");
+        const auto distribution =
+            parse(head + "  chat:\n    turns: {type: normal, mean: 3, stddev: 1, min: 1, max: 9}\n    users_per_second: 2\n");
         QVERIFY2(distribution.has_value(), distribution ? "" : distribution.error().toString().c_str());
         QVERIFY2(anyContains(distribution->warnings, "workload.chat.users_per_second, workload.chat.turns are set but"),
                  distribution->warnings.empty() ? "" : distribution->warnings.back().c_str());
+        QVERIFY(!anyContains(distribution->warnings, "turns."));
     }
 
     // Accepted so no working llm-d config is refused, but not simulated: the notes say so.
