@@ -13,6 +13,7 @@
 //       With --tab Live --stack DIR it attaches the Live tab to the stack in DIR and waits for
 //       the first live refresh and the stack's simulation instead (30 s at most).
 //       The screenshot mode leaves the user's settings untouched.
+//   --help and --version need no display; anything else without one prints why and exits 1.
 
 #include "app/gui/live/live_panel.h"
 #include "app/gui/main_window.h"
@@ -23,7 +24,9 @@
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QTabWidget>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -122,6 +125,50 @@ bool asksForHelpOrVersion(int argc, char** argv)
     return false;
 }
 
+/// The Qt platform this run would use: `-platform NAME` (or `-platform=NAME`) beats
+/// QT_QPA_PLATFORM, which beats Qt's default ("").
+QString requestedPlatform(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg(argv[i]);
+        if ((arg == "-platform" || arg == "--platform") && i + 1 < argc)
+            return QString::fromLocal8Bit(argv[i + 1]);
+        for (const std::string_view prefix : {"-platform=", "--platform="})
+            if (arg.starts_with(prefix))
+                return QString::fromLocal8Bit(arg.substr(prefix.size()));
+    }
+    return qEnvironmentVariable("QT_QPA_PLATFORM");
+}
+
+/// Why no window can be opened ("" when one may be): Qt's default and its xcb and wayland
+/// platforms all need a display, and without one QApplication aborts with a core dump. Any other
+/// platform (offscreen, vnc, eglfs, ...) anywhere in a ';' fallback list is left to Qt.
+QString missingDisplay(int argc, char** argv)
+{
+    if (!qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+        return {};
+    const QStringList platforms = requestedPlatform(argc, argv).split(QLatin1Char(';'));
+    const bool allNeedADisplay = std::ranges::all_of(platforms, [](const QString& entry) {
+        const QString name = entry.section(QLatin1Char(':'), 0, 0).trimmed(); // "xcb:option=..."
+        return name.isEmpty() || name.startsWith(QLatin1String("xcb")) || name.startsWith(QLatin1String("wayland"));
+    });
+    if (!allNeedADisplay)
+        return {};
+    return QStringLiteral("no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is set). Start it in a "
+                          "desktop session, or with QT_QPA_PLATFORM=offscreen for --screenshot; --help and --version "
+                          "need no display.");
+}
+
+void exitOnFatalPlatformMessage(QtMsgType type, const QMessageLogContext&, const QString& message)
+{
+    std::fprintf(stderr, "%s\n", qPrintable(message));
+    if (type == QtFatalMsg) {
+        std::fputs("kvroute-gui: cannot open a window (see above); --help and --version need no display.\n", stderr);
+        std::fflush(stderr);
+        std::_Exit(1);
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -157,9 +204,10 @@ int main(int argc, char** argv)
     // --help and --version are answered before QApplication connects to a display, so they work
     // on a server or over ssh; everything else (Qt's own -platform etc.) goes through Qt first.
     if (asksForHelpOrVersion(argc, argv)) {
-        QStringList arguments;
-        for (int i = 0; i < argc; ++i)
-            arguments << QString::fromLocal8Bit(argv[i]);
+        // A QCoreApplication needs no display; without one the usage line would name
+        // "<executable_name>" instead of the program.
+        const QCoreApplication core(argc, argv);
+        const QStringList arguments = QCoreApplication::arguments();
         (void)parser.parse(arguments); // an unknown option does not stop the help
         if (parser.isSet(helpOption) || arguments.contains(QStringLiteral("--help-all"))) {
             std::fputs(qPrintable(parser.helpText()), stdout);
@@ -169,7 +217,15 @@ int main(int argc, char** argv)
                     qPrintable(QCoreApplication::applicationVersion()));
         return 0;
     }
+    if (const QString problem = missingDisplay(argc, argv); !problem.isEmpty()) {
+        std::fprintf(stderr, "kvroute-gui: %s\n", qPrintable(problem));
+        return 1;
+    }
+    // A display the checks above could not foresee (a dead X server, say): Qt's fatal message
+    // ends the program with status 1 instead of an abort and a core dump.
+    const QtMessageHandler previousHandler = qInstallMessageHandler(exitOnFatalPlatformMessage);
     QApplication app(argc, argv);
+    qInstallMessageHandler(previousHandler);
     parser.process(app);
 
     kvroute::app::MainWindow window;
