@@ -3,6 +3,8 @@
 #include <msgpack.hpp>
 #include <zmq.hpp>
 
+#include <stdexcept>
+
 namespace kvroute::cluster {
 
 namespace {
@@ -16,13 +18,44 @@ void packHashes(Packer& p, const std::vector<sim::BlockHashValue>& hashes)
         p.pack_uint64(h);
 }
 
+/// Thrown for a block hash that is not an integer, with what it was instead.
+struct NotAHash : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// A block hash as the project's 64-bit value. vLLM v0.10.0's default `builtin` algorithm gives
+/// Python's hash(), a signed 64-bit int, so msgspec writes negative hashes as msgpack signed ints
+/// (vllm.md §1, §7); sha256_cbor_64bit gives unsigned ones. A signed value is taken as its two's
+/// complement bit pattern, which is what llm-d's kv-cache-manager does: v0.3.1 decodes
+/// block_hashes into []uint64 (vmihailenco/msgpack reinterprets int8..int64 codes as uint64),
+/// and later versions' getHashAsUint64 (pkg/kvcache/kvevents/pool.go) map an int64 with
+/// uint64(v). The same hash thus has the same key here and in the EPP's index.
+sim::BlockHashValue hashOf(const msgpack::object& o)
+{
+    switch (o.type) {
+    case msgpack::type::POSITIVE_INTEGER:
+        return o.via.u64;
+    case msgpack::type::NEGATIVE_INTEGER:
+        return static_cast<sim::BlockHashValue>(o.via.i64);
+    case msgpack::type::NIL: throw NotAHash("a block hash is an integer, got nil");
+    case msgpack::type::BOOLEAN: throw NotAHash("a block hash is an integer, got a boolean");
+    case msgpack::type::FLOAT32:
+    case msgpack::type::FLOAT64: throw NotAHash("a block hash is an integer, got a float");
+    case msgpack::type::STR: throw NotAHash("a block hash is an integer, got a string");
+    case msgpack::type::BIN: throw NotAHash("a block hash is an integer, got bytes");
+    default: break;
+    }
+    throw NotAHash("a block hash is an integer, got a container or extension");
+}
+
 std::vector<sim::BlockHashValue> hashesOf(const msgpack::object& o)
 {
     if (o.type != msgpack::type::ARRAY)
-        throw msgpack::type_error();
+        throw NotAHash("block_hashes is an array of integers");
     std::vector<sim::BlockHashValue> out;
+    out.reserve(o.via.array.size);
     for (std::uint32_t i = 0; i < o.via.array.size; ++i)
-        out.push_back(o.via.array.ptr[i].as<std::uint64_t>());
+        out.push_back(hashOf(o.via.array.ptr[i]));
     return out;
 }
 
@@ -85,7 +118,7 @@ Result<std::vector<sim::KvEvent>> decodeKvEventBatch(std::string_view payload)
                 event.type = sim::KvEvent::Type::BlockStored;
                 event.blockHashes = hashesOf(e.via.array.ptr[1]);
                 if (e.via.array.ptr[2].type != msgpack::type::NIL)
-                    event.parentBlockHash = e.via.array.ptr[2].as<std::uint64_t>();
+                    event.parentBlockHash = hashOf(e.via.array.ptr[2]);
                 event.tokenIds = e.via.array.ptr[3].as<std::vector<sim::TokenId>>();
                 event.blockSize = e.via.array.ptr[4].as<std::int32_t>();
             } else if (tag == "BlockRemoved" && e.via.array.size >= 2) {

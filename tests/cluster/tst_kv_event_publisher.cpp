@@ -1,16 +1,50 @@
 // A pod's KV-event publisher opens its endpoint as vLLM's ZmqEventPublisher does: it binds a
 // wildcard endpoint (`tcp://*:5557`, what the local stack gives each pod) and connects to any
 // other — llm-d's precise guide points every vLLM pod at the EPP's Service, and the EPP binds.
+// The decoder takes block hashes as vLLM v0.10.0 writes them: with the default `builtin` hash
+// they are Python ints that may be negative, so msgpack signed ints, mapped to the same 64-bit
+// value as llm-d's kv-cache-manager gives them (two's complement).
 #include "cluster/pod/kv_event_wire.h"
 
 #include <QtTest/QtTest>
 
+#include <msgpack.hpp>
 #include <zmq.hpp>
 
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include <thread>
 
 using namespace kvroute;
+
+namespace {
+
+using Packer = msgpack::packer<msgpack::sbuffer>;
+
+/// A one-event batch as msgspec writes it: [ts, [event]]; `event` packs the tagged array.
+template <typename Event>
+std::string batchOf(Event&& event)
+{
+    msgpack::sbuffer buffer;
+    Packer p(buffer);
+    p.pack_array(2);
+    p.pack_double(1.5);
+    p.pack_array(1);
+    event(p);
+    return std::string(buffer.data(), buffer.size());
+}
+
+/// msgspec writes an int in its smallest msgpack form: unsigned codes for >= 0, signed for < 0.
+void packPythonInt(Packer& p, std::int64_t v)
+{
+    if (v >= 0)
+        p.pack_uint64(static_cast<std::uint64_t>(v));
+    else
+        p.pack_int64(v);
+}
+
+} // namespace
 
 class TestKvEventPublisher final : public QObject {
     Q_OBJECT
@@ -50,6 +84,146 @@ private Q_SLOTS:
         QVERIFY(events.has_value());
         QCOMPARE(events->size(), std::size_t{1});
         QCOMPARE((*events)[0].blockHashes, (std::vector<sim::BlockHashValue>{11, 12}));
+    }
+
+    void signedAndUnsignedHashesDecode_data()
+    {
+        QTest::addColumn<qint64>("hash");
+        const auto min = std::numeric_limits<std::int64_t>::min();
+        const auto max = std::numeric_limits<std::int64_t>::max();
+        QTest::newRow("-1 (negative fixint)") << qint64{-1};
+        QTest::newRow("-32 (negative fixint)") << qint64{-32};
+        QTest::newRow("-33 (int8)") << qint64{-33};
+        QTest::newRow("-200 (int16)") << qint64{-200};
+        QTest::newRow("-70000 (int32)") << qint64{-70000};
+        QTest::newRow("-2^40 (int64)") << qint64{-(std::int64_t{1} << 40)};
+        QTest::newRow("int64 min") << qint64{min};
+        QTest::newRow("0") << qint64{0};
+        QTest::newRow("7 (positive fixint)") << qint64{7};
+        QTest::newRow("int64 max") << qint64{max};
+    }
+    void signedAndUnsignedHashesDecode()
+    {
+        QFETCH(qint64, hash);
+        const auto expected = static_cast<sim::BlockHashValue>(static_cast<std::int64_t>(hash));
+        const std::int64_t parent = hash == 0 ? -5 : -hash / 2 - 1; // the other sign, or negative
+        const std::string stored = batchOf([&](Packer& p) {
+            p.pack_array(6);
+            p.pack(std::string("BlockStored"));
+            p.pack_array(2);
+            packPythonInt(p, hash);
+            packPythonInt(p, 42);
+            packPythonInt(p, parent);
+            p.pack_array(1);
+            p.pack_uint32(9);
+            p.pack_int32(16);
+            p.pack_nil();
+        });
+        auto events = cluster::decodeKvEventBatch(stored);
+        QVERIFY2(events.has_value(), events ? "" : events.error().toString().c_str());
+        QCOMPARE(events->size(), std::size_t{1});
+        QCOMPARE((*events)[0].blockHashes, (std::vector<sim::BlockHashValue>{expected, 42}));
+        QVERIFY((*events)[0].parentBlockHash.has_value());
+        QCOMPARE(*(*events)[0].parentBlockHash, static_cast<sim::BlockHashValue>(parent));
+
+        const std::string removed = batchOf([&](Packer& p) {
+            p.pack_array(2);
+            p.pack(std::string("BlockRemoved"));
+            p.pack_array(1);
+            packPythonInt(p, hash);
+        });
+        events = cluster::decodeKvEventBatch(removed);
+        QVERIFY2(events.has_value(), events ? "" : events.error().toString().c_str());
+        QCOMPARE((*events)[0].blockHashes, (std::vector<sim::BlockHashValue>{expected}));
+    }
+
+    // Two's complement, spelled out: the bit patterns llm-d's uint64(int64) conversion gives.
+    void negativeHashesKeepTheirBitPattern()
+    {
+        const std::string removed = batchOf([](Packer& p) {
+            p.pack_array(2);
+            p.pack(std::string("BlockRemoved"));
+            p.pack_array(3);
+            p.pack_int64(-1);
+            p.pack_fix_int64(std::numeric_limits<std::int64_t>::min()); // always the 9-byte int64 form
+            p.pack_uint64(0xFFFFFFFFFFFFFFFFULL);                         // uint64 max, unsigned form
+        });
+        const auto events = cluster::decodeKvEventBatch(removed);
+        QVERIFY2(events.has_value(), events ? "" : events.error().toString().c_str());
+        QCOMPARE((*events)[0].blockHashes,
+                 (std::vector<sim::BlockHashValue>{0xFFFFFFFFFFFFFFFFULL, 0x8000000000000000ULL, 0xFFFFFFFFFFFFFFFFULL}));
+        // What the pod's encoder writes reads back unchanged.
+        sim::KvEvent e;
+        e.type = sim::KvEvent::Type::BlockStored;
+        e.blockHashes = {0x8000000000000000ULL, 1};
+        e.parentBlockHash = 0xFFFFFFFFFFFFFFFEULL;
+        e.blockSize = 16;
+        const auto back = cluster::decodeKvEventBatch(cluster::encodeKvEventBatch(2.0, std::span(&e, 1)));
+        QVERIFY(back.has_value());
+        QCOMPARE((*back)[0].blockHashes, e.blockHashes);
+        QCOMPARE((*back)[0].parentBlockHash, e.parentBlockHash);
+    }
+
+    void nonIntegerHashesAreRefused_data()
+    {
+        QTest::addColumn<QString>("where");
+        QTest::addColumn<QString>("kind");
+        for (const char* where : {"block_hashes", "parent_block_hash", "removed"})
+            for (const char* kind : {"string", "float", "bytes", "boolean", "nil", "array"})
+                QTest::newRow((std::string(where) + " " + kind).c_str()) << QString::fromLatin1(where) << QString::fromLatin1(kind);
+    }
+    void nonIntegerHashesAreRefused()
+    {
+        QFETCH(QString, where);
+        QFETCH(QString, kind);
+        if (where == QLatin1String("parent_block_hash") && kind == QLatin1String("nil"))
+            QSKIP("nil is the first block's parent: valid");
+        const auto packBad = [&](Packer& p) {
+            if (kind == QLatin1String("string"))
+                p.pack(std::string("-12345"));
+            else if (kind == QLatin1String("float"))
+                p.pack_double(-12345.5); // msgpack-c writes an integral double as an int
+            else if (kind == QLatin1String("bytes")) {
+                p.pack_bin(8);
+                p.pack_bin_body("\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+            } else if (kind == QLatin1String("boolean"))
+                p.pack_true();
+            else if (kind == QLatin1String("nil"))
+                p.pack_nil();
+            else {
+                p.pack_array(1);
+                p.pack_int64(-1);
+            }
+        };
+        const std::string payload = batchOf([&](Packer& p) {
+            if (where == QLatin1String("removed")) {
+                p.pack_array(2);
+                p.pack(std::string("BlockRemoved"));
+                p.pack_array(2);
+                p.pack_int64(-3);
+                packBad(p);
+                return;
+            }
+            p.pack_array(6);
+            p.pack(std::string("BlockStored"));
+            p.pack_array(2);
+            p.pack_int64(-3);
+            if (where == QLatin1String("block_hashes"))
+                packBad(p);
+            else
+                p.pack_int64(-4);
+            if (where == QLatin1String("parent_block_hash"))
+                packBad(p);
+            else
+                p.pack_int64(-2);
+            p.pack_array(0);
+            p.pack_int32(16);
+            p.pack_nil();
+        });
+        const auto events = cluster::decodeKvEventBatch(payload);
+        QVERIFY(!events.has_value());
+        const std::string message = events.error().toString();
+        QVERIFY2(message.find("a block hash is an integer, got") != std::string::npos, message.c_str());
     }
 
     void aWildcardEndpointIsBound()
