@@ -32,18 +32,28 @@ sim::Scenario seedCacheTest()
     return *scenario;
 }
 
-/// A one-record results file of a sweep of cluster.pods over the scenario with fingerprint `base`.
-QString writeOneRecord(const QTemporaryDir& dir, const QString& name, const std::string& base)
+/// A results file holding the first point of `grid` (one record), varied over the scenario with
+/// fingerprint `base`.
+QString writeFirstPoint(const QTemporaryDir& dir, const QString& name, const std::string& base, const sim::SweepGrid& grid)
 {
     sim::SweepRecord record;
-    record.grid = sim::SweepGrid{{{"cluster.pods", {"1"}}}, 1};
-    record.gridId = sim::sweepGridId(*record.grid);
-    record.assignments = {{"cluster.pods", "1"}};
-    record.key = "cluster.pods=1;#0";
+    record.grid = grid;
+    record.gridId = sim::sweepGridId(grid);
+    for (const auto& parameter : grid.parameters) {
+        record.assignments.emplace_back(parameter.path, parameter.values.front());
+        record.key += parameter.path + "=" + parameter.values.front() + ";";
+    }
+    record.key += "#0";
     record.base = base;
     const QString path = dir.filePath(name);
     std::ofstream(path.toStdString()) << sim::sweepRecordToJsonLine(record) << '\n';
     return path;
+}
+
+/// A one-record results file of a sweep of cluster.pods over the scenario with fingerprint `base`.
+QString writeOneRecord(const QTemporaryDir& dir, const QString& name, const std::string& base)
+{
+    return writeFirstPoint(dir, name, base, sim::SweepGrid{{{"cluster.pods", {"1"}}}, 1});
 }
 
 QString cellText(const QTableWidget* table, int row, int column)
@@ -210,9 +220,10 @@ private Q_SLOTS:
         panel.refreshScenarioNote();
         QVERIFY(panel.resultsMatchScenario());
         QVERIFY(panel.scenarioNoteText().isEmpty());
-        shown.cluster.pods = 2; // and is edited
+        shown.vllm.blockSize = 32; // and is edited in a key the sweep did not vary
         panel.refreshScenarioNote();
-        QVERIFY(!panel.scenarioNoteText().isEmpty());
+        QVERIFY2(panel.scenarioNoteText().contains(QStringLiteral("vllm.block_size: 16 \u2192 32")),
+                 qPrintable(panel.scenarioNoteText()));
 
         // A base no built-in has (a scenario file, or --set): only the fingerprint is known.
         const std::string editedBase = sim::sweepBaseId(shown);
@@ -223,7 +234,8 @@ private Q_SLOTS:
         panel.refreshScenarioNote();
         const QString note = panel.scenarioNoteText();
         QVERIFY2(note.contains(QStringLiteral("matches no built-in scenario")) &&
-                     note.contains(QString::fromStdString(editedBase)),
+                     note.contains(QString::fromStdString(editedBase)) &&
+                     note.contains(QStringLiteral("vllm.block_size: 32 \u2192 16")),
                  qPrintable(note));
 
         // Records without a fingerprint cannot be matched at all.
@@ -238,6 +250,59 @@ private Q_SLOTS:
         QVERIFY(panel.resultsMatchScenario());
         QVERIFY(panel.scenarioNoteText().isEmpty());
         QVERIFY(finished.wait(120000));
+    }
+
+    // Every point of a sweep sets its swept keys, so the side panel's own values of them are not
+    // part of the scenario the results varied: editing one must not bring the note back (it
+    // did). A key the sweep did not vary is a real difference, and the note names it.
+    void editingASweptKeyKeepsTheNoteAway_data()
+    {
+        QTest::addColumn<bool>("builtinBase");
+        QTest::newRow("base is a built-in scenario") << true;
+        QTest::newRow("base matches no built-in") << false;
+    }
+
+    void editingASweptKeyKeepsTheNoteAway()
+    {
+        QFETCH(bool, builtinBase);
+        sim::Scenario shown = seedCacheTest();
+        if (!builtinBase)
+            shown.vllm.blockSize = 32;
+        const sim::Scenario varied = shown;
+        SweepPanel panel;
+        panel.setBaseScenarioProvider([&shown] { return shown; });
+        QTemporaryDir dir;
+        const sim::SweepGrid grid{{{"cluster.pods", {"1", "2"}}, {"routing.policy", {"round-robin", "random"}}}, 1};
+        QVERIFY(panel.loadResults(writeFirstPoint(dir, QStringLiteral("grid.jsonl"), sim::sweepBaseId(varied), grid)));
+        QCOMPARE(panel.resultsBuiltin().isEmpty(), !builtinBase);
+        QVERIFY(panel.scenarioNoteText().isEmpty());
+
+        // The swept keys, the first and the series key, edited one after the other.
+        shown.cluster.pods = varied.cluster.pods + 3;
+        panel.refreshScenarioNote();
+        QVERIFY(panel.resultsMatchScenario());
+        QVERIFY2(panel.scenarioNoteText().isEmpty(), qPrintable(panel.scenarioNoteText()));
+        const bool wasRandom = sim::fieldValueText(shown, "routing.policy") == "random";
+        QVERIFY(sim::setField(shown, "routing.policy", wasRandom ? "round-robin" : "random", "test").has_value());
+        panel.refreshScenarioNote();
+        QVERIFY(panel.resultsMatchScenario());
+        QVERIFY2(panel.scenarioNoteText().isEmpty(), qPrintable(panel.scenarioNoteText()));
+
+        // A key the sweep did not vary: the note says which, and not the swept ones.
+        shown.vllm.maxNumSeqs = varied.vllm.maxNumSeqs / 2;
+        panel.refreshScenarioNote();
+        QVERIFY(!panel.resultsMatchScenario());
+        const QString note = panel.scenarioNoteText();
+        const QString expected = QStringLiteral("vllm.max_num_seqs: %1 \u2192 %2").arg(varied.vllm.maxNumSeqs).arg(shown.vllm.maxNumSeqs);
+        QVERIFY2(note.contains(expected), qPrintable(note));
+        QVERIFY2(!note.contains(QStringLiteral("cluster.pods")) && !note.contains(QStringLiteral("routing.policy")),
+                 qPrintable(note));
+
+        // Undone: resolved again, and the note goes.
+        shown.vllm.maxNumSeqs = varied.vllm.maxNumSeqs;
+        panel.refreshScenarioNote();
+        QVERIFY(panel.resultsMatchScenario());
+        QVERIFY(panel.scenarioNoteText().isEmpty());
     }
 
     // Export CSV: the points, and for a staged workload their stages in a second file beside it.

@@ -104,19 +104,6 @@ QString suggestedValues(const sim::FieldSpec& f, const sim::Scenario& s)
     return values.join(QLatin1Char(','));
 }
 
-/// The built-in scenario whose sweepBaseId is `base` ("" when none is).
-QString builtinWithBase(const std::string& base)
-{
-    if (base.empty())
-        return {};
-    for (const auto& [name, description] : sim::builtinScenarioList()) {
-        const auto scenario = sim::builtinScenario(name);
-        if (scenario && sim::sweepBaseId(*scenario) == base)
-            return qs(name);
-    }
-    return {};
-}
-
 } // namespace
 
 SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
@@ -341,9 +328,7 @@ bool SweepPanel::startSweep(const QString& parameter, const QString& values, con
     if (!m_runner->start(base, parameters, repeats, m_jobs->value()))
         return false;
     m_parameters = parameters;
-    m_resultsFromFile = false;
     m_resultsBase.clear();
-    m_resultsBuiltin.clear();
     refreshScenarioNote();
     resetView();
     setRunning(true);
@@ -417,9 +402,7 @@ bool SweepPanel::loadResults(const QString& path)
         return false;
     }
     m_parameters = parameters;
-    m_resultsFromFile = true;
-    m_resultsBase = base;
-    m_resultsBuiltin = builtinWithBase(base);
+    m_resultsBase.setResults(base, parameters);
     refreshScenarioNote();
     resetView();
     m_runner->showRecords(std::move(records));
@@ -451,34 +434,19 @@ QString SweepPanel::statusText() const { return m_status->text(); }
 
 bool SweepPanel::resultsMatchScenario() const
 {
-    if (!m_resultsFromFile)
+    if (!m_resultsBase.fromFile())
         return true;
-    return !m_resultsBase.empty() && m_baseProvider && sim::sweepBaseId(m_baseProvider()) == m_resultsBase;
+    return m_baseProvider && m_resultsBase.matches(m_baseProvider());
 }
 
 void SweepPanel::refreshScenarioNote()
 {
-    if (resultsMatchScenario()) {
-        m_scenarioNote->clear();
-        m_scenarioNote->setVisible(false);
-        return;
-    }
-    // The file records only a fingerprint of the scenario it varied, not the scenario itself.
-    QString note;
-    if (m_resultsBase.empty())
-        note = tr("These results do not record which scenario they varied: the scenario in the side panel may not be "
-                  "the sweep's.");
-    else if (!m_resultsBuiltin.isEmpty())
-        note = tr("The side panel shows another scenario than the one these results varied: they come from the "
-                  "built-in scenario %1 (pick it in the Scenario list to see it).")
-                   .arg(m_resultsBuiltin);
-    else
-        note = tr("The side panel shows another scenario than the one these results varied (base %1): the results "
-                  "file records only that fingerprint, which matches no built-in scenario. Open the scenario the "
-                  "sweep ran, with the same --set, to see it here.")
-                   .arg(qs(m_resultsBase));
+    const sim::Scenario shown = m_baseProvider ? m_baseProvider() : sim::Scenario{};
+    if (m_baseProvider)
+        m_resultsBase.rememberIfVaried(shown);
+    const QString note = resultsMatchScenario() ? QString() : m_resultsBase.note(shown);
     m_scenarioNote->setText(note);
-    m_scenarioNote->setVisible(true);
+    m_scenarioNote->setVisible(!note.isEmpty());
 }
 
 QString SweepPanel::scenarioNoteText() const { return m_scenarioNote->isHidden() ? QString() : m_scenarioNote->text(); }

@@ -4,6 +4,7 @@
 // progress and cancel; hit rate, TTFT p90 and throughput are charted against the first key,
 // and for a staged workload TTFT and throughput per stage, one line per point.
 
+#include "app/gui/sweep/sweep_results_base.h"
 #include "sim/scenario/scenario.h"
 #include "sim/sweep/sweep_records.h"
 
@@ -50,12 +51,14 @@ public:
     bool loadResults(const QString& path);
     /// The built-in scenario whose fingerprint is the shown results file's `base` ("" when no
     /// results file is shown or none matches: the file records only the fingerprint).
-    [[nodiscard]] QString resultsBuiltin() const { return m_resultsBuiltin; }
-    /// Whether the base scenario (the side panel's) is the one the shown results file varied;
-    /// true when no results file is shown.
+    [[nodiscard]] QString resultsBuiltin() const { return m_resultsBase.builtin(); }
+    /// Whether the base scenario (the side panel's) is the one the shown results file varied,
+    /// its values of the swept keys aside (every point sets them); true when no results file
+    /// is shown.
     [[nodiscard]] bool resultsMatchScenario() const;
     /// Checks the base scenario against the shown results file again (call when it changes):
-    /// a note above the charts says when the side panel shows another scenario.
+    /// a note above the charts says when the side panel shows another scenario, naming the
+    /// keys it differs in when the varied scenario is known.
     void refreshScenarioNote();
     /// The note's text, "" when it is hidden.
     [[nodiscard]] QString scenarioNoteText() const;
@@ -114,9 +117,7 @@ private:
     QTableWidget* m_table = nullptr;
     std::vector<sim::SweepParameter> m_parameters;
     std::vector<std::vector<std::size_t>> m_rowPositions; ///< gridPosition of each table row
-    bool m_resultsFromFile = false; ///< the records shown come from loadResults, not a sweep run here
-    std::string m_resultsBase;      ///< their `base` fingerprint ("" in records that carry none)
-    QString m_resultsBuiltin;       ///< the built-in scenario with that fingerprint, if any
+    SweepResultsBase m_resultsBase; ///< the scenario a results file shown here varied
 };
 
 } // namespace kvroute::app
