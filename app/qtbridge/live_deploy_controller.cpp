@@ -97,6 +97,8 @@ LiveDeployController::LiveDeployController(QObject* parent) : QObject(parent)
 
 LiveDeployController::~LiveDeployController()
 {
+    if (m_operationCancel)
+        *m_operationCancel = true;
     m_statusTimer.stop();
     m_pool.waitForDone();
 }
@@ -214,13 +216,13 @@ void LiveDeployController::startOperation(Operation operation, const DeployReque
     if (m_operation || m_operationJobs > 0) {
         Q_EMIT operationFinished(operation, false,
                                  m_operation ? tr("Another apply or delete is running; wait for it or cancel it.")
-                                             : tr("The cancelled command is still running until its deadline; try "
-                                                  "again when it has ended."));
+                                             : tr("The cancelled command is still stopping; try again in a moment."));
         return;
     }
     m_operation = operation;
     ++m_operationJobs;
     const quint64 generation = ++m_operationGeneration;
+    const auto cancelFlag = m_operationCancel = std::make_shared<std::atomic<bool>>(false);
     Q_EMIT stateChanged();
 
     // Called on the pool thread for every line: posted to this thread, dropped once cancelled.
@@ -240,10 +242,11 @@ void LiveDeployController::startOperation(Operation operation, const DeployReque
 
     std::function<Result<OperationOutcome>()> job;
     if (operation == Operation::Apply) {
-        job = [dir, context, path, timeout, post]() -> Result<OperationOutcome> {
+        job = [dir, context, path, timeout, post, cancelFlag]() -> Result<OperationOutcome> {
             auto session = openSession(dir, context, path);
             if (!session)
                 return std::unexpected(session.error());
+            session->kube->setCancel(cancelFlag.get());
             if (!session->toolNote.empty())
                 post(qs(session->toolNote), 0, 0);
             const cluster::DeployTarget target{session->dir, *session->kube, session->dir.marker.ns};
@@ -270,10 +273,11 @@ void LiveDeployController::startOperation(Operation operation, const DeployReque
                                         .arg(report->rolledOut.size())};
         };
     } else {
-        job = [dir, context, path, timeout, post]() -> Result<OperationOutcome> {
+        job = [dir, context, path, timeout, post, cancelFlag]() -> Result<OperationOutcome> {
             auto session = openSession(dir, context, path);
             if (!session)
                 return std::unexpected(session.error());
+            session->kube->setCancel(cancelFlag.get());
             const cluster::DeployTarget target{session->dir, *session->kube, session->dir.marker.ns};
             auto report = cluster::deleteRendered(target, timeout, [&](const std::string& line) { post(qs(line), 0, 0); });
             if (!report)
@@ -305,10 +309,10 @@ void LiveDeployController::cancel()
     const Operation operation = *m_operation;
     m_operation.reset();
     ++m_operationGeneration;
+    *m_operationCancel = true;
     Q_EMIT operationFinished(operation, false,
-                             tr("Cancelled. kvroute cannot stop the kubectl command in flight early: it ends by its own "
-                                "deadline (at most the rollout timeout and a grace period), and its result is "
-                                "ignored. Apply and Delete are available again when it has ended."));
+                             tr("Cancelled. The kubectl command in flight was stopped; what it had already applied or "
+                                "deleted stays so (Status shows it)."));
     Q_EMIT stateChanged();
 }
 

@@ -6,12 +6,10 @@
 // thread. Apply, Status and Delete work on the folder as rendered (its .kvroute-render marker
 // names the namespace and target), exactly as `kvroute deploy apply|status|delete DIR` does.
 //
-// Cancel: the library runs each kubectl command to its end or its deadline and offers no way to
-// stop it sooner (cluster::runProcess takes no cancel flag). Cancel therefore stops *waiting*:
-// the GUI is free at once and the command's result is dropped, but the command itself runs on
-// until it ends by its own deadline; Apply and Delete stay refused until it has, so two of them
-// never race on the cluster. Destroying the controller waits for commands in flight, so closing
-// the app takes at most the remaining kubectl deadline.
+// Cancel: the GUI is free at once and the operation's result is dropped; its cancel flag stops the
+// kubectl command in flight (SIGTERM, then SIGKILL after cluster::kCancelGrace) and refuses the
+// steps after it. Apply and Delete stay refused until the job has ended, so two of them never
+// race on the cluster. Destroying the controller cancels the operation and waits for it.
 
 #include "cluster/deploy/kube_status.h"
 #include "cluster/deploy/render_manifests.h"
@@ -24,6 +22,7 @@
 #include <QtCore/QThreadPool>
 #include <QtCore/QTimer>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -61,7 +60,7 @@ public:
     static constexpr int kDefaultStatusIntervalMs = 5000;
 
     explicit LiveDeployController(QObject* parent = nullptr);
-    /// Waits for the commands in flight (each ends by its own deadline; see the header).
+    /// Cancels the Apply or Delete in flight and waits for the commands in flight.
     ~LiveDeployController() override;
 
     /// `config get-contexts -o name` and `config current-context` with the tool the target picks.
@@ -72,7 +71,7 @@ public:
     void apply(const DeployRequest& request);
     /// Deletes the objects of request.outDir, waiting up to the rollout timeout.
     void remove(const DeployRequest& request);
-    /// Stops waiting for the Apply or Delete in flight (see the header for what that means).
+    /// Stops the Apply or Delete in flight and its kubectl command (see the header).
     void cancel();
 
     /// Reads the status now, then every statusIntervalMs while the watch is on and not paused.
@@ -83,7 +82,7 @@ public:
     void setStatusIntervalMs(int ms);
 
     [[nodiscard]] bool operationRunning() const { return m_operation.has_value(); }
-    /// Apply/Delete commands still running, including a cancelled one that runs to its deadline.
+    /// Apply/Delete jobs still running, including a cancelled one that is stopping its command.
     [[nodiscard]] bool commandsInFlight() const { return m_operationJobs > 0; }
     [[nodiscard]] bool renderRunning() const { return m_renderRunning; }
     [[nodiscard]] bool statusWatched() const { return m_statusRequest.has_value(); }
@@ -115,6 +114,7 @@ private:
     QThreadPool m_pool; ///< its own: a rollout wait must not hold up simulations
     std::optional<Operation> m_operation;
     quint64 m_operationGeneration = 0; ///< results of an older (cancelled) operation are dropped
+    std::shared_ptr<std::atomic<bool>> m_operationCancel; ///< the running operation's; shared with its job
     int m_operationJobs = 0;
     bool m_renderRunning = false;
     bool m_contextsRunning = false;

@@ -92,7 +92,7 @@ std::vector<std::string> KubeCtl::argv(const std::vector<std::string>& args, con
 ProcessResult KubeCtl::run(const std::vector<std::string>& args, const std::string& ns, std::chrono::milliseconds timeout,
                            const LineCallback& onLine) const
 {
-    return runProcess(argv(args, ns), timeout, onLine);
+    return runProcess(argv(args, ns), timeout, onLine, m_cancel);
 }
 
 std::string maskCredentials(std::string text)
@@ -146,6 +146,8 @@ std::string quoteToolOutput(const std::string& text, std::size_t maxLines)
 
 KubeFailure classifyKubeFailure(const ProcessResult& r)
 {
+    if (r.cancelled)
+        return KubeFailure::Cancelled;
     if (r.timedOut)
         return KubeFailure::TimedOut;
     const std::string e = lower(r.err + "\n" + r.out);
@@ -241,6 +243,9 @@ std::string explainKubeFailure(const ProcessResult& r, const KubeCtl& kube, cons
     }
     case KubeFailure::TimedOut:
         sentence = what + ": " + tool + " did not finish" + (r.timedOut ? " within " + seconds(r.elapsed) + " (killed)" : "");
+        break;
+    case KubeFailure::Cancelled:
+        sentence = what + ": cancelled (" + tool + " was stopped)";
         break;
     case KubeFailure::NotFound: {
         static const std::regex missingNs(R"re(namespaces "([^"]+)" not found)re");

@@ -36,10 +36,14 @@ public:
 
     [[nodiscard]] const KubeTool& tool() const { return m_tool; }
     [[nodiscard]] const std::string& context() const { return m_context; }
+    /// Set from another thread to stop the command in flight and refuse the ones after it (each
+    /// then fails as KubeFailure::Cancelled); see runProcess. Must outlive this object's runs.
+    void setCancel(const std::atomic<bool>* cancel) { m_cancel = cancel; }
 
 private:
     KubeTool m_tool;
     std::string m_context;
+    const std::atomic<bool>* m_cancel = nullptr;
 };
 
 enum class KubeFailure {
@@ -52,6 +56,7 @@ enum class KubeFailure {
     MissingKind,  ///< a kind whose CRD is not installed
     NotFound,
     TimedOut,     ///< killed at our deadline, or kubectl's own timeout
+    Cancelled,    ///< stopped (or never started) because the caller cancelled
     Other,
 };
 

@@ -64,6 +64,33 @@ int decodeStatus(int status)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+bool isSet(const std::atomic<bool>* flag)
+{
+    return flag != nullptr && flag->load(std::memory_order_relaxed);
+}
+
+/// A child killed at its deadline had its chance; one second lets it flush and exit cleanly.
+constexpr std::chrono::milliseconds kTimeoutGrace{1000};
+
+/// SIGTERM, then SIGKILL once `grace` has passed. The child is reaped either way, so no zombie
+/// is left and its pid is free again when this returns.
+void terminate(pid_t pid, std::chrono::milliseconds grace, int& status)
+{
+    ::kill(pid, SIGTERM);
+    const auto until = Clock::now() + grace;
+    for (;;) {
+        const pid_t r = ::waitpid(pid, &status, WNOHANG);
+        if (r == pid || (r < 0 && errno != EINTR))
+            return;
+        if (Clock::now() >= until)
+            break;
+        ::usleep(10'000);
+    }
+    ::kill(pid, SIGKILL);
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+}
+
 } // namespace
 
 std::optional<std::string> findExecutable(const std::string& name, const std::string& pathVariable)
@@ -92,12 +119,17 @@ std::optional<std::string> findExecutable(const std::string& name, const std::st
 }
 
 ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                         const LineCallback& onStdoutLine)
+                         const LineCallback& onStdoutLine, const std::atomic<bool>* cancel)
 {
     ProcessResult result;
     const auto started = Clock::now();
     if (argv.empty()) {
         result.startError = "no command";
+        return result;
+    }
+    // A cancelled operation's later steps come here too: they must not touch the cluster.
+    if (isSet(cancel)) {
+        result.cancelled = true;
         return result;
     }
     int outPipe[2] = {-1, -1};
@@ -140,6 +172,10 @@ ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::mill
     bool reaped = false;
     int status = 0;
     while (outOpen || errOpen) {
+        if (isSet(cancel)) {
+            result.cancelled = true;
+            break;
+        }
         const auto now = Clock::now();
         if (now >= deadline) {
             result.timedOut = true;
@@ -147,7 +183,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::mill
         }
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
         std::array<pollfd, 2> fds{pollfd{outOpen ? outPipe[0] : -1, POLLIN, 0}, pollfd{errOpen ? errPipe[0] : -1, POLLIN, 0}};
-        const int ready = ::poll(fds.data(), fds.size(), static_cast<int>(std::min<long long>(left, 200)));
+        const int ready = ::poll(fds.data(), fds.size(), static_cast<int>(std::min<long long>(left, kCancelLatency.count())));
         if (ready < 0 && errno != EINTR)
             break;
         if (outOpen && fds[0].revents != 0) {
@@ -166,28 +202,18 @@ ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::mill
         }
     }
     // Both pipes closed: the child is exiting, but it may also have closed them and kept running.
-    while (!reaped && !result.timedOut) {
+    while (!reaped && !result.timedOut && !result.cancelled) {
         if (::waitpid(pid, &status, WNOHANG) == pid)
             reaped = true;
+        else if (isSet(cancel))
+            result.cancelled = true;
         else if (Clock::now() >= deadline)
             result.timedOut = true;
         else
             ::usleep(10'000);
     }
-    if (result.timedOut) {
-        ::kill(pid, SIGTERM);
-        for (int i = 0; i < 20 && !reaped; ++i) {
-            if (::waitpid(pid, &status, WNOHANG) == pid)
-                reaped = true;
-            else
-                ::usleep(50'000);
-        }
-        if (!reaped) {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, &status, 0);
-            reaped = true;
-        }
-    }
+    if (!reaped)
+        terminate(pid, result.cancelled ? kCancelGrace : kTimeoutGrace, status);
     // Whatever the child wrote just before it exited.
     if (outOpen) {
         const auto before = result.out.size();
@@ -199,7 +225,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::mill
     emitLines(pendingLine, onStdoutLine, true);
     ::close(outPipe[0]);
     ::close(errPipe[0]);
-    result.exitCode = result.timedOut ? -1 : decodeStatus(status);
+    result.exitCode = result.timedOut || result.cancelled ? -1 : decodeStatus(status);
     result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
     return result;
 }
