@@ -129,6 +129,7 @@ void MainWindow::buildLayout()
     statusBar()->addPermanentWidget(m_progress);
     m_sweep->setBaseScenarioProvider([this] { return m_scenario; });
     m_live->setScenarioProvider([this] { return m_scenario; });
+    connect(m_live, &LivePanel::watchedStackChanged, this, &MainWindow::markWatchedStackPods);
 }
 
 void MainWindow::buildActions()
@@ -248,6 +249,7 @@ void MainWindow::setScenario(const sim::Scenario& scenario, const QString& sourc
     m_scenario = scenario;
     m_editor->setScenario(scenario);
     m_sweep->refreshScenarioNote();
+    markWatchedStackPods();
     m_settings.setLastScenario(source);
     const int builtin = m_builtins->findText(source);
     if (builtin >= 0)
@@ -262,9 +264,22 @@ void MainWindow::onScenarioEdited(const sim::Scenario& scenario)
 {
     m_scenario = scenario;
     m_sweep->refreshScenarioNote();
+    markWatchedStackPods();
     m_sinceEdit.start();
     m_editPending = true;
     m_runner->requestRun(scenario);
+}
+
+void MainWindow::markWatchedStackPods()
+{
+    // The stack keeps running what it was started with: the editor's scenario is not loaded
+    // over (that would drop edits), but where the two differ in pods the editor says so.
+    const int stackPods = m_live->watchedStackPods();
+    const bool differs = stackPods > 0 && stackPods != m_scenario.cluster.pods;
+    m_editor->setFieldNote(QStringLiteral("cluster.pods"),
+                           differs ? tr("The Live tab's stack runs %1; it shows the stack, not this scenario.")
+                                             .arg(stackPods == 1 ? tr("1 pod") : tr("%1 pods").arg(stackPods))
+                                   : QString());
 }
 
 void MainWindow::onRunFinished(const RunOutcomePtr& outcome)

@@ -100,6 +100,8 @@ private:
     /// there are results to mark.
     void setResultsStale(bool stale, const QString& bannerText);
     void setScenario(const sim::Scenario& scenario, const QString& source);
+    /// Marks the editor's cluster.pods when the Live tab watches a stack running another count.
+    void markWatchedStackPods();
     void openFileDialog();
     void saveScenario(bool askForPath);
     void exportPng();

@@ -29,6 +29,8 @@ namespace kvroute::app {
 namespace {
 
 const QColor kErrorColor(0xc5, 0x22, 0x1f);
+/// A note is information, not a refusal: the amber of the app's other notes, darkened to read.
+const QColor kNoteColor(0x7a, 0x5a, 0x00);
 
 /// The box around a field's input: transparent while valid, red while invalid. Painted, not
 /// styled, so the inputs keep the platform look.
@@ -304,9 +306,6 @@ FieldEditor::FieldEditor(const sim::FieldSpec& spec, QWidget* parent) : QWidget(
     m_message = new MessageLabel;
     m_message->setObjectName(QStringLiteral("fieldMessage"));
     m_message->setContentsMargins(3, 0, 3, 2);
-    QPalette palette = m_message->palette();
-    palette.setColor(QPalette::WindowText, kErrorColor);
-    m_message->setPalette(palette);
     QFont font = m_message->font();
     font.setPointSizeF(font.pointSizeF() * 0.9);
     m_message->setFont(font);
@@ -335,15 +334,33 @@ void FieldEditor::setError(const QString& message)
         return;
     m_error = message;
     static_cast<InputFrame*>(m_frame)->setInvalid(!message.isEmpty());
-    m_message->setMessage(message);
-    m_message->setVisible(m_showsMessage && !message.isEmpty());
+    updateMessage();
     Q_EMIT errorChanged();
 }
 
 void FieldEditor::setShowsMessage(bool shows)
 {
     m_showsMessage = shows;
-    m_message->setVisible(m_showsMessage && !m_error.isEmpty());
+    updateMessage();
+}
+
+void FieldEditor::setNote(const QString& note)
+{
+    if (note == m_note)
+        return;
+    m_note = note;
+    updateMessage();
+}
+
+void FieldEditor::updateMessage()
+{
+    const bool error = !m_error.isEmpty();
+    QPalette palette = m_message->palette();
+    palette.setColor(QPalette::WindowText, error ? kErrorColor : kNoteColor);
+    m_message->setPalette(palette);
+    const QString& text = error ? m_error : m_note;
+    m_message->setMessage(text);
+    m_message->setVisible(m_showsMessage && !text.isEmpty());
 }
 
 void FieldEditor::report()

@@ -46,6 +46,10 @@ public:
     [[nodiscard]] QString error() const { return m_error; }
     /// A composite row (a distribution) prints its children's messages itself.
     void setShowsMessage(bool shows);
+    /// Shows `note` under the input in a neutral colour (an error, when there is one, is shown
+    /// instead); for what is true beside the scenario, e.g. an attached stack that differs.
+    void setNote(const QString& note);
+    [[nodiscard]] QString note() const { return m_note; }
 
 Q_SIGNALS:
     /// The user changed the value; `valueText` is what valueText() returns.
@@ -65,11 +69,15 @@ protected:
     [[nodiscard]] QString unitSuffix() const;
 
 private:
+    /// The error if any, else the note, in its colour.
+    void updateMessage();
+
     const sim::FieldSpec* m_spec;
     QWidget* m_frame = nullptr; ///< paints the red frame
     QHBoxLayout* m_input = nullptr;
     MessageLabel* m_message = nullptr;
     QString m_error;
+    QString m_note;
     bool m_filling = false;
     bool m_showsMessage = true;
 };

@@ -319,6 +319,18 @@ QString ScenarioEditor::errorText(const QString& path) const
     return {};
 }
 
+void ScenarioEditor::setFieldNote(const QString& path, const QString& note)
+{
+    if (FieldEditor* editor = m_editors.value(path))
+        editor->setNote(note);
+}
+
+QString ScenarioEditor::fieldNote(const QString& path) const
+{
+    const FieldEditor* editor = m_editors.value(path);
+    return editor ? editor->note() : QString();
+}
+
 QString ScenarioEditor::warningText() const
 {
     return m_warnings->isHidden() ? QString() : m_warnings->text();

@@ -48,6 +48,10 @@ public:
     bool setFieldText(const QString& path, const QString& valueText);
     /// The error shown at a key (empty when none), for tests.
     [[nodiscard]] QString errorText(const QString& path) const;
+    /// A neutral note under a key's input ("" clears it): what is true beside the scenario,
+    /// e.g. that an attached live stack runs another pod count. Kept across setScenario.
+    void setFieldNote(const QString& path, const QString& note);
+    [[nodiscard]] QString fieldNote(const QString& path) const;
     /// The warnings note at the top, for tests.
     [[nodiscard]] QString warningText() const;
     [[nodiscard]] EppPluginEditor* eppEditor() const { return m_epp; }

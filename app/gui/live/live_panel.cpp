@@ -20,6 +20,7 @@
 #include <QtWidgets/QTabWidget>
 #include <QtWidgets/QVBoxLayout>
 
+#include <algorithm>
 #include <exception>
 
 namespace kvroute::app {
@@ -85,7 +86,9 @@ LivePanel::LivePanel(QWidget* parent) : QWidget(parent)
     connect(m_stack, &LiveStackController::stackStopped, this, [this] {
         m_monitor->stop();
         m_stackMessage = tr("Stack stopped.");
+        m_watchedStack.reset();
         updateState();
+        Q_EMIT watchedStackChanged();
     });
     connect(m_stack, &LiveStackController::loadStarted, this, &LivePanel::onLoadStarted);
     connect(m_stack, &LiveStackController::loadProgress, this, [this](double fraction, const QString& label) {
@@ -265,7 +268,18 @@ void LivePanel::detachStack()
     m_stack->detach();
     m_monitor->stop();
     m_stackMessage.clear();
+    m_watchedStack.reset();
     updateState();
+    Q_EMIT watchedStackChanged();
+}
+
+int LivePanel::watchedStackPods() const
+{
+    if (!m_watchedStack)
+        return 0;
+    const auto pods = std::ranges::count_if(m_watchedStack->state.processes,
+                                            [](const cluster::StackProcess& p) { return p.role == "pod"; });
+    return pods > 0 ? static_cast<int>(pods) : m_watchedStack->scenario.cluster.pods;
 }
 
 bool LivePanel::connectPrometheus(const QString& url, const QString& selector, const QString& podLabel)
@@ -321,6 +335,8 @@ void LivePanel::onStackReady(const LiveStackPtr& stack)
     m_stackMessage = stack->startedHere ? tr("Stack started in %1.").arg(qs(stack->state.dir))
                                         : tr("Attached to the stack in %1.").arg(qs(stack->state.dir));
     m_form->setTimeScale(stack->state.timeScale);
+    m_watchedStack = stack;
+    Q_EMIT watchedStackChanged();
     auto window = cluster::checkWindow(windowText().toStdString());
     if (!window) {
         showError(tr("Window: %1").arg(qs(window.error().toString())));

@@ -70,6 +70,11 @@ public:
     [[nodiscard]] LiveChartsView* charts() const { return m_charts; }
     [[nodiscard]] LiveMonitor* monitor() const { return m_monitor; }
     [[nodiscard]] LiveStackController* stackController() const { return m_stack; }
+    /// The stack the tab watches (started here or attached), null when none.
+    [[nodiscard]] LiveStackPtr watchedStack() const { return m_watchedStack; }
+    /// How many pods the watched stack runs: its pod processes as recorded (the scenario's
+    /// cluster.pods when none are); 0 when no stack is watched.
+    [[nodiscard]] int watchedStackPods() const;
 
 Q_SIGNALS:
     /// The view shows a live refresh and a simulation of the same target (once per target).
@@ -77,6 +82,8 @@ Q_SIGNALS:
     /// An error is shown inline (stack, load or Prometheus); `fatal` when nothing will retry it
     /// (a stack that would not start or attach).
     void liveErrorShown(const QString& message, bool fatal);
+    /// A stack is watched now, or no longer (stopped or detached): watchedStack() changed.
+    void watchedStackChanged();
 
 private:
     void buildLayout();
@@ -102,6 +109,7 @@ private:
     ScenarioRunner* m_runner = nullptr;
     LiveComparison m_comparison;
     RunOutcomePtr m_editorOutcome;
+    LiveStackPtr m_watchedStack;
     bool m_watchingPrometheusUrl = false; ///< the target is a Prometheus URL (else a stack or nothing)
     bool m_readyEmitted = false;
     bool m_errorIsPoll = false; ///< the error shown is a failed poll (cleared by the next refresh)
