@@ -25,6 +25,10 @@ Result<void> TimedPod::submit(EngineRequest request)
     if (static_cast<std::int64_t>(request.prompt.size()) >= m_engine.config().maxModelLen)
         return fail("prompt length of " + std::to_string(request.prompt.size()) +
                     " is not shorter than max_model_len " + std::to_string(m_engine.config().maxModelLen));
+    // Every refusal of Engine::addRequest is checked here: one arriving mid-step would otherwise
+    // be found only when the step ends, where no caller hears of it.
+    if (request.maxTokens < 1)
+        return fail("max_tokens must be at least 1");
     if (m_recordOfId.contains(request.id))
         return fail("duplicate request id " + std::to_string(request.id));
     PodRequestRecord record;

@@ -101,6 +101,41 @@ private Q_SLOTS:
         QCOMPARE(second.ttft(), 2 * kMillisecond + 1500 * kMicrosecond);
     }
 
+    void everyRefusalIsImmediate_data()
+    {
+        QTest::addColumn<std::size_t>("promptLen");
+        QTest::addColumn<std::int32_t>("maxTokens");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("empty prompt") << std::size_t{0} << 4 << QStringLiteral("the prompt is empty");
+        QTest::newRow("prompt too long") << std::size_t{2048} << 4 << QStringLiteral("not shorter than max_model_len");
+        QTest::newRow("max_tokens 0") << std::size_t{10} << 0 << QStringLiteral("max_tokens must be at least 1");
+    }
+
+    void everyRefusalIsImmediate()
+    {
+        // Refused while a step runs as well as between steps: a request queued for the step's end
+        // and refused there would vanish without its caller hearing of it.
+        QFETCH(std::size_t, promptLen);
+        QFETCH(std::int32_t, maxTokens);
+        QFETCH(QString, reason);
+        Simulation sim;
+        const auto model = testModel();
+        Recorder rec;
+        TimedPod pod(sim, 0, podConfig(), model, &rec);
+        sim.scheduleAt(0, [&] { QVERIFY(pod.submit(request(1, 200, 2)).has_value()); });
+        for (const SimTime at : {SimTime{1 * kMillisecond}, SimTime{100 * kMillisecond}}) {
+            sim.scheduleAt(at, [&, at] {
+                const auto refused = pod.submit(request(at == 1 * kMillisecond ? 2 : 3, promptLen, maxTokens));
+                QVERIFY(!refused.has_value());
+                QVERIFY2(QString::fromStdString(refused.error().toString()).contains(reason),
+                         refused.error().toString().c_str());
+            });
+        }
+        sim.run();
+        QCOMPARE(rec.finished.size(), std::size_t{1});
+        QVERIFY(!pod.engine().hasRequests());
+    }
+
     void gaugesRefreshOnlyWithStats()
     {
         Simulation sim;
