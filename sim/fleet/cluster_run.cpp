@@ -133,10 +133,7 @@ public:
         results.capacity.overridden = m_setup.capacity.overridden;
         results.warnings = m_setup.warnings;
         if (results.requestsRejected > 0)
-            results.warnings.push_back(std::to_string(results.requestsRejected) + " of " +
-                                       std::to_string(results.requestsSubmitted) +
-                                       " requests were rejected: vLLM refuses a prompt that is not shorter than "
-                                       "vllm.max_model_len (" + std::to_string(s.vllm.maxModelLen) + " tokens)");
+            results.warnings.push_back(rejectionNote(results.requestsRejected, results.requestsSubmitted));
         if (results.requestsUnroutable > 0)
             results.warnings.push_back(std::to_string(results.requestsUnroutable) + " of " +
                                        std::to_string(results.requestsSubmitted) +
@@ -257,6 +254,41 @@ private:
         m_sim.schedule(m_delay, [this, pod, request = std::move(request)]() mutable { deliver(pod, std::move(request)); });
     }
 
+    /// Why vLLM's front end refused requests, in the order TimedPod::submit checks.
+    struct RejectionCounts {
+        std::int64_t emptyPrompt = 0;
+        std::int64_t promptTooLong = 0;
+        std::int64_t zeroMaxTokens = 0;
+    };
+
+    void countRejection(const WorkloadRequest& request)
+    {
+        if (request.prompt.empty())
+            ++m_rejections.emptyPrompt;
+        else if (static_cast<std::int64_t>(request.prompt.size()) >= m_setup.scenario.vllm.maxModelLen)
+            ++m_rejections.promptTooLong;
+        else
+            ++m_rejections.zeroMaxTokens;
+    }
+
+    [[nodiscard]] std::string rejectionNote(std::int64_t rejected, std::int64_t submitted) const
+    {
+        std::vector<std::string> reasons;
+        if (m_rejections.emptyPrompt > 0)
+            reasons.push_back(std::to_string(m_rejections.emptyPrompt) + " sent an empty prompt");
+        if (m_rejections.promptTooLong > 0)
+            reasons.push_back(std::to_string(m_rejections.promptTooLong) +
+                              " sent a prompt not shorter than vllm.max_model_len (" +
+                              std::to_string(m_setup.scenario.vllm.maxModelLen) + " tokens)");
+        if (m_rejections.zeroMaxTokens > 0)
+            reasons.push_back(std::to_string(m_rejections.zeroMaxTokens) + " asked for max_tokens 0");
+        std::string note = std::to_string(rejected) + " of " + std::to_string(submitted) +
+                           " requests were rejected, as vLLM's front end answers them with a 400: ";
+        for (std::size_t i = 0; i < reasons.size(); ++i)
+            note += (i == 0 ? "" : i + 1 == reasons.size() ? " and " : ", ") + reasons[i];
+        return note;
+    }
+
     void deliver(int pod, WorkloadRequest request)
     {
         EngineRequest e;
@@ -272,6 +304,7 @@ private:
             auto rejected = std::move(slot);
             m_inFlight.erase(id);
             m_collector.onRejected(rejected);
+            countRejection(rejected);
             m_sim.schedule(m_delay, [this, pod, rejected = std::move(rejected)] {
                 --m_inFlightPerPod[static_cast<std::size_t>(pod)];
                 m_router->onCompleted(rejected, pod, m_sim.now());
@@ -334,6 +367,7 @@ private:
     std::int32_t m_clientInFlight = 0;
     std::deque<WorkloadRequest> m_clientBacklog;
     std::vector<std::unique_ptr<KvEventBuffer>> m_freeEventBuffers; ///< delivered, ready for reuse
+    RejectionCounts m_rejections;
     SimTime m_end = 0;
     bool m_scrapePending = false;
     bool m_samplePending = false;

@@ -1,7 +1,9 @@
 #include "sim/workload/inference_perf_config.h"
 
 #include "sim/model/strict_yaml.h"
+#include "sim/workload/distribution.h"
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -66,7 +68,16 @@ Result<void> readLoad(const YAML::Node& node, const std::string& file, Inference
         KVROUTE_TRY_ASSIGN(c.intervalSeconds, map.number("interval", 0.0, 86400.0));
     if (given(node, "num_workers")) {
         std::int64_t workers = 0;
-        KVROUTE_TRY_ASSIGN(workers, map.integer("num_workers", 1, 100'000));
+        KVROUTE_TRY_ASSIGN(workers, map.integer("num_workers", 0, 100'000));
+        // v0.2.0's LoadGenerator.run() takes another path with no worker processes: no 1 s
+        // start offset, no in-flight limit, a stage cut at its duration instead of
+        // int(rate × duration) requests, and a constant-load stage that ends in zip(strict=True)'s
+        // ValueError. That is a different load, not a limit of this one, so it is refused.
+        if (workers == 0)
+            return fail("load.num_workers 0 runs inference-perf v0.2.0 in a single process (LoadGenerator.run() "
+                        "without workers: no 1 s start offset, no in-flight limit, each stage cut at its duration), "
+                        "a load kvroute does not simulate; use 1 or more workers",
+                        map.whereValue("num_workers"));
         c.numWorkers = workers;
     }
     if (given(node, "worker_max_concurrency"))
@@ -90,6 +101,11 @@ Result<void> readLoad(const YAML::Node& node, const std::string& file, Inference
         LoadStage s;
         KVROUTE_TRY_ASSIGN(s.rate, positiveNumber(stage, "rate", 1e6, what));
         KVROUTE_TRY_ASSIGN(s.durationSeconds, positiveNumber(stage, "duration", 1e7, what));
+        // LoadStage.duration is an int: pydantic 2 accepts 30.0 as 30 but refuses 30.5.
+        if (s.durationSeconds != std::floor(s.durationSeconds))
+            return fail(what + ": duration must be a whole number of seconds (inference-perf v0.2.0's LoadStage.duration is "
+                               "an int, so it refuses " + formatNumber(s.durationSeconds) + ")",
+                        stage.whereValue("duration"));
         if (c.loadType == ArrivalProcess::Constant && s.rate * s.durationSeconds > 1e8)
             return fail(what + ": a constant-load stage sends at most 1e8 requests (rate × duration)",
                         stage.whereValue("rate"));
@@ -104,8 +120,13 @@ Result<void> readDistribution(const YAML::Node& node, const std::string& what, c
     MapReader map;
     KVROUTE_TRY_ASSIGN(map, MapReader::open(node, what, {"min", "max", "mean", "std_dev", "total_count"}, file));
     const auto maxTokens = static_cast<std::int64_t>(kMaxTokens);
+    // min 0 is allowed as upstream allows it: a request that draws 0 input tokens sends an empty
+    // prompt and one that draws 0 output tokens sends max_tokens 0. vLLM v0.10.0 answers both
+    // with a 400 ("The decoder prompt cannot be empty", v1/engine/processor.py; "max_tokens must
+    // be at least 1", sampling_params.py) and so does the simulated front end (Engine::addRequest):
+    // the request counts as failed, as in inference-perf's report.
     if (given(node, "min"))
-        KVROUTE_TRY_ASSIGN(d.min, map.integer("min", 1, maxTokens));
+        KVROUTE_TRY_ASSIGN(d.min, map.integer("min", 0, maxTokens));
     if (given(node, "max"))
         KVROUTE_TRY_ASSIGN(d.max, map.integer("max", 1, maxTokens));
     if (given(node, "mean"))

@@ -35,7 +35,9 @@ RandomPrompts::RandomPrompts(const LengthDistribution& input, const LengthDistri
       m_clientIps(clientIps),
       m_tokens(Rng::stream(seed, "workload/random/prompts"))
 {
-    KVROUTE_CHECK(input.min >= 1 && output.min >= 1, "random prompts need lengths of at least one token");
+    // A length of 0 is sent as it is (an empty prompt, max_tokens 0): the front end refuses it,
+    // as vLLM does, and the request counts as failed (inference_perf_config.cpp, readDistribution).
+    KVROUTE_CHECK(input.min >= 0 && output.min >= 0, "random prompts need lengths of at least zero tokens");
     Rng inputRng = Rng::stream(seed, "workload/random/input-lengths");
     m_input = drawLengths(input, inputRng);
     Rng outputRng = Rng::stream(seed, "workload/random/output-lengths");

@@ -18,6 +18,7 @@ private slots:
     void defaults();
     void everyField();
     void randomData();
+    void upstreamEdgeValues();
     void ignoredSectionsAreAccepted();
     void badInput_data();
     void badInput();
@@ -135,6 +136,27 @@ data:
     QCOMPARE(c->output.mean, 100.0);
 }
 
+void TestInferencePerfConfig::upstreamEdgeValues()
+{
+    // pydantic 2 reads 30.0 into LoadStage.duration (an int) as 30; Distribution.min may be 0
+    // (generate_distribution allows it; vLLM then refuses the empty prompt or max_tokens 0).
+    auto c = parseInferencePerfConfig(R"(load:
+  stages: [{rate: 2, duration: 30.0}]
+  num_workers: 1
+data:
+  type: random
+  input_distribution: {min: 0, max: 40, mean: 5, std_dev: 10}
+  output_distribution: {min: 0, max: 8, mean: 1, std_dev: 2}
+)",
+                                      "edges.yaml");
+    QVERIFY2(c.has_value(), c ? "" : c.error().toString().c_str());
+    QCOMPARE(c->stages.size(), std::size_t{1});
+    QCOMPARE(c->stages[0].durationSeconds, 30.0);
+    QCOMPARE(c->input.min, std::int64_t{0});
+    QCOMPARE(c->output.min, std::int64_t{0});
+    QCOMPARE(c->numWorkers.value_or(0), std::int64_t{1});
+}
+
 void TestInferencePerfConfig::ignoredSectionsAreAccepted()
 {
     // server, tokenizer, report, storage and metrics only address real services and files.
@@ -192,7 +214,17 @@ void TestInferencePerfConfig::badInput_data()
     QTest::newRow("text rate") << data + QStringLiteral("load:\n  stages:\n    - rate: fast\n      duration: 5\n")
                                << "f.yaml:4:13" << "key 'rate' in load.stages[0] must be a number, got 'fast'";
     QTest::newRow("no workers") << data + QStringLiteral("load:\n  num_workers: 0\n  stages: [{rate: 1, duration: 1}]\n")
-                                << "f.yaml:3:16" << "key 'num_workers' in load must be in [1, 100000], got 0";
+                                << "f.yaml:3:16" << "load.num_workers 0 runs inference-perf v0.2.0 in a single process";
+    QTest::newRow("negative workers") << data + QStringLiteral("load:\n  num_workers: -1\n  stages: [{rate: 1, duration: 1}]\n")
+                                      << "f.yaml:3:16" << "key 'num_workers' in load must be in [0, 100000], got -1";
+    QTest::newRow("fractional duration")
+        << data + QStringLiteral("load:\n  stages:\n    - {rate: 2, duration: 1.5}\n") << "f.yaml:4:27"
+        << "load.stages[0]: duration must be a whole number of seconds (inference-perf v0.2.0's LoadStage.duration is an "
+           "int, so it refuses 1.5)";
+    QTest::newRow("negative distribution min")
+        << load + QStringLiteral("data:\n  type: random\n  input_distribution: {min: -1, max: 10, mean: 5}\n"
+                                 "  output_distribution: {}\n")
+        << "f.yaml:4:29" << "key 'min' in data.input_distribution must be in [0, ";
     QTest::newRow("random without distributions") << load + QStringLiteral("data:\n  type: random\n") << "f.yaml:3:9"
                                                   << "data.type random needs data.input_distribution";
     QTest::newRow("distribution min > max")

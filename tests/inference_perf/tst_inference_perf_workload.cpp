@@ -14,6 +14,7 @@
 
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -68,6 +69,7 @@ private slots:
     void planRandomTotalCount();
     void llmdExampleEqualsBuiltin();
     void scenarioErrors();
+    void zeroLengthsAreRefusedRequests();
 };
 
 void TestInferencePerfWorkload::constantTimerFillsTheStage()
@@ -360,4 +362,41 @@ void TestInferencePerfWorkload::scenarioErrors()
 }
 
 QTEST_APPLESS_MAIN(TestInferencePerfWorkload)
+void TestInferencePerfWorkload::zeroLengthsAreRefusedRequests()
+{
+    // Distribution min 0, as upstream allows: draws of 0 send an empty prompt or max_tokens 0,
+    // which vLLM answers with a 400. Every such request is counted as rejected, none is left
+    // in flight, and the note gives each reason.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    auto base = builtinScenario("default");
+    QVERIFY(base.has_value());
+    Scenario s = *base;
+    s.workload = WorkloadConfig{};
+    s.workload.kind = WorkloadKind::InferencePerf;
+    s.workload.trace.path = writeFile(dir, "zero.yaml", "load: {type: poisson, num_workers: 1, stages: [{rate: 5, duration: 20}]}\n"
+                                                        "data:\n  type: random\n"
+                                                        "  input_distribution: {min: 0, max: 400, mean: 30, std_dev: 60}\n"
+                                                        "  output_distribution: {min: 0, max: 50, mean: 5, std_dev: 10}\n"
+                                                        "api: {streaming: true}\n");
+    s.cluster.pods = 2;
+    for (const char* policy : {"round-robin", "random", "kube-service"}) {
+        const std::vector<std::string> routing{std::string("routing.policy=") + policy};
+        QVERIFY(applyOverrides(s, routing).has_value());
+        const auto r = runScenario(s);
+        QVERIFY2(r.has_value(), r ? "" : r.error().toString().c_str());
+        QVERIFY(r->requestsRejected > 0);
+        QCOMPARE(r->requestsUnfinished, std::int64_t{0});
+        QCOMPARE(r->requestsCompleted + r->requestsRejected, r->requestsSubmitted);
+        const auto noted = [&](const std::string& part) {
+            return std::ranges::any_of(r->warnings, [&](const std::string& w) { return w.find(part) != std::string::npos; });
+        };
+        QVERIFY(noted(std::to_string(r->requestsRejected) + " of " + std::to_string(r->requestsSubmitted) +
+                      " requests were rejected, as vLLM's front end answers them with a 400: "));
+        QVERIFY(noted(" sent an empty prompt"));
+        QVERIFY(noted(" asked for max_tokens 0"));
+        QVERIFY(!noted("not shorter than vllm.max_model_len"));
+    }
+}
+
 #include "tst_inference_perf_workload.moc"
