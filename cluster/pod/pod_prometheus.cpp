@@ -1,8 +1,11 @@
 #include "cluster/pod/pod_prometheus.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <sstream>
 
 namespace kvroute::cluster {
@@ -19,26 +22,68 @@ const std::vector<double> kRequestLatencyBuckets{0.3,  0.5,  0.8,  1.0,  1.5,  2
 const std::vector<double> kIterationBuckets{1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384};
 const std::vector<double> kNBuckets{1, 2, 5, 10, 20};
 
-/// Python's repr of a float as prometheus_client writes it: "3.0", "0.25", "1e-05".
+/// Python's repr(float): the shortest digits that read back the same value, in fixed notation
+/// unless the decimal exponent is below -4 or 16 and over ("1e-05", "1e+16"), ".0" on integers.
+std::string pythonRepr(double v)
+{
+    if (v == 0)
+        return std::signbit(v) ? "-0.0" : "0.0";
+    char buf[40];
+    for (int precision = 0; precision <= 17; ++precision) {
+        std::snprintf(buf, sizeof buf, "%.*e", precision, v);
+        if (std::strtod(buf, nullptr) == v)
+            break;
+    }
+    std::string text(buf); // [-]d.ddde±XX
+    const bool negative = text.front() == '-';
+    if (negative)
+        text.erase(0, 1);
+    const auto e = text.find('e');
+    const int exponent = std::atoi(text.c_str() + e + 1);
+    std::string digits = text.substr(0, e);
+    std::erase(digits, '.');
+    while (digits.size() > 1 && digits.back() == '0')
+        digits.pop_back();
+    std::string out;
+    if (exponent >= -4 && exponent < 16) {
+        if (exponent < 0) {
+            out.assign("0.");
+            out.append(static_cast<std::size_t>(-exponent - 1), '0');
+            out += digits;
+        } else {
+            const auto intLen = static_cast<std::size_t>(exponent + 1);
+            out = digits.size() <= intLen ? digits + std::string(intLen - digits.size(), '0') + ".0"
+                                          : digits.substr(0, intLen) + "." + digits.substr(intLen);
+        }
+    } else {
+        out = digits.substr(0, 1) + (digits.size() > 1 ? "." + digits.substr(1) : std::string());
+        char exp[16];
+        std::snprintf(exp, sizeof exp, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+        out += exp;
+    }
+    if (negative)
+        out.insert(out.begin(), '-');
+    return out;
+}
+
+/// prometheus_client's floatToGoString (utils.py), which writes every value and `le` bound:
+/// Python's repr, except that a positive number with more than six digits before the point
+/// switches to Go's exponent form ("1733350000.5" → "1.7333500005e+09", 1e6 → "1e+06").
 std::string number(double v)
 {
     if (std::isinf(v))
         return v > 0 ? "+Inf" : "-Inf";
-    if (v == std::floor(v) && std::fabs(v) < 1e15) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.1f", v);
-        return buf;
+    if (std::isnan(v))
+        return "NaN";
+    const std::string s = pythonRepr(v);
+    const auto dot = s.find('.');
+    if (v > 0 && dot != std::string::npos && dot > 6) {
+        std::string mantissa = s.substr(0, 1) + "." + s.substr(1, dot - 1) + s.substr(dot + 1);
+        while (!mantissa.empty() && (mantissa.back() == '0' || mantissa.back() == '.')) // rstrip('0.')
+            mantissa.pop_back();
+        return mantissa + "e+0" + std::to_string(dot - 1);
     }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    // The shortest text that reads back the same value.
-    for (int precision = 1; precision <= 17; ++precision) {
-        char shortBuf[32];
-        std::snprintf(shortBuf, sizeof shortBuf, "%.*g", precision, v);
-        if (std::strtod(shortBuf, nullptr) == v)
-            return shortBuf;
-    }
-    return buf;
+    return s;
 }
 
 std::string escapeLabel(const std::string& value)
@@ -63,29 +108,35 @@ double processStartEpoch()
     return start;
 }
 
+/// prometheus_client's generate_latest (exposition.py) for vLLM's metrics: a counter's HELP and
+/// TYPE name its `_total` sample; labels are written sorted by name; the `_created` samples of
+/// counters and histograms (on: vLLM v0.10.0 serves the default registry and never calls
+/// disable_created_metrics(), which only the V0 engine's vllm/engine/metrics.py does) are moved
+/// to the end of their family, under their own HELP and `# TYPE <name>_created gauge`.
 class Writer {
 public:
-    explicit Writer(std::string labels) : m_labels(std::move(labels)) {}
+    using Label = std::pair<std::string, std::string>;
+
+    explicit Writer(std::vector<Label> labels) : m_labels(std::move(labels)) {}
 
     void gauge(const std::string& name, const std::string& help, double value)
     {
         header(name, help, "gauge");
-        m_out << name << '{' << m_labels << "} " << number(value) << '\n';
+        sample(name, {}, value);
     }
-    void counter(const std::string& name, const std::string& help, double value, const std::string& extraLabel = {})
+    void counter(const std::string& name, const std::string& help, double value)
     {
-        header(name, help, "counter");
-        sample(name + "_total", extraLabel, value);
-        sample(name + "_created", extraLabel, processStartEpoch());
+        counterFamily(name, help, {{std::nullopt, value}});
     }
     void counterFamily(const std::string& name, const std::string& help,
-                       const std::vector<std::pair<std::string, double>>& byLabel)
+                       const std::vector<std::pair<std::optional<Label>, double>>& children)
     {
-        header(name, help, "counter");
-        for (const auto& [label, value] : byLabel) {
+        header(name + "_total", help, "counter");
+        for (const auto& [label, value] : children)
             sample(name + "_total", label, value);
+        header(name + "_created", help, "gauge");
+        for (const auto& [label, value] : children)
             sample(name + "_created", label, processStartEpoch());
-        }
     }
     void histogram(const std::string& name, const std::string& help, const Histogram& h)
     {
@@ -93,11 +144,12 @@ public:
         std::uint64_t cumulative = 0;
         for (std::size_t i = 0; i < h.bounds.size(); ++i) {
             cumulative += h.counts[i];
-            sample(name + "_bucket", "le=\"" + number(h.bounds[i]) + "\"", static_cast<double>(cumulative));
+            sample(name + "_bucket", Label{"le", number(h.bounds[i])}, static_cast<double>(cumulative));
         }
-        sample(name + "_bucket", "le=\"+Inf\"", static_cast<double>(h.count));
+        sample(name + "_bucket", Label{"le", "+Inf"}, static_cast<double>(h.count));
         sample(name + "_count", {}, static_cast<double>(h.count));
         sample(name + "_sum", {}, h.sum);
+        header(name + "_created", help, "gauge");
         sample(name + "_created", {}, processStartEpoch());
     }
     void raw(const std::string& text) { m_out << text; }
@@ -108,13 +160,19 @@ private:
     {
         m_out << "# HELP " << name << ' ' << help << '\n' << "# TYPE " << name << ' ' << type << '\n';
     }
-    void sample(const std::string& name, const std::string& extraLabel, double value)
+    void sample(const std::string& name, const std::optional<Label>& extra, double value)
     {
-        m_out << name << '{' << m_labels << (extraLabel.empty() ? "" : ",") << extraLabel << "} " << number(value)
-              << '\n';
+        std::vector<Label> labels = m_labels;
+        if (extra)
+            labels.push_back(*extra);
+        std::ranges::sort(labels);
+        m_out << name << '{';
+        for (std::size_t i = 0; i < labels.size(); ++i)
+            m_out << (i ? "," : "") << labels[i].first << "=\"" << escapeLabel(labels[i].second) << '"';
+        m_out << "} " << number(value) << '\n';
     }
 
-    std::string m_labels;
+    std::vector<Label> m_labels;
     std::ostringstream m_out;
 };
 
@@ -146,7 +204,6 @@ std::vector<double> buckets125(std::int64_t max)
 
 PodPrometheus::PodPrometheus(PodIdentity identity)
     : m_id(std::move(identity))
-    , m_labels("model_name=\"" + escapeLabel(m_id.modelName) + "\",engine=\"0\"")
     , m_ttft(kTtftBuckets)
     , m_tpot(kTpotBuckets)
     , m_e2e(kRequestLatencyBuckets)
@@ -208,14 +265,15 @@ void PodPrometheus::onFinished(double nowSeconds, const sim::PodRequestRecord& r
 
 std::string PodPrometheus::render(const sim::PodMetrics& pod) const
 {
-    Writer w(m_labels);
+    Writer w({{"model_name", m_id.modelName}, {"engine", "0"}});
     w.gauge("vllm:num_requests_running", "Number of requests in model execution batches.", pod.numRequestsRunning);
     w.gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.", pod.numRequestsWaiting);
     w.gauge("vllm:gpu_cache_usage_perc",
-            "GPU KV-cache usage. 1 means 100 percent usage. DEPRECATED: Use vllm:kv_cache_usage_perc instead.",
+            // vLLM's string literals join without a space (loggers.py:212-214, 225-227).
+            "GPU KV-cache usage. 1 means 100 percent usage.DEPRECATED: Use vllm:kv_cache_usage_perc instead.",
             pod.kvCacheUsage);
     w.counter("vllm:gpu_prefix_cache_queries",
-              "GPU prefix cache queries, in terms of number of queried tokens. DEPRECATED: Use "
+              "GPU prefix cache queries, in terms of number of queriedtokens. DEPRECATED: Use "
               "vllm:prefix_cache_queries instead.",
               static_cast<double>(pod.prefixCache.queries));
     w.counter("vllm:gpu_prefix_cache_hits",
@@ -232,10 +290,10 @@ std::string PodPrometheus::render(const sim::PodMetrics& pod) const
     w.counter("vllm:prompt_tokens", "Number of prefill tokens processed.", static_cast<double>(pod.promptTokens));
     w.counter("vllm:generation_tokens", "Number of generation tokens processed.",
               static_cast<double>(pod.generationTokens));
-    std::vector<std::pair<std::string, double>> finished;
+    // One child per FinishReason, in the enum's order (loggers.py:297-303).
+    std::vector<std::pair<std::optional<Writer::Label>, double>> finished;
     for (const char* reason : {"stop", "length", "abort"})
-        finished.emplace_back(std::string("finished_reason=\"") + reason + "\"",
-                              static_cast<double>(m_finishedByReason.at(reason)));
+        finished.emplace_back(Writer::Label{"finished_reason", reason}, static_cast<double>(m_finishedByReason.at(reason)));
     w.counterFamily("vllm:request_success", "Count of successfully processed requests.", finished);
     w.histogram("vllm:request_prompt_tokens", "Number of prefill tokens processed.", m_promptTokens);
     w.histogram("vllm:request_generation_tokens", "Number of generation tokens processed.", m_generationTokens);

@@ -52,7 +52,6 @@ public:
 
 private:
     PodIdentity m_id;
-    std::string m_labels; ///< model_name="...",engine="0"
     std::map<std::string, std::uint64_t> m_finishedByReason;
     Histogram m_ttft, m_tpot, m_e2e, m_queue, m_inference, m_prefill, m_decode;
     Histogram m_promptTokens, m_generationTokens, m_maxTokens, m_maxGenerationTokens, m_n, m_iteration;

@@ -32,8 +32,16 @@ curl -sf "http://127.0.0.1:$port/metrics" >"$work/metrics.txt" || fail "no /metr
 promtool check metrics <"$work/metrics.txt" >"$work/lint.txt" 2>&1
 rc=$?
 [[ $rc -eq 0 || $rc -eq 3 ]] || fail "promtool cannot parse /metrics (exit $rc): $(head -5 "$work/lint.txt")"
-grep -q 'vllm:prefix_cache_hits_total{model_name="meta-llama/Llama-3.2-1B",engine="0"} 64.0' "$work/metrics.txt" ||
+# prometheus_client sorts label names and names a counter's HELP/TYPE after its _total sample.
+grep -q 'vllm:prefix_cache_hits_total{engine="0",model_name="meta-llama/Llama-3.2-1B"} 64.0' "$work/metrics.txt" ||
     fail "unexpected hit counter: $(grep prefix_cache_hits_total "$work/metrics.txt")"
+grep -q '^# TYPE vllm:prefix_cache_hits_total counter$' "$work/metrics.txt" ||
+    fail "the counter's TYPE line does not name vllm:prefix_cache_hits_total: $(grep 'TYPE vllm:prefix_cache_hits' "$work/metrics.txt")"
+grep -q '^# TYPE vllm:prefix_cache_hits_created gauge$' "$work/metrics.txt" ||
+    fail "no vllm:prefix_cache_hits_created gauge family"
+# Prometheus's parser files a sample under the HELP/TYPE that names it: a counter announced by
+# its base name leaves its _total and _created samples as untyped families with no help text.
+grep 'no help text' "$work/lint.txt" && fail "promtool finds samples outside their HELP/TYPE family"
 
 # A real Prometheus scrapes it; PromQL reads the same counters.
 prom_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
