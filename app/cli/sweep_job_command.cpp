@@ -102,7 +102,13 @@ void addSweepJobCommand(CLI::App& sweep, int& exitCode)
         ->check(CLI::Range(1, 100000));
     cmd->add_option("--jobs-per-pod", o->job.threadsPerPod, "sweep threads (and CPUs requested) per pod")
         ->capture_default_str()->check(CLI::Range(1, 256));
-    cmd->add_option("--pvc", o->job.pvc, "PersistentVolumeClaim for the results (default: an emptyDir)");
+    cmd->add_option("--cpu-request", o->job.cpuRequest, "CPUs requested per pod (default: --jobs-per-pod)");
+    cmd->add_option("--cpu-limit", o->job.cpuLimit, "CPU limit per pod (default: --jobs-per-pod, or the request if higher)");
+    cmd->add_option("--memory-request", o->job.memoryRequest, "memory requested per pod (default: 512Mi per --jobs-per-pod)");
+    cmd->add_option("--memory-limit", o->job.memoryLimit,
+                    "memory limit per pod (default: 2Gi per --jobs-per-pod, or the request if higher)");
+    cmd->add_option("--pvc", o->job.pvc, "PersistentVolumeClaim for the results, ReadWriteMany when --parallelism > 1 "
+                                         "(default: an emptyDir)");
     cmd->add_option("--namespace,-n", o->job.ns, "namespace of the Job and ConfigMap");
     cmd->add_option("--name", o->job.name, "Job and ConfigMap name (default: kvroute-sweep-<grid id>)");
     cmd->add_option("--out,-o", o->out, "file to write the YAML to (default: stdout)")->capture_default_str();

@@ -5,9 +5,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
 #include <sstream>
+#include <tuple>
 
 namespace kvroute::cluster {
 
@@ -55,7 +60,116 @@ void metadata(YAML::Emitter& out, const std::string& name, const std::string& ns
     out << YAML::EndMap;
 }
 
+/// A pod's requests and limits, defaults filled in and checked.
+struct PodResources {
+    std::string cpuRequest, cpuLimit, memoryRequest, memoryLimit;
+};
+
+std::string mebibytes(int mi)
+{
+    return mi % 1024 == 0 ? std::to_string(mi / 1024) + "Gi" : std::to_string(mi) + "Mi";
+}
+
+Result<PodResources> podResources(const SweepJobOptions& o)
+{
+    const std::string threads = std::to_string(o.threadsPerPod);
+    PodResources r{o.cpuRequest.empty() ? threads : o.cpuRequest, o.cpuLimit,
+                   o.memoryRequest.empty() ? mebibytes(kSweepMemoryRequestPerThreadMi * o.threadsPerPod)
+                                           : o.memoryRequest,
+                   o.memoryLimit};
+    const auto check = [](const std::string& value, const char* option) -> Result<double> {
+        if (auto v = resourceQuantity(value))
+            return *v;
+        return fail("'" + value + "' is not a positive Kubernetes quantity (e.g. 500m or 2 for CPUs, 1536Mi or 2Gi for memory)",
+                    option);
+    };
+    const auto pair = [&](std::string& request, std::string& limit, const std::string& defaultLimit,
+                          const char* requestOption, const char* limitOption) -> Result<void> {
+        auto req = check(request, requestOption);
+        if (!req)
+            return std::unexpected(req.error());
+        if (limit.empty()) {
+            // A request above the default limit is what the user asked for: the limit follows it.
+            limit = *resourceQuantity(defaultLimit) < *req ? request : defaultLimit;
+            return {};
+        }
+        auto lim = check(limit, limitOption);
+        if (!lim)
+            return std::unexpected(lim.error());
+        // The API server refuses a pod whose request exceeds its limit; say so before it is applied.
+        if (*lim < *req)
+            return fail("the limit " + limit + " is below the request " + request, limitOption);
+        return {};
+    };
+    if (auto ok = pair(r.cpuRequest, r.cpuLimit, threads, "--cpu-request", "--cpu-limit"); !ok)
+        return std::unexpected(ok.error());
+    if (auto ok = pair(r.memoryRequest, r.memoryLimit, mebibytes(kSweepMemoryLimitPerThreadMi * o.threadsPerPod),
+                       "--memory-request", "--memory-limit");
+        !ok)
+        return std::unexpected(ok.error());
+    return r;
+}
+
+/// requests and limits, each quoted: "2" must reach the API server as a quantity string.
+void resources(YAML::Emitter& out, const PodResources& r)
+{
+    out << YAML::Key << "resources" << YAML::Value << YAML::BeginMap;
+    for (const auto& [key, cpu, memory] : {std::tuple{"requests", &r.cpuRequest, &r.memoryRequest},
+                                           std::tuple{"limits", &r.cpuLimit, &r.memoryLimit}}) {
+        out << YAML::Key << key << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "cpu" << YAML::Value << YAML::DoubleQuoted << *cpu;
+        out << YAML::Key << "memory" << YAML::Value << YAML::DoubleQuoted << *memory;
+        out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+}
+
+/// What Pod Security's "restricted" profile (and OpenShift's restricted-v2 SCC) admits. No UID is
+/// set: the image's non-root USER is used, or the one OpenShift assigns. The root filesystem is
+/// read-only: `kvroute sweep` writes only its --out file, on the results volume.
+void containerSecurityContext(YAML::Emitter& out)
+{
+    out << YAML::Key << "securityContext" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "allowPrivilegeEscalation" << YAML::Value << false;
+    out << YAML::Key << "readOnlyRootFilesystem" << YAML::Value << true;
+    out << YAML::Key << "capabilities" << YAML::Value << YAML::BeginMap << YAML::Key << "drop" << YAML::Value
+        << YAML::Flow << YAML::BeginSeq << "ALL" << YAML::EndSeq << YAML::EndMap;
+    out << YAML::EndMap;
+}
+
+void podSecurityContext(YAML::Emitter& out)
+{
+    out << YAML::Key << "securityContext" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "runAsNonRoot" << YAML::Value << true;
+    out << YAML::Key << "seccompProfile" << YAML::Value << YAML::BeginMap << YAML::Key << "type" << YAML::Value
+        << "RuntimeDefault" << YAML::EndMap;
+    out << YAML::EndMap;
+}
+
 } // namespace
+
+std::optional<double> resourceQuantity(const std::string& text)
+{
+    // resource.Quantity's grammar, without a sign: a request or limit is never negative.
+    static const std::regex grammar(R"(^([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$)");
+    static const std::map<std::string, double> suffixes{
+        {"", 1},         {"n", 1e-9},     {"u", 1e-6},     {"m", 1e-3},     {"k", 1e3},
+        {"M", 1e6},      {"G", 1e9},      {"T", 1e12},     {"P", 1e15},     {"E", 1e18},
+        {"Ki", 0x1p10},  {"Mi", 0x1p20},  {"Gi", 0x1p30},  {"Ti", 0x1p40},  {"Pi", 0x1p50}, {"Ei", 0x1p60},
+    };
+    std::smatch m;
+    if (!std::regex_match(text, m, grammar))
+        return std::nullopt;
+    // strtod, not stod: a number too long for a double is out of range, not an exception.
+    const double number = std::strtod(m[1].str().c_str(), nullptr);
+    const std::string suffix = m[2].str();
+    const auto it = suffixes.find(suffix);
+    const double value = it != suffixes.end() ? number * it->second
+                                              : number * std::pow(10.0, std::strtod(suffix.c_str() + 1, nullptr));
+    if (!(value > 0) || !std::isfinite(value))
+        return std::nullopt;
+    return value;
+}
 
 bool isRfc1123Label(const std::string& name, std::size_t limit)
 {
@@ -83,6 +197,9 @@ Result<std::string> renderSweepJob(const sim::Scenario& scenarioIn, const sim::S
         return fail("'" + o.ns + "' is not a valid namespace name (RFC 1123 label)", "--namespace");
     if (!o.pvc.empty() && !isRfc1123Label(o.pvc, 253))
         return fail("'" + o.pvc + "' is not a valid PersistentVolumeClaim name", "--pvc");
+    const auto podResourcesOrError = podResources(o);
+    if (!podResourcesOrError)
+        return std::unexpected(podResourcesOrError.error());
 
     // The files the scenario reads go into the ConfigMap beside it, and the scenario names them there.
     sim::Scenario scenario = scenarioIn;
@@ -136,8 +253,7 @@ Result<std::string> renderSweepJob(const sim::Scenario& scenarioIn, const sim::S
     out << YAML::EndMap;
     out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "restartPolicy" << YAML::Value << "Never";
-    out << YAML::Key << "securityContext" << YAML::Value << YAML::BeginMap << YAML::Key << "runAsNonRoot" << YAML::Value
-        << true << YAML::EndMap;
+    podSecurityContext(out);
     out << YAML::Key << "containers" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
     out << YAML::Key << "name" << YAML::Value << "sweep";
     out << YAML::Key << "image" << YAML::Value << o.image;
@@ -166,10 +282,8 @@ Result<std::string> renderSweepJob(const sim::Scenario& scenarioIn, const sim::S
         << YAML::BeginMap << YAML::Key << "fieldPath" << YAML::Value
         << "metadata.annotations['batch.kubernetes.io/job-completion-index']" << YAML::EndMap << YAML::EndMap;
     out << YAML::EndMap << YAML::EndSeq;
-    out << YAML::Key << "resources" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "requests" << YAML::Value << YAML::BeginMap << YAML::Key << "cpu" << YAML::Value
-        << YAML::DoubleQuoted << std::to_string(o.threadsPerPod) << YAML::Key << "memory" << YAML::Value << "1Gi" << YAML::EndMap;
-    out << YAML::EndMap;
+    resources(out, *podResourcesOrError);
+    containerSecurityContext(out);
     out << YAML::Key << "volumeMounts" << YAML::Value << YAML::BeginSeq;
     out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "scenario" << YAML::Key << "mountPath" << YAML::Value
         << kScenarioDir << YAML::Key << "readOnly" << YAML::Value << true << YAML::EndMap;
@@ -183,7 +297,12 @@ Result<std::string> renderSweepJob(const sim::Scenario& scenarioIn, const sim::S
     out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "results";
     if (!o.pvc.empty()) {
         out << YAML::Key << "persistentVolumeClaim" << YAML::Value << YAML::BeginMap << YAML::Key << "claimName"
-            << YAML::Value << o.pvc << YAML::EndMap;
+            << YAML::Value << o.pvc;
+        // Every pod writes to the one claim; said where the user reads the claim's name.
+        if (o.parallelism > 1)
+            out << YAML::Comment("must be ReadWriteMany: " + std::to_string(o.parallelism) +
+                                 " pods mount it at once, and a ReadWriteOnce claim attaches to one node only");
+        out << YAML::EndMap;
     } else {
         out << YAML::Comment("an emptyDir: the records go with the pods; give --pvc to keep them");
         out << YAML::Key << "emptyDir" << YAML::Value << YAML::BeginMap << YAML::EndMap;

@@ -9,6 +9,7 @@
 #include "sim/sweep/sweep.h"
 #include "sim/util/result.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,11 +23,26 @@ struct SweepJobOptions {
     int parallelism = 1;    ///< pods at once
     int threadsPerPod = 1;  ///< `sweep -j` in each pod, and its CPU request
     std::string pvc;        ///< results volume; empty = an emptyDir (lost with the pods; said in a comment)
+    // Per pod, as Kubernetes quantities ("500m", "2", "1536Mi"); empty = the default beside each.
+    // A default limit below a request given is raised to it.
+    std::string cpuRequest;    ///< threadsPerPod
+    std::string cpuLimit;      ///< threadsPerPod
+    std::string memoryRequest; ///< kSweepMemoryRequestPerThreadMi × threadsPerPod, (as Mi or Gi)
+    std::string memoryLimit;   ///< kSweepMemoryLimitPerThreadMi × threadsPerPod, (as Mi or Gi)
 };
+
+/// Memory per sweep thread, in MiB: one point of the built-in scenarios peaks below 100 MiB (64
+/// pods of llmd-shared-prefix: 80 MiB); a long real trace needs more, and the limit leaves room.
+inline constexpr int kSweepMemoryRequestPerThreadMi = 512;
+inline constexpr int kSweepMemoryLimitPerThreadMi = 2048;
 
 /// The ConfigMap and the Job, as one YAML stream. Errors name the option at fault.
 [[nodiscard]] Result<std::string> renderSweepJob(const sim::Scenario& scenario, const sim::SweepGrid& grid,
                                                  const SweepJobOptions& options);
+
+/// The value of a Kubernetes resource quantity ("250m" = 0.25, "1Gi" = 2^30, "1e3"); nullopt when
+/// `text` is not one or is not positive.
+[[nodiscard]] std::optional<double> resourceQuantity(const std::string& text);
 
 /// Whether `name` is a valid Kubernetes object name / label value of at most `limit` characters
 /// (lower-case alphanumerics and '-', starting and ending alphanumeric).

@@ -21,7 +21,8 @@ scenario=(mooncake --set "workload.path=$work/trace.jsonl" --set duration=60)
 grid=(--param vllm.block_size=16,64 --param cluster.pods=2,3,4 --repeat 2)
 
 "$kvroute" sweep emit-job "${scenario[@]}" "${grid[@]}" --parallelism 2 --shards 5 --image example.org/kvroute:test \
-    --pvc results --namespace sweeps -o "$work/job.yaml" 2>"$work/emit.err" || fail "emit-job: $(cat "$work/emit.err")"
+    --pvc results --namespace sweeps --cpu-request 500m --memory-limit 3Gi -o "$work/job.yaml" 2>"$work/emit.err" ||
+    fail "emit-job: $(cat "$work/emit.err")"
 python3 "$validate" "$work/job.yaml" >"$work/validate.txt" 2>&1 || fail "schema: $(cat "$work/validate.txt")"
 grep -q "2 valid, 0 invalid" "$work/validate.txt" || fail "schema: $(cat "$work/validate.txt")"
 
@@ -38,6 +39,9 @@ mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
 volumes = {v["name"]: v for v in spec["template"]["spec"]["volumes"]}
 assert volumes["scenario"]["configMap"]["name"] == config["metadata"]["name"]
 assert volumes["results"]["persistentVolumeClaim"]["claimName"] == "results"
+assert container["resources"] == {"requests": {"cpu": "500m", "memory": "512Mi"},
+                                  "limits": {"cpu": "1", "memory": "3Gi"}}, container["resources"]
+assert container["securityContext"]["readOnlyRootFilesystem"] is True
 assert any(e["name"] == "SHARD_INDEX" and "job-completion-index" in e["valueFrom"]["fieldRef"]["fieldPath"] for e in container["env"])
 etc, results = os.path.join(work, "etc"), os.path.join(work, "results")
 os.makedirs(etc); os.makedirs(results)
@@ -87,7 +91,8 @@ PY
 
 # Bad input: exit 2 with the option named.
 for bad in "--parallelism 0" "--parallelism 3 --shards 2" "--parallelism 2 --shards 99" "--parallelism 2 --name Bad_Name" \
-           "--parallelism 2 --namespace -x" "--parallelism 2 --image ''"; do
+           "--parallelism 2 --namespace -x" "--parallelism 2 --image ''" "--parallelism 2 --cpu-request 2 --cpu-limit 1" \
+           "--parallelism 2 --memory-request 1GB"; do
     eval "\"$kvroute\" sweep emit-job default --param cluster.pods=2,3,4 --image example.org/k:1 $bad" >"$work/bad.txt" 2>&1
     [[ $? -eq 2 ]] || fail "emit-job $bad: $(cat "$work/bad.txt")"
 done

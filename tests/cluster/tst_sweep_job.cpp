@@ -1,0 +1,210 @@
+// The sweep's Indexed Job (cluster/sweep/sweep_job.h) as Pod Security's "restricted" profile
+// wants it: a non-root pod with the RuntimeDefault seccomp profile, a container that cannot
+// escalate, holds no capability and writes only to its volumes; CPU and memory requests and
+// limits, by default from --jobs-per-pod and overridable; bad or inconsistent quantities refused
+// naming the option; the ReadWriteMany note on a shared results claim. Every rendered variant
+// passes the official schemas (../shared/schemas/validate.py, unknown fields are errors).
+
+#include "cluster/sweep/sweep_job.h"
+#include "sim/scenario/scenario_yaml.h"
+
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+
+using kvroute::cluster::renderSweepJob;
+using kvroute::cluster::SweepJobOptions;
+
+namespace {
+
+const QString kValidator = QStringLiteral(KVROUTE_SOURCE_DIR "/../shared/schemas/validate.py");
+
+SweepJobOptions options()
+{
+    SweepJobOptions o;
+    o.image = "example.org/kvroute:test";
+    o.shards = 4;
+    o.parallelism = 2;
+    return o;
+}
+
+std::string render(const SweepJobOptions& o)
+{
+    auto scenario = kvroute::sim::builtinScenario("default");
+    if (!scenario)
+        qFatal("no default scenario: %s", scenario.error().toString().c_str());
+    const kvroute::sim::SweepGrid grid{{{"cluster.pods", {"2", "3", "4", "5"}}}, 1};
+    auto yaml = renderSweepJob(*scenario, grid, o);
+    if (!yaml)
+        qFatal("render failed: %s", yaml.error().toString().c_str());
+    return *yaml;
+}
+
+YAML::Node podSpec(const std::string& yaml)
+{
+    for (const auto& doc : YAML::LoadAll(yaml))
+        if (doc["kind"].as<std::string>() == "Job")
+            return doc["spec"]["template"]["spec"];
+    return {};
+}
+
+std::string str(const YAML::Node& node) { return node ? node.as<std::string>() : std::string("<missing>"); }
+
+} // namespace
+
+class SweepJobTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void restrictedSecurityContext()
+    {
+        const auto pod = podSpec(render(options()));
+        QVERIFY(pod["securityContext"]["runAsNonRoot"].as<bool>());
+        QCOMPARE(str(pod["securityContext"]["seccompProfile"]["type"]), std::string("RuntimeDefault"));
+        // No UID: OpenShift's restricted-v2 assigns one from the namespace's range.
+        QVERIFY(!pod["securityContext"]["runAsUser"]);
+        const auto container = pod["containers"][0]["securityContext"];
+        QCOMPARE(container["allowPrivilegeEscalation"].as<bool>(), false);
+        QCOMPARE(container["readOnlyRootFilesystem"].as<bool>(), true);
+        QCOMPARE(container["capabilities"]["drop"].size(), std::size_t(1));
+        QCOMPARE(str(container["capabilities"]["drop"][0]), std::string("ALL"));
+        QVERIFY(!container["capabilities"]["add"]);
+        // The only writable place: the results mount (the --out of every shard).
+        for (const auto& mount : pod["containers"][0]["volumeMounts"])
+            QVERIFY(mount["name"].as<std::string>() == "results" || mount["readOnly"].as<bool>());
+    }
+
+    void resources_data()
+    {
+        QTest::addColumn<int>("threads");
+        QTest::addColumn<QStringList>("given");    // cpu request, cpu limit, memory request, memory limit
+        QTest::addColumn<QStringList>("expected"); // the same, as rendered
+        QTest::newRow("defaults") << 1 << QStringList{"", "", "", ""} << QStringList{"1", "1", "512Mi", "2Gi"};
+        QTest::newRow("defaults follow threads") << 4 << QStringList{"", "", "", ""}
+                                                 << QStringList{"4", "4", "2Gi", "8Gi"};
+        QTest::newRow("all given") << 2 << QStringList{"500m", "3", "1Gi", "3Gi"} << QStringList{"500m", "3", "1Gi", "3Gi"};
+        QTest::newRow("default limits rise to a request") << 1 << QStringList{"2", "", "4Gi", ""}
+                                                          << QStringList{"2", "2", "4Gi", "4Gi"};
+    }
+
+    void resources()
+    {
+        QFETCH(int, threads);
+        QFETCH(QStringList, given);
+        QFETCH(QStringList, expected);
+        auto o = options();
+        o.threadsPerPod = threads;
+        o.cpuRequest = given[0].toStdString();
+        o.cpuLimit = given[1].toStdString();
+        o.memoryRequest = given[2].toStdString();
+        o.memoryLimit = given[3].toStdString();
+        const auto r = podSpec(render(o))["containers"][0]["resources"];
+        QCOMPARE(QString::fromStdString(str(r["requests"]["cpu"])), expected[0]);
+        QCOMPARE(QString::fromStdString(str(r["limits"]["cpu"])), expected[1]);
+        QCOMPARE(QString::fromStdString(str(r["requests"]["memory"])), expected[2]);
+        QCOMPARE(QString::fromStdString(str(r["limits"]["memory"])), expected[3]);
+    }
+
+    void badResourcesNameTheOption_data()
+    {
+        QTest::addColumn<QStringList>("given");
+        QTest::addColumn<QString>("option");
+        QTest::newRow("not a quantity") << QStringList{"two", "", "", ""} << "--cpu-request";
+        QTest::newRow("GB is not a suffix") << QStringList{"", "", "8GB", ""} << "--memory-request";
+        QTest::newRow("zero") << QStringList{"", "0", "", ""} << "--cpu-limit";
+        QTest::newRow("negative") << QStringList{"", "", "", "-1Gi"} << "--memory-limit";
+        QTest::newRow("cpu limit below request") << QStringList{"2", "1500m", "", ""} << "--cpu-limit";
+        QTest::newRow("memory limit below request") << QStringList{"", "", "2Gi", "1500Mi"} << "--memory-limit";
+    }
+
+    void badResourcesNameTheOption()
+    {
+        QFETCH(QStringList, given);
+        QFETCH(QString, option);
+        auto o = options();
+        o.cpuRequest = given[0].toStdString();
+        o.cpuLimit = given[1].toStdString();
+        o.memoryRequest = given[2].toStdString();
+        o.memoryLimit = given[3].toStdString();
+        auto scenario = kvroute::sim::builtinScenario("default");
+        QVERIFY(scenario);
+        const auto yaml = renderSweepJob(*scenario, kvroute::sim::SweepGrid{{{"cluster.pods", {"2", "3"}}}, 1}, o);
+        QVERIFY(!yaml);
+        QCOMPARE(QString::fromStdString(yaml.error().where), option);
+    }
+
+    void quantities()
+    {
+        using kvroute::cluster::resourceQuantity;
+        QCOMPARE(resourceQuantity("250m").value_or(-1), 0.25);
+        QCOMPARE(resourceQuantity("2").value_or(-1), 2.0);
+        QCOMPARE(resourceQuantity("1.5").value_or(-1), 1.5);
+        QCOMPARE(resourceQuantity("1Gi").value_or(-1), 1073741824.0);
+        QCOMPARE(resourceQuantity("1G").value_or(-1), 1e9);
+        QCOMPARE(resourceQuantity("1e3").value_or(-1), 1000.0);
+        const std::string huge(400, '9');
+        for (const std::string& bad : {std::string(), std::string("m"), std::string("1gi"), std::string("1 Gi"),
+                                       std::string("-1"), std::string("0"), std::string("0m"), std::string("1.2.3"),
+                                       std::string("1Qi"), std::string("1e999"), huge, "1e" + huge})
+            QVERIFY2(!resourceQuantity(bad), bad.c_str());
+    }
+
+    void sharedClaimMustBeReadWriteMany()
+    {
+        auto o = options();
+        o.pvc = "sweep-results";
+        QVERIFY(render(o).find("must be ReadWriteMany") != std::string::npos);
+        o.parallelism = 1;
+        QVERIFY(render(o).find("ReadWriteMany") == std::string::npos);
+    }
+
+    void renderedJobsPassTheSchemas()
+    {
+        if (!QFileInfo::exists(kValidator))
+            QSKIP("../shared/schemas/validate.py is not there");
+        if (QProcess::execute(QStringLiteral("python3"), {"-c", "import yaml, jsonschema"}) != 0)
+            QSKIP("python3-yaml / python3-jsonschema missing");
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto write = [&](const QString& name, const std::string& text) {
+            std::ofstream(dir.filePath(name).toStdString()) << text;
+        };
+        auto o = options();
+        write("defaults.yaml", render(o));
+        o.pvc = "sweep-results";
+        o.ns = "sweeps";
+        o.threadsPerPod = 3;
+        o.cpuRequest = "2500m";
+        o.memoryLimit = "6Gi";
+        write("pvc.yaml", render(o));
+
+        const auto validate = [&](const QStringList& files) {
+            QProcess p;
+            p.setProcessChannelMode(QProcess::MergedChannels);
+            p.start(QStringLiteral("python3"), QStringList{kValidator} + files);
+            if (!p.waitForFinished(60000)) {
+                p.kill(); // our own child, by its handle
+                p.waitForFinished();
+            }
+            return std::pair{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAll())};
+        };
+        const auto [code, output] = validate({dir.filePath("defaults.yaml"), dir.filePath("pvc.yaml")});
+        QVERIFY2(code == 0 && output.contains(QStringLiteral("4 valid, 0 invalid")), qPrintable(output));
+
+        // The check can fail: a field the Job schema does not have is refused.
+        auto broken = render(options());
+        const std::string marker = "readOnlyRootFilesystem: true";
+        QVERIFY(broken.find(marker) != std::string::npos);
+        broken.replace(broken.find(marker), marker.size(), "readOnlyRootFileSystem: true");
+        write("broken.yaml", broken);
+        const auto [brokenCode, brokenOutput] = validate({dir.filePath("broken.yaml")});
+        QVERIFY2(brokenCode == 1 && brokenOutput.contains(QStringLiteral("readOnlyRootFileSystem")), qPrintable(brokenOutput));
+    }
+};
+
+QTEST_GUILESS_MAIN(SweepJobTest)
+#include "tst_sweep_job.moc"
