@@ -259,6 +259,7 @@ private:
         std::int64_t emptyPrompt = 0;
         std::int64_t promptTooLong = 0;
         std::int64_t zeroMaxTokens = 0;
+        std::int64_t overMaxModelLen = 0; ///< prompt + max_tokens over max_model_len
     };
 
     void countRejection(const WorkloadRequest& request)
@@ -267,8 +268,10 @@ private:
             ++m_rejections.emptyPrompt;
         else if (static_cast<std::int64_t>(request.prompt.size()) >= m_setup.scenario.vllm.maxModelLen)
             ++m_rejections.promptTooLong;
-        else
+        else if (request.maxTokens < 1)
             ++m_rejections.zeroMaxTokens;
+        else
+            ++m_rejections.overMaxModelLen;
     }
 
     [[nodiscard]] std::string rejectionNote(std::int64_t rejected, std::int64_t submitted) const
@@ -282,6 +285,10 @@ private:
                               std::to_string(m_setup.scenario.vllm.maxModelLen) + " tokens)");
         if (m_rejections.zeroMaxTokens > 0)
             reasons.push_back(std::to_string(m_rejections.zeroMaxTokens) + " asked for max_tokens 0");
+        if (m_rejections.overMaxModelLen > 0)
+            reasons.push_back(std::to_string(m_rejections.overMaxModelLen) +
+                              " asked for more tokens than vllm.max_model_len (" +
+                              std::to_string(m_setup.scenario.vllm.maxModelLen) + ") holds, prompt plus max_tokens");
         std::string note = std::to_string(rejected) + " of " + std::to_string(submitted) +
                            " requests were rejected, as vLLM's front end answers them with a 400: ";
         for (std::size_t i = 0; i < reasons.size(); ++i)

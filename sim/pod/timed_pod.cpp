@@ -29,6 +29,13 @@ Result<void> TimedPod::submit(EngineRequest request)
     // be found only when the step ends, where no caller hears of it.
     if (request.maxTokens < 1)
         return fail("max_tokens must be at least 1");
+    // vLLM's OpenAI server (serving_engine.py _validate_input) refuses a completion that could
+    // not fit: prompt + max_tokens over max_model_len is a 400, not a request cut at the limit.
+    // The live pod server checks the same (cluster/pod/pod_server.cpp).
+    if (static_cast<std::int64_t>(request.prompt.size()) + request.maxTokens > m_engine.config().maxModelLen)
+        return fail("prompt length of " + std::to_string(request.prompt.size()) + " plus max_tokens " +
+                    std::to_string(request.maxTokens) + " is over max_model_len " +
+                    std::to_string(m_engine.config().maxModelLen));
     if (m_recordOfId.contains(request.id))
         return fail("duplicate request id " + std::to_string(request.id));
     PodRequestRecord record;

@@ -87,6 +87,8 @@ private Q_SLOTS:
         QVERIFY(noted((std::to_string(r.requestsRejected) + " of " + std::to_string(r.requestsSubmitted) +
                        " requests were rejected").c_str()));
         QVERIFY(noted("not shorter than vllm.max_model_len (4096 tokens)"));
+        // Two records fit alone but not with their output: vLLM's serving layer refuses those too.
+        QVERIFY(noted("asked for more tokens than vllm.max_model_len (4096) holds, prompt plus max_tokens"));
         QVERIFY(noted((std::to_string(r.requestsSubmitted) + " records were sent and more follow from").c_str()));
         // A three-record trace at 0, 1 and 2 s: cut by a 1.5 s run after two records, whole in a
         // 10 s one.

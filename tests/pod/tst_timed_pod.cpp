@@ -109,6 +109,9 @@ private Q_SLOTS:
         QTest::newRow("empty prompt") << std::size_t{0} << 4 << QStringLiteral("the prompt is empty");
         QTest::newRow("prompt too long") << std::size_t{2048} << 4 << QStringLiteral("not shorter than max_model_len");
         QTest::newRow("max_tokens 0") << std::size_t{10} << 0 << QStringLiteral("max_tokens must be at least 1");
+        // vLLM's serving layer: prompt + max_tokens must fit in max_model_len (2048 here).
+        QTest::newRow("prompt + max_tokens over max_model_len")
+            << std::size_t{2000} << 49 << QStringLiteral("plus max_tokens 49 is over max_model_len 2048");
     }
 
     void everyRefusalIsImmediate()
@@ -134,6 +137,21 @@ private Q_SLOTS:
         sim.run();
         QCOMPARE(rec.finished.size(), std::size_t{1});
         QVERIFY(!pod.engine().hasRequests());
+    }
+
+    void promptPlusMaxTokensMayFillMaxModelLen()
+    {
+        // The bound is inclusive: 2000 + 48 = 2048 tokens is accepted and runs to its length.
+        Simulation sim;
+        const auto model = testModel();
+        Recorder rec;
+        EngineConfig config = podConfig();
+        config.numGpuBlocks = 200; // room for all 2,048 tokens
+        TimedPod pod(sim, 0, config, model, &rec);
+        QVERIFY(pod.submit(request(1, 2000, 48)).has_value());
+        sim.run();
+        QCOMPARE(rec.finished.size(), std::size_t{1});
+        QCOMPARE(rec.finished[0].numOutputTokens, 48);
     }
 
     void gaugesRefreshOnlyWithStats()
