@@ -136,9 +136,16 @@ void BarChart::setAxisTitles(const QString& categoryTitle, const QString& valueT
     d->categoryTitle = categoryTitle;
     d->valueTitle = valueTitle;
     d->categoryAxis->setTitleText(categoryTitle);
-    d->categoryAxis->setTitleVisible(!categoryTitle.isEmpty());
     d->valueAxis->setTitleText(valueTitle);
-    d->valueAxis->setTitleVisible(!valueTitle.isEmpty());
+    updateAxisTitleVisibility();
+}
+
+void BarChart::updateAxisTitleVisibility()
+{
+    // A hidden axis still draws its title, at the chart's top left, over the chart's title
+    // (seen with no pods reported from a stopped stack): the titles go with their axes.
+    d->categoryAxis->setTitleVisible(!d->empty && !d->categoryTitle.isEmpty());
+    d->valueAxis->setTitleVisible(!d->empty && !d->valueTitle.isEmpty());
 }
 
 void BarChart::setOrientation(Qt::Orientation orientation)
@@ -255,6 +262,7 @@ void BarChart::updateAxes()
     d->noData->setVisible(d->empty);
     d->categoryAxis->setVisible(!d->empty);
     d->valueAxis->setVisible(!d->empty);
+    updateAxisTitleVisibility();
     if (d->empty) {
         updateValueLabels();
         return;
@@ -408,6 +416,14 @@ QStringList BarChart::valueLabelTexts() const
     for (const QGraphicsSimpleTextItem* label : d->valueLabels)
         texts.append(label->text());
     return texts;
+}
+
+int BarChart::visibleAxisTitles() const
+{
+    int visible = 0;
+    for (const QAbstractAxis* axis : d->chart->axes())
+        visible += axis->isTitleVisible() && !axis->titleText().isEmpty() ? 1 : 0;
+    return visible;
 }
 
 bool BarChart::noDataShown() const

@@ -66,6 +66,8 @@ public:
     /// The value labels as printed, set by set (empty when hidden).
     [[nodiscard]] QStringList valueLabelTexts() const;
     [[nodiscard]] bool noDataShown() const;
+    /// How many axis titles are drawn (hidden with their axes while there is no data).
+    [[nodiscard]] int visibleAxisTitles() const;
     [[nodiscard]] std::pair<double, double> valueRange() const;
     /// The ticks the value axis lays out (a few; never thousands).
     [[nodiscard]] double valueTickCount() const;
@@ -78,6 +80,7 @@ protected:
 private:
     void rebuildSeries();
     void updateAxes();
+    void updateAxisTitleVisibility();
     void updateValueLabels();
 
     struct Impl;

@@ -119,14 +119,20 @@ void LineChart::setTitle(const QString& title)
 
 void LineChart::setAxisTitles(const QString& xTitle, const QString& yTitle)
 {
-    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(d->xAxis), static_cast<QAbstractAxis*>(d->xLogAxis)}) {
+    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(d->xAxis), static_cast<QAbstractAxis*>(d->xLogAxis)})
         axis->setTitleText(xTitle);
-        axis->setTitleVisible(!xTitle.isEmpty());
-    }
-    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(d->yAxis), static_cast<QAbstractAxis*>(d->yLogAxis)}) {
+    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(d->yAxis), static_cast<QAbstractAxis*>(d->yLogAxis)})
         axis->setTitleText(yTitle);
-        axis->setTitleVisible(!yTitle.isEmpty());
-    }
+    updateAxisTitleVisibility();
+}
+
+void LineChart::updateAxisTitleVisibility()
+{
+    // A hidden axis still draws its title, at the chart's top left, over the chart's title:
+    // the titles go with their axes while there is no data.
+    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(d->xAxis), static_cast<QAbstractAxis*>(d->xLogAxis),
+                                static_cast<QAbstractAxis*>(d->yAxis), static_cast<QAbstractAxis*>(d->yLogAxis)})
+        axis->setTitleVisible(!d->empty && !axis->titleText().isEmpty());
 }
 
 void LineChart::setYRange(double min, double max)
@@ -229,6 +235,7 @@ void LineChart::updateAxes()
     d->noData->setVisible(d->empty);
     currentXAxis()->setVisible(!d->empty);
     currentYAxis()->setVisible(!d->empty);
+    updateAxisTitleVisibility();
     if (d->empty)
         return;
 
@@ -299,6 +306,14 @@ const QObject* LineChart::seriesObject(int index) const
 bool LineChart::legendVisible() const
 {
     return d->chart->legend()->isVisible();
+}
+
+int LineChart::visibleAxisTitles() const
+{
+    int visible = 0;
+    for (const QAbstractAxis* axis : d->chart->axes())
+        visible += axis->isTitleVisible() && !axis->titleText().isEmpty() ? 1 : 0;
+    return visible;
 }
 
 bool LineChart::noDataShown() const

@@ -77,6 +77,8 @@ public:
     [[nodiscard]] bool pointsVisible() const;
     [[nodiscard]] QString yAxisTitle() const;
     [[nodiscard]] bool noDataShown() const;
+    /// How many axis titles are drawn (hidden with their axes while there is no data).
+    [[nodiscard]] int visibleAxisTitles() const;
     [[nodiscard]] std::pair<double, double> xRange() const;
     [[nodiscard]] std::pair<double, double> yRange() const;
     /// The ticks the x and y axes lay out (a few; never thousands).
@@ -90,6 +92,7 @@ protected:
 
 private:
     void updateAxes();
+    void updateAxisTitleVisibility();
     [[nodiscard]] QAbstractAxis* currentXAxis() const;
     [[nodiscard]] QAbstractAxis* currentYAxis() const;
     /// Moves every series from the axis `before` to `after` (a linear/log switch).
