@@ -221,12 +221,6 @@ PodPrometheus::PodPrometheus(PodIdentity identity)
     m_finishedByReason = {{"stop", 0}, {"length", 0}, {"abort", 0}};
 }
 
-void PodPrometheus::onAdmitted(std::int32_t maxTokens, std::int32_t n)
-{
-    m_maxTokens.observe(maxTokens);
-    m_n.observe(n);
-}
-
 void PodPrometheus::onToken(double nowSeconds, const sim::RequestOutput& output, const sim::PodRequestRecord& record)
 {
     if (output.firstToken) {
@@ -243,10 +237,11 @@ void PodPrometheus::onStepEnd(std::int64_t iterationTokens)
         m_iteration.observe(static_cast<double>(iterationTokens));
 }
 
-void PodPrometheus::onFinished(double nowSeconds, const sim::PodRequestRecord& r, std::int32_t maxTokens)
+void PodPrometheus::onFinished(double nowSeconds, const sim::PodRequestRecord& r, std::int32_t maxTokensParam)
 {
     using sim::FinishReason;
-    // Client aborts are not counted as successes (vllm.md §6).
+    // A client abort drops the request's state in the frontend (OutputProcessor.abort_requests),
+    // so it reaches no counter or histogram (vllm.md §6).
     if (r.finishReason == FinishReason::Abort)
         return;
     ++m_finishedByReason[r.finishReason == FinishReason::Stop ? "stop" : "length"];
@@ -260,7 +255,15 @@ void PodPrometheus::onFinished(double nowSeconds, const sim::PodRequestRecord& r
     }
     m_promptTokens.observe(r.numPromptTokens);
     m_generationTokens.observe(r.numOutputTokens);
-    m_maxGenerationTokens.observe(maxTokens);
+    // IterationStats.update_from_finished_request (v1/metrics/stats.py:150-181) keeps
+    // max_tokens_param, observed only when truthy (loggers.py:559-561); n and the most tokens any
+    // of the n samples generated are appended once the last sample finishes
+    // (ParentRequest.observe_finished_request, v1/engine/parallel_sampling.py:118-133). A pod
+    // request has n = 1, so that maximum is its own generated-token count.
+    if (maxTokensParam > 0)
+        m_maxTokens.observe(maxTokensParam);
+    m_maxGenerationTokens.observe(r.numOutputTokens);
+    m_n.observe(1);
 }
 
 std::string PodPrometheus::render(const sim::PodMetrics& pod) const

@@ -40,12 +40,14 @@ class PodPrometheus {
 public:
     explicit PodPrometheus(PodIdentity identity);
 
-    /// A request entered the engine with these parameters (request_params_* histograms).
-    void onAdmitted(std::int32_t maxTokens, std::int32_t n);
-    /// The pod's listener events, in simulated seconds.
+    /// The pod's listener events, in simulated seconds. Each histogram is observed when vLLM
+    /// v0.10.0 observes it (PrometheusStatLogger.record, v1/metrics/loggers.py:522-561): TTFT,
+    /// time per output token and iteration tokens per output batch; everything per request
+    /// (latencies, token counts, the n and max_tokens parameters) only when it finishes.
     void onToken(double nowSeconds, const sim::RequestOutput& output, const sim::PodRequestRecord& record);
     void onStepEnd(std::int64_t iterationTokens);
-    void onFinished(double nowSeconds, const sim::PodRequestRecord& record, std::int32_t maxTokens);
+    /// `maxTokensParam`: the request's sampling max_tokens (vLLM's max_tokens_param).
+    void onFinished(double nowSeconds, const sim::PodRequestRecord& record, std::int32_t maxTokensParam);
 
     /// The exposition text of `pod`'s counters and gauges plus the histograms.
     [[nodiscard]] std::string render(const sim::PodMetrics& pod) const;

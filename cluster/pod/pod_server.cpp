@@ -245,7 +245,6 @@ struct PodServer::Impl final : sim::PodListener {
             exchange->respond(apiError({400, submitted.error().message, ""}));
             return;
         }
-        prometheus.onAdmitted(static_cast<std::int32_t>(maxTokens), 1);
 
         Pending p;
         p.exchange = exchange;

@@ -256,6 +256,46 @@ private Q_SLOTS:
         QCOMPARE(data.last(), QStringLiteral("[DONE]"));
     }
 
+    // vLLM v0.10.0 observes TTFT when the first token's batch is processed, but e2e latency and
+    // every other per-request histogram, max_tokens and n included, only when the request
+    // finishes (PrometheusStatLogger.record, v1/metrics/loggers.py:522-561): a request still
+    // decoding shows in the first and in none of the others.
+    void perRequestHistogramsAreObservedAtTheFinish()
+    {
+        LivePod live({QStringLiteral("--time-scale"), QStringLiteral("1")});
+        QVERIFY(live.port() > 0);
+        QNetworkRequest post(QUrl(QStringLiteral("http://127.0.0.1:%1/v1/completions").arg(live.port())));
+        post.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply* reply = live.network().post(post, R"({"prompt":"abcdabcd","max_tokens":1500,"stream":true})");
+        QSignalSpy tokens(reply, &QNetworkReply::readyRead);
+        QVERIFY(tokens.wait(10000)); // the first token has been streamed: the request runs on
+
+        auto m = live.metrics();
+        QCOMPARE(m.at(QStringLiteral("vllm:num_requests_running")), 1.0);
+        QCOMPARE(m.at(QStringLiteral("vllm:time_to_first_token_seconds_count")), 1.0);
+        for (const char* finishTime :
+             {"vllm:e2e_request_latency_seconds_count", "vllm:request_queue_time_seconds_count",
+              "vllm:request_prefill_time_seconds_count", "vllm:request_prompt_tokens_count",
+              "vllm:request_generation_tokens_count", "vllm:request_max_num_generation_tokens_count",
+              "vllm:request_params_n_count", "vllm:request_params_max_tokens_count"})
+            QVERIFY2(m.at(QString::fromLatin1(finishTime)) == 0.0, finishTime);
+
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        QVERIFY(reply->isFinished() || done.wait(30000));
+        reply->deleteLater();
+        m = live.metrics();
+        QCOMPARE(m.at(QStringLiteral("vllm:num_requests_running")), 0.0);
+        for (const char* finishTime :
+             {"vllm:e2e_request_latency_seconds_count", "vllm:request_queue_time_seconds_count",
+              "vllm:request_prefill_time_seconds_count", "vllm:request_prompt_tokens_count",
+              "vllm:request_generation_tokens_count", "vllm:request_max_num_generation_tokens_count",
+              "vllm:request_params_n_count", "vllm:request_params_max_tokens_count"})
+            QVERIFY2(m.at(QString::fromLatin1(finishTime)) == 1.0, finishTime);
+        QCOMPARE(m.at(QStringLiteral("vllm:request_params_max_tokens_sum")), 1500.0);
+        QCOMPARE(m.at(QStringLiteral("vllm:request_max_num_generation_tokens_sum")), 1500.0); // finished by length
+        QCOMPARE(m.at(QStringLiteral("vllm:request_params_n_sum")), 1.0);
+    }
+
     void badRequestsGetVllmErrors_data()
     {
         QTest::addColumn<QString>("path");

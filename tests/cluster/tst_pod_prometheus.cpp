@@ -1,13 +1,17 @@
 // A live pod's /metrics text, without a server. The layout is prometheus_client's
 // generate_latest (exposition.py, the 0.0.4 text format vLLM v0.10.0 serves): a counter's HELP
 // and TYPE name its `_total` sample, labels are sorted by name, every counter and histogram ends
-// with a `<name>_created` gauge family of its own, numbers are written by floatToGoString.
+// with a `<name>_created` gauge family of its own, numbers are written by floatToGoString. The
+// second half checks when each histogram is observed: vLLM's PrometheusStatLogger.record
+// (v1/metrics/loggers.py) takes TTFT, time per output token and iteration tokens per output
+// batch, and every per-request histogram only when the request finishes.
 
 #include "cluster/pod/pod_prometheus.h"
 
 #include <QtCore/QRegularExpression>
 #include <QtTest/QtTest>
 
+#include <map>
 #include <string>
 
 using namespace kvroute;
@@ -21,6 +25,43 @@ PodIdentity identity(std::int32_t maxModelLen = 4096)
     id.maxModelLen = maxModelLen;
     id.numGpuBlocks = 100;
     return id;
+}
+
+/// Sample values by the whole sample text before the value (name and labels).
+std::map<std::string, double> samples(const std::string& text)
+{
+    std::map<std::string, double> out;
+    for (const QString& line : QString::fromStdString(text).split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        if (line.startsWith(QLatin1Char('#')))
+            continue;
+        const auto space = line.lastIndexOf(QLatin1Char(' '));
+        out[line.left(space).toStdString()] = line.mid(space + 1).toDouble();
+    }
+    return out;
+}
+
+double count(const std::string& text, const std::string& histogram)
+{
+    return samples(text).at(histogram + "_count{engine=\"0\",model_name=\"m\"}");
+}
+
+double sum(const std::string& text, const std::string& histogram)
+{
+    return samples(text).at(histogram + "_sum{engine=\"0\",model_name=\"m\"}");
+}
+
+sim::PodRequestRecord record(sim::FinishReason reason)
+{
+    sim::PodRequestRecord r;
+    r.id = 1;
+    r.arrival = sim::fromSeconds(1.0);
+    r.firstScheduled = sim::fromSeconds(1.5);
+    r.firstToken = sim::fromSeconds(2.0);
+    r.lastToken = sim::fromSeconds(4.0);
+    r.numPromptTokens = 40;
+    r.numOutputTokens = 3;
+    r.finishReason = reason;
+    return r;
 }
 
 } // namespace
@@ -127,6 +168,57 @@ private Q_SLOTS:
         QVERIFY(has("vllm:cache_config_info{block_size=\"16\",cache_dtype=\"auto\",enable_prefix_caching=\"True\","
                     "engine=\"0\",gpu_memory_utilization=\"0.9\",num_gpu_blocks=\"100\","
                     "prefix_caching_hash_algo=\"builtin\"} 1.0"));
+    }
+
+    // Per batch: the first token's TTFT; per finished request: everything else.
+    void perRequestHistogramsWaitForTheFinish()
+    {
+        PodPrometheus prometheus(identity());
+        sim::PodRequestRecord r = record(sim::FinishReason::None);
+        r.lastToken = -1;
+        sim::RequestOutput first;
+        first.id = 1;
+        first.firstToken = true;
+        first.numPromptTokens = 40;
+        prometheus.onToken(2.0, first, r);
+        prometheus.onStepEnd(41);
+        std::string text = prometheus.render(sim::PodMetrics{});
+        QCOMPARE(count(text, "vllm:time_to_first_token_seconds"), 1.0);
+        QCOMPARE(sum(text, "vllm:time_to_first_token_seconds"), 1.0);
+        QCOMPARE(count(text, "vllm:iteration_tokens_total"), 1.0);
+        for (const char* finishTime :
+             {"vllm:e2e_request_latency_seconds", "vllm:request_queue_time_seconds", "vllm:request_inference_time_seconds",
+              "vllm:request_prefill_time_seconds", "vllm:request_decode_time_seconds", "vllm:request_prompt_tokens",
+              "vllm:request_generation_tokens", "vllm:request_max_num_generation_tokens", "vllm:request_params_n",
+              "vllm:request_params_max_tokens"})
+            QVERIFY2(count(text, finishTime) == 0.0, finishTime);
+
+        prometheus.onFinished(4.0, record(sim::FinishReason::Stop), 200);
+        text = prometheus.render(sim::PodMetrics{});
+        QCOMPARE(sum(text, "vllm:e2e_request_latency_seconds"), 3.0);
+        QCOMPARE(sum(text, "vllm:request_queue_time_seconds"), 0.5);
+        QCOMPARE(sum(text, "vllm:request_prefill_time_seconds"), 0.5);
+        QCOMPARE(sum(text, "vllm:request_decode_time_seconds"), 2.0);
+        QCOMPARE(sum(text, "vllm:request_inference_time_seconds"), 2.5);
+        QCOMPARE(sum(text, "vllm:request_prompt_tokens"), 40.0);
+        QCOMPARE(sum(text, "vllm:request_generation_tokens"), 3.0);
+        // The most tokens any of the n samples generated, not the max_tokens asked for.
+        QCOMPARE(sum(text, "vllm:request_max_num_generation_tokens"), 3.0);
+        QCOMPARE(sum(text, "vllm:request_params_max_tokens"), 200.0);
+        QCOMPARE(count(text, "vllm:request_params_n"), 1.0);
+        QCOMPARE(sum(text, "vllm:request_params_n"), 1.0);
+        QCOMPARE(count(text, "vllm:time_to_first_token_seconds"), 1.0);
+    }
+
+    // A client abort leaves the frontend without the request's state: nothing is observed.
+    void anAbortIsNotObserved()
+    {
+        PodPrometheus prometheus(identity());
+        prometheus.onFinished(4.0, record(sim::FinishReason::Abort), 200);
+        const std::string text = prometheus.render(sim::PodMetrics{});
+        for (const char* h : {"vllm:e2e_request_latency_seconds", "vllm:request_params_n", "vllm:request_params_max_tokens",
+                              "vllm:request_max_num_generation_tokens"})
+            QVERIFY2(count(text, h) == 0.0, h);
     }
 };
 
