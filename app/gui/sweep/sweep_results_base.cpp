@@ -87,8 +87,8 @@ QString SweepResultsBase::note(const sim::Scenario& shown) const
                   "the sweep's.");
     const QString differences = differencesOutsideTheSweep(shown);
     if (!m_builtin.isEmpty() && !differences.isEmpty())
-        return tr("The side panel shows another scenario than the one these results varied, the built-in scenario %1 "
-                  "(pick it in the Scenario list to see it). It differs in keys the sweep did not vary: %2.")
+        return tr("These results varied the built-in scenario %1 (pick it in the Scenario list to see it); the side "
+                  "panel's scenario differs from it in keys the sweep did not vary: %2.")
             .arg(m_builtin, differences);
     if (!m_builtin.isEmpty())
         return tr("The side panel shows another scenario than the one these results varied: they come from the "
