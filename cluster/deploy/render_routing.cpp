@@ -4,6 +4,7 @@
 
 #include "cluster/deploy/manifest_yaml.h"
 #include "cluster/deploy/render_context.h"
+#include "sim/routing/epp_plugin_factory.h"
 
 #include <cmath>
 
@@ -22,6 +23,26 @@ std::string goDuration(double seconds)
     if (ns % 1'000 == 0)
         return std::to_string(ns / 1'000) + "us";
     return std::to_string(ns) + "ns";
+}
+
+/// GAIE v1.0, which the default image (llm-d-inference-scheduler v0.3.x) builds on, declares a
+/// scorer's weight an `int` (llmd.md §1.1): a fractional weight fails the config's decoding and
+/// the Endpoint Picker does not start. Refused here rather than deployed half-configured; with
+/// another --epp-image the weights are rendered as they are, under a comment.
+Result<void> checkWeightsForTheImage(const RenderContext& ctx, const sim::EppConfig& resolved, const std::string& source)
+{
+    if (ctx.options.eppImage != kDefaultEppImage)
+        return {};
+    for (const auto& p : resolved.plugins) {
+        if (sim::routing::eppPluginKind(p.type) != sim::routing::EppPluginKind::Scorer || std::floor(p.weight) == p.weight)
+            continue;
+        return fail("the scorer \"" + p.name + "\" has weight " + yamlNumber(p.weight) + ", but the default Endpoint Picker image (" +
+                        std::string(kDefaultEppImage) +
+                        ") reads weights as integers and would refuse this config at start (llmd.md §1.1); give whole "
+                        "weights, or pass --epp-image with a release that takes fractional ones",
+                    source);
+    }
+    return {};
 }
 
 /// What a plain Service does differently from the simulated policy, said in its file.
@@ -123,6 +144,11 @@ Result<std::vector<RenderedFile>> epp(const RenderContext& ctx)
     const std::string source = !r.epp.configFile.empty() ? "the file " + r.epp.configFile
                                : !r.epp.plugins.empty()  ? std::string("routing.epp_plugins")
                                                          : "the built-in profile " + r.epp.profile;
+    const std::string weightsFrom = !r.epp.configFile.empty() ? r.epp.configFile
+                                    : !r.epp.plugins.empty()  ? std::string("routing.epp_plugins")
+                                                              : std::string("routing.profile");
+    if (auto checked = checkWeightsForTheImage(ctx, *resolved, weightsFrom); !checked)
+        return std::unexpected(checked.error());
     auto cm = fillNamed(ctx, "configmap.yaml",
                         {{"name", yamlQuote(configMap)},
                          {"labels", labelLines(objectLabels)},

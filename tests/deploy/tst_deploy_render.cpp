@@ -210,7 +210,9 @@ private slots:
         for (const auto& o : overrides)
             sets.push_back(o.toStdString());
         const auto s = scenario(scenarioName.toStdString(), sets);
-        const auto m = render(scenarioName.toStdString(), sets);
+        // The inline row's 2.5 needs an Endpoint Picker that takes fractional weights.
+        const auto m = render(scenarioName.toStdString(), sets,
+                              RenderOptions{.eppImage = "ghcr.io/llm-d/llm-d-inference-scheduler:v0.4.0"});
         const YAML::Node cm = firstDoc(m, "31-epp-configmap.yaml");
         const std::string config = cm["data"]["epp-config.yaml"].as<std::string>();
         const auto loaded = sim::loadEndpointPickerConfig(config, "31-epp-configmap.yaml");
@@ -395,6 +397,30 @@ private slots:
         const auto r = renderManifests(s, RenderOptions{});
         QVERIFY(!r);
         QVERIFY2(r.error().where.find("cluster.pods") != std::string::npos, r.error().toString().c_str());
+    }
+
+    // The default image reads scorer weights as integers (llmd.md §1.1): a fractional weight
+    // is refused at render time, naming the scorer; another image gets it as written.
+    void fractionalWeightsNeedAnImageThatTakesThem()
+    {
+        const std::vector<std::string> sets{"routing.policy=epp",
+                                            "routing.epp_plugins=[{type: decode-filter}, {type: queue-scorer, weight: 2}, "
+                                            "{type: prefix-cache-scorer, name: tuned, weight: 1.5}, {type: max-score-picker}]"};
+        const auto s = scenario("default", sets);
+        const auto refused = renderManifests(s, RenderOptions{});
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().where, std::string("routing.epp_plugins"));
+        QVERIFY2(refused.error().message.find("the scorer \"tuned\" has weight 1.5") != std::string::npos,
+                 refused.error().toString().c_str());
+        QVERIFY2(refused.error().message.find("reads weights as integers") != std::string::npos,
+                 refused.error().toString().c_str());
+        const auto m = render("default", sets, RenderOptions{.eppImage = "ghcr.io/llm-d/llm-d-inference-scheduler:v0.4.0"});
+        const std::string config = firstDoc(m, "31-epp-configmap.yaml")["data"]["epp-config.yaml"].as<std::string>();
+        QVERIFY(config.find("weight: 1.5") != std::string::npos);
+        QVERIFY(config.find("reads weights as integers") != std::string::npos); // the comment stays
+        // Whole weights render with the default image.
+        const auto whole = renderManifests(scenario("default", {"routing.policy=epp", "routing.profile=precise"}), RenderOptions{});
+        QVERIFY2(whole.has_value(), whole ? "" : whole.error().toString().c_str());
     }
 
     // A hostile scenario name and description cannot break a file.
