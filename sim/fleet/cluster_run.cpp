@@ -20,6 +20,7 @@
 #include <deque>
 #include <span>
 #include <unordered_map>
+#include <utility>
 
 namespace kvroute::sim {
 
@@ -254,7 +255,7 @@ private:
         m_sim.schedule(m_delay, [this, pod, request = std::move(request)]() mutable { deliver(pod, std::move(request)); });
     }
 
-    /// Why vLLM's front end refused requests, in the order TimedPod::submit checks.
+    /// Why vLLM's front end refused requests.
     struct RejectionCounts {
         std::int64_t emptyPrompt = 0;
         std::int64_t promptTooLong = 0;
@@ -264,31 +265,34 @@ private:
 
     void countRejection(const WorkloadRequest& request)
     {
-        if (request.prompt.empty())
-            ++m_rejections.emptyPrompt;
-        else if (static_cast<std::int64_t>(request.prompt.size()) >= m_setup.scenario.vllm.maxModelLen)
+        // The cause, named in vLLM's order of checks (TimedPod::submit); a prompt that is too
+        // long on its own is told apart from one that only its max_tokens pushes over.
+        const auto promptLength = static_cast<std::int64_t>(request.prompt.size());
+        const std::int64_t maxModelLen = m_setup.scenario.vllm.maxModelLen;
+        if (promptLength >= maxModelLen)
             ++m_rejections.promptTooLong;
+        else if (promptLength + request.maxTokens > maxModelLen)
+            ++m_rejections.overMaxModelLen;
         else if (request.maxTokens < 1)
             ++m_rejections.zeroMaxTokens;
         else
-            ++m_rejections.overMaxModelLen;
+            ++m_rejections.emptyPrompt;
     }
 
     [[nodiscard]] std::string rejectionNote(std::int64_t rejected, std::int64_t submitted) const
     {
+        const std::string maxModelLen = std::to_string(m_setup.scenario.vllm.maxModelLen);
+        const std::pair<std::int64_t, std::string> counted[] = {
+            {m_rejections.emptyPrompt, " sent an empty prompt"},
+            {m_rejections.promptTooLong, " sent a prompt not shorter than vllm.max_model_len (" + maxModelLen + " tokens)"},
+            {m_rejections.zeroMaxTokens, " asked for max_tokens 0"},
+            {m_rejections.overMaxModelLen,
+             " asked for more tokens than vllm.max_model_len (" + maxModelLen + ") holds, prompt plus max_tokens"},
+        };
         std::vector<std::string> reasons;
-        if (m_rejections.emptyPrompt > 0)
-            reasons.push_back(std::to_string(m_rejections.emptyPrompt) + " sent an empty prompt");
-        if (m_rejections.promptTooLong > 0)
-            reasons.push_back(std::to_string(m_rejections.promptTooLong) +
-                              " sent a prompt not shorter than vllm.max_model_len (" +
-                              std::to_string(m_setup.scenario.vllm.maxModelLen) + " tokens)");
-        if (m_rejections.zeroMaxTokens > 0)
-            reasons.push_back(std::to_string(m_rejections.zeroMaxTokens) + " asked for max_tokens 0");
-        if (m_rejections.overMaxModelLen > 0)
-            reasons.push_back(std::to_string(m_rejections.overMaxModelLen) +
-                              " asked for more tokens than vllm.max_model_len (" +
-                              std::to_string(m_setup.scenario.vllm.maxModelLen) + ") holds, prompt plus max_tokens");
+        for (const auto& [count, why] : counted)
+            if (count > 0)
+                reasons.push_back(std::to_string(count) + why);
         std::string note = std::to_string(rejected) + " of " + std::to_string(submitted) +
                            " requests were rejected, as vLLM's front end answers them with a 400: ";
         for (std::size_t i = 0; i < reasons.size(); ++i)
@@ -303,6 +307,15 @@ private:
         e.prompt = request.prompt;
         e.maxTokens = request.maxTokens;
         e.outputs = request.answer;
+        if (m_setup.scenario.workload.kind == WorkloadKind::ChatSessions) {
+            // The chat client asks for at most what still fits beside its prompt, as vLLM's own
+            // default max_tokens (max_model_len - prompt) would: a long answer late in a session
+            // is cut by the context window, not refused (vLLM refuses prompt + max_tokens over
+            // max_model_len, TimedPod::submit).
+            const std::int64_t room = std::int64_t{m_setup.scenario.vllm.maxModelLen} - static_cast<std::int64_t>(e.prompt.size());
+            if (room >= 1 && e.maxTokens > room)
+                e.maxTokens = static_cast<std::int32_t>(room);
+        }
         const RequestId id = request.id;
         auto& slot = m_inFlight[id];
         slot = std::move(request);

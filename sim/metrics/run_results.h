@@ -112,7 +112,7 @@ struct RunResults {
 
     std::int64_t requestsSubmitted = 0;
     std::int64_t requestsCompleted = 0;
-    std::int64_t requestsRejected = 0;   ///< refused by the pod (prompt not shorter than max_model_len)
+    std::int64_t requestsRejected = 0;   ///< refused by the pod front end with a 400 (TimedPod::submit: prompt + max_tokens over max_model_len, max_tokens 0, empty prompt)
     std::int64_t requestsUnroutable = 0; ///< refused by the router: no pod left after the EPP's filters
     std::int64_t requestsUnfinished = 0; ///< still in flight when the drain limit ended the run
 

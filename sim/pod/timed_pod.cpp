@@ -19,23 +19,22 @@ TimedPod::TimedPod(Simulation& sim, int index, const EngineConfig& config, const
 
 Result<void> TimedPod::submit(EngineRequest request)
 {
-    // Validate now so the caller learns of a rejection at once, as from vLLM's HTTP front end.
-    if (request.prompt.empty())
-        return fail("the prompt is empty");
-    if (static_cast<std::int64_t>(request.prompt.size()) >= m_engine.config().maxModelLen)
-        return fail("prompt length of " + std::to_string(request.prompt.size()) +
-                    " is not shorter than max_model_len " + std::to_string(m_engine.config().maxModelLen));
-    // Every refusal of Engine::addRequest is checked here: one arriving mid-step would otherwise
-    // be found only when the step ends, where no caller hears of it.
+    // Validate now so the caller learns of a rejection at once, as from vLLM's HTTP front end,
+    // in its order: the serving layer's length check (serving_engine.py _validate_input; every
+    // simulated request sets max_tokens, so prompt + max_tokens must fit in max_model_len, which
+    // also keeps the prompt shorter than it), then SamplingParams (max_tokens at least 1), then
+    // the engine's processor (the prompt must not be empty). These cover every refusal of
+    // Engine::addRequest: one arriving mid-step would otherwise be found only when the step
+    // ends, where no caller hears of it. The live pod server checks the same (pod_server.cpp).
+    const auto promptLength = static_cast<std::int64_t>(request.prompt.size());
+    const std::int64_t maxModelLen = m_engine.config().maxModelLen;
+    if (promptLength + request.maxTokens > maxModelLen)
+        return fail("prompt length of " + std::to_string(promptLength) + " plus max_tokens " +
+                    std::to_string(request.maxTokens) + " is over max_model_len " + std::to_string(maxModelLen));
     if (request.maxTokens < 1)
         return fail("max_tokens must be at least 1");
-    // vLLM's OpenAI server (serving_engine.py _validate_input) refuses a completion that could
-    // not fit: prompt + max_tokens over max_model_len is a 400, not a request cut at the limit.
-    // The live pod server checks the same (cluster/pod/pod_server.cpp).
-    if (static_cast<std::int64_t>(request.prompt.size()) + request.maxTokens > m_engine.config().maxModelLen)
-        return fail("prompt length of " + std::to_string(request.prompt.size()) + " plus max_tokens " +
-                    std::to_string(request.maxTokens) + " is over max_model_len " +
-                    std::to_string(m_engine.config().maxModelLen));
+    if (request.prompt.empty())
+        return fail("the prompt is empty");
     if (m_recordOfId.contains(request.id))
         return fail("duplicate request id " + std::to_string(request.id));
     PodRequestRecord record;

@@ -382,7 +382,7 @@ void addWorkload(TableBuilder& t)
                    &ChatSessionsConfig::thinkTimeSeconds);
     t.distribution("workload.chat.message_tokens", "Tokens of each new user message", "tokens", w, chat,
                    &ChatSessionsConfig::messageTokens);
-    t.distribution("workload.chat.answer_tokens", "Tokens of each answer (its max_tokens)", "tokens", w, chat,
+    t.distribution("workload.chat.answer_tokens", "Tokens of each answer (its max_tokens, cut to what fits beside the prompt in vllm.max_model_len)", "tokens", w, chat,
                    &ChatSessionsConfig::answerTokens);
     t.add({.path = "workload.chat.system_prompts", .type = FieldType::Int,
            .help = "Distinct shared system prompts; each session picks one (0 = none)", .unit = "prompts",

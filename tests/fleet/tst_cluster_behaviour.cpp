@@ -118,6 +118,21 @@ private Q_SLOTS:
     }
 
     // An EPP whose filters leave no decode pod fails every request, as llm-d does (llmd.md §1.1).
+    // A chat answer that would not fit beside its prompt is cut by the context window, as a
+    // client leaving max_tokens to vLLM's default gets, not refused for prompt + max_tokens.
+    void chatAnswersAreCutToTheContextWindow()
+    {
+        const auto r = run("default", {"vllm.max_model_len=600", "workload.chat.system_prompt_tokens=400",
+                                       "workload.chat.message_tokens=100", "workload.chat.answer_tokens=500",
+                                       "duration=20"});
+        QVERIFY(r.requestsSubmitted > 0);
+        QCOMPARE(r.requestsRejected, std::int64_t{0});
+        QCOMPARE(r.requestsCompleted + r.requestsUnfinished, r.requestsSubmitted);
+        // 400 + 100 prompt tokens leave room for 100 of the 500 answer tokens; the next turn
+        // would not fit and ends the session.
+        QCOMPARE(r.outputTokens, 100 * r.requestsCompleted);
+    }
+
     void eppWithNoCandidateFailsRequests()
     {
         const auto r = run("default", {"duration=20", "routing.policy=epp", "routing.epp_plugins=[{type: prefill-filter}]"});

@@ -107,7 +107,11 @@ private Q_SLOTS:
         QTest::addColumn<std::int32_t>("maxTokens");
         QTest::addColumn<QString>("reason");
         QTest::newRow("empty prompt") << std::size_t{0} << 4 << QStringLiteral("the prompt is empty");
-        QTest::newRow("prompt too long") << std::size_t{2048} << 4 << QStringLiteral("not shorter than max_model_len");
+        QTest::newRow("prompt too long") << std::size_t{2048} << 4 << QStringLiteral("is over max_model_len 2048");
+        // vLLM's order: the length check passes (2048 + 0 fits), then max_tokens is refused.
+        QTest::newRow("prompt of max_model_len, max_tokens 0")
+            << std::size_t{2048} << 0 << QStringLiteral("max_tokens must be at least 1");
+        QTest::newRow("empty prompt, max_tokens 0") << std::size_t{0} << 0 << QStringLiteral("max_tokens must be at least 1");
         QTest::newRow("max_tokens 0") << std::size_t{10} << 0 << QStringLiteral("max_tokens must be at least 1");
         // vLLM's serving layer: prompt + max_tokens must fit in max_model_len (2048 here).
         QTest::newRow("prompt + max_tokens over max_model_len")
