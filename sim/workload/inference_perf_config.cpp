@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <utility>
 
@@ -34,9 +35,11 @@ Result<std::int32_t> int32In(const MapReader& map, std::string_view key, std::in
 Result<double> positiveNumber(const MapReader& map, std::string_view key, double max, const std::string& what)
 {
     double value = 0.0;
-    KVROUTE_TRY_ASSIGN(value, map.number(key, 0.0, max));
-    if (!(value > 0.0))
-        return fail("key " + quote(key) + " in " + what + " must be more than 0", map.whereValue(key));
+    KVROUTE_TRY_ASSIGN(value, map.number(key, std::numeric_limits<double>::lowest(), std::numeric_limits<double>::max()));
+    if (!(value > 0.0) || value > max)
+        return fail("key " + quote(key) + " in " + what + " must be more than 0 and at most " + formatNumber(max) + ", got " +
+                        formatNumber(value),
+                    map.whereValue(key));
     return value;
 }
 
@@ -120,13 +123,19 @@ Result<void> readDistribution(const YAML::Node& node, const std::string& what, c
     MapReader map;
     KVROUTE_TRY_ASSIGN(map, MapReader::open(node, what, {"min", "max", "mean", "std_dev", "total_count"}, file));
     const auto maxTokens = static_cast<std::int64_t>(kMaxTokens);
-    // min 0 is allowed as upstream allows it: a request that draws 0 input tokens sends an empty
-    // prompt and one that draws 0 output tokens sends max_tokens 0. vLLM v0.10.0 answers both
-    // with a 400 ("The decoder prompt cannot be empty", v1/engine/processor.py; "max_tokens must
-    // be at least 1", sampling_params.py) and so does the simulated front end (Engine::addRequest):
-    // the request counts as failed, as in inference-perf's report.
-    if (given(node, "min"))
+    if (given(node, "min")) {
+        // Distribution.min has no lower bound upstream. A 0 drawn for the output is sent as
+        // max_tokens 30 (kInferencePerfDefaultMaxTokens), which vLLM serves. A 0 drawn for the
+        // input is sent as decode([]) = "", whose token count depends on the model's tokenizer
+        // (one BOS token for Llama's, none for Qwen's, and vLLM refuses an empty prompt): not
+        // simulated, so refused with why.
         KVROUTE_TRY_ASSIGN(d.min, map.integer("min", 0, maxTokens));
+        if (d.min == 0 && what == "data.input_distribution")
+            return fail(what + ": min 0 lets a request send an empty text prompt, which vLLM serves as a BOS token or "
+                               "refuses, depending on the model's tokenizer; kvroute does not model tokenizers, so use "
+                               "min 1 or more",
+                        map.whereValue("min"));
+    }
     if (given(node, "max"))
         KVROUTE_TRY_ASSIGN(d.max, map.integer("max", 1, maxTokens));
     if (given(node, "mean"))
@@ -186,8 +195,11 @@ Result<void> readData(const YAML::Node& node, const std::string& file, Inference
             KVROUTE_TRY_ASSIGN(c.systemPromptLen, int32In(spMap, "system_prompt_len", 0, maxTokens));
         if (given(sp, "question_len"))
             KVROUTE_TRY_ASSIGN(c.questionLen, int32In(spMap, "question_len", 1, maxTokens));
-        if (given(sp, "output_len"))
-            KVROUTE_TRY_ASSIGN(c.outputLen, int32In(spMap, "output_len", 1, maxTokens));
+        if (given(sp, "output_len")) {
+            KVROUTE_TRY_ASSIGN(c.outputLen, int32In(spMap, "output_len", 0, maxTokens));
+            if (c.outputLen == 0) // sent as the client's default (CompletionAPIData.to_payload)
+                c.outputLen = kInferencePerfDefaultMaxTokens;
+        }
         if (std::int64_t{c.numGroups} * c.promptsPerGroup > 10'000'000)
             return fail("num_groups × num_prompts_per_group must not exceed 10,000,000",
                         spMap.whereValue("num_prompts_per_group"));

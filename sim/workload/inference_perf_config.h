@@ -19,6 +19,11 @@ namespace kvroute::sim {
 
 enum class InferencePerfData : std::uint8_t { SharedPrefix, Random };
 
+/// What inference-perf v0.2.0 sends as max_tokens for a request whose data set gave 0: its
+/// OpenAI client's max_completion_tokens (client/modelserver/openai_client.py), substituted in
+/// CompletionAPIData.to_payload (apis/completion.py).
+inline constexpr std::int32_t kInferencePerfDefaultMaxTokens = 30;
+
 struct InferencePerfConfig {
     std::string file; ///< as read (for messages)
 

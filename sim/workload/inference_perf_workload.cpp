@@ -1,5 +1,6 @@
 #include "sim/workload/inference_perf_workload.h"
 
+#include "sim/workload/client_ip.h"
 #include "sim/workload/distribution.h"
 #include "sim/workload/random_prompts.h"
 #include "sim/workload/shared_prefix_workload.h"
@@ -117,6 +118,13 @@ InferencePerfPlan planInferencePerf(const InferencePerfConfig& config, const Wor
                 " requests in flight); set load.num_workers or workload.client.max_in_flight to choose");
         }
     }
+    // One load generator, one address: what a Service with ClientIP affinity sees of it. Another
+    // mode is allowed (several benchmark pods) but changes the routing, so it is said.
+    if (sp.clientIps != ClientIpMode::Single)
+        plan.warnings.push_back("workload.client_ips is " + std::string(toString(sp.clientIps)) +
+                                ": inference-perf sends every request from the one machine it runs on, so a Service "
+                                "with ClientIP affinity sees a single client; set workload.client_ips single to "
+                                "simulate one load generator");
     if (!config.streaming)
         plan.warnings.push_back(config.file +
                                 ": api.streaming is false; inference-perf then records no token times, so its report's "

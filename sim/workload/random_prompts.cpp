@@ -3,6 +3,7 @@
 #include "sim/util/check.h"
 #include "sim/workload/client_ip.h"
 #include "sim/workload/distribution.h"
+#include "sim/workload/inference_perf_config.h"
 #include "sim/workload/synthetic_tokens.h"
 
 #include <algorithm>
@@ -35,9 +36,9 @@ RandomPrompts::RandomPrompts(const LengthDistribution& input, const LengthDistri
       m_clientIps(clientIps),
       m_tokens(Rng::stream(seed, "workload/random/prompts"))
 {
-    // A length of 0 is sent as it is (an empty prompt, max_tokens 0): the front end refuses it,
-    // as vLLM does, and the request counts as failed (inference_perf_config.cpp, readDistribution).
-    KVROUTE_CHECK(input.min >= 0 && output.min >= 0, "random prompts need lengths of at least zero tokens");
+    // An output length of 0 is sent as inference-perf's default max_tokens; an input length of 0
+    // is refused when the config is read (inference_perf_config.cpp, readDistribution).
+    KVROUTE_CHECK(input.min >= 1 && output.min >= 0, "random prompts need input lengths of at least one token");
     Rng inputRng = Rng::stream(seed, "workload/random/input-lengths");
     m_input = drawLengths(input, inputRng);
     Rng outputRng = Rng::stream(seed, "workload/random/output-lengths");
@@ -56,7 +57,7 @@ void RandomPrompts::fill(std::int64_t k, WorkloadRequest& request)
     request.sessionId = session;
     request.clientIp = clientIpFor(m_clientIps, session, session);
     request.prompt = std::move(tokens);
-    request.maxTokens = outputLength;
+    request.maxTokens = outputLength == 0 ? kInferencePerfDefaultMaxTokens : outputLength;
 }
 
 std::string RandomPrompts::describe() const

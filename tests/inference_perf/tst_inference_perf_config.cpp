@@ -138,23 +138,30 @@ data:
 
 void TestInferencePerfConfig::upstreamEdgeValues()
 {
-    // pydantic 2 reads 30.0 into LoadStage.duration (an int) as 30; Distribution.min may be 0
-    // (generate_distribution allows it; vLLM then refuses the empty prompt or max_tokens 0).
+    // pydantic 2 reads 30.0 into LoadStage.duration (an int) as 30; the output distribution's
+    // min may be 0 (a 0 is sent as max_tokens 30), and so may shared_prefix.output_len.
     auto c = parseInferencePerfConfig(R"(load:
   stages: [{rate: 2, duration: 30.0}]
   num_workers: 1
 data:
   type: random
-  input_distribution: {min: 0, max: 40, mean: 5, std_dev: 10}
+  input_distribution: {min: 1, max: 40, mean: 5, std_dev: 10}
   output_distribution: {min: 0, max: 8, mean: 1, std_dev: 2}
 )",
                                       "edges.yaml");
     QVERIFY2(c.has_value(), c ? "" : c.error().toString().c_str());
     QCOMPARE(c->stages.size(), std::size_t{1});
     QCOMPARE(c->stages[0].durationSeconds, 30.0);
-    QCOMPARE(c->input.min, std::int64_t{0});
+    QCOMPARE(c->input.min, std::int64_t{1});
     QCOMPARE(c->output.min, std::int64_t{0});
     QCOMPARE(c->numWorkers.value_or(0), std::int64_t{1});
+
+    auto sp = parseInferencePerfConfig("load: {stages: [{rate: 1, duration: 10}]}\n"
+                                       "data: {type: shared_prefix, shared_prefix: {output_len: 0}}\n",
+                                       "sp.yaml");
+    QVERIFY2(sp.has_value(), sp ? "" : sp.error().toString().c_str());
+    QCOMPARE(sp->outputLen, kInferencePerfDefaultMaxTokens);
+    QCOMPARE(kInferencePerfDefaultMaxTokens, 30);
 }
 
 void TestInferencePerfConfig::ignoredSectionsAreAccepted()
@@ -211,6 +218,8 @@ void TestInferencePerfConfig::badInput_data()
                                   << "load.stages needs at least one";
     QTest::newRow("zero rate") << data + QStringLiteral("load:\n  stages:\n    - rate: 0\n      duration: 5\n")
                                << "f.yaml:4:13" << "key 'rate' in load.stages[0] must be more than 0";
+    QTest::newRow("negative rate") << data + QStringLiteral("load:\n  stages:\n    - rate: -2\n      duration: 5\n")
+                                   << "f.yaml:4:13" << "key 'rate' in load.stages[0] must be more than 0 and at most 1e+06, got -2";
     QTest::newRow("text rate") << data + QStringLiteral("load:\n  stages:\n    - rate: fast\n      duration: 5\n")
                                << "f.yaml:4:13" << "key 'rate' in load.stages[0] must be a number, got 'fast'";
     QTest::newRow("no workers") << data + QStringLiteral("load:\n  num_workers: 0\n  stages: [{rate: 1, duration: 1}]\n")
@@ -221,6 +230,10 @@ void TestInferencePerfConfig::badInput_data()
         << data + QStringLiteral("load:\n  stages:\n    - {rate: 2, duration: 1.5}\n") << "f.yaml:4:27"
         << "load.stages[0]: duration must be a whole number of seconds (inference-perf v0.2.0's LoadStage.duration is an "
            "int, so it refuses 1.5)";
+    QTest::newRow("input distribution min 0")
+        << load + QStringLiteral("data:\n  type: random\n  input_distribution: {min: 0, max: 10, mean: 5}\n"
+                                 "  output_distribution: {}\n")
+        << "f.yaml:4:29" << "data.input_distribution: min 0 lets a request send an empty text prompt";
     QTest::newRow("negative distribution min")
         << load + QStringLiteral("data:\n  type: random\n  input_distribution: {min: -1, max: 10, mean: 5}\n"
                                  "  output_distribution: {}\n")
