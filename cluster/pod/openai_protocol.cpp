@@ -149,16 +149,22 @@ std::expected<GenerationRequest, ApiError> parseGenerationRequest(const std::str
     auto prompt = chat ? chatPrompt(body) : completionPrompt(body);
     if (!prompt)
         return std::unexpected(prompt.error());
-    if (prompt->empty())
-        return bad("the prompt is empty", chat ? "messages" : "prompt");
+    // An empty prompt and max_tokens 0 are refused later, by the server, in vLLM's order of
+    // checks (the length check first, see pod_server.cpp).
     r.prompt = std::move(*prompt);
-    for (const char* name : chat ? std::vector<const char*>{"max_completion_tokens", "max_tokens"}
-                                 : std::vector<const char*>{"max_tokens"}) {
-        auto v = integer(body, name, 1, 1 << 30);
-        if (!v)
-            return std::unexpected(v.error());
-        if (*v && !r.maxTokens)
-            r.maxTokens = static_cast<std::int32_t>(**v);
+    auto maxTokens = integer(body, "max_tokens", 0, 1 << 30);
+    if (!maxTokens)
+        return std::unexpected(maxTokens.error());
+    if (*maxTokens)
+        r.maxTokens = static_cast<std::int32_t>(**maxTokens);
+    if (chat) {
+        // `request.max_completion_tokens or request.max_tokens` (serving_engine.py
+        // _validate_input): a 0 falls back to max_tokens.
+        auto completionTokens = integer(body, "max_completion_tokens", 0, 1 << 30);
+        if (!completionTokens)
+            return std::unexpected(completionTokens.error());
+        if (*completionTokens && **completionTokens != 0)
+            r.maxTokens = static_cast<std::int32_t>(**completionTokens);
     }
     if (!chat && !r.maxTokens)
         r.maxTokens = 16; // vLLM's completions default (vllm.md §10)

@@ -202,20 +202,24 @@ struct PodServer::Impl final : sim::PodListener {
             exchange->respond(apiError({404, "The model `" + g.model + "` does not exist.", "model"}));
             return;
         }
-        // vLLM's serving layer checks lengths before the engine sees the request; the wording
-        // follows vLLM's OpenAI server (its v0.10 line).
+        // vLLM v0.10.0's order and wording: the serving layer's length check
+        // (serving_engine.py _validate_input: the prompt alone only when no max tokens were
+        // given, else prompt + max tokens), then SamplingParams (max_tokens at least 1), then
+        // the engine's processor (an empty prompt; for a streamed request vLLM sends that one as
+        // an error event after a 200, which this server answers with the same 400).
         const auto promptTokens = static_cast<std::int64_t>(g.prompt.size());
         const std::int64_t maxLen = setup.engine.maxModelLen;
-        if (promptTokens >= maxLen) {
+        const char* promptParam = chat ? "messages" : "prompt";
+        if (!g.maxTokens && promptTokens >= maxLen) {
             exchange->respond(apiError({400,
                                         "This model's maximum context length is " + std::to_string(maxLen) +
-                                            " tokens. However, your request has " + std::to_string(promptTokens) +
-                                            " input tokens. Please reduce the length of the input messages.",
-                                        chat ? "messages" : "prompt"}));
+                                            " tokens. However, you requested " + std::to_string(promptTokens) +
+                                            " tokens in the messages, Please reduce the length of the messages.",
+                                        promptParam}));
             return;
         }
         const std::int64_t maxTokens = g.maxTokens ? *g.maxTokens : maxLen - promptTokens;
-        if (promptTokens + maxTokens > maxLen) {
+        if (g.maxTokens && promptTokens + maxTokens > maxLen) {
             exchange->respond(apiError(
                 {400,
                  "This model's maximum context length is " + std::to_string(maxLen) + " tokens. However, you requested " +
@@ -223,6 +227,14 @@ struct PodServer::Impl final : sim::PodListener {
                      " in the messages, " + std::to_string(maxTokens) +
                      " in the completion). Please reduce the length of the messages or completion.",
                  "max_tokens"}));
+            return;
+        }
+        if (maxTokens < 1) {
+            exchange->respond(apiError({400, "max_tokens must be at least 1, got " + std::to_string(maxTokens) + ".", ""}));
+            return;
+        }
+        if (promptTokens == 0) {
+            exchange->respond(apiError({400, "The decoder prompt cannot be empty", promptParam}));
             return;
         }
         if (static_cast<std::int64_t>(pod->inFlight()) >= options.maxQueuedRequests) {

@@ -270,14 +270,16 @@ private Q_SLOTS:
         QSignalSpy tokens(reply, &QNetworkReply::readyRead);
         QVERIFY(tokens.wait(10000)); // the first token has been streamed: the request runs on
 
+        // Observed when a request finishes (vLLM v0.10.0 update_from_finished_request).
+        const char* const finishTimeCounts[] = {
+            "vllm:e2e_request_latency_seconds_count", "vllm:request_queue_time_seconds_count",
+            "vllm:request_prefill_time_seconds_count", "vllm:request_prompt_tokens_count",
+            "vllm:request_generation_tokens_count", "vllm:request_max_num_generation_tokens_count",
+            "vllm:request_params_n_count", "vllm:request_params_max_tokens_count"};
         auto m = live.metrics();
         QCOMPARE(m.at(QStringLiteral("vllm:num_requests_running")), 1.0);
         QCOMPARE(m.at(QStringLiteral("vllm:time_to_first_token_seconds_count")), 1.0);
-        for (const char* finishTime :
-             {"vllm:e2e_request_latency_seconds_count", "vllm:request_queue_time_seconds_count",
-              "vllm:request_prefill_time_seconds_count", "vllm:request_prompt_tokens_count",
-              "vllm:request_generation_tokens_count", "vllm:request_max_num_generation_tokens_count",
-              "vllm:request_params_n_count", "vllm:request_params_max_tokens_count"})
+        for (const char* finishTime : finishTimeCounts)
             QVERIFY2(m.at(QString::fromLatin1(finishTime)) == 0.0, finishTime);
 
         QSignalSpy done(reply, &QNetworkReply::finished);
@@ -285,11 +287,7 @@ private Q_SLOTS:
         reply->deleteLater();
         m = live.metrics();
         QCOMPARE(m.at(QStringLiteral("vllm:num_requests_running")), 0.0);
-        for (const char* finishTime :
-             {"vllm:e2e_request_latency_seconds_count", "vllm:request_queue_time_seconds_count",
-              "vllm:request_prefill_time_seconds_count", "vllm:request_prompt_tokens_count",
-              "vllm:request_generation_tokens_count", "vllm:request_max_num_generation_tokens_count",
-              "vllm:request_params_n_count", "vllm:request_params_max_tokens_count"})
+        for (const char* finishTime : finishTimeCounts)
             QVERIFY2(m.at(QString::fromLatin1(finishTime)) == 1.0, finishTime);
         QCOMPARE(m.at(QStringLiteral("vllm:request_params_max_tokens_sum")), 1500.0);
         QCOMPARE(m.at(QStringLiteral("vllm:request_max_num_generation_tokens_sum")), 1500.0); // finished by length
@@ -310,7 +308,18 @@ private Q_SLOTS:
         QTest::newRow("max_tokens text") << c << QByteArray(R"({"prompt":"abcd","max_tokens":"x"})") << 400
                                          << QStringLiteral("max_tokens must be an integer");
         QTest::newRow("max_tokens 0") << c << QByteArray(R"({"prompt":"abcd","max_tokens":0})") << 400
-                                      << QStringLiteral("max_tokens must be between 1");
+                                      << QStringLiteral("max_tokens must be at least 1, got 0.");
+        QTest::newRow("max_tokens -1") << c << QByteArray(R"({"prompt":"abcd","max_tokens":-1})") << 400
+                                       << QStringLiteral("max_tokens must be between 0");
+        // vLLM's order: the length check, then max_tokens, then the empty prompt.
+        QTest::newRow("empty prompt") << c << QByteArray(R"({"prompt":""})") << 400
+                                      << QStringLiteral("The decoder prompt cannot be empty");
+        QTest::newRow("empty prompt, max_tokens 0") << c << QByteArray(R"({"prompt":"","max_tokens":0})") << 400
+                                                    << QStringLiteral("max_tokens must be at least 1");
+        QTest::newRow("chat max_completion_tokens 0 falls back to max_tokens")
+            << QStringLiteral("/v1/chat/completions")
+            << QByteArray(R"({"messages":[{"role":"user","content":"abcd"}],"max_completion_tokens":0,"max_tokens":5000})")
+            << 400 << QStringLiteral("5000 in the completion");
         QTest::newRow("n 2") << c << QByteArray(R"({"prompt":"abcd","n":2})") << 400 << QStringLiteral("n must be 1");
         QTest::newRow("stream_options without stream") << c << QByteArray(R"({"prompt":"abcd","stream_options":{}})")
                                                         << 400 << QStringLiteral("only be given when stream");
@@ -318,8 +327,13 @@ private Q_SLOTS:
                                        << QStringLiteral("The model `gpt-4` does not exist.");
         QTest::newRow("over max_model_len") << c << QByteArray(R"({"prompt":"abcd","max_tokens":5000})") << 400
                                             << QStringLiteral("maximum context length is 4096 tokens. However, you requested 5001 tokens");
+        // Completions default max_tokens to 16, so the sum is checked even without one.
         QTest::newRow("prompt over max_model_len") << c << (R"({"prompt":")" + QByteArray(4096 * 4, 'a') + R"("})") << 400
-                                                   << QStringLiteral("your request has 4096 input tokens");
+                                                   << QStringLiteral("you requested 4112 tokens (4096 in the messages, 16 in the completion)");
+        QTest::newRow("chat prompt over max_model_len")
+            << QStringLiteral("/v1/chat/completions")
+            << (R"({"messages":[{"role":"user","content":")" + QByteArray(4096 * 4, 'a') + R"("}]})") << 400
+            << QStringLiteral("tokens in the messages, Please reduce the length of the messages.");
         QTest::newRow("chat without messages") << QStringLiteral("/v1/chat/completions") << QByteArray("{}") << 400
                                                << QStringLiteral("messages must be");
         QTest::newRow("cache_salt") << c << QByteArray(R"({"prompt":"abcd","cache_salt":"x"})") << 400
