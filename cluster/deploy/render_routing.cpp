@@ -7,6 +7,8 @@
 #include "sim/routing/epp_plugin_factory.h"
 
 #include <cmath>
+#include <sstream>
+#include <string_view>
 
 namespace kvroute::cluster::deploy {
 
@@ -25,21 +27,42 @@ std::string goDuration(double seconds)
     return std::to_string(ns) + "ns";
 }
 
-/// GAIE v1.0, which the default image (llm-d-inference-scheduler v0.3.x) builds on, declares a
-/// scorer's weight an `int` (llmd.md §1.1): a fractional weight fails the config's decoding and
-/// the Endpoint Picker does not start. Refused here rather than deployed half-configured; with
-/// another --epp-image the weights are rendered as they are, under a comment.
+/// Whether `image` is an llm-d-inference-scheduler release that reads scorer weights as
+/// integers. GAIE v1.0 (llmd.md §1.1), which v0.3.x builds on, declares EndpointPickerConfig's
+/// weight an `int`, as do its releases up to v1.3.0 (llm-d-inference-scheduler up to v0.5.x);
+/// v0.6.0 pins a GAIE with `float64` weights. Other images are not known.
+bool readsIntegerWeights(std::string_view image)
+{
+    const auto colon = image.rfind(':');
+    const auto slash = image.rfind('/');
+    if (colon == std::string_view::npos || (slash != std::string_view::npos && colon < slash))
+        return false;
+    if (image.substr(0, colon).ends_with("/llm-d-inference-scheduler") == false &&
+        image.substr(0, colon) != "llm-d-inference-scheduler")
+        return false;
+    unsigned major = 0;
+    unsigned minor = 0;
+    char dot = 0;
+    std::istringstream tag(std::string(image.substr(colon + 1)));
+    if (tag.get() != 'v' || !(tag >> major >> dot >> minor) || dot != '.')
+        return false;
+    return major == 0 && minor <= 5;
+}
+
+/// A fractional weight fails such a release's config decoding and the Endpoint Picker does not
+/// start: refused here rather than deployed half-configured. Other images get the weights as
+/// they are, under a comment.
 Result<void> checkWeightsForTheImage(const RenderContext& ctx, const sim::EppConfig& resolved, const std::string& source)
 {
-    if (ctx.options.eppImage != kDefaultEppImage)
+    if (!readsIntegerWeights(ctx.options.eppImage))
         return {};
     for (const auto& p : resolved.plugins) {
         if (sim::routing::eppPluginKind(p.type) != sim::routing::EppPluginKind::Scorer || std::floor(p.weight) == p.weight)
             continue;
-        return fail("the scorer \"" + p.name + "\" has weight " + yamlNumber(p.weight) + ", but the default Endpoint Picker image (" +
-                        std::string(kDefaultEppImage) +
-                        ") reads weights as integers and would refuse this config at start (llmd.md §1.1); give whole "
-                        "weights, or pass --epp-image with a release that takes fractional ones",
+        return fail("the scorer \"" + p.name + "\" has weight " + yamlNumber(p.weight) + ", but the Endpoint Picker image " +
+                        ctx.options.eppImage +
+                        " reads weights as integers and would refuse this config at start (llmd.md §1.1); give whole "
+                        "weights, or pass --epp-image with llm-d-inference-scheduler v0.6.0 or later",
                     source);
     }
     return {};

@@ -212,7 +212,7 @@ private slots:
         const auto s = scenario(scenarioName.toStdString(), sets);
         // The inline row's 2.5 needs an Endpoint Picker that takes fractional weights.
         const auto m = render(scenarioName.toStdString(), sets,
-                              RenderOptions{.eppImage = "ghcr.io/llm-d/llm-d-inference-scheduler:v0.4.0"});
+                              RenderOptions{.eppImage = "ghcr.io/llm-d/llm-d-inference-scheduler:v0.7.0"});
         const YAML::Node cm = firstDoc(m, "31-epp-configmap.yaml");
         const std::string config = cm["data"]["epp-config.yaml"].as<std::string>();
         const auto loaded = sim::loadEndpointPickerConfig(config, "31-epp-configmap.yaml");
@@ -414,7 +414,15 @@ private slots:
                  refused.error().toString().c_str());
         QVERIFY2(refused.error().message.find("reads weights as integers") != std::string::npos,
                  refused.error().toString().c_str());
-        const auto m = render("default", sets, RenderOptions{.eppImage = "ghcr.io/llm-d/llm-d-inference-scheduler:v0.4.0"});
+        // Every release up to v0.5.x reads integers (GAIE's weight is an int through v1.3.0);
+        // an image of unknown make is rendered as written.
+        for (const char* image : {"ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0",
+                                  "ghcr.io/llm-d/llm-d-inference-scheduler:v0.5.2",
+                                  "quay.io/mirror/llm-d-inference-scheduler:v0.4.0"})
+            QVERIFY2(!renderManifests(s, RenderOptions{.eppImage = image}), image);
+        for (const char* image : {"ghcr.io/llm-d/llm-d-inference-scheduler:v0.6.0", "registry.example/epp:v0.3.1"})
+            QVERIFY2(renderManifests(s, RenderOptions{.eppImage = image}).has_value(), image);
+        const auto m = render("default", sets, RenderOptions{.eppImage = "ghcr.io/llm-d/llm-d-inference-scheduler:v0.7.0"});
         const std::string config = firstDoc(m, "31-epp-configmap.yaml")["data"]["epp-config.yaml"].as<std::string>();
         QVERIFY(config.find("weight: 1.5") != std::string::npos);
         QVERIFY(config.find("reads weights as integers") != std::string::npos); // the comment stays
