@@ -73,20 +73,27 @@ bool isSet(const std::atomic<bool>* flag)
 constexpr std::chrono::milliseconds kTimeoutGrace{1000};
 
 /// SIGTERM, then SIGKILL once `grace` has passed. The child is reaped either way, so no zombie
-/// is left and its pid is free again when this returns.
-void terminate(pid_t pid, std::chrono::milliseconds grace, int& status)
+/// is left and its pid is free again when this returns. With `group` the signals go to the
+/// child's process group (it leads its own), so programs it started (kubectl's credential
+/// plugins) stop with it; the leader is waited for without being reaped (WNOWAIT) until the
+/// group has had its SIGKILL, so its id cannot have been reused by then.
+void terminate(pid_t pid, std::chrono::milliseconds grace, int& status, bool group)
 {
-    ::kill(pid, SIGTERM);
+    const pid_t target = group ? -pid : pid;
+    ::kill(target, SIGTERM);
     const auto until = Clock::now() + grace;
     for (;;) {
-        const pid_t r = ::waitpid(pid, &status, WNOHANG);
-        if (r == pid || (r < 0 && errno != EINTR))
-            return;
+        siginfo_t info{};
+        const int r = ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT);
+        if (r == 0 && info.si_pid == pid)
+            break; // exited; still a zombie, so its group id is still ours
+        if (r < 0 && errno != EINTR)
+            break;
         if (Clock::now() >= until)
             break;
         ::usleep(10'000);
     }
-    ::kill(pid, SIGKILL);
+    ::kill(target, SIGKILL);
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
 }
@@ -151,8 +158,19 @@ ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::mill
     for (const auto& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    // A cancellable command (the GUI's) leads its own process group, so a cancel stops what it
+    // started too. Without a cancel flag (the command line) it stays in ours: Ctrl-C in the
+    // terminal then reaches it as before.
+    const bool ownGroup = cancel != nullptr;
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    if (ownGroup) {
+        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+        posix_spawnattr_setpgroup(&attributes, 0);
+    }
     pid_t pid = 0;
-    const int rc = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    const int rc = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     ::close(outPipe[1]);
     ::close(errPipe[1]);
@@ -213,7 +231,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::mill
             ::usleep(10'000);
     }
     if (!reaped)
-        terminate(pid, result.cancelled ? kCancelGrace : kTimeoutGrace, status);
+        terminate(pid, result.cancelled ? kCancelGrace : kTimeoutGrace, status, ownGroup);
     // Whatever the child wrote just before it exited.
     if (outOpen) {
         const auto before = result.out.size();

@@ -29,8 +29,9 @@ using LineCallback = std::function<void(const std::string&)>;
 
 /// Runs argv[0] (a path, or a name looked up on PATH) with argv. The child gets SIGTERM at the
 /// deadline, then SIGKILL one second later if it is still there. `cancel`, when set from another
-/// thread (a Cancel button, Ctrl-C), is seen within kCancelLatency: the child gets SIGTERM, then
-/// SIGKILL after kCancelGrace, and is reaped before the call returns with `cancelled` set. A flag
+/// thread (the Live tab's Cancel), is seen within kCancelLatency: the child's process group (a
+/// cancellable child leads its own, so what it started goes too) gets SIGTERM, then SIGKILL after
+/// kCancelGrace, and the child is reaped before the call returns with `cancelled` set. A flag
 /// already set starts nothing.
 [[nodiscard]] ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                                        const LineCallback& onStdoutLine = {}, const std::atomic<bool>* cancel = nullptr);

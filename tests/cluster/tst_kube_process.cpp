@@ -153,6 +153,27 @@ private Q_SLOTS:
         QCOMPARE(::waitpid(run.pid(), nullptr, WNOHANG), -1);
     }
 
+    // kubectl may start programs of its own (exec credential plugins): a cancel stops them too,
+    // here a grandchild that ignores SIGTERM and would outlive its parent.
+    void cancelStopsWhatTheChildStarted()
+    {
+        Run run({"sh", "-c", "(trap '' TERM; exec sleep 30) & echo $!; wait"}, 20s);
+        QVERIFY(run.waitForPid(5s)); // the first line is the grandchild's pid
+        const pid_t grandchild = run.pid();
+        std::this_thread::sleep_for(100ms);
+        QVERIFY(pidExists(grandchild));
+        run.cancel();
+        QVERIFY2(run.finishesWithin(kvroute::cluster::kCancelGrace + 1000ms), "runProcess did not return after the cancel");
+        QVERIFY(run.result().cancelled);
+        // The grandchild is not ours to reap; once killed, init reaps it. Give that a moment.
+        const auto until = std::chrono::steady_clock::now() + 2s;
+        while (pidExists(grandchild) && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(10ms);
+        if (pidExists(grandchild))
+            ::kill(grandchild, SIGKILL); // do not leave it behind, but fail
+        QVERIFY2(!pidExists(grandchild), "the grandchild outlived the cancel");
+    }
+
     void cancelledBeforeStartRunsNothing()
     {
         std::atomic<bool> cancel{true};

@@ -159,7 +159,7 @@ void LiveDeployForm::buildLayout()
     m_render = button(tr("Render"), "deployRender", tr("Write the editor's scenario as manifests into the folder and preview them"));
     m_apply = button(tr("Apply"), "deployApply",
                      tr("Server-side apply of the folder, then wait for the rollouts (kvroute deploy apply)"));
-    m_cancel = button(tr("Cancel"), "deployCancel", tr("Stop waiting for the apply or delete"));
+    m_cancel = button(tr("Cancel"), "deployCancel", tr("Stop the running kubectl command (apply or delete)"));
     m_status = button(tr("Status"), "deployStatus", tr("Read the pods now and every few seconds while this target shows"));
     m_delete = button(tr("Delete"), "deployDelete", tr("Delete the folder's objects from the cluster"));
     connect(m_render, &QPushButton::clicked, this, &LiveDeployForm::renderScenario);
