@@ -83,7 +83,7 @@ Result<PodResources> podResources(const SweepJobOptions& o)
         return fail("'" + value + "' is not a positive Kubernetes quantity (e.g. 500m or 2 for CPUs, 1536Mi or 2Gi for memory)",
                     option);
     };
-    const auto pair = [&](std::string& request, std::string& limit, const std::string& defaultLimit,
+    const auto pair = [&](std::string& request, std::string& limit, const std::string& defaultLimit, bool requestGiven,
                           const char* requestOption, const char* limitOption) -> Result<void> {
         auto req = check(request, requestOption);
         if (!req)
@@ -96,15 +96,21 @@ Result<PodResources> podResources(const SweepJobOptions& o)
         auto lim = check(limit, limitOption);
         if (!lim)
             return std::unexpected(lim.error());
+        // A limit below the default request: as Kubernetes defaults an unset request to the
+        // limit, the request follows it down.
+        if (*lim < *req && !requestGiven) {
+            request = limit;
+            return {};
+        }
         // The API server refuses a pod whose request exceeds its limit; say so before it is applied.
         if (*lim < *req)
             return fail("the limit " + limit + " is below the request " + request, limitOption);
         return {};
     };
-    if (auto ok = pair(r.cpuRequest, r.cpuLimit, threads, "--cpu-request", "--cpu-limit"); !ok)
+    if (auto ok = pair(r.cpuRequest, r.cpuLimit, threads, !o.cpuRequest.empty(), "--cpu-request", "--cpu-limit"); !ok)
         return std::unexpected(ok.error());
     if (auto ok = pair(r.memoryRequest, r.memoryLimit, mebibytes(kSweepMemoryLimitPerThreadMi * o.threadsPerPod),
-                       "--memory-request", "--memory-limit");
+                       !o.memoryRequest.empty(), "--memory-request", "--memory-limit");
         !ok)
         return std::unexpected(ok.error());
     return r;

@@ -89,6 +89,9 @@ private Q_SLOTS:
         QTest::newRow("all given") << 2 << QStringList{"500m", "3", "1Gi", "3Gi"} << QStringList{"500m", "3", "1Gi", "3Gi"};
         QTest::newRow("default limits rise to a request") << 1 << QStringList{"2", "", "4Gi", ""}
                                                           << QStringList{"2", "2", "4Gi", "4Gi"};
+        // As Kubernetes defaults an unset request to its limit.
+        QTest::newRow("default requests fall to a limit") << 2 << QStringList{"", "500m", "", "256Mi"}
+                                                          << QStringList{"500m", "500m", "256Mi", "256Mi"};
     }
 
     void resources()
