@@ -300,8 +300,12 @@ void MainWindow::onRunFinished(const RunOutcomePtr& outcome)
             m_lastEditToChartMs = m_sinceEdit.elapsed();
             m_editPending = false;
         }
-        m_runStatus->setText(tr("%1 requests simulated in %2 s · edit to chart %3 ms")
-                                 .arg(outcome->results.requestsCompleted)
+        const sim::RunResults& results = outcome->results;
+        const QString requests = results.requestsSubmitted > results.requestsCompleted
+                                     ? tr("%1 of %2 requests completed").arg(results.requestsCompleted).arg(results.requestsSubmitted)
+                                     : tr("%1 requests").arg(results.requestsCompleted);
+        m_runStatus->setText(tr("%1, simulated in %2 s · edit to chart %3 ms")
+                                 .arg(requests)
                                  .arg(outcome->wallSeconds, 0, 'f', 2)
                                  .arg(m_lastEditToChartMs));
         m_settings.setLastScenarioYaml(qs(sim::toYaml(outcome->scenario)));

@@ -85,6 +85,24 @@ private Q_SLOTS:
         QCoreApplication::setApplicationName(QStringLiteral("tst_overview_labels"));
     }
 
+    // With requests refused, the summary says completed of sent (a new user read "38 requests"
+    // for a run that sent 100 and had 62 refused).
+    void summaryCountsCompletedOfSent()
+    {
+        OverviewPanel panel;
+        panel.resize(1100, 700);
+        auto outcome = std::make_shared<RunOutcome>(*outcomeWithIdlePods());
+        outcome->results.requestsSubmitted = 100;
+        outcome->results.requestsCompleted = 38;
+        outcome->results.requestsRejected = 62;
+        panel.showOutcome(outcome);
+        QVERIFY2(panel.summaryText().contains(QStringLiteral("38 of 100 requests completed")), qPrintable(panel.summaryText()));
+        auto all = std::make_shared<RunOutcome>(*outcomeWithIdlePods());
+        all->results.requestsSubmitted = 100;
+        panel.showOutcome(all);
+        QVERIFY2(panel.summaryText().contains(QStringLiteral("100 requests, ")), qPrintable(panel.summaryText()));
+    }
+
     void idlePodHasNoHitRateBar()
     {
         OverviewPanel panel;

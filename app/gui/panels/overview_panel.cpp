@@ -48,9 +48,14 @@ QString summaryOf(const RunOutcome& outcome)
     parts.append(QStringLiteral("%1 pods \u00D7 %2 KV blocks of %3 tokens")
                      .arg(r.pods.size())
                      .arg(format::count(r.capacity.numGpuBlocks), QString::number(s.vllm.blockSize)));
-    parts.append(QStringLiteral("%1 requests, %2 s simulated in %3 s")
-                     .arg(format::count(r.requestsCompleted), QString::number(r.simulatedSeconds, 'f', 0),
-                          QString::number(outcome.wallSeconds, 'f', 2)));
+    // Completed of sent when they differ (rejected, unroutable, unfinished requests), so the
+    // count is not read as all that was sent.
+    const QString requests = r.requestsSubmitted > r.requestsCompleted
+                                 ? QStringLiteral("%1 of %2 requests completed")
+                                       .arg(format::count(r.requestsCompleted), format::count(r.requestsSubmitted))
+                                 : QStringLiteral("%1 requests").arg(format::count(r.requestsCompleted));
+    parts.append(QStringLiteral("%1, %2 s simulated in %3 s")
+                     .arg(requests, QString::number(r.simulatedSeconds, 'f', 0), QString::number(outcome.wallSeconds, 'f', 2)));
     return parts.join(QStringLiteral("  \u00B7  "));
 }
 
