@@ -60,7 +60,7 @@ void TestSharedPrefixWorkload::groupsShareExactlyTheSystemPrompt()
     QCOMPARE(workload.users(), std::int64_t{24});
     std::vector<kvroute::sim::TokenVector> prompts;
     for (std::int64_t u = 0; u < 24; ++u) {
-        prompts.push_back(*workload.prompt(u));
+        prompts.push_back(workload.prompt(u).copy());
         QCOMPARE(prompts.back().size(), std::size_t{120});
     }
     for (std::int64_t a = 0; a < 24; ++a) {
@@ -70,9 +70,9 @@ void TestSharedPrefixWorkload::groupsShareExactlyTheSystemPrompt()
         }
     }
     // A prompt is a pure function of (seed, user): rebuilt identically.
-    QVERIFY(*workload.prompt(13) == prompts[13]);
+    QVERIFY(workload.prompt(13).copy() == prompts[13]);
     SharedPrefixWorkload other(small(), 1);
-    QVERIFY(*other.prompt(13) == prompts[13]);
+    QVERIFY(other.prompt(13).copy() == prompts[13]);
 }
 
 void TestSharedPrefixWorkload::noSystemPrompt()
@@ -81,9 +81,9 @@ void TestSharedPrefixWorkload::noSystemPrompt()
     c.systemPromptLen = 0;
     SharedPrefixWorkload workload(c, 2);
     for (std::int64_t a = 0; a < 24; ++a) {
-        QCOMPARE(workload.prompt(a)->size(), std::size_t{20});
+        QCOMPARE(workload.prompt(a).size(), std::size_t{20});
         for (std::int64_t b = a + 1; b < 24; ++b)
-            QCOMPARE(commonPrefix(*workload.prompt(a), *workload.prompt(b)), std::size_t{0});
+            QCOMPARE(commonPrefix(workload.prompt(a).copy(), workload.prompt(b).copy()), std::size_t{0});
     }
 }
 
@@ -110,7 +110,7 @@ void TestSharedPrefixWorkload::requestsCycleThroughOneShuffle()
     for (std::size_t k = 60; k < 90; ++k) // stage 2 starts over
         QCOMPARE(users[k], users[k - 60]);
     for (const auto& r : run.requests)
-        QVERIFY(*r.prompt.stored() == *workload.prompt(static_cast<std::int64_t>(r.sessionId)));
+        QVERIFY(r.prompt.copy() == workload.prompt(static_cast<std::int64_t>(r.sessionId)).copy());
 }
 
 void TestSharedPrefixWorkload::stageCountsAndRates()
