@@ -361,10 +361,12 @@ Result<std::int64_t> MapReader::integer(std::string_view key, std::int64_t min, 
     const char* first = text->data();
     const char* last = first + text->size();
     const auto [ptr, ec] = std::from_chars(first, last, value);
-    if (ec != std::errc() || ptr != last)
+    // Digits beyond 64 bits are an integer out of range, not a malformed one.
+    const bool tooLarge = ec == std::errc::result_out_of_range && ptr == last;
+    if ((ec != std::errc() || ptr != last) && !tooLarge)
         return fail("key " + quote(key) + " in " + m_what + " must be an integer, got " + quote(*text),
                     where(m_file, (*entry)->value.Mark()));
-    if (value < min || value > max)
+    if (tooLarge || value < min || value > max)
         return fail("key " + quote(key) + " in " + m_what + " must be in [" + std::to_string(min) + ", " +
                         std::to_string(max) + "], got " + *text,
                     where(m_file, (*entry)->value.Mark()));

@@ -385,6 +385,9 @@ private Q_SLOTS:
                                          << "'beta0_us' in linear_latency entry of model 'Tiny' must be a number";
         QTest::newRow("out of range") << "num_key_value_heads: 2" << "num_key_value_heads: 0" << "t/models.yaml:8:26"
                                       << "must be in [1,";
+        QTest::newRow("beyond 64 bits is out of range")
+            << "num_key_value_heads: 2" << "num_key_value_heads: 99999999999999999999999" << "t/models.yaml:8:26"
+            << "], got 99999999999999999999999";
         QTest::newRow("hex is not an integer") << "vocab_size: 100" << "vocab_size: 0x64"
                                                            << "t/models.yaml:10:17" << "must be an integer";
     }
