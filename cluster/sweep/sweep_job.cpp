@@ -65,6 +65,9 @@ struct PodResources {
     std::string cpuRequest, cpuLimit, memoryRequest, memoryLimit;
 };
 
+/// Below this a sweep worker (about 20 MiB resident before its first run) cannot do anything.
+constexpr int kSweepMemoryMinimumMi = 64;
+
 std::string mebibytes(int mi)
 {
     return mi % 1024 == 0 ? std::to_string(mi / 1024) + "Gi" : std::to_string(mi) + "Mi";
@@ -77,15 +80,25 @@ Result<PodResources> podResources(const SweepJobOptions& o)
                    o.memoryRequest.empty() ? mebibytes(kSweepMemoryRequestPerThreadMi * o.threadsPerPod)
                                            : o.memoryRequest,
                    o.memoryLimit};
-    const auto check = [](const std::string& value, const char* option) -> Result<double> {
-        if (auto v = resourceQuantity(value))
-            return *v;
-        return fail("'" + value + "' is not a positive Kubernetes quantity (e.g. 500m or 2 for CPUs, 1536Mi or 2Gi for memory)",
-                    option);
+    const auto check = [](const std::string& value, const char* option, double minimum) -> Result<double> {
+        const auto v = resourceQuantity(value);
+        if (!v)
+            return fail("'" + value + "' is not a positive Kubernetes quantity (e.g. 500m or 2 for CPUs, 1536Mi or 2Gi for memory)",
+                        option);
+        // Kubernetes takes "512m" of memory as 0.512 bytes; the pod would then never start.
+        if (*v < minimum) {
+            std::string hint;
+            if (value.ends_with('m'))
+                hint = " (m means thousandths of a byte: " + value.substr(0, value.size() - 1) + "Mi is mebibytes)";
+            return fail("'" + value + "' is less than the " + mebibytes(kSweepMemoryMinimumMi) +
+                            " a sweep worker needs" + hint,
+                        option);
+        }
+        return *v;
     };
     const auto pair = [&](std::string& request, std::string& limit, const std::string& defaultLimit, bool requestGiven,
-                          const char* requestOption, const char* limitOption) -> Result<void> {
-        auto req = check(request, requestOption);
+                          const char* requestOption, const char* limitOption, double minimum) -> Result<void> {
+        auto req = check(request, requestOption, minimum);
         if (!req)
             return std::unexpected(req.error());
         if (limit.empty()) {
@@ -93,7 +106,7 @@ Result<PodResources> podResources(const SweepJobOptions& o)
             limit = *resourceQuantity(defaultLimit) < *req ? request : defaultLimit;
             return {};
         }
-        auto lim = check(limit, limitOption);
+        auto lim = check(limit, limitOption, minimum);
         if (!lim)
             return std::unexpected(lim.error());
         // A limit below the default request: as Kubernetes defaults an unset request to the
@@ -107,10 +120,11 @@ Result<PodResources> podResources(const SweepJobOptions& o)
             return fail("the limit " + limit + " is below the request " + request, limitOption);
         return {};
     };
-    if (auto ok = pair(r.cpuRequest, r.cpuLimit, threads, !o.cpuRequest.empty(), "--cpu-request", "--cpu-limit"); !ok)
+    if (auto ok = pair(r.cpuRequest, r.cpuLimit, threads, !o.cpuRequest.empty(), "--cpu-request", "--cpu-limit", 0.0);
+        !ok)
         return std::unexpected(ok.error());
     if (auto ok = pair(r.memoryRequest, r.memoryLimit, mebibytes(kSweepMemoryLimitPerThreadMi * o.threadsPerPod),
-                       !o.memoryRequest.empty(), "--memory-request", "--memory-limit");
+                       !o.memoryRequest.empty(), "--memory-request", "--memory-limit", kSweepMemoryMinimumMi * 0x1p20);
         !ok)
         return std::unexpected(ok.error());
     return r;

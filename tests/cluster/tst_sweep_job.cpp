@@ -122,6 +122,21 @@ private Q_SLOTS:
         QTest::newRow("negative") << QStringList{"", "", "", "-1Gi"} << "--memory-limit";
         QTest::newRow("cpu limit below request") << QStringList{"2", "1500m", "", ""} << "--cpu-limit";
         QTest::newRow("memory limit below request") << QStringList{"", "", "2Gi", "1500Mi"} << "--memory-limit";
+        QTest::newRow("milli-bytes of memory") << QStringList{"", "", "512m", ""} << "--memory-request";
+        QTest::newRow("a memory limit too small to start") << QStringList{"", "", "", "1Mi"} << "--memory-limit";
+    }
+
+    void milliBytesOfMemoryGetAHint()
+    {
+        auto o = options();
+        o.memoryLimit = "2048m";
+        auto scenario = kvroute::sim::builtinScenario("default");
+        QVERIFY(scenario);
+        const auto yaml = renderSweepJob(*scenario, kvroute::sim::SweepGrid{{{"cluster.pods", {"2", "3"}}}, 1}, o);
+        QVERIFY(!yaml);
+        QCOMPARE(QString::fromStdString(yaml.error().message),
+                 QString("'2048m' is less than the 64Mi a sweep worker needs (m means thousandths of a byte: 2048Mi is "
+                         "mebibytes)"));
     }
 
     void badResourcesNameTheOption()
