@@ -109,6 +109,9 @@ void addSweepJobCommand(CLI::App& sweep, int& exitCode)
                     "memory limit per pod (default: 2Gi per --jobs-per-pod, or the request if higher)");
     cmd->add_option("--pvc", o->job.pvc, "PersistentVolumeClaim for the results, ReadWriteMany when --parallelism > 1 "
                                          "(default: an emptyDir)");
+    cmd->add_option("--fs-group", o->job.fsGroup,
+                    "the pod's fsGroup, so a new root-owned --pvc is writable (plain Kubernetes; OpenShift sets it)")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{2147483647}));
     cmd->add_option("--namespace,-n", o->job.ns, "namespace of the Job and ConfigMap");
     cmd->add_option("--name", o->job.name, "Job and ConfigMap name (default: kvroute-sweep-<grid id>)");
     cmd->add_option("--out,-o", o->out, "file to write the YAML to (default: stdout)")->capture_default_str();

@@ -157,10 +157,16 @@ void containerSecurityContext(YAML::Emitter& out)
     out << YAML::EndMap;
 }
 
-void podSecurityContext(YAML::Emitter& out)
+void podSecurityContext(YAML::Emitter& out, const std::optional<std::int64_t>& fsGroup)
 {
     out << YAML::Key << "securityContext" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "runAsNonRoot" << YAML::Value << true;
+    if (fsGroup) {
+        out << YAML::Key << "fsGroup" << YAML::Value << *fsGroup;
+        // Changes ownership only when the volume's root is not the group's yet, rather than walking
+        // every results file of earlier sweeps at each pod start.
+        out << YAML::Key << "fsGroupChangePolicy" << YAML::Value << "OnRootMismatch";
+    }
     out << YAML::Key << "seccompProfile" << YAML::Value << YAML::BeginMap << YAML::Key << "type" << YAML::Value
         << "RuntimeDefault" << YAML::EndMap;
     out << YAML::EndMap;
@@ -207,6 +213,8 @@ Result<std::string> renderSweepJob(const sim::Scenario& scenarioIn, const sim::S
         return fail("an image with kvroute in it is required (build deploy/Containerfile and push it)", "--image");
     if (o.shards < 1 || o.shards > 100000)
         return fail("must be in [1, 100000]", "--shards");
+    if (o.fsGroup && (*o.fsGroup < 0 || *o.fsGroup > 2147483647))
+        return fail("must be a group id in [0, 2147483647]", "--fs-group");
     if (o.parallelism < 1 || o.parallelism > o.shards)
         return fail("must be in [1, --shards " + std::to_string(o.shards) + "]", "--parallelism");
     const std::string name = o.name.empty() ? "kvroute-sweep-" + sim::sweepGridId(grid) : o.name;
@@ -273,7 +281,7 @@ Result<std::string> renderSweepJob(const sim::Scenario& scenarioIn, const sim::S
     out << YAML::EndMap;
     out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "restartPolicy" << YAML::Value << "Never";
-    podSecurityContext(out);
+    podSecurityContext(out, o.fsGroup);
     out << YAML::Key << "containers" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
     out << YAML::Key << "name" << YAML::Value << "sweep";
     out << YAML::Key << "image" << YAML::Value << o.image;

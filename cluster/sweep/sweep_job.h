@@ -9,6 +9,7 @@
 #include "sim/sweep/sweep.h"
 #include "sim/util/result.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct SweepJobOptions {
     std::string cpuLimit;      ///< threadsPerPod
     std::string memoryRequest; ///< kSweepMemoryRequestPerThreadMi × threadsPerPod, (as Mi or Gi)
     std::string memoryLimit;   ///< kSweepMemoryLimitPerThreadMi × threadsPerPod, (as Mi or Gi)
+    /// The pod's fsGroup: the results volume is made writable by this group (plain Kubernetes
+    /// with a new root-owned claim). Unset: none written, which OpenShift's SCCs fill in.
+    std::optional<std::int64_t> fsGroup;
 };
 
 /// Memory per sweep thread, in MiB: one point of the built-in scenarios peaks below 100 MiB (64

@@ -65,8 +65,10 @@ private Q_SLOTS:
         const auto pod = podSpec(render(options()));
         QVERIFY(pod["securityContext"]["runAsNonRoot"].as<bool>());
         QCOMPARE(str(pod["securityContext"]["seccompProfile"]["type"]), std::string("RuntimeDefault"));
-        // No UID: OpenShift's restricted-v2 assigns one from the namespace's range.
+        // No UID: OpenShift's restricted-v2 assigns one from the namespace's range; nor fsGroup
+        // unless asked for.
         QVERIFY(!pod["securityContext"]["runAsUser"]);
+        QVERIFY(!pod["securityContext"]["fsGroup"]);
         const auto container = pod["containers"][0]["securityContext"];
         QCOMPARE(container["allowPrivilegeEscalation"].as<bool>(), false);
         QCOMPARE(container["readOnlyRootFilesystem"].as<bool>(), true);
@@ -124,6 +126,21 @@ private Q_SLOTS:
         QTest::newRow("memory limit below request") << QStringList{"", "", "2Gi", "1500Mi"} << "--memory-limit";
         QTest::newRow("milli-bytes of memory") << QStringList{"", "", "512m", ""} << "--memory-request";
         QTest::newRow("a memory limit too small to start") << QStringList{"", "", "", "1Mi"} << "--memory-limit";
+    }
+
+    void fsGroupMakesTheClaimWritable()
+    {
+        auto o = options();
+        o.fsGroup = 65532;
+        const auto pod = podSpec(render(o));
+        QCOMPARE(pod["securityContext"]["fsGroup"].as<std::int64_t>(), std::int64_t{65532});
+        QCOMPARE(str(pod["securityContext"]["fsGroupChangePolicy"]), std::string("OnRootMismatch"));
+        o.fsGroup = -1;
+        auto scenario = kvroute::sim::builtinScenario("default");
+        QVERIFY(scenario);
+        const auto bad = renderSweepJob(*scenario, kvroute::sim::SweepGrid{{{"cluster.pods", {"2", "3"}}}, 1}, o);
+        QVERIFY(!bad);
+        QCOMPARE(QString::fromStdString(bad.error().where), QString("--fs-group"));
     }
 
     void milliBytesOfMemoryGetAHint()

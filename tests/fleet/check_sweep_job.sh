@@ -21,7 +21,7 @@ scenario=(mooncake --set "workload.path=$work/trace.jsonl" --set duration=60)
 grid=(--param vllm.block_size=16,64 --param cluster.pods=2,3,4 --repeat 2)
 
 "$kvroute" sweep emit-job "${scenario[@]}" "${grid[@]}" --parallelism 2 --shards 5 --image example.org/kvroute:test \
-    --pvc results --namespace sweeps --cpu-request 500m --memory-limit 3Gi -o "$work/job.yaml" 2>"$work/emit.err" ||
+    --pvc results --namespace sweeps --cpu-request 500m --memory-limit 3Gi --fs-group 65532 -o "$work/job.yaml" 2>"$work/emit.err" ||
     fail "emit-job: $(cat "$work/emit.err")"
 python3 "$validate" "$work/job.yaml" >"$work/validate.txt" 2>&1 || fail "schema: $(cat "$work/validate.txt")"
 grep -q "2 valid, 0 invalid" "$work/validate.txt" || fail "schema: $(cat "$work/validate.txt")"
