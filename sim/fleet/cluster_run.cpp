@@ -11,6 +11,7 @@
 #include "sim/pod/timed_pod.h"
 #include "sim/routing/router.h"
 #include "sim/scenario/scenario_validation.h"
+#include "sim/util/check.h"
 #include "sim/workload/distribution.h"
 #include "sim/workload/inference_perf_workload.h"
 #include "sim/workload/workload.h"
@@ -263,20 +264,15 @@ private:
         std::int64_t overMaxModelLen = 0; ///< prompt + max_tokens over max_model_len
     };
 
-    void countRejection(const WorkloadRequest& request)
+    void countRejection(FrontEndRefusal refusal)
     {
-        // The cause, named in vLLM's order of checks (TimedPod::submit); a prompt that is too
-        // long on its own is told apart from one that only its max_tokens pushes over.
-        const auto promptLength = static_cast<std::int64_t>(request.prompt.size());
-        const std::int64_t maxModelLen = m_setup.scenario.vllm.maxModelLen;
-        if (promptLength >= maxModelLen)
-            ++m_rejections.promptTooLong;
-        else if (promptLength + request.maxTokens > maxModelLen)
-            ++m_rejections.overMaxModelLen;
-        else if (request.maxTokens < 1)
-            ++m_rejections.zeroMaxTokens;
-        else
-            ++m_rejections.emptyPrompt;
+        switch (refusal) {
+        case FrontEndRefusal::PromptTooLong: ++m_rejections.promptTooLong; break;
+        case FrontEndRefusal::OverMaxModelLen: ++m_rejections.overMaxModelLen; break;
+        case FrontEndRefusal::ZeroMaxTokens: ++m_rejections.zeroMaxTokens; break;
+        case FrontEndRefusal::EmptyPrompt: ++m_rejections.emptyPrompt; break;
+        case FrontEndRefusal::None: KVROUTE_CHECK(false, "a pod refused a request its front end accepts");
+        }
     }
 
     [[nodiscard]] std::string rejectionNote(std::int64_t rejected, std::int64_t submitted) const
@@ -319,12 +315,14 @@ private:
         const RequestId id = request.id;
         auto& slot = m_inFlight[id];
         slot = std::move(request);
+        const FrontEndRefusal refusal = frontEndRefusal(static_cast<std::int64_t>(e.prompt.size()), e.maxTokens,
+                                                        m_setup.scenario.vllm.maxModelLen);
         if (!m_pods[static_cast<std::size_t>(pod)]->submit(std::move(e))) {
             // vLLM's front end refuses it (e.g. prompt not shorter than max_model_len).
             auto rejected = std::move(slot);
             m_inFlight.erase(id);
             m_collector.onRejected(rejected);
-            countRejection(rejected);
+            countRejection(refusal);
             m_sim.schedule(m_delay, [this, pod, rejected = std::move(rejected)] {
                 --m_inFlightPerPod[static_cast<std::size_t>(pod)];
                 m_router->onCompleted(rejected, pod, m_sim.now());

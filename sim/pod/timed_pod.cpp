@@ -17,24 +17,37 @@ TimedPod::TimedPod(Simulation& sim, int index, const EngineConfig& config, const
     m_metrics.kvCacheUsage = m_engine.kvCacheUsage();
 }
 
+FrontEndRefusal frontEndRefusal(std::int64_t promptLength, std::int64_t maxTokens, std::int64_t maxModelLen)
+{
+    if (promptLength + maxTokens > maxModelLen)
+        return promptLength >= maxModelLen ? FrontEndRefusal::PromptTooLong : FrontEndRefusal::OverMaxModelLen;
+    if (maxTokens < 1)
+        return FrontEndRefusal::ZeroMaxTokens;
+    if (promptLength == 0)
+        return FrontEndRefusal::EmptyPrompt;
+    return FrontEndRefusal::None;
+}
+
 Result<void> TimedPod::submit(EngineRequest request)
 {
-    // Validate now so the caller learns of a rejection at once, as from vLLM's HTTP front end,
-    // in its order: the serving layer's length check (serving_engine.py _validate_input; every
-    // simulated request sets max_tokens, so prompt + max_tokens must fit in max_model_len, which
-    // also keeps the prompt shorter than it), then SamplingParams (max_tokens at least 1), then
-    // the engine's processor (the prompt must not be empty). These cover every refusal of
-    // Engine::addRequest: one arriving mid-step would otherwise be found only when the step
-    // ends, where no caller hears of it. The live pod server checks the same (pod_server.cpp).
+    // Refused now, as by vLLM's HTTP front end, so the caller learns of it at once. These cover
+    // every refusal of Engine::addRequest: one arriving mid-step would otherwise be found only
+    // when the step ends, where no caller hears of it. The live pod server checks the same
+    // (pod_server.cpp).
     const auto promptLength = static_cast<std::int64_t>(request.prompt.size());
     const std::int64_t maxModelLen = m_engine.config().maxModelLen;
-    if (promptLength + request.maxTokens > maxModelLen)
+    switch (frontEndRefusal(promptLength, request.maxTokens, maxModelLen)) {
+    case FrontEndRefusal::None:
+        break;
+    case FrontEndRefusal::PromptTooLong:
+    case FrontEndRefusal::OverMaxModelLen:
         return fail("prompt length of " + std::to_string(promptLength) + " plus max_tokens " +
                     std::to_string(request.maxTokens) + " is over max_model_len " + std::to_string(maxModelLen));
-    if (request.maxTokens < 1)
+    case FrontEndRefusal::ZeroMaxTokens:
         return fail("max_tokens must be at least 1");
-    if (request.prompt.empty())
+    case FrontEndRefusal::EmptyPrompt:
         return fail("the prompt is empty");
+    }
     if (m_recordOfId.contains(request.id))
         return fail("duplicate request id " + std::to_string(request.id));
     PodRequestRecord record;

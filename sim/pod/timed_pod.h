@@ -62,6 +62,20 @@ public:
     virtual void onFinished(int /*pod*/, SimTime /*now*/, const PodRequestRecord& /*record*/) {}
 };
 
+/// What vLLM v0.10.0's OpenAI front end refuses with a 400 before the engine sees a request, in
+/// its order of checks: the serving layer's length check (serving_engine.py _validate_input; a
+/// simulated request always sets max_tokens, so prompt + max_tokens must fit in max_model_len),
+/// then SamplingParams (max_tokens at least 1), then the processor (a non-empty prompt).
+enum class FrontEndRefusal : std::uint8_t {
+    None,
+    PromptTooLong,   ///< the length check, with the prompt alone not shorter than max_model_len
+    OverMaxModelLen, ///< the length check, the prompt fitting but not with its max_tokens
+    ZeroMaxTokens,
+    EmptyPrompt,
+};
+[[nodiscard]] FrontEndRefusal frontEndRefusal(std::int64_t promptLength, std::int64_t maxTokens,
+                                              std::int64_t maxModelLen);
+
 class TimedPod {
 public:
     TimedPod(Simulation& sim, int index, const EngineConfig& config, const StepTimeModel& stepTime,

@@ -56,6 +56,32 @@ class TestTimedPod final : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // vLLM v0.10.0's order: the length check first (only with max_tokens given, as it always is
+    // here), then max_tokens >= 1, then a non-empty prompt.
+    void frontEndRefusalOrder_data()
+    {
+        QTest::addColumn<int>("prompt");
+        QTest::addColumn<int>("maxTokens");
+        QTest::addColumn<int>("expected");
+        QTest::newRow("fits") << 100 << 28 << int(FrontEndRefusal::None);
+        QTest::newRow("exactly fills the context") << 100 << 28 << int(FrontEndRefusal::None);
+        QTest::newRow("one token over") << 100 << 29 << int(FrontEndRefusal::OverMaxModelLen);
+        QTest::newRow("prompt alone fills it") << 128 << 1 << int(FrontEndRefusal::PromptTooLong);
+        QTest::newRow("prompt alone over it, max_tokens 0") << 129 << 0 << int(FrontEndRefusal::PromptTooLong);
+        // 128 + 0 is not over 128: the length check passes and max_tokens is what is refused.
+        QTest::newRow("prompt fills it, max_tokens 0") << 128 << 0 << int(FrontEndRefusal::ZeroMaxTokens);
+        QTest::newRow("max_tokens 0") << 10 << 0 << int(FrontEndRefusal::ZeroMaxTokens);
+        QTest::newRow("empty prompt") << 0 << 5 << int(FrontEndRefusal::EmptyPrompt);
+        QTest::newRow("empty prompt, max_tokens 0") << 0 << 0 << int(FrontEndRefusal::ZeroMaxTokens);
+    }
+    void frontEndRefusalOrder()
+    {
+        QFETCH(int, prompt);
+        QFETCH(int, maxTokens);
+        QFETCH(int, expected);
+        QCOMPARE(int(frontEndRefusal(prompt, maxTokens, 128)), expected);
+    }
+
     void singleRequestTimeline()
     {
         Simulation sim;
