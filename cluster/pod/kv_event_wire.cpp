@@ -3,6 +3,7 @@
 #include <msgpack.hpp>
 #include <zmq.hpp>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace kvroute::cluster {
@@ -11,11 +12,35 @@ namespace {
 
 using Packer = msgpack::packer<msgpack::sbuffer>;
 
-void packHashes(Packer& p, const std::vector<sim::BlockHashValue>& hashes)
+/// One hash as msgspec writes the Python int vLLM holds (see kv_event_wire.h). msgpack-c picks
+/// the smallest form as msgspec does: pack_int64 gives negative fixint/int8..int64 below 0 and
+/// positive fixint/uint8..uint64 from 0 up, pack_uint64 the latter.
+void packHash(Packer& p, sim::BlockHashValue h, KvHashSign sign)
+{
+    if (sign == KvHashSign::Signed)
+        p.pack_int64(static_cast<std::int64_t>(h));
+    else
+        p.pack_uint64(h);
+}
+
+void packHashes(Packer& p, const std::vector<sim::BlockHashValue>& hashes, KvHashSign sign)
 {
     p.pack_array(static_cast<std::uint32_t>(hashes.size()));
     for (const auto h : hashes)
-        p.pack_uint64(h);
+        packHash(p, h, sign);
+}
+
+/// A Python float as msgspec writes it: always float64 (0xcb). msgpack-c's pack_double would
+/// write an integral value (a timestamp on a whole second) as an integer instead.
+void packFloat64(msgpack::sbuffer& buffer, double value)
+{
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    char bytes[9];
+    bytes[0] = static_cast<char>(0xcb);
+    for (int i = 0; i < 8; ++i)
+        bytes[1 + i] = static_cast<char>((bits >> (8 * (7 - i))) & 0xFF);
+    buffer.write(bytes, sizeof bytes);
 }
 
 /// Thrown for a block hash that is not an integer, with what it was instead.
@@ -61,21 +86,29 @@ std::vector<sim::BlockHashValue> hashesOf(const msgpack::object& o)
 
 } // namespace
 
-std::string encodeKvEventBatch(double timestamp, std::span<const sim::KvEvent> events)
+KvHashSign kvHashSignFor(std::string_view prefixCachingHashAlgo)
+{
+    // KVCacheManager.__init__ (vllm/v1/core/kv_cache_manager.py): sha256_cbor_64bit | sha256 |
+    // otherwise Python's builtin hash, whose values are signed.
+    return prefixCachingHashAlgo == "sha256_cbor_64bit" || prefixCachingHashAlgo == "sha256" ? KvHashSign::Unsigned
+                                                                                               : KvHashSign::Signed;
+}
+
+std::string encodeKvEventBatch(double timestamp, std::span<const sim::KvEvent> events, KvHashSign sign)
 {
     msgpack::sbuffer buffer;
     Packer p(buffer);
     p.pack_array(2);
-    p.pack_double(timestamp);
+    packFloat64(buffer, timestamp);
     p.pack_array(static_cast<std::uint32_t>(events.size()));
     for (const auto& e : events) {
         switch (e.type) {
         case sim::KvEvent::Type::BlockStored:
             p.pack_array(6);
             p.pack(std::string("BlockStored"));
-            packHashes(p, e.blockHashes);
+            packHashes(p, e.blockHashes, sign);
             if (e.parentBlockHash)
-                p.pack_uint64(*e.parentBlockHash);
+                packHash(p, *e.parentBlockHash, sign);
             else
                 p.pack_nil();
             p.pack_array(static_cast<std::uint32_t>(e.tokenIds.size()));
@@ -87,7 +120,7 @@ std::string encodeKvEventBatch(double timestamp, std::span<const sim::KvEvent> e
         case sim::KvEvent::Type::BlockRemoved:
             p.pack_array(2);
             p.pack(std::string("BlockRemoved"));
-            packHashes(p, e.blockHashes);
+            packHashes(p, e.blockHashes, sign);
             break;
         case sim::KvEvent::Type::AllBlocksCleared:
             p.pack_array(1);
@@ -141,11 +174,12 @@ struct KvEventPublisher::Impl {
     zmq::context_t context{1};
     zmq::socket_t socket{context, zmq::socket_type::pub};
     std::string topic;
+    KvHashSign sign = KvHashSign::Signed;
     std::uint64_t sequence = 0;
 };
 
 Result<std::unique_ptr<KvEventPublisher>> KvEventPublisher::open(const std::string& endpointIn, std::string topic,
-                                                                const std::string& wildcardHost)
+                                                                KvHashSign sign, const std::string& wildcardHost)
 {
     std::string endpoint = endpointIn;
     // vLLM's ZmqEventPublisher: bind when the endpoint is a wildcard (`tcp://*:5557`, `::`) or a
@@ -157,6 +191,7 @@ Result<std::unique_ptr<KvEventPublisher>> KvEventPublisher::open(const std::stri
         endpoint.replace(star + 3, 1, wildcardHost);
     auto impl = std::make_unique<Impl>();
     impl->topic = std::move(topic);
+    impl->sign = sign;
     try {
         impl->socket.set(zmq::sockopt::sndhwm, 100000); // vLLM's hwm default
         impl->socket.set(zmq::sockopt::linger, 0);
@@ -181,7 +216,7 @@ void KvEventPublisher::publish(double timestamp, std::span<const sim::KvEvent> e
     char seqBytes[8];
     for (int i = 0; i < 8; ++i)
         seqBytes[i] = static_cast<char>((seq >> (8 * (7 - i))) & 0xFF);
-    const std::string payload = encodeKvEventBatch(timestamp, events);
+    const std::string payload = encodeKvEventBatch(timestamp, events, d->sign);
     // A subscriber that falls behind loses batches (PUB drops at the high-water mark), as with vLLM.
     d->socket.send(zmq::buffer(d->topic), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
     d->socket.send(zmq::buffer(seqBytes, 8), zmq::send_flags::sndmore | zmq::send_flags::dontwait);

@@ -122,6 +122,11 @@ ordered_json chunkHead(const ResponseContext& c)
                         {"model", c.model}};
 }
 
+const char* errorType(const ApiError& e)
+{
+    return e.status == 404 ? "NotFoundError" : e.status >= 500 ? "ServiceUnavailableError" : "BadRequestError";
+}
+
 std::string event(const ordered_json& j)
 {
     return "data: " + j.dump() + "\n\n";
@@ -219,13 +224,23 @@ std::expected<GenerationRequest, ApiError> parseGenerationRequest(const std::str
 
 std::string errorBody(const ApiError& e)
 {
-    const char* type = e.status == 404 ? "NotFoundError" : e.status >= 500 ? "ServiceUnavailableError" : "BadRequestError";
+    const char* type = errorType(e);
     ordered_json j{{"object", "error"},
                    {"message", e.message},
                    {"type", type},
                    {"param", e.param.empty() ? ordered_json(nullptr) : ordered_json(e.param)},
                    {"code", e.status}};
     return j.dump();
+}
+
+std::string streamErrorEvent(const ApiError& e)
+{
+    // json.dumps({"error": ErrorResponse(message=..., type=..., code=...).model_dump()}): the keys
+    // in ErrorResponse's field order (protocol.py), default separators, non-ASCII escaped
+    // (ensure_ascii), and param None since v0.10.0's create_error_response takes none.
+    const std::string message = ordered_json(e.message).dump(-1, ' ', true);
+    return "data: {\"error\": {\"object\": \"error\", \"message\": " + message + ", \"type\": \"" + errorType(e) +
+           "\", \"param\": null, \"code\": " + std::to_string(e.status) + "}}\n\n";
 }
 
 std::string renderChat(const std::vector<std::pair<std::string, std::string>>& messages)

@@ -64,5 +64,10 @@ struct ResponseContext {
 /// The chat stream's first event (delta.role = assistant).
 [[nodiscard]] std::string streamRoleChunk(const ResponseContext& c);
 [[nodiscard]] std::string streamUsageChunk(const ResponseContext& c, const Usage& usage);
+/// An error raised once a stream has begun, as vLLM v0.10.0 sends it inside the 200 answer
+/// (serving_engine.py create_streaming_error_response): `data: {"error": {...}}` written by
+/// Python's json.dumps, so with its ", " and ": " separators, and "param" always null. The
+/// stream then ends with `data: [DONE]`, which this event does not include.
+[[nodiscard]] std::string streamErrorEvent(const ApiError& error);
 
 } // namespace kvroute::cluster

@@ -204,9 +204,9 @@ struct PodServer::Impl final : sim::PodListener {
         }
         // vLLM v0.10.0's order and wording: the serving layer's length check
         // (serving_engine.py _validate_input: the prompt alone only when no max tokens were
-        // given, else prompt + max tokens), then SamplingParams (max_tokens at least 1), then
-        // the engine's processor (an empty prompt; for a streamed request vLLM sends that one as
-        // an error event after a 200, which this server answers with the same 400).
+        // given, else prompt + max tokens), then SamplingParams (max_tokens at least 1), both
+        // answered with a 400 before any stream starts, then the engine's processor (an empty
+        // prompt, see below).
         const auto promptTokens = static_cast<std::int64_t>(g.prompt.size());
         const std::int64_t maxLen = setup.engine.maxModelLen;
         const char* promptParam = chat ? "messages" : "prompt";
@@ -234,7 +234,22 @@ struct PodServer::Impl final : sim::PodListener {
             return;
         }
         if (promptTokens == 0) {
-            exchange->respond(apiError({400, "The decoder prompt cannot be empty", promptParam}));
+            // Processor._validate_model_input (v1/engine/processor.py) raises this in
+            // AsyncLLM.add_request, which runs only when the serving layer first iterates
+            // AsyncLLM.generate(), an async generator. Unstreamed, that is inside
+            // create_completion / chat_completion_full_generator: a 400. Streamed, the
+            // StreamingResponse has already been sent with 200, and completion_stream_generator /
+            // chat_completion_stream_generator catch it as one error event, then [DONE]; the
+            // chat stream's role chunk is sent on the first output, so never here.
+            const ApiError empty{400, "The decoder prompt cannot be empty", promptParam};
+            if (!g.stream) {
+                exchange->respond(apiError(empty));
+                return;
+            }
+            exchange->startStream(200, "text/event-stream; charset=utf-8", {{"x-inference-pod", name}});
+            exchange->write(streamErrorEvent(empty));
+            exchange->write("data: [DONE]\n\n");
+            exchange->end();
             return;
         }
         if (static_cast<std::int64_t>(pod->inFlight()) >= options.maxQueuedRequests) {
@@ -405,8 +420,9 @@ Result<std::unique_ptr<PodServer>> PodServer::start(asio::io_context& io, const 
                 return fail("publisher \"" + kind + "\": a kvroute pod publishes with \"zmq\" (or not at all: \"null\")",
                             "--kv-events-config");
             // A wildcard is bound where the pod serves (loopback by default).
+            // Hashes go out signed or unsigned as vLLM's would for the pod's hash algorithm.
             auto bound = KvEventPublisher::open(config.value("endpoint", "tcp://*:5557"), config.value("topic", ""),
-                                                options.host);
+                                                kvHashSignFor(setup->scenario.vllm.prefixCachingHashAlgo), options.host);
             if (!bound)
                 return std::unexpected(bound.error());
             publisher = std::move(*bound);

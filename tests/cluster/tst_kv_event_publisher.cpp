@@ -3,7 +3,8 @@
 // other — llm-d's precise guide points every vLLM pod at the EPP's Service, and the EPP binds.
 // The decoder takes block hashes as vLLM v0.10.0 writes them: with the default `builtin` hash
 // they are Python ints that may be negative, so msgpack signed ints, mapped to the same 64-bit
-// value as llm-d's kv-cache-manager gives them (two's complement).
+// value as llm-d's kv-cache-manager gives them (two's complement). The encoder writes them so
+// too: signed for `builtin`, unsigned for sha256_cbor_64bit, each in msgspec's smallest form.
 #include "cluster/pod/kv_event_wire.h"
 
 #include <QtTest/QtTest>
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <thread>
 
 using namespace kvroute;
@@ -59,7 +61,7 @@ private Q_SLOTS:
         subscriber.bind("tcp://127.0.0.1:*"); // as the EPP binds *:5557
         const std::string endpoint = subscriber.get(zmq::sockopt::last_endpoint);
 
-        auto publisher = cluster::KvEventPublisher::open(endpoint, "kv@10.0.0.7@model");
+        auto publisher = cluster::KvEventPublisher::open(endpoint, "kv@10.0.0.7@model", cluster::KvHashSign::Signed);
         QVERIFY2(publisher.has_value(), publisher ? "" : publisher.error().toString().c_str());
         sim::KvEvent stored;
         stored.type = sim::KvEvent::Type::BlockStored;
@@ -158,10 +160,81 @@ private Q_SLOTS:
         e.blockHashes = {0x8000000000000000ULL, 1};
         e.parentBlockHash = 0xFFFFFFFFFFFFFFFEULL;
         e.blockSize = 16;
-        const auto back = cluster::decodeKvEventBatch(cluster::encodeKvEventBatch(2.0, std::span(&e, 1)));
+        for (const auto sign : {cluster::KvHashSign::Signed, cluster::KvHashSign::Unsigned}) {
+            const auto back = cluster::decodeKvEventBatch(cluster::encodeKvEventBatch(2.0, std::span(&e, 1), sign));
+            QVERIFY(back.has_value());
+            QCOMPARE((*back)[0].blockHashes, e.blockHashes);
+            QCOMPARE((*back)[0].parentBlockHash, e.parentBlockHash);
+        }
+    }
+
+    // vLLM v0.10.0's hash algorithm decides the sign (KVCacheManager.__init__,
+    // v1/core/kv_cache_manager.py): sha256_cbor_64bit and sha256 give non-negative ints, anything
+    // else Python's hash(), a signed 64-bit value.
+    void theHashAlgorithmDecidesTheSign()
+    {
+        QCOMPARE(cluster::kvHashSignFor("builtin"), cluster::KvHashSign::Signed);
+        QCOMPARE(cluster::kvHashSignFor("sha256_cbor_64bit"), cluster::KvHashSign::Unsigned);
+        QCOMPARE(cluster::kvHashSignFor("sha256"), cluster::KvHashSign::Unsigned);
+    }
+
+    // The exact bytes msgspec gives for the Python ints vLLM holds (mpack_encode_long: signed
+    // codes below 0, unsigned codes from 0 up, the smallest that fits).
+    void theEncoderWritesWhatMsgspecWrites_data()
+    {
+        QTest::addColumn<quint64>("hash");
+        QTest::addColumn<bool>("isSigned");
+        QTest::addColumn<QByteArray>("wire");
+        const auto hex = [](const char* h) { return QByteArray::fromHex(h); };
+        QTest::newRow("builtin, top bit set: int64") << quint64{0x8000000000000000ULL} << true << hex("d38000000000000000");
+        QTest::newRow("builtin, -2^40: int64") << quint64{0xFFFFFF0000000000ULL} << true << hex("d3ffffff0000000000");
+        QTest::newRow("builtin, -70000: int32") << quint64{0xFFFFFFFFFFFEEE90ULL} << true << hex("d2fffeee90");
+        QTest::newRow("builtin, -200: int16") << quint64{0xFFFFFFFFFFFFFF38ULL} << true << hex("d1ff38");
+        QTest::newRow("builtin, -33: int8") << quint64{0xFFFFFFFFFFFFFFDFULL} << true << hex("d0df");
+        QTest::newRow("builtin, -2: negative fixint") << quint64{0xFFFFFFFFFFFFFFFEULL} << true << hex("fe");
+        QTest::newRow("builtin, 5: positive fixint") << quint64{5} << true << hex("05");
+        QTest::newRow("builtin, 2^40: uint64") << quint64{0x0000010000000000ULL} << true << hex("cf0000010000000000");
+        QTest::newRow("builtin, int64 max: uint64") << quint64{0x7FFFFFFFFFFFFFFFULL} << true << hex("cf7fffffffffffffff");
+        QTest::newRow("sha256_cbor_64bit, top bit set: uint64") << quint64{0x8000000000000000ULL} << false
+                                                               << hex("cf8000000000000000");
+        QTest::newRow("sha256_cbor_64bit, 2^64-2: uint64") << quint64{0xFFFFFFFFFFFFFFFEULL} << false
+                                                          << hex("cffffffffffffffffe");
+        QTest::newRow("sha256_cbor_64bit, 200: uint8") << quint64{200} << false << hex("ccc8");
+    }
+    void theEncoderWritesWhatMsgspecWrites()
+    {
+        QFETCH(quint64, hash);
+        QFETCH(bool, isSigned);
+        QFETCH(QByteArray, wire);
+        const auto sign = isSigned ? cluster::KvHashSign::Signed : cluster::KvHashSign::Unsigned;
+        sim::KvEvent removed;
+        removed.type = sim::KvEvent::Type::BlockRemoved;
+        removed.blockHashes = {hash};
+        const std::string payload = cluster::encodeKvEventBatch(2.0, std::span(&removed, 1), sign);
+        // [2.0, [["BlockRemoved", [hash]]]]; ts a float64 even when whole, as msgspec writes a float
+        const QByteArray expected = QByteArray::fromHex("92cb4000000000000000") + QByteArray::fromHex("9192ac") +
+                                    QByteArray("BlockRemoved") + QByteArray::fromHex("91") + wire;
+        QCOMPARE(QByteArray::fromStdString(payload).toHex(), expected.toHex());
+        auto back = cluster::decodeKvEventBatch(payload);
         QVERIFY(back.has_value());
-        QCOMPARE((*back)[0].blockHashes, e.blockHashes);
-        QCOMPARE((*back)[0].parentBlockHash, e.parentBlockHash);
+        QCOMPARE((*back)[0].blockHashes, (std::vector<sim::BlockHashValue>{hash}));
+
+        // BlockStored: both block_hashes and parent_block_hash take the same form.
+        sim::KvEvent stored;
+        stored.type = sim::KvEvent::Type::BlockStored;
+        stored.blockHashes = {hash};
+        stored.parentBlockHash = hash;
+        stored.tokenIds = {7};
+        stored.blockSize = 16;
+        const std::string storedPayload = cluster::encodeKvEventBatch(2.0, std::span(&stored, 1), sign);
+        const QByteArray storedExpected = QByteArray::fromHex("92cb4000000000000000") + QByteArray::fromHex("9196ab") +
+                                          QByteArray("BlockStored") + QByteArray::fromHex("91") + wire + wire +
+                                          QByteArray::fromHex("910710c0"); // [7], 16, nil
+        QCOMPARE(QByteArray::fromStdString(storedPayload).toHex(), storedExpected.toHex());
+        back = cluster::decodeKvEventBatch(storedPayload);
+        QVERIFY(back.has_value());
+        QCOMPARE((*back)[0].blockHashes, (std::vector<sim::BlockHashValue>{hash}));
+        QCOMPARE((*back)[0].parentBlockHash, std::optional<sim::BlockHashValue>(hash));
     }
 
     void nonIntegerHashesAreRefused_data()
@@ -234,7 +307,7 @@ private Q_SLOTS:
         probe.bind("tcp://127.0.0.1:*");
         const std::string taken = probe.get(zmq::sockopt::last_endpoint);
         const std::string port = taken.substr(taken.rfind(':') + 1);
-        auto publisher = cluster::KvEventPublisher::open("tcp://*:" + port, "kv");
+        auto publisher = cluster::KvEventPublisher::open("tcp://*:" + port, "kv", cluster::KvHashSign::Signed);
         QVERIFY(!publisher.has_value());
         QVERIFY2(publisher.error().toString().find("cannot bind") != std::string::npos, publisher.error().toString().c_str());
     }

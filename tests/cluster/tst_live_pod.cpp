@@ -1,8 +1,10 @@
 // `kvroute pod` as a client sees it, over real HTTP on 127.0.0.1: the same requests sent one
 // after another give exactly the prefix-cache counters the simulator's pod gives for that
-// sequence (one engine, two clocks); vLLM's routes, bodies and errors; streaming; limits; and a
-// clean exit on SIGTERM. The test starts the pod and stops it by the pid it started.
+// sequence (one engine, two clocks); vLLM's routes, bodies and errors; streaming; the KV events'
+// hash signs; limits; and a clean exit on SIGTERM. The test starts the pod and stops it by the
+// pid it started.
 
+#include "cluster/pod/kv_event_wire.h"
 #include "cluster/pod/text_tokens.h"
 #include "sim/fleet/cluster_run.h"
 #include "sim/fleet/fleet_factories.h"
@@ -24,6 +26,9 @@
 
 #include <csignal>
 #include <map>
+
+#include <msgpack.hpp>
+#include <zmq.hpp>
 
 using namespace kvroute;
 
@@ -256,6 +261,151 @@ private Q_SLOTS:
         QCOMPARE(data.last(), QStringLiteral("[DONE]"));
     }
 
+    // vLLM v0.10.0 checks for an empty prompt in the engine's processor, which runs only when the
+    // serving layer first iterates AsyncLLM.generate(): a streamed request has its 200 by then,
+    // and the stream generator sends the error as one event, then [DONE]
+    // (serving_completion.py completion_stream_generator, serving_chat.py
+    // chat_completion_stream_generator, serving_engine.py create_streaming_error_response).
+    void aStreamedEmptyPromptIsAnErrorEventAfter200_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::newRow("empty string") << QByteArray(R"({"prompt":"","stream":true})");
+        QTest::newRow("one empty string") << QByteArray(R"({"prompt":[""],"stream":true})");
+        QTest::newRow("with include_usage") << QByteArray(R"({"prompt":"","max_tokens":4,"stream":true,)"
+                                                          R"("stream_options":{"include_usage":true}})");
+    }
+    void aStreamedEmptyPromptIsAnErrorEventAfter200()
+    {
+        QFETCH(QByteArray, body);
+        LivePod live;
+        QVERIFY(live.port() > 0);
+        QNetworkRequest post(QUrl(QStringLiteral("http://127.0.0.1:%1/v1/completions").arg(live.port())));
+        post.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply* reply = live.network().post(post, body);
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        QVERIFY(reply->isFinished() || done.wait(30000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader).toString().startsWith(QStringLiteral("text/event-stream")));
+        // Python's json.dumps of {"error": ErrorResponse.model_dump()}: spaced separators, param null.
+        QCOMPARE(reply->readAll(),
+                 QByteArray(R"(data: {"error": {"object": "error", "message": "The decoder prompt cannot be empty", )"
+                            R"("type": "BadRequestError", "param": null, "code": 400}})"
+                            "\n\ndata: [DONE]\n\n"));
+        reply->deleteLater();
+        // Nothing reached the engine.
+        QCOMPARE(live.metrics().at(QStringLiteral("vllm:prompt_tokens_total")), 0.0);
+        QCOMPARE(live.request("GET", QStringLiteral("/health")).status, 200);
+    }
+
+    // A chat prompt is never empty: the template writes the roles even for empty contents (as a
+    // real chat template does), so an empty message streams as usual.
+    void aStreamedEmptyChatMessageStillStreams()
+    {
+        LivePod live;
+        const Reply r = live.request("POST", QStringLiteral("/v1/chat/completions"),
+                                     R"({"messages":[{"role":"user","content":""}],"max_tokens":2,"stream":true})");
+        QCOMPARE(r.status, 200);
+        QVERIFY2(r.body.startsWith("data: {") && r.body.contains("\"role\":\"assistant\"") && !r.body.contains("\"error\""),
+                 r.body.constData());
+        QVERIFY(r.body.endsWith("data: [DONE]\n\n"));
+    }
+
+    // The pod's KV events carry each block hash as vLLM v0.10.0 would for the scenario's
+    // prefix_caching_hash_algo: Python's hash() for `builtin`, a signed int that msgspec writes
+    // as a negative msgpack int when below 0, so every hash whose 64-bit pattern has the top bit
+    // set; sha256_cbor_64bit's are never negative (vllm.md §1, §7; kv_event_wire.h). The
+    // decoder, the gateway's, reads back the same 64-bit pattern either way.
+    void kvEventHashesCarryVllmsSign_data()
+    {
+        QTest::addColumn<QString>("algo");
+        QTest::newRow("builtin") << QStringLiteral("builtin");
+        QTest::newRow("sha256_cbor_64bit") << QStringLiteral("sha256_cbor_64bit");
+    }
+    void kvEventHashesCarryVllmsSign()
+    {
+        QFETCH(QString, algo);
+        const bool signedHashes = algo == QLatin1String("builtin");
+        zmq::context_t context{1};
+        zmq::socket_t subscriber{context, zmq::socket_type::sub};
+        subscriber.set(zmq::sockopt::subscribe, "");
+        subscriber.set(zmq::sockopt::rcvtimeo, 100);
+        subscriber.bind("tcp://127.0.0.1:*"); // the pod connects, as vLLM pods connect to an EPP
+        const QString endpoint = QString::fromStdString(subscriber.get(zmq::sockopt::last_endpoint));
+        LivePod live({QStringLiteral("--kv-events-config"),
+                      QStringLiteral(R"({"enable_kv_cache_events":true,"publisher":"zmq","endpoint":"%1"})").arg(endpoint),
+                      QStringLiteral("--set"), QStringLiteral("vllm.prefix_caching_hash_algo=") + algo});
+        QVERIFY(live.port() > 0);
+
+        int hashes = 0, topBitSet = 0, wrongSign = 0, misread = 0;
+        const auto check = [&](const msgpack::object& o, sim::BlockHashValue decoded) {
+            ++hashes;
+            const bool negative = o.type == msgpack::type::NEGATIVE_INTEGER;
+            const sim::BlockHashValue pattern = negative ? static_cast<sim::BlockHashValue>(o.via.i64) : o.via.u64;
+            const bool top = (pattern >> 63) != 0;
+            topBitSet += top ? 1 : 0;
+            if (negative != (signedHashes && top))
+                ++wrongSign;
+            if (decoded != pattern)
+                ++misread;
+        };
+        const auto drain = [&] {
+            int batches = 0;
+            while (true) {
+                std::vector<zmq::message_t> frames;
+                zmq::message_t frame;
+                while (subscriber.recv(frame, zmq::recv_flags::none)) {
+                    const bool more = frame.more();
+                    frames.push_back(std::move(frame));
+                    if (!more)
+                        break;
+                }
+                if (frames.size() != 3)
+                    return batches;
+                ++batches;
+                const auto payload = frames[2].to_string_view();
+                const auto decoded = cluster::decodeKvEventBatch(payload);
+                const auto handle = msgpack::unpack(payload.data(), payload.size());
+                const auto& events = handle.get().via.array.ptr[1].via.array;
+                if (!decoded || decoded->size() != events.size) {
+                    ++misread;
+                    continue;
+                }
+                for (std::uint32_t i = 0; i < events.size; ++i) {
+                    const auto& e = events.ptr[i].via.array;
+                    const auto& d = (*decoded)[i];
+                    if (e.size < 2 || e.ptr[1].type != msgpack::type::ARRAY)
+                        continue; // AllBlocksCleared
+                    for (std::uint32_t h = 0; h < e.ptr[1].via.array.size; ++h)
+                        check(e.ptr[1].via.array.ptr[h], d.blockHashes.at(h));
+                    if (e.size >= 6 && e.ptr[2].type != msgpack::type::NIL)
+                        check(e.ptr[2], d.parentBlockHash.value_or(0));
+                }
+            }
+        };
+        // A PUB drops what it sends before the subscription arrives: repeat one request until
+        // its blocks are seen, then send distinct 64-token prompts (4 blocks each).
+        const QByteArray firstBlock = R"({"prompt":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16],"max_tokens":1})";
+        for (int i = 0; i < 50 && hashes == 0; ++i) {
+            QCOMPARE(live.request("POST", QStringLiteral("/v1/completions"), firstBlock).status, 200);
+            drain();
+        }
+        QVERIFY(hashes > 0);
+        auto rng = sim::Rng::stream(11, "test/kv-event-sign");
+        for (int r = 0; r < 16; ++r) {
+            QByteArray prompt;
+            for (int t = 0; t < 64; ++t)
+                prompt += (t ? "," : "") + QByteArray::number(static_cast<qulonglong>(rng.nextU64() % 100000));
+            const QByteArray body = R"({"prompt":[)" + prompt + R"(],"max_tokens":1})";
+            QCOMPARE(live.request("POST", QStringLiteral("/v1/completions"), body).status, 200);
+        }
+        for (int quiet = 0; quiet < 3;)
+            quiet = drain() == 0 ? quiet + 1 : 0;
+        QVERIFY2(hashes >= 64, qPrintable(QString::number(hashes)));
+        QVERIFY(topBitSet > 0); // about half of them; none of 64 is a 2^-64 event
+        QCOMPARE(wrongSign, 0);
+        QCOMPARE(misread, 0);
+    }
+
     // vLLM v0.10.0 observes TTFT when the first token's batch is processed, but e2e latency and
     // every other per-request histogram, max_tokens and n included, only when the request
     // finishes (PrometheusStatLogger.record, v1/metrics/loggers.py:522-561): a request still
@@ -311,11 +461,15 @@ private Q_SLOTS:
                                       << QStringLiteral("max_tokens must be at least 1, got 0.");
         QTest::newRow("max_tokens -1") << c << QByteArray(R"({"prompt":"abcd","max_tokens":-1})") << 400
                                        << QStringLiteral("max_tokens must be between 0");
-        // vLLM's order: the length check, then max_tokens, then the empty prompt.
+        // vLLM's order: the length check, then max_tokens, then the empty prompt (unstreamed a
+        // 400; streamed, see aStreamedEmptyPromptIsAnErrorEventAfter200).
         QTest::newRow("empty prompt") << c << QByteArray(R"({"prompt":""})") << 400
                                       << QStringLiteral("The decoder prompt cannot be empty");
         QTest::newRow("empty prompt, max_tokens 0") << c << QByteArray(R"({"prompt":"","max_tokens":0})") << 400
                                                     << QStringLiteral("max_tokens must be at least 1");
+        // SamplingParams fails before the stream starts: a plain 400 even when streamed.
+        QTest::newRow("streamed empty prompt, max_tokens 0") << c << QByteArray(R"({"prompt":"","max_tokens":0,"stream":true})")
+                                                             << 400 << QStringLiteral("max_tokens must be at least 1");
         QTest::newRow("chat max_completion_tokens 0 falls back to max_tokens")
             << QStringLiteral("/v1/chat/completions")
             << QByteArray(R"({"messages":[{"role":"user","content":"abcd"}],"max_completion_tokens":0,"max_tokens":5000})")
