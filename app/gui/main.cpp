@@ -6,8 +6,11 @@
 //       file records only its fingerprint), else the Sweep tab notes that it shows another.
 //   kvroute-gui --screenshot FILE.png [--scenario NAME|FILE] [--set KEY=VALUE]... [--tab NAME]
 //               [--size WxH] [--stack DIR]
-//       renders the window after the first run completes, writes the PNG and exits (status 0);
-//       when the run fails it renders the error, prints it on stderr and exits with status 1.
+//       renders the window after the first run completes, writes the image, prints its path on
+//       stdout and exits (status 0); when the run fails it renders the error, prints it on stderr
+//       and exits with status 1. The file name's suffix picks the image format (png, jpg, bmp,
+//       ...: those Qt's image plugins write); a name without a suffix gets ".png" appended, and an
+//       unknown suffix is refused at once (status 2) with the formats there are.
 //       A tab shown only for some results (Stages) is picked once the run is shown; status 1
 //       when the run has none.
 //       With --tab Live --stack DIR it attaches the Live tab to the stack in DIR and waits for
@@ -20,7 +23,10 @@
 #include "app/gui/sweep/sweep_panel.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
 #include <QtCore/QTimer>
+#include <QtGui/QImageWriter>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QTabWidget>
 
@@ -28,6 +34,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -42,17 +49,60 @@ int screenshotTabIndex(QTabWidget* tabs, const QString& name)
     return -1;
 }
 
-/// Grabs the window once the first run has been shown, or its error, and quits: 0 after
-/// results, 1 after an error or when the PNG cannot be written. `tab` (-1: none) is picked again
-/// once the results are shown: a tab hidden until then (Stages) could not be picked before.
-void armScreenshot(kvroute::app::MainWindow& window, const QString& path, int tab)
+/// Where --screenshot writes, and in which image format.
+struct ScreenshotFile {
+    QString path;
+    QByteArray format;
+};
+
+/// The file `given` names for --screenshot: its suffix picks the format, and a name without one
+/// gets ".png" (a bare "shot" was written as PNG data in a file with no suffix). An unknown suffix
+/// is refused with the reason in `error`, naming the formats Qt's image plugins can write.
+std::optional<ScreenshotFile> screenshotFile(const QString& given, QString& error)
 {
-    auto grabAndExit = [&window, path](int status) {
+    ScreenshotFile file{given, QByteArrayLiteral("png")};
+    const QString suffix = QFileInfo(given).suffix().toLower();
+    if (suffix.isEmpty()) {
+        file.path += QStringLiteral(".png");
+        return file;
+    }
+    QStringList formats;
+    for (const QByteArray& format : QImageWriter::supportedImageFormats())
+        formats << QString::fromLatin1(format).toLower();
+    formats.removeDuplicates();
+    formats.sort();
+    if (!formats.contains(suffix)) {
+        error = QStringLiteral("cannot write the screenshot %1: its suffix \".%2\" is no image format this program "
+                               "writes (%3; a name without a suffix gets .png)")
+                    .arg(given, suffix, formats.join(QStringLiteral(", ")));
+        return std::nullopt;
+    }
+    file.format = suffix.toLatin1();
+    return file;
+}
+
+/// Writes the window to `file`, saying where on stdout (or why not on stderr).
+bool saveScreenshot(QWidget& window, const ScreenshotFile& file)
+{
+    const bool saved = window.grab().save(file.path, file.format.constData());
+    const QString where = QDir::toNativeSeparators(QFileInfo(file.path).absoluteFilePath());
+    if (saved)
+        std::printf("kvroute-gui: wrote %s\n", qPrintable(where));
+    else
+        std::fprintf(stderr, "kvroute-gui: cannot write %s\n", qPrintable(file.path));
+    std::fflush(stdout);
+    return saved;
+}
+
+/// Grabs the window once the first run has been shown, or its error, and quits: 0 after
+/// results, 1 after an error or when the image cannot be written. `tab` (-1: none) is picked
+/// again once the results are shown: a tab hidden until then (Stages) could not be picked before.
+void armScreenshot(kvroute::app::MainWindow& window, const ScreenshotFile& file, int tab)
+{
+    auto grabAndExit = [&window, file](int status) {
         // Let layouts and charts settle for a moment before grabbing.
-        QTimer::singleShot(300, &window, [&window, path, status] {
-            const bool saved = window.grab().save(path, "PNG");
-            if (!saved)
-                std::fprintf(stderr, "kvroute-gui: cannot write %s\n", qPrintable(path));
+        QTimer::singleShot(300, &window, [&window, file, status] {
+            const bool saved = saveScreenshot(window, file);
             QApplication::exit(saved ? status : 1);
         });
     };
@@ -82,18 +132,16 @@ void armScreenshot(kvroute::app::MainWindow& window, const QString& path, int ta
 
 /// The Live tab's screenshot: once the tab shows a refresh beside its simulation, or exit 1
 /// when the stack cannot be attached or nothing arrives within 30 s.
-void armLiveScreenshot(kvroute::app::MainWindow& window, const QString& path)
+void armLiveScreenshot(kvroute::app::MainWindow& window, const ScreenshotFile& file)
 {
     constexpr int kLiveTimeoutMs = 30000;
     kvroute::app::LivePanel* live = window.livePanel();
     auto done = std::make_shared<bool>(false);
-    auto finish = [&window, path, done](int status) {
+    auto finish = [&window, file, done](int status) {
         if (std::exchange(*done, true))
             return;
-        QTimer::singleShot(300, &window, [&window, path, status] {
-            const bool saved = window.grab().save(path, "PNG");
-            if (!saved)
-                std::fprintf(stderr, "kvroute-gui: cannot write %s\n", qPrintable(path));
+        QTimer::singleShot(300, &window, [&window, file, status] {
+            const bool saved = saveScreenshot(window, file);
             QApplication::exit(saved ? status : 1);
         });
     };
@@ -185,7 +233,9 @@ int main(int argc, char** argv)
                                             QStringLiteral("Built-in scenario name or scenario file."),
                                             QStringLiteral("NAME|FILE"));
     const QCommandLineOption screenshotOption(
-        QStringLiteral("screenshot"), QStringLiteral("Render after the first run, write FILE.png and exit."),
+        QStringLiteral("screenshot"),
+        QStringLiteral("Render after the first run, write the image to FILE, print its path and exit. The suffix picks "
+                       "the format (png, jpg, ...); a FILE without one gets .png."),
         QStringLiteral("FILE"));
     const QCommandLineOption tabOption(QStringLiteral("tab"), QStringLiteral("Tab to show (Overview, Pods, ...)."),
                                        QStringLiteral("NAME"));
@@ -228,9 +278,18 @@ int main(int argc, char** argv)
     qInstallMessageHandler(previousHandler);
     parser.process(app);
 
-    kvroute::app::MainWindow window;
     const QString screenshot = parser.value(screenshotOption);
+    std::optional<ScreenshotFile> file;
     if (!screenshot.isEmpty()) {
+        QString problem;
+        file = screenshotFile(screenshot, problem);
+        if (!file) {
+            std::fprintf(stderr, "kvroute-gui: %s\n", qPrintable(problem));
+            return 2;
+        }
+    }
+    kvroute::app::MainWindow window;
+    if (file) {
         window.setSettingsReadOnly(true);
         const auto size = parser.value(sizeOption).split(QLatin1Char('x'));
         if (size.size() == 2)
@@ -246,9 +305,9 @@ int main(int argc, char** argv)
         }
         const bool liveTab = parser.isSet(stackOption) && window.tabs()->currentWidget() == window.livePanel();
         if (liveTab)
-            armLiveScreenshot(window, screenshot);
+            armLiveScreenshot(window, *file);
         else
-            armScreenshot(window, screenshot, tab);
+            armScreenshot(window, *file, tab);
         QTimer::singleShot(120000, &app, [] {
             std::fprintf(stderr, "kvroute-gui: the first run did not finish within 120 s\n");
             QApplication::exit(1);

@@ -128,6 +128,7 @@ void MainWindow::buildLayout()
     statusBar()->addPermanentWidget(m_runStatus);
     statusBar()->addPermanentWidget(m_progress);
     m_sweep->setBaseScenarioProvider([this] { return m_scenario; });
+    m_sweep->setBaseBuiltinProvider([this] { return m_builtinName; });
     m_live->setScenarioProvider([this] { return m_scenario; });
     connect(m_live, &LivePanel::watchedStackChanged, this, &MainWindow::markWatchedStackPods);
 }
@@ -402,6 +403,7 @@ QString MainWindow::saveScenarioTo(const QString& requestedPath)
         m_editor->setScenario(saved); // shows the new name; not an edit, so no re-run
     }
     m_builtinName.clear();
+    m_sweep->refreshScenarioNote(); // a file now: picking the built-in in the list would load it again
     m_scenarioPath = QFileInfo(path).absoluteFilePath();
     m_settings.addRecentFile(m_scenarioPath);
     m_settings.setLastScenario(m_scenarioPath);

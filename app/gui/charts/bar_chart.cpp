@@ -431,6 +431,11 @@ bool BarChart::noDataShown() const
     return d->empty;
 }
 
+QString BarChart::noDataText() const
+{
+    return d->noData->text();
+}
+
 std::pair<double, double> BarChart::valueRange() const
 {
     return {d->valueAxis->min(), d->valueAxis->max()};

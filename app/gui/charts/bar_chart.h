@@ -66,6 +66,8 @@ public:
     /// The value labels as printed, set by set (empty when hidden).
     [[nodiscard]] QStringList valueLabelTexts() const;
     [[nodiscard]] bool noDataShown() const;
+    /// What the chart says while it has no data.
+    [[nodiscard]] QString noDataText() const;
     /// How many axis titles are drawn (hidden with their axes while there is no data).
     [[nodiscard]] int visibleAxisTitles() const;
     [[nodiscard]] std::pair<double, double> valueRange() const;

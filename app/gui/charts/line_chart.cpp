@@ -321,6 +321,11 @@ bool LineChart::noDataShown() const
     return d->empty;
 }
 
+QString LineChart::noDataText() const
+{
+    return d->noData->text();
+}
+
 std::pair<double, double> LineChart::xRange() const
 {
     if (d->logBase > 0)

@@ -77,6 +77,8 @@ public:
     [[nodiscard]] bool pointsVisible() const;
     [[nodiscard]] QString yAxisTitle() const;
     [[nodiscard]] bool noDataShown() const;
+    /// What the chart says while it has no data.
+    [[nodiscard]] QString noDataText() const;
     /// How many axis titles are drawn (hidden with their axes while there is no data).
     [[nodiscard]] int visibleAxisTitles() const;
     [[nodiscard]] std::pair<double, double> xRange() const;

@@ -63,7 +63,6 @@ LiveChartsView::LiveChartsView(QWidget* parent) : QWidget(parent)
     m_hitRateChart->setObjectName(QStringLiteral("liveHitRateChart"));
     m_hitRateChart->setTitle(tr("Cluster hit rate: measured and simulated"));
     m_hitRateChart->setYRange(0.0, kPercent);
-    m_hitRateChart->setNoDataText(tr("Waiting for the first refresh…"));
 
     m_podHitRate = new BarChart(this);
     m_podHitRate->setObjectName(QStringLiteral("livePodHitRateChart"));
@@ -71,7 +70,6 @@ LiveChartsView::LiveChartsView(QWidget* parent) : QWidget(parent)
     m_podHitRate->setAxisTitles(QString(), tr("hit rate (%)"));
     m_podHitRate->setValueRange(0.0, kPercent);
     m_podHitRate->setValueLabelsVisible(true, 1);
-    m_podHitRate->setNoDataText(tr("No pods reported yet"));
 
     m_podShare = new BarChart(this);
     m_podShare->setObjectName(QStringLiteral("livePodShareChart"));
@@ -79,7 +77,6 @@ LiveChartsView::LiveChartsView(QWidget* parent) : QWidget(parent)
     m_podShare->setAxisTitles(QString(), tr("share of requests (%)"));
     m_podShare->setValueRange(0.0, kPercent);
     m_podShare->setValueLabelsVisible(true, 1);
-    m_podShare->setNoDataText(tr("No pods reported yet"));
 
     m_table = new QTableWidget(this);
     m_table->setObjectName(QStringLiteral("livePodTable"));
@@ -112,7 +109,15 @@ LiveChartsView::LiveChartsView(QWidget* parent) : QWidget(parent)
     layout->setSpacing(8);
     layout->addLayout(cards);
     layout->addLayout(charts, 1);
+    setNoDataTexts(tr("No live data: not connected"), tr("No live data: not connected"));
     clear();
+}
+
+void LiveChartsView::setNoDataTexts(const QString& hitRate, const QString& pods)
+{
+    m_hitRateChart->setNoDataText(hitRate);
+    m_podHitRate->setNoDataText(pods);
+    m_podShare->setNoDataText(pods);
 }
 
 void LiveChartsView::clear()

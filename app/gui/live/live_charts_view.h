@@ -25,6 +25,9 @@ public:
     /// Redraws everything from `comparison`; `window` is the rate window ("30s") for captions.
     void showComparison(const LiveComparison& comparison, const QString& window);
     void clear();
+    /// What the empty charts say: why nothing is drawn yet (not connected, waiting for the first
+    /// refresh, Prometheus unreachable, ...). The owner drives it from its connection state.
+    void setNoDataTexts(const QString& hitRate, const QString& pods);
 
     // For tests.
     [[nodiscard]] LineChart* hitRateChart() const { return m_hitRateChart; }

@@ -475,26 +475,40 @@ void LivePanel::updateState()
 
     QString state;
     QString colour = QStringLiteral("#555555");
+    // What the empty charts say follows the same state as the line above them: a chart waits
+    // for a refresh only while one can come.
+    QString noHitRate = tr("No live data: not connected");
+    QString noPods = noHitRate;
     if (m_monitor->isPolling()) {
         const int retrySeconds = static_cast<int>(LiveMonitor::kDefaultIntervalMs / kMsPerSecond);
+        noPods = tr("No pods reported yet");
         if (m_monitor->isConnected()) {
             state = tr("\u25CF Connected to %1, last refresh %2")
                         .arg(m_monitor->url(), m_monitor->lastRefresh().toString(QStringLiteral("hh:mm:ss")));
             colour = QStringLiteral("#1a7f37");
+            noHitRate = tr("Connected: no hit rate measured yet");
         } else if (!m_monitor->lastError().isEmpty()) {
             state = tr("\u25CF Prometheus unreachable: %1 \u2014 retrying every %2 s")
                         .arg(m_monitor->lastError())
                         .arg(retrySeconds);
             colour = QStringLiteral("#b3261e");
+            noHitRate = tr("No live data: Prometheus unreachable, retrying every %1 s").arg(retrySeconds);
+            noPods = noHitRate;
         } else {
             state = tr("\u25CB Connecting to %1…").arg(m_monitor->url());
+            noHitRate = tr("Waiting for the first refresh…");
         }
+    } else if (stackBusy) {
+        state = tr("\u25CB Not connected yet: waiting for the stack.");
+        noHitRate = tr("No live data yet: waiting for the stack");
+        noPods = noHitRate;
     } else if (m_form->mode() == LiveTargetForm::Mode::OpenShift) {
         state = tr("\u25CB Not connected: render and apply the scenario, then connect to the cluster's Prometheus.");
     } else {
         state = tr("\u25CB Not connected: start a stack for the editor's scenario, attach to a running one, or "
                    "connect to a Prometheus.");
     }
+    m_charts->setNoDataTexts(noHitRate, noPods);
     if (!m_stackMessage.isEmpty())
         state = m_stackMessage + QStringLiteral("  ") + state;
     m_state->setText(state);

@@ -126,6 +126,11 @@ SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
     m_seriesValues = new QLineEdit;
     m_seriesValues->setPlaceholderText(tr("values of the series key"));
     m_repeats = new QSpinBox;
+    m_parameter->setObjectName(QStringLiteral("sweepParameter"));
+    m_values->setObjectName(QStringLiteral("sweepValues"));
+    m_seriesParameter->setObjectName(QStringLiteral("sweepSeriesParameter"));
+    m_seriesValues->setObjectName(QStringLiteral("sweepSeriesValues"));
+    m_repeats->setObjectName(QStringLiteral("sweepRepeats"));
     m_repeats->setRange(1, 50);
     m_repeats->setToolTip(tr("Runs per point with seeds seed, seed+1, ...; the charts show their mean"));
     m_jobs = new QSpinBox;
@@ -283,6 +288,12 @@ void SweepPanel::setBaseScenarioProvider(std::function<sim::Scenario()> provider
     refreshScenarioNote();
 }
 
+void SweepPanel::setBaseBuiltinProvider(std::function<QString()> provider)
+{
+    m_baseBuiltinProvider = std::move(provider);
+    refreshScenarioNote();
+}
+
 void SweepPanel::onParameterChanged(QComboBox* combo, QLineEdit* values)
 {
     const auto* field = sim::findField(combo->currentText().toStdString());
@@ -293,6 +304,32 @@ void SweepPanel::onParameterChanged(QComboBox* combo, QLineEdit* values)
     }
     values->setEnabled(true);
     values->setText(suggestedValues(*field, m_baseProvider ? m_baseProvider() : sim::Scenario{}));
+}
+
+void SweepPanel::showGridInControls(const std::vector<sim::SweepParameter>& parameters, int repeats)
+{
+    const auto show = [](QComboBox* combo, QLineEdit* values, const sim::SweepParameter* parameter) {
+        if (!parameter) {
+            combo->setCurrentIndex(0); // the series' "(none)": its values empty and disabled
+            return;
+        }
+        const QString key = qs(parameter->path);
+        int index = combo->findText(key);
+        if (index < 0) { // a key `kvroute sweep --param` takes that the list does not offer
+            combo->addItem(key);
+            index = combo->count() - 1;
+        }
+        combo->setCurrentIndex(index); // suggests values around the side panel's: replaced below
+        QStringList list;
+        for (const auto& value : parameter->values)
+            list << qs(value);
+        values->setEnabled(true);
+        values->setText(list.join(QLatin1Char(',')));
+    };
+    show(m_parameter, m_values, parameters.empty() ? nullptr : &parameters[0]);
+    show(m_seriesParameter, m_seriesValues, parameters.size() > 1 ? &parameters[1] : nullptr);
+    if (repeats > 0)
+        m_repeats->setValue(repeats);
 }
 
 void SweepPanel::onRunClicked()
@@ -373,6 +410,7 @@ bool SweepPanel::loadResults(const QString& path)
     // A results file can hold several sweeps (resumed with other --param lists): show the last one.
     const sim::SweepRecord& last = file->records.back();
     const std::string base = last.base; // `last` is moved from below
+    const int gridRepeats = last.grid ? last.grid->repeats : 0;
     std::vector<sim::SweepParameter> parameters;
     std::vector<sim::SweepRecord> records;
     if (last.grid) {
@@ -402,6 +440,7 @@ bool SweepPanel::loadResults(const QString& path)
         return false;
     }
     m_parameters = parameters;
+    showGridInControls(parameters, gridRepeats);
     m_resultsBase.setResults(base, parameters);
     refreshScenarioNote();
     resetView();
@@ -419,7 +458,8 @@ bool SweepPanel::loadResults(const QString& path)
     if (skipped > 0)
         status += tr(" (%1 records of other sweeps in the file not shown)").arg(skipped);
     if (parameters.size() > 2)
-        status += tr("; charts show %1 and %2, averaged over the other keys").arg(qs(parameters[0].path), qs(parameters[1].path));
+        status += tr("; charts show %1 and %2, averaged over the other keys (the Vary and Series rows hold these two)")
+                      .arg(qs(parameters[0].path), qs(parameters[1].path));
     m_status->setText(status + QLatin1Char('.'));
     return true;
 }
@@ -444,7 +484,8 @@ void SweepPanel::refreshScenarioNote()
     const sim::Scenario shown = m_baseProvider ? m_baseProvider() : sim::Scenario{};
     if (m_baseProvider)
         m_resultsBase.rememberIfVaried(shown);
-    const QString note = resultsMatchScenario() ? QString() : m_resultsBase.note(shown);
+    const QString builtin = m_baseBuiltinProvider ? m_baseBuiltinProvider() : QString();
+    const QString note = resultsMatchScenario() ? QString() : m_resultsBase.note(shown, builtin);
     m_scenarioNote->setText(note);
     m_scenarioNote->setVisible(!note.isEmpty());
 }

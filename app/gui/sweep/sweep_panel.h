@@ -38,6 +38,9 @@ public:
 
     /// Where the base scenario of a sweep comes from (the main window's current scenario).
     void setBaseScenarioProvider(std::function<sim::Scenario()> provider);
+    /// The built-in scenario the base scenario was opened from, as the Scenario list shows it
+    /// ("" for a scenario file): the note asks to pick the results' built-in only when it is another.
+    void setBaseBuiltinProvider(std::function<QString()> provider);
 
     /// Starts a sweep as if the controls had been set so; false if the input is invalid (the
     /// reason is shown in the panel) or a sweep runs.
@@ -79,6 +82,9 @@ public:
 
 private:
     void onParameterChanged(QComboBox* combo, QLineEdit* values);
+    /// Sets the Vary and Series rows (and the repeats when known, `repeats` > 0) to a grid shown
+    /// from a results file, so that Run sweep would run it again; nothing is started.
+    void showGridInControls(const std::vector<sim::SweepParameter>& parameters, int repeats);
     void onRunClicked();
     void onPointFinished();
     void addRow(const sim::SweepRecord& record);
@@ -92,6 +98,7 @@ private:
     [[nodiscard]] std::vector<sim::SweepRecord> recordsInGridOrder() const;
 
     std::function<sim::Scenario()> m_baseProvider;
+    std::function<QString()> m_baseBuiltinProvider;
     SweepRunner* m_runner = nullptr;
     QComboBox* m_parameter = nullptr;
     QLineEdit* m_values = nullptr;

@@ -78,7 +78,7 @@ QString SweepResultsBase::differencesOutsideTheSweep(const sim::Scenario& shown)
     return describeDifferences(differences);
 }
 
-QString SweepResultsBase::note(const sim::Scenario& shown) const
+QString SweepResultsBase::note(const sim::Scenario& shown, const QString& shownBuiltin) const
 {
     if (matches(shown))
         return {};
@@ -86,6 +86,16 @@ QString SweepResultsBase::note(const sim::Scenario& shown) const
         return tr("These results do not record which scenario they varied: the scenario in the side panel may not be "
                   "the sweep's.");
     const QString differences = differencesOutsideTheSweep(shown);
+    // The Scenario list already shows the varied built-in: the side panel's edits are the difference.
+    if (!m_builtin.isEmpty() && shownBuiltin == m_builtin) {
+        if (!differences.isEmpty())
+            return tr("These results varied the built-in scenario %1, the one the Scenario list shows; the side "
+                      "panel's scenario has since been edited in keys the sweep did not vary: %2.")
+                .arg(m_builtin, differences);
+        return tr("These results varied the built-in scenario %1, the one the Scenario list shows; the side panel's "
+                  "scenario has since been edited in keys the sweep did not vary.")
+            .arg(m_builtin);
+    }
     if (!m_builtin.isEmpty() && !differences.isEmpty())
         return tr("These results varied the built-in scenario %1 (pick it in the Scenario list to see it); the side "
                   "panel's scenario differs from it in keys the sweep did not vary: %2.")

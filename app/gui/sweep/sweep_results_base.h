@@ -34,8 +34,10 @@ public:
     /// Takes `shown` as the varied scenario when its fingerprint is the file's, so that a later
     /// edit can be told apart: a swept key (no difference) from any other (named in the note).
     void rememberIfVaried(const sim::Scenario& shown);
-    /// The note for the side panel showing `shown`; "" when it matches.
-    [[nodiscard]] QString note(const sim::Scenario& shown) const;
+    /// The note for the side panel showing `shown`, opened from the built-in scenario
+    /// `shownBuiltin` (the one the Scenario list shows; "" for a scenario file); "" when it
+    /// matches. It asks to pick the varied built-in in the list only when the list shows another.
+    [[nodiscard]] QString note(const sim::Scenario& shown, const QString& shownBuiltin = {}) const;
 
 private:
     /// `scenario` with the swept keys set as in the varied scenario, so that its fingerprint
