@@ -214,8 +214,8 @@ void addVllm(TableBuilder& t)
           doubleAt(v, &VllmConfig::gpuMemoryUtilization));
     t.add({.path = "vllm.max_model_len", .type = FieldType::Int,
            .help = "Longest prompt + output of a request (--max-model-len); at most the model's "
-                   "max_position_embeddings",
-           .unit = "tokens", .min = 1.0, .max = kInt32Max},
+                   "max_position_embeddings, and at least 2 (a one-token prompt and one token out)",
+           .unit = "tokens", .min = 2.0, .max = kInt32Max},
           intAt(v, &VllmConfig::maxModelLen));
     t.add({.path = "vllm.max_num_seqs", .type = FieldType::Int,
            .help = "Most requests running at once in one pod (--max-num-seqs)", .unit = "requests", .min = 1.0,

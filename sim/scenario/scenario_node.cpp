@@ -19,6 +19,7 @@ namespace {
 
 using scenario_values::checkValue;
 using scenario_values::expectation;
+using scenario_values::outOfRange;
 using scenario_values::yamlQuoted;
 
 std::string joinPath(std::string_view parent, std::string_view key)
@@ -74,6 +75,17 @@ std::optional<std::int64_t> readInt(const YAML::Node& node)
     if (ec != std::errc() || ptr != text.data() + text.size())
         return std::nullopt;
     return value;
+}
+
+/// Digits (with an optional sign) too many for 64 bits: an integer out of range, not a malformed one.
+bool beyond64Bits(const YAML::Node& node)
+{
+    if (!isPlainScalar(node))
+        return false;
+    const std::string& text = node.Scalar();
+    std::int64_t value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return ec == std::errc::result_out_of_range && ptr == text.data() + text.size();
 }
 
 std::optional<double> readDouble(const YAML::Node& node)
@@ -145,6 +157,9 @@ public:
                 return readPlugins(node);
             break;
         }
+        if ((m_field.type == FieldType::Int || m_field.type == FieldType::OptionalInt) && beyond64Bits(node) &&
+            m_field.allowed.empty())
+            return fail(outOfRange(m_field, node.Scalar()), m_locator.at(mark));
         return fail(expectation(m_field) + ", got " + describe(node), m_locator.at(mark));
     }
 

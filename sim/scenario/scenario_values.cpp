@@ -220,6 +220,11 @@ std::string flowText(const FieldSpec& field, const FieldValue& value)
     return {};
 }
 
+std::string outOfRange(const FieldSpec& field, const std::string& text)
+{
+    return quotePath(field.path) + " must be " + rangeText(field.min, field.max, field.minExclusive) + ", got " + text;
+}
+
 std::string expectation(const FieldSpec& field)
 {
     const std::string head = quotePath(field.path) + " must be ";

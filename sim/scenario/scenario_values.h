@@ -40,6 +40,8 @@ inline constexpr double kMaxPluginWeight = 1e6;
 
 /// "'path' must be <what the type and range allow>", the head of every type error.
 [[nodiscard]] std::string expectation(const FieldSpec& field);
+/// "'path' must be in [min, max], got <text>", for a number the field's range does not hold.
+[[nodiscard]] std::string outOfRange(const FieldSpec& field, const std::string& text);
 
 /// Closest candidate by edit distance when it is close enough to be a typo.
 [[nodiscard]] std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);

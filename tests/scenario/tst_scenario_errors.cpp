@@ -72,7 +72,13 @@ private Q_SLOTS:
             << QStringList{"'cluster.pods' must be an integer (in [1, 256]), got the string \"3\""};
         QTest::newRow("float for an integer")
             << "vllm:\n  max_model_len: 4096.5\n" << "t.yaml:2:18"
-            << QStringList{"'vllm.max_model_len' must be an integer (in [1, 2147483647]), got '4096.5'"};
+            << QStringList{"'vllm.max_model_len' must be an integer (in [2, 2147483647]), got '4096.5'"};
+        QTest::newRow("integer beyond 64 bits")
+            << "cluster:\n  pods: 99999999999999999999999\n" << "t.yaml:2:9"
+            << QStringList{"'cluster.pods' must be in [1, 256], got 99999999999999999999999"};
+        QTest::newRow("negative integer beyond 64 bits")
+            << "vllm:\n  max_model_len: -99999999999999999999999\n" << "t.yaml:2:18"
+            << QStringList{"'vllm.max_model_len' must be in [2, 2147483647], got -99999999999999999999999"};
         QTest::newRow("list for a scalar")
             << "vllm:\n  block_size: [16]\n" << "t.yaml:2:15"
             << QStringList{"'vllm.block_size' must be an integer (one of 1, 8, 16, 32, 64, 128), got a list"};
