@@ -186,7 +186,8 @@ std::optional<std::string> ChatSessionsWorkload::shortfallNote() const
     return std::to_string(m_stats.endedByLength) + " of " + std::to_string(m_stats.started) +
            " chat sessions ended early: their next prompt (system prompt + history + new message) would have "
            "passed " + std::to_string(m_config.maxPromptTokens) +
-           " tokens, the longest vLLM accepts under vllm.max_model_len" +
+           (m_config.maxPromptTokens == 1 ? " token" : " tokens") + ", the limit of workload.chat.max_prompt_tokens (when 0: vllm.max_model_len - 1, the longest "
+           "prompt vLLM accepts)" +
            (m_stats.endedByLength == m_stats.started && m_config.systemPromptTokens >= m_config.maxPromptTokens
                 ? "; workload.chat.system_prompt_tokens alone is longer than that"
                 : "");
