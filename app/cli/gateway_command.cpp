@@ -40,8 +40,8 @@ int gatewayCommand(const GatewayCommandOptions& o)
         return kExitBadInput;
     }
     if (!o.quiet)
-        std::cerr << "kvroute gateway: routing over " << o.gateway.pods.size() << " pods on http://" << o.gateway.host
-                  << ':' << (*server)->port() << '\n';
+        std::cerr << "kvroute gateway: routing over " << o.gateway.pods.size() << " pods on http://"
+                  << (o.gateway.host.find(':') != std::string::npos ? '[' + o.gateway.host + ']' : o.gateway.host) << ':' << (*server)->port() << '\n';
     serveUntilSignalled(io, o.gateway.host, (*server)->port(), [&] { (*server)->stop(); });
     return 0;
 }

@@ -40,7 +40,7 @@ int podCommand(const PodCommandOptions& o)
         return kExitBadInput;
     }
     if (!o.quiet)
-        std::cerr << "kvroute pod: " << (*server)->name() << " serving on http://" << o.pod.host << ':'
+        std::cerr << "kvroute pod: " << (*server)->name() << " serving on http://" << (o.pod.host.find(':') != std::string::npos ? '[' + o.pod.host + ']' : o.pod.host) << ':'
                   << (*server)->port() << " (time scale " << o.pod.timeScale << ")\n";
     serveUntilSignalled(io, o.pod.host, (*server)->port(), [&] { (*server)->stop(); });
     if (!o.quiet)

@@ -563,7 +563,7 @@ Result<std::unique_ptr<GatewayServer>> GatewayServer::start(asio::io_context& io
         impl->subscriber = std::move(*subscriber);
     }
     if (auto error = impl->server.listen(options.host, options.port); !error.empty())
-        return fail(error, "--port");
+        return fail(error, error.starts_with("not an IP address") ? "--host" : "--port");
     impl->scrape();
     impl->pollEvents();
     return std::unique_ptr<GatewayServer>(new GatewayServer(std::move(impl)));

@@ -443,7 +443,7 @@ std::string Server::listen(const std::string& host, std::uint16_t port)
     beast::error_code ec;
     const auto address = asio::ip::make_address(host, ec);
     if (ec)
-        return "not an IP address: " + host;
+        return "not an IP address: " + host + " (give one, e.g. 127.0.0.1, ::1 or 0.0.0.0)";
     const tcp::endpoint endpoint(address, port);
     d->acceptor.open(endpoint.protocol(), ec);
     if (!ec)

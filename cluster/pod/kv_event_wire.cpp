@@ -98,7 +98,7 @@ std::string encodeKvEventBatch(double timestamp, std::span<const sim::KvEvent> e
 {
     msgpack::sbuffer buffer;
     Packer p(buffer);
-    p.pack_array(2);
+    p.pack_array(3);
     packFloat64(buffer, timestamp);
     p.pack_array(static_cast<std::uint32_t>(events.size()));
     for (const auto& e : events) {
@@ -128,6 +128,7 @@ std::string encodeKvEventBatch(double timestamp, std::span<const sim::KvEvent> e
             break;
         }
     }
+    p.pack_uint32(0); // data_parallel_rank, set by the publisher (header comment)
     return std::string(buffer.data(), buffer.size());
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 // vLLM v0.10.0's KV-event wire format (vllm.md §7): a ZeroMQ PUB multipart message
 // (topic, sequence number as 8 big-endian bytes, msgpack payload). The payload is a
-// KVEventBatch encoded by msgspec with array_like=True, omit_defaults=True: [ts, [events...]]
-// (data_parallel_rank, default None, omitted); each event a tagged array with its class name
+// KVEventBatch encoded by msgspec with array_like=True, omit_defaults=True: [ts, [events...], rank].
+// data_parallel_rank defaults to None, but ZmqEventPublisher.publish (distributed/kv_events.py)
+// sets it to the publisher's rank, 0 for a pod without data parallelism, so it is on the wire
+// (a decoder also takes the two-element form); each event a tagged array with its class name
 // first: ["BlockStored", block_hashes, parent_block_hash, token_ids, block_size, lora_id],
 // ["BlockRemoved", block_hashes], ["AllBlocksCleared"].
 //

@@ -4,6 +4,7 @@
 #include "sim/util/json_error.h"
 #include "sim/workload/tokenizer.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 namespace kvroute::cluster {
@@ -25,17 +26,21 @@ std::expected<std::optional<std::int64_t>, ApiError> integer(const json& body, c
     const auto it = body.find(name);
     if (it == body.end() || it->is_null())
         return std::optional<std::int64_t>();
+    // Python's ints have no size: a number beyond 64 bits is an integer out of range, not a
+    // malformed one (the parser keeps it as a double, and one above 2^63 as unsigned).
     double value = 0;
-    if (it->is_number_integer())
+    if (it->is_number_unsigned())
+        value = static_cast<double>(it->get<std::uint64_t>());
+    else if (it->is_number_integer())
         value = static_cast<double>(it->get<std::int64_t>());
-    else if (it->is_number_float() && it->get<double>() == static_cast<double>(static_cast<std::int64_t>(it->get<double>())))
+    else if (it->is_number_float() && std::isfinite(it->get<double>()) && std::floor(it->get<double>()) == it->get<double>())
         value = it->get<double>();
     else
         return bad(std::string(name) + " must be an integer", name);
-    if (value < static_cast<double>(min) || value > static_cast<double>(max))
-        return bad(std::string(name) + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                       ", got " + it->dump(),
-                   name);
+    if (value > static_cast<double>(max))
+        return bad(std::string(name) + " must be at most " + std::to_string(max) + ", got " + it->dump(), name);
+    if (value < static_cast<double>(min))
+        return bad(std::string(name) + " must be at least " + std::to_string(min) + ", got " + it->dump(), name);
     return std::optional<std::int64_t>(static_cast<std::int64_t>(value));
 }
 
@@ -60,6 +65,8 @@ std::expected<sim::TokenVector, ApiError> completionPrompt(const json& body)
         prompt = prompt[0];
     if (prompt.is_string())
         return textToTokens(prompt.get<std::string>());
+    if (prompt.is_array() && prompt.size() > 1 && (prompt[0].is_string() || prompt[0].is_array()))
+        return bad("a batch of prompts is not supported; send one prompt per request", "prompt");
     if (prompt.is_array() && !prompt.empty()) {
         sim::TokenVector tokens;
         for (const auto& t : prompt) {
@@ -69,8 +76,6 @@ std::expected<sim::TokenVector, ApiError> completionPrompt(const json& body)
         }
         return tokens;
     }
-    if (prompt.is_array() && prompt.size() > 1)
-        return bad("a batch of prompts is not supported; send one prompt per request", "prompt");
     return bad("prompt must be a string, a list of token ids, or a list with one of either", "prompt");
 }
 
@@ -157,7 +162,10 @@ std::expected<GenerationRequest, ApiError> parseGenerationRequest(const std::str
     // An empty prompt and max_tokens 0 are refused later, by the server, in vLLM's order of
     // checks (the length check first, see pod_server.cpp).
     r.prompt = std::move(*prompt);
-    auto maxTokens = integer(body, "max_tokens", 0, 1 << 30);
+    // Any integer passes the request model; one below 1 is refused later with SamplingParams'
+    // message, after the length check (pod_server.cpp), as in vLLM.
+    constexpr std::int64_t kMaxTokensBound = std::int64_t{1} << 30;
+    auto maxTokens = integer(body, "max_tokens", -kMaxTokensBound, kMaxTokensBound);
     if (!maxTokens)
         return std::unexpected(maxTokens.error());
     if (*maxTokens)
@@ -165,7 +173,7 @@ std::expected<GenerationRequest, ApiError> parseGenerationRequest(const std::str
     if (chat) {
         // `request.max_completion_tokens or request.max_tokens` (serving_engine.py
         // _validate_input): a 0 falls back to max_tokens.
-        auto completionTokens = integer(body, "max_completion_tokens", 0, 1 << 30);
+        auto completionTokens = integer(body, "max_completion_tokens", -kMaxTokensBound, kMaxTokensBound);
         if (!completionTokens)
             return std::unexpected(completionTokens.error());
         if (*completionTokens && **completionTokens != 0)
@@ -225,11 +233,10 @@ std::expected<GenerationRequest, ApiError> parseGenerationRequest(const std::str
 std::string errorBody(const ApiError& e)
 {
     const char* type = errorType(e);
-    ordered_json j{{"object", "error"},
-                   {"message", e.message},
-                   {"type", type},
-                   {"param", e.param.empty() ? ordered_json(nullptr) : ordered_json(e.param)},
-                   {"code", e.status}};
+    // param is always null: v0.10.0's create_error_response (serving_engine.py) and its request
+    // validation handler (api_server.py) build ErrorResponse without one. The message names the
+    // field instead.
+    ordered_json j{{"object", "error"}, {"message", e.message}, {"type", type}, {"param", nullptr}, {"code", e.status}};
     return j.dump();
 }
 

@@ -430,7 +430,7 @@ Result<std::unique_ptr<PodServer>> PodServer::start(asio::io_context& io, const 
     }
     auto impl = std::make_unique<Impl>(io, options, std::move(*setup), std::move(*stepTime), std::move(publisher));
     if (auto error = impl->server.listen(options.host, options.port); !error.empty())
-        return fail(error, "--port");
+        return fail(error, error.starts_with("not an IP address") ? "--host" : "--port");
     return std::unique_ptr<PodServer>(new PodServer(std::move(impl)));
 }
 

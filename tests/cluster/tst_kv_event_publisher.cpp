@@ -211,9 +211,10 @@ private Q_SLOTS:
         removed.type = sim::KvEvent::Type::BlockRemoved;
         removed.blockHashes = {hash};
         const std::string payload = cluster::encodeKvEventBatch(2.0, std::span(&removed, 1), sign);
-        // [2.0, [["BlockRemoved", [hash]]]]; ts a float64 even when whole, as msgspec writes a float
-        const QByteArray expected = QByteArray::fromHex("92cb4000000000000000") + QByteArray::fromHex("9192ac") +
-                                    QByteArray("BlockRemoved") + QByteArray::fromHex("91") + wire;
+        // [2.0, [["BlockRemoved", [hash]]], 0]; ts a float64 even when whole, as msgspec writes a
+        // float; the publisher's data_parallel_rank 0 last
+        const QByteArray expected = QByteArray::fromHex("93cb4000000000000000") + QByteArray::fromHex("9192ac") +
+                                    QByteArray("BlockRemoved") + QByteArray::fromHex("91") + wire + QByteArray::fromHex("00");
         QCOMPARE(QByteArray::fromStdString(payload).toHex(), expected.toHex());
         auto back = cluster::decodeKvEventBatch(payload);
         QVERIFY(back.has_value());
@@ -227,9 +228,9 @@ private Q_SLOTS:
         stored.tokenIds = {7};
         stored.blockSize = 16;
         const std::string storedPayload = cluster::encodeKvEventBatch(2.0, std::span(&stored, 1), sign);
-        const QByteArray storedExpected = QByteArray::fromHex("92cb4000000000000000") + QByteArray::fromHex("9196ab") +
+        const QByteArray storedExpected = QByteArray::fromHex("93cb4000000000000000") + QByteArray::fromHex("9196ab") +
                                           QByteArray("BlockStored") + QByteArray::fromHex("91") + wire + wire +
-                                          QByteArray::fromHex("910710c0"); // [7], 16, nil
+                                          QByteArray::fromHex("910710c0") + QByteArray::fromHex("00"); // [7], 16, nil; rank 0
         QCOMPARE(QByteArray::fromStdString(storedPayload).toHex(), storedExpected.toHex());
         back = cluster::decodeKvEventBatch(storedPayload);
         QVERIFY(back.has_value());

@@ -459,8 +459,21 @@ private Q_SLOTS:
                                          << QStringLiteral("max_tokens must be an integer");
         QTest::newRow("max_tokens 0") << c << QByteArray(R"({"prompt":"abcd","max_tokens":0})") << 400
                                       << QStringLiteral("max_tokens must be at least 1, got 0.");
+        // Any integer passes vLLM's request model; SamplingParams then refuses it in its words.
         QTest::newRow("max_tokens -1") << c << QByteArray(R"({"prompt":"abcd","max_tokens":-1})") << 400
-                                       << QStringLiteral("max_tokens must be between 0");
+                                       << QStringLiteral("max_tokens must be at least 1, got -1.");
+        QTest::newRow("chat max_completion_tokens -1")
+            << QStringLiteral("/v1/chat/completions")
+            << QByteArray(R"({"messages":[{"role":"user","content":"abcd"}],"max_completion_tokens":-1})") << 400
+            << QStringLiteral("max_tokens must be at least 1, got -1.");
+        QTest::newRow("max_tokens beyond 64 bits") << c << QByteArray(R"({"prompt":"abcd","max_tokens":99999999999999999999999})")
+                                                   << 400 << QStringLiteral("max_tokens must be at most 1073741824");
+        QTest::newRow("max_tokens above 2^63") << c << QByteArray(R"({"prompt":"abcd","max_tokens":18446744073709551615})")
+                                               << 400 << QStringLiteral("max_tokens must be at most 1073741824");
+        QTest::newRow("a batch of texts") << c << QByteArray(R"({"prompt":["hi","there"]})") << 400
+                                          << QStringLiteral("a batch of prompts is not supported");
+        QTest::newRow("a batch of token lists") << c << QByteArray(R"({"prompt":[[1,2],[3,4]]})") << 400
+                                                << QStringLiteral("a batch of prompts is not supported");
         // vLLM's order: the length check, then max_tokens, then the empty prompt (unstreamed a
         // 400; streamed, see aStreamedEmptyPromptIsAnErrorEventAfter200).
         QTest::newRow("empty prompt") << c << QByteArray(R"({"prompt":""})") << 400
