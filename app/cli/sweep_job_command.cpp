@@ -55,8 +55,8 @@ int jobCommand(JobOptions& o)
     }
     o.job.shards = o.shards > 0 ? o.shards : o.job.parallelism;
     if (o.job.shards > static_cast<int>(points.size())) {
-        std::cerr << "kvroute: --shards " << o.job.shards << " is more than the grid's " << points.size()
-                  << " points; some pods would have nothing to do\n";
+        std::cerr << "kvroute: " << (o.shards > 0 ? "--shards " : "--parallelism (and so the shards) ") << o.job.shards
+                  << " is more than the grid's " << points.size() << " points; some pods would have nothing to do\n";
         return kExitBadInput;
     }
     auto yaml = cluster::renderSweepJob(*base, grid, o.job);
@@ -79,8 +79,13 @@ int jobCommand(JobOptions& o)
             return kExitRunFailed;
         }
     }
-    std::cerr << points.size() << " points in " << o.job.shards << " shards, " << o.job.parallelism
-              << " pods at a time" << (o.job.pvc.empty() ? "; results in an emptyDir (give --pvc to keep them)" : "")
+    const auto counted = [](std::size_t n, const char* one, const char* many) {
+        return std::to_string(n) + ' ' + (n == 1 ? one : many);
+    };
+    std::cerr << counted(points.size(), "point", "points") << " in "
+              << counted(static_cast<std::size_t>(o.job.shards), "shard", "shards") << ", "
+              << counted(static_cast<std::size_t>(o.job.parallelism), "pod", "pods") << " at a time"
+              << (o.job.pvc.empty() ? "; results in an emptyDir (give --pvc to keep them)" : "")
               << ". Apply: kubectl apply -f " << (o.out == "-" ? "FILE" : o.out)
               << "; when it completes, merge /results/shard-*.jsonl with `kvroute sweep merge`\n";
     return 0;

@@ -85,10 +85,12 @@ Result<PodResources> podResources(const SweepJobOptions& o)
         if (!v)
             return fail("'" + value + "' is not a positive Kubernetes quantity (e.g. 500m or 2 for CPUs, 1536Mi or 2Gi for memory)",
                         option);
-        // Kubernetes takes "512m" of memory as 0.512 bytes; the pod would then never start.
+        // Kubernetes takes "512m" of memory as 0.512 bytes: as a limit the pod never starts, as
+        // a request it is scheduled as if it needed nothing.
         if (*v < minimum) {
             std::string hint;
-            if (value.ends_with('m'))
+            // Only where reading m as Mi gives a plausible pod (up to 1Ti).
+            if (value.ends_with('m') && *v * 1e3 <= 0x1p20)
                 hint = " (m means thousandths of a byte: " + value.substr(0, value.size() - 1) + "Mi is mebibytes)";
             return fail("'" + value + "' is less than the " + mebibytes(kSweepMemoryMinimumMi) +
                             " a sweep worker needs" + hint,
