@@ -5,8 +5,9 @@
 // thousands of tokens each (the 1-pod Mooncake replay once held 7,400 of them, ~240 MB, faulting
 // in fresh pages). A recipe costs a few bytes per 512-token block; its tokens are written into
 // a reused scratch buffer when a router or an engine reads them, and never kept.
-// Workloads whose requests share prompt objects (the shared-prefix benchmark's 750 prompts
-// behind 17,084 requests) keep stored vectors.
+// Requests may share one prompt object: the shared-prefix benchmark's 17,084 requests send 750
+// prompts, each its group's shared system prompt followed by its own question (a recipe), and
+// what is memoised per prompt (block hashes) is then computed once.
 
 #include "sim/engine/token_types.h"
 

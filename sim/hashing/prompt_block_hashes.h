@@ -1,7 +1,7 @@
 #pragma once
 // The block-hash chain of each distinct prompt, computed once and reused by every request that
-// sends the same prompt object (workloads share one immutable token vector per prompt, e.g. the
-// llm-d benchmark's 750 prompts behind 17,084 requests). A pod's KV-cache manager and the
+// sends the same prompt object (workloads share one immutable prompt, stored or a recipe, e.g.
+// the llm-d benchmark's 750 prompts behind 17,084 requests). A pod's KV-cache manager and the
 // precise router both hash every prompt they see; with this they hash each prompt once.
 //
 // Prompts are recognised by identity, not content: an entry holds a weak_ptr, so a hit is the

@@ -62,10 +62,11 @@ public:
     virtual void onFinished(int /*pod*/, SimTime /*now*/, const PodRequestRecord& /*record*/) {}
 };
 
-/// What vLLM v0.10.0's OpenAI front end refuses with a 400 before the engine sees a request, in
-/// its order of checks: the serving layer's length check (serving_engine.py _validate_input; a
-/// simulated request always sets max_tokens, so prompt + max_tokens must fit in max_model_len),
-/// then SamplingParams (max_tokens at least 1), then the processor (a non-empty prompt).
+/// What vLLM v0.10.0's OpenAI server refuses before the engine runs a request, in its order of
+/// checks: the serving layer's length check (serving_engine.py _validate_input; a simulated
+/// request always sets max_tokens, so prompt + max_tokens must fit in max_model_len), then
+/// SamplingParams (max_tokens at least 1), both a 400, then the processor (a non-empty prompt):
+/// a 400, or for a streamed request a 200 carrying one error event.
 enum class FrontEndRefusal : std::uint8_t {
     None,
     PromptTooLong,   ///< the length check, with the prompt alone not shorter than max_model_len

@@ -63,7 +63,7 @@ private Q_SLOTS:
         QTest::addColumn<int>("prompt");
         QTest::addColumn<int>("maxTokens");
         QTest::addColumn<int>("expected");
-        QTest::newRow("fits") << 100 << 28 << int(FrontEndRefusal::None);
+        QTest::newRow("fits") << 100 << 27 << int(FrontEndRefusal::None);
         QTest::newRow("exactly fills the context") << 100 << 28 << int(FrontEndRefusal::None);
         QTest::newRow("one token over") << 100 << 29 << int(FrontEndRefusal::OverMaxModelLen);
         QTest::newRow("prompt alone fills it") << 128 << 1 << int(FrontEndRefusal::PromptTooLong);
