@@ -68,8 +68,9 @@ void addPodCommand(CLI::App& app, int& exitCode)
                     "vLLM's KV events JSON, e.g. '{\"enable_kv_cache_events\":true,\"publisher\":\"zmq\",\"endpoint\":\"tcp://*:5557\"}'");
     cmd->add_option("--max-queued", o->pod.maxQueuedRequests, "requests in the pod beyond which new ones get 503")
         ->capture_default_str()->check(CLI::Range(1, 10'000'000));
+    // At least a small completion request's size: below that every request is a 413.
     cmd->add_option("--max-body-bytes", o->pod.limits.maxBodyBytes, "largest request body (413 beyond)")
-        ->capture_default_str();
+        ->capture_default_str()->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 34));
     cmd->add_option("--max-connections", o->pod.limits.maxConnections, "open connections beyond which clients get 503")
         ->capture_default_str()->check(CLI::Range(1, 100000));
     cmd->add_flag("--quiet,-q", o->quiet, "no log lines on stderr");

@@ -80,11 +80,15 @@ Result<PodResources> podResources(const SweepJobOptions& o)
                    o.memoryRequest.empty() ? mebibytes(kSweepMemoryRequestPerThreadMi * o.threadsPerPod)
                                            : o.memoryRequest,
                    o.memoryLimit};
-    const auto check = [](const std::string& value, const char* option, double minimum) -> Result<double> {
+    const auto check = [](const std::string& value, const char* option, bool memory) -> Result<double> {
+        const double minimum = memory ? kSweepMemoryMinimumMi * 0x1p20 : 0.0;
         const auto v = resourceQuantity(value);
         if (!v)
             return fail("'" + value + "' is not a positive Kubernetes quantity (e.g. 500m or 2 for CPUs, 1536Mi or 2Gi for memory)",
                         option);
+        // Kubernetes takes "1Gi" CPUs as 2^30 cores, a pod no node can run: a memory unit slipped in.
+        if (!memory && value.ends_with('i'))
+            return fail("'" + value + "' is a memory unit; CPUs are counted in cores (2) or millicores (500m)", option);
         // Kubernetes takes "512m" of memory as 0.512 bytes: as a limit the pod never starts, as
         // a request it is scheduled as if it needed nothing.
         if (*v < minimum) {
@@ -99,8 +103,8 @@ Result<PodResources> podResources(const SweepJobOptions& o)
         return *v;
     };
     const auto pair = [&](std::string& request, std::string& limit, const std::string& defaultLimit, bool requestGiven,
-                          const char* requestOption, const char* limitOption, double minimum) -> Result<void> {
-        auto req = check(request, requestOption, minimum);
+                          const char* requestOption, const char* limitOption, bool memory) -> Result<void> {
+        auto req = check(request, requestOption, memory);
         if (!req)
             return std::unexpected(req.error());
         if (limit.empty()) {
@@ -108,7 +112,7 @@ Result<PodResources> podResources(const SweepJobOptions& o)
             limit = *resourceQuantity(defaultLimit) < *req ? request : defaultLimit;
             return {};
         }
-        auto lim = check(limit, limitOption, minimum);
+        auto lim = check(limit, limitOption, memory);
         if (!lim)
             return std::unexpected(lim.error());
         // A limit below the default request: as Kubernetes defaults an unset request to the
@@ -122,11 +126,11 @@ Result<PodResources> podResources(const SweepJobOptions& o)
             return fail("the limit " + limit + " is below the request " + request, limitOption);
         return {};
     };
-    if (auto ok = pair(r.cpuRequest, r.cpuLimit, threads, !o.cpuRequest.empty(), "--cpu-request", "--cpu-limit", 0.0);
+    if (auto ok = pair(r.cpuRequest, r.cpuLimit, threads, !o.cpuRequest.empty(), "--cpu-request", "--cpu-limit", false);
         !ok)
         return std::unexpected(ok.error());
     if (auto ok = pair(r.memoryRequest, r.memoryLimit, mebibytes(kSweepMemoryLimitPerThreadMi * o.threadsPerPod),
-                       !o.memoryRequest.empty(), "--memory-request", "--memory-limit", kSweepMemoryMinimumMi * 0x1p20);
+                       !o.memoryRequest.empty(), "--memory-request", "--memory-limit", true);
         !ok)
         return std::unexpected(ok.error());
     return r;

@@ -125,6 +125,7 @@ private Q_SLOTS:
         QTest::newRow("cpu limit below request") << QStringList{"2", "1500m", "", ""} << "--cpu-limit";
         QTest::newRow("memory limit below request") << QStringList{"", "", "2Gi", "1500Mi"} << "--memory-limit";
         QTest::newRow("milli-bytes of memory") << QStringList{"", "", "512m", ""} << "--memory-request";
+        QTest::newRow("a memory unit for CPUs") << QStringList{"", "1Gi", "", ""} << "--cpu-limit";
         QTest::newRow("a memory limit too small to start") << QStringList{"", "", "", "1Mi"} << "--memory-limit";
     }
 
