@@ -206,7 +206,8 @@ struct PodServer::Impl final : sim::PodListener {
         // (serving_engine.py _validate_input: the prompt alone only when no max tokens were
         // given, else prompt + max tokens), then SamplingParams (max_tokens at least 1), both
         // answered with a 400 before any stream starts, then the engine's processor (an empty
-        // prompt, see below).
+        // prompt, see below). With max tokens given, the order is the simulated pod's
+        // (sim::frontEndRefusal); without, they default to what fits beside the prompt.
         const auto promptTokens = static_cast<std::int64_t>(g.prompt.size());
         const std::int64_t maxLen = setup.engine.maxModelLen;
         const char* promptParam = chat ? "messages" : "prompt";
@@ -219,7 +220,11 @@ struct PodServer::Impl final : sim::PodListener {
             return;
         }
         const std::int64_t maxTokens = g.maxTokens ? *g.maxTokens : maxLen - promptTokens;
-        if (g.maxTokens && promptTokens + maxTokens > maxLen) {
+        switch (sim::frontEndRefusal(promptTokens, maxTokens, maxLen)) {
+        case sim::FrontEndRefusal::None:
+            break;
+        case sim::FrontEndRefusal::PromptTooLong:
+        case sim::FrontEndRefusal::OverMaxModelLen:
             exchange->respond(apiError(
                 {400,
                  "This model's maximum context length is " + std::to_string(maxLen) + " tokens. However, you requested " +
@@ -228,12 +233,10 @@ struct PodServer::Impl final : sim::PodListener {
                      " in the completion). Please reduce the length of the messages or completion.",
                  "max_tokens"}));
             return;
-        }
-        if (maxTokens < 1) {
+        case sim::FrontEndRefusal::ZeroMaxTokens:
             exchange->respond(apiError({400, "max_tokens must be at least 1, got " + std::to_string(maxTokens) + ".", ""}));
             return;
-        }
-        if (promptTokens == 0) {
+        case sim::FrontEndRefusal::EmptyPrompt: {
             // Processor._validate_model_input (v1/engine/processor.py) raises this in
             // AsyncLLM.add_request, which runs only when the serving layer first iterates
             // AsyncLLM.generate(), an async generator. Unstreamed, that is inside
@@ -251,6 +254,7 @@ struct PodServer::Impl final : sim::PodListener {
             exchange->write("data: [DONE]\n\n");
             exchange->end();
             return;
+        }
         }
         if (static_cast<std::int64_t>(pod->inFlight()) >= options.maxQueuedRequests) {
             auto r = apiError({503, "the pod has " + std::to_string(pod->inFlight()) + " requests queued; try again later", ""});
