@@ -105,13 +105,33 @@ void addSweepJobCommand(CLI::App& sweep, int& exitCode)
     cmd->add_option("--parallelism", o->job.parallelism, "pods running at once")->required()->check(CLI::Range(1, 100000));
     cmd->add_option("--shards", o->shards, "completions, each a slice of the grid (default: --parallelism)")
         ->check(CLI::Range(1, 100000));
-    cmd->add_option("--jobs-per-pod", o->job.threadsPerPod, "sweep threads (and CPUs requested) per pod")
+    cmd->add_option("--jobs-per-pod", o->job.threadsPerPod,
+                    "sweep points run at once per pod, each on a thread with a CPU and 512Mi requested")
         ->capture_default_str()->check(CLI::Range(1, 256));
-    cmd->add_option("--cpu-request", o->job.cpuRequest, "CPUs requested per pod (default: --jobs-per-pod)");
-    cmd->add_option("--cpu-limit", o->job.cpuLimit, "CPU limit per pod (default: --jobs-per-pod, or the request if higher)");
-    cmd->add_option("--memory-request", o->job.memoryRequest, "memory requested per pod (default: 512Mi per --jobs-per-pod)");
+    // The renderer reads an empty quantity as "the default"; given on the command line it is
+    // almost always a shell variable that was not set, so it is refused here instead.
+    const auto quantity = [](const char* example) {
+        return CLI::Validator(
+            [example](const std::string& text) {
+                if (!text.empty())
+                    return std::string();
+                return std::string("'' is empty (usually a shell variable that is not set); give a quantity such as ") +
+                       example + ", or leave the option out for its default";
+            },
+            "QUANTITY");
+    };
+    cmd->add_option("--cpu-request", o->job.cpuRequest, "CPUs requested per pod, 1m to 4096 (default: --jobs-per-pod)")
+        ->check(quantity("500m or 2"));
+    cmd->add_option("--cpu-limit", o->job.cpuLimit,
+                    "CPU limit per pod, 1m to 4096 (default: --jobs-per-pod, or the request if higher)")
+        ->check(quantity("500m or 2"));
+    cmd->add_option("--memory-request", o->job.memoryRequest,
+                    "memory requested per pod, 64Mi per --jobs-per-pod to 64Ti (default: 512Mi per --jobs-per-pod)")
+        ->check(quantity("1536Mi or 2Gi"));
     cmd->add_option("--memory-limit", o->job.memoryLimit,
-                    "memory limit per pod (default: 2Gi per --jobs-per-pod, or the request if higher)");
+                    "memory limit per pod, 64Mi per --jobs-per-pod to 64Ti (default: 2Gi per --jobs-per-pod, or the "
+                    "request if higher)")
+        ->check(quantity("1536Mi or 2Gi"));
     cmd->add_option("--pvc", o->job.pvc, "PersistentVolumeClaim for the results, ReadWriteMany when --parallelism > 1 "
                                          "(default: an emptyDir)");
     cmd->add_option("--fs-group", o->job.fsGroup,

@@ -66,10 +66,20 @@ struct PodResources {
 };
 
 /// Below this a sweep worker (about 20 MiB resident before its first run) cannot do anything.
+/// Per thread: `sweep --jobs` runs that many points at once, each with its own simulation.
 constexpr int kSweepMemoryMinimumMi = 64;
+
+// Twice the largest machines sold (GCP X4 and AWS u7inh: 1,920 vCPUs, 32 TiB), so no real node
+// is refused, while a slip such as 1e30 is, rather than a pod that stays Pending forever. 1m is
+// the finest CPU amount Kubernetes takes.
+constexpr double kPodCpuMinimum = 1e-3;
+constexpr int kPodCpuMaximum = 4096;
+constexpr int kPodMemoryMaximumMi = 64 * 1024 * 1024;
 
 std::string mebibytes(int mi)
 {
+    if (mi % (1024 * 1024) == 0)
+        return std::to_string(mi / (1024 * 1024)) + "Ti";
     return mi % 1024 == 0 ? std::to_string(mi / 1024) + "Gi" : std::to_string(mi) + "Mi";
 }
 
@@ -80,26 +90,45 @@ Result<PodResources> podResources(const SweepJobOptions& o)
                    o.memoryRequest.empty() ? mebibytes(kSweepMemoryRequestPerThreadMi * o.threadsPerPod)
                                            : o.memoryRequest,
                    o.memoryLimit};
-    const auto check = [](const std::string& value, const char* option, bool memory) -> Result<double> {
-        const double minimum = memory ? kSweepMemoryMinimumMi * 0x1p20 : 0.0;
+    const int minimumMi = kSweepMemoryMinimumMi * o.threadsPerPod;
+    const auto check = [&](const std::string& value, const char* option, bool memory) -> Result<double> {
         const auto v = resourceQuantity(value);
         if (!v)
             return fail("'" + value + "' is not a positive Kubernetes quantity (e.g. 500m or 2 for CPUs, 1536Mi or 2Gi for memory)",
                         option);
-        // Kubernetes takes "1Gi" CPUs as 2^30 cores, a pod no node can run: a memory unit slipped in.
-        if (!memory && value.ends_with('i'))
-            return fail("'" + value + "' is a memory unit; CPUs are counted in cores (2) or millicores (500m)", option);
+        if (!memory) {
+            // Kubernetes takes "1Gi" CPUs as 2^30 cores, a pod no node can run: a memory unit slipped in.
+            if (value.ends_with('i'))
+                return fail("'" + value + "' is a memory unit; CPUs are counted in cores (2) or millicores (500m)", option);
+            if (*v < kPodCpuMinimum || *v > kPodCpuMaximum)
+                return fail("'" + value + "' is out of range: a pod's CPUs must be in [1m, " +
+                                std::to_string(kPodCpuMaximum) + "] cores (no node has more than " +
+                                std::to_string(kPodCpuMaximum) + ")",
+                            option);
+            return *v;
+        }
         // Kubernetes takes "512m" of memory as 0.512 bytes: as a limit the pod never starts, as
         // a request it is scheduled as if it needed nothing.
-        if (*v < minimum) {
+        if (*v < minimumMi * 0x1p20) {
             std::string hint;
             // Only where reading m as Mi gives a plausible pod (up to 1Ti).
             if (value.ends_with('m') && *v * 1e3 <= 0x1p20)
                 hint = " (m means thousandths of a byte: " + value.substr(0, value.size() - 1) + "Mi is mebibytes)";
-            return fail("'" + value + "' is less than the " + mebibytes(kSweepMemoryMinimumMi) +
-                            " a sweep worker needs" + hint,
+            if (o.threadsPerPod == 1)
+                return fail("'" + value + "' is less than the " + mebibytes(minimumMi) + " a sweep worker needs" + hint,
+                            option);
+            return fail("'" + value + "' is less than the " + mebibytes(minimumMi) + " that --jobs-per-pod " +
+                            std::to_string(o.threadsPerPod) + " needs: the pod runs " +
+                            std::to_string(o.threadsPerPod) +
+                            " sweep points at once, each its own simulation needing " +
+                            mebibytes(kSweepMemoryMinimumMi) + hint,
                         option);
         }
+        if (*v > kPodMemoryMaximumMi * 0x1p20)
+            return fail("'" + value + "' is out of range: a pod's memory must be in [" + mebibytes(minimumMi) + ", " +
+                            mebibytes(kPodMemoryMaximumMi) + "] (no node has more than " +
+                            mebibytes(kPodMemoryMaximumMi) + ")",
+                        option);
         return *v;
     };
     const auto pair = [&](std::string& request, std::string& limit, const std::string& defaultLimit, bool requestGiven,

@@ -25,7 +25,8 @@ struct SweepJobOptions {
     int threadsPerPod = 1;  ///< `sweep -j` in each pod, and its CPU request
     std::string pvc;        ///< results volume; empty = an emptyDir (lost with the pods; said in a comment)
     // Per pod, as Kubernetes quantities ("500m", "2", "1536Mi"); empty = the default beside each.
-    // A default limit below a request given is raised to it.
+    // A default limit below a request given is raised to it. CPUs lie in [1m, 4096], memory in
+    // [64Mi × threadsPerPod, 64Ti] (each thread runs a point, a simulation of its own).
     std::string cpuRequest;    ///< threadsPerPod
     std::string cpuLimit;      ///< threadsPerPod
     std::string memoryRequest; ///< kSweepMemoryRequestPerThreadMi × threadsPerPod, (as Mi or Gi)

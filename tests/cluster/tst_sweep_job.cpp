@@ -1,8 +1,9 @@
 // The sweep's Indexed Job (cluster/sweep/sweep_job.h) as Pod Security's "restricted" profile
 // wants it: a non-root pod with the RuntimeDefault seccomp profile, a container that cannot
 // escalate, holds no capability and writes only to its volumes; CPU and memory requests and
-// limits, by default from --jobs-per-pod and overridable; bad or inconsistent quantities refused
-// naming the option; the ReadWriteMany note on a shared results claim. Every rendered variant
+// limits, by default from --jobs-per-pod and overridable; bad, inconsistent or out-of-range
+// quantities (beyond any node, or below 64Mi per concurrent point) refused naming the option and
+// the range; the ReadWriteMany note on a shared results claim. Every rendered variant
 // passes the official schemas (../shared/schemas/validate.py, unknown fields are errors).
 
 #include "cluster/sweep/sweep_job.h"
@@ -94,6 +95,13 @@ private Q_SLOTS:
         // As Kubernetes defaults an unset request to its limit.
         QTest::newRow("default requests fall to a limit") << 2 << QStringList{"", "500m", "", "256Mi"}
                                                           << QStringList{"500m", "500m", "256Mi", "256Mi"};
+        // The bounds themselves: twice the largest node sold (1,920 vCPUs, 32 TiB).
+        QTest::newRow("as large as the bounds") << 1 << QStringList{"1920", "4096", "32Ti", "64Ti"}
+                                                << QStringList{"1920", "4096", "32Ti", "64Ti"};
+        QTest::newRow("a millicore") << 1 << QStringList{"1m", "1m", "", ""} << QStringList{"1m", "1m", "512Mi", "2Gi"};
+        // 64Mi for each of the 4 points the pod runs at once.
+        QTest::newRow("the floor of 4 threads") << 4 << QStringList{"", "", "256Mi", "256Mi"}
+                                                << QStringList{"4", "4", "256Mi", "256Mi"};
     }
 
     void resources()
@@ -127,6 +135,62 @@ private Q_SLOTS:
         QTest::newRow("milli-bytes of memory") << QStringList{"", "", "512m", ""} << "--memory-request";
         QTest::newRow("a memory unit for CPUs") << QStringList{"", "1Gi", "", ""} << "--cpu-limit";
         QTest::newRow("a memory limit too small to start") << QStringList{"", "", "", "1Mi"} << "--memory-limit";
+    }
+
+    void refusalsSayTheRange_data()
+    {
+        QTest::addColumn<int>("threads");
+        QTest::addColumn<QStringList>("given"); // cpu request, cpu limit, memory request, memory limit
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("message");
+        const QString cpus = "is out of range: a pod's CPUs must be in [1m, 4096] cores (no node has more than 4096)";
+        QTest::newRow("cpu request of 1e30") << 1 << QStringList{"1e30", "", "", ""} << "--cpu-request"
+                                             << "'1e30' " + cpus;
+        QTest::newRow("cpu limit above 4096") << 1 << QStringList{"", "4097", "", ""} << "--cpu-limit" << "'4097' " + cpus;
+        QTest::newRow("cpu request in exa-cores") << 1 << QStringList{"1E", "", "", ""} << "--cpu-request" << "'1E' " + cpus;
+        QTest::newRow("cpu below a millicore") << 1 << QStringList{"", "500u", "", ""} << "--cpu-limit" << "'500u' " + cpus;
+        QTest::newRow("memory request above 64Ti")
+            << 1 << QStringList{"", "", "65Ti", ""} << "--memory-request"
+            << "'65Ti' is out of range: a pod's memory must be in [64Mi, 64Ti] (no node has more than 64Ti)";
+        QTest::newRow("memory limit of 1e30")
+            << 1 << QStringList{"", "", "", "1e30"} << "--memory-limit"
+            << "'1e30' is out of range: a pod's memory must be in [64Mi, 64Ti] (no node has more than 64Ti)";
+        QTest::newRow("memory range follows threads")
+            << 4 << QStringList{"", "", "", "1Ei"} << "--memory-limit"
+            << "'1Ei' is out of range: a pod's memory must be in [256Mi, 64Ti] (no node has more than 64Ti)";
+        // Each thread runs a point, a simulation of its own, in the one pod's memory.
+        QTest::newRow("memory request below 64Mi per thread")
+            << 4 << QStringList{"", "", "200Mi", ""} << "--memory-request"
+            << "'200Mi' is less than the 256Mi that --jobs-per-pod 4 needs: the pod runs 4 sweep points at once, each its "
+               "own simulation needing 64Mi";
+        QTest::newRow("memory limit below 64Mi per thread")
+            << 2 << QStringList{"", "", "", "100Mi"} << "--memory-limit"
+            << "'100Mi' is less than the 128Mi that --jobs-per-pod 2 needs: the pod runs 2 sweep points at once, each its "
+               "own simulation needing 64Mi";
+        QTest::newRow("milli-bytes with threads keep the hint")
+            << 2 << QStringList{"", "", "", "512m"} << "--memory-limit"
+            << "'512m' is less than the 128Mi that --jobs-per-pod 2 needs: the pod runs 2 sweep points at once, each its "
+               "own simulation needing 64Mi (m means thousandths of a byte: 512Mi is mebibytes)";
+    }
+
+    void refusalsSayTheRange()
+    {
+        QFETCH(int, threads);
+        QFETCH(QStringList, given);
+        QFETCH(QString, option);
+        QFETCH(QString, message);
+        auto o = options();
+        o.threadsPerPod = threads;
+        o.cpuRequest = given[0].toStdString();
+        o.cpuLimit = given[1].toStdString();
+        o.memoryRequest = given[2].toStdString();
+        o.memoryLimit = given[3].toStdString();
+        auto scenario = kvroute::sim::builtinScenario("default");
+        QVERIFY(scenario);
+        const auto yaml = renderSweepJob(*scenario, kvroute::sim::SweepGrid{{{"cluster.pods", {"2", "3"}}}, 1}, o);
+        QVERIFY(!yaml);
+        QCOMPARE(QString::fromStdString(yaml.error().where), option);
+        QCOMPARE(QString::fromStdString(yaml.error().message), message);
     }
 
     void fsGroupMakesTheClaimWritable()

@@ -104,6 +104,32 @@ for bad in "--parallelism 0" "--parallelism 3 --shards 2" "--parallelism 2 --sha
     eval "\"$kvroute\" sweep emit-job default --param cluster.pods=2,3,4 --image example.org/k:1 $bad" >"$work/bad.txt" 2>&1
     [[ $? -eq 2 ]] || fail "emit-job $bad: $(cat "$work/bad.txt")"
 done
+# Quantities beyond any node, below 64Mi per point the pod runs at once, or empty (almost always
+# an unset shell variable, not a wish for the default): exit 2, naming the option and the range.
+while IFS='|' read -r args says; do
+    eval "\"$kvroute\" sweep emit-job default --param cluster.pods=2,3,4 --parallelism 2 --image example.org/k:1 $args" \
+        >"$work/bad.txt" 2>&1
+    [[ $? -eq 2 ]] || fail "emit-job $args: $(cat "$work/bad.txt")"
+    grep -qF -- "$says" "$work/bad.txt" || fail "emit-job $args: $(cat "$work/bad.txt")"
+done <<'ROWS'
+--cpu-request 1e30|--cpu-request: '1e30' is out of range: a pod's CPUs must be in [1m, 4096] cores
+--cpu-limit 5000|--cpu-limit: '5000' is out of range: a pod's CPUs must be in [1m, 4096] cores
+--memory-request 65Ti|--memory-request: '65Ti' is out of range: a pod's memory must be in [64Mi, 64Ti]
+--memory-limit 1e30|--memory-limit: '1e30' is out of range: a pod's memory must be in [64Mi, 64Ti]
+--jobs-per-pod 4 --memory-request 200Mi|--memory-request: '200Mi' is less than the 256Mi that --jobs-per-pod 4 needs
+--cpu-request ''|--cpu-request: '' is empty (usually a shell variable that is not set)
+--cpu-limit ''|--cpu-limit: '' is empty (usually a shell variable that is not set)
+--memory-request ''|--memory-request: '' is empty (usually a shell variable that is not set)
+--memory-limit ''|--memory-limit: '' is empty (usually a shell variable that is not set)
+ROWS
+# The bounds themselves are a valid Job.
+"$kvroute" sweep emit-job default --param cluster.pods=2,3,4 --parallelism 2 --image example.org/k:1 \
+    --cpu-request 1920 --cpu-limit 4096 --memory-request 32Ti --memory-limit 64Ti -o "$work/large.yaml" 2>"$work/large.err" ||
+    fail "emit-job at the bounds: $(cat "$work/large.err")"
+grep -qF 'memory: "64Ti"' "$work/large.yaml" && grep -qF 'cpu: "4096"' "$work/large.yaml" ||
+    fail "emit-job at the bounds: $(cat "$work/large.yaml")"
+python3 "$validate" "$work/large.yaml" >"$work/validate.txt" 2>&1 && grep -q "2 valid, 0 invalid" "$work/validate.txt" ||
+    fail "schema at the bounds: $(cat "$work/validate.txt")"
 "$kvroute" sweep emit-job default --param cluster.pods=2,3 --parallelism 2 --image x --set workload.path=/no/such/file \
     --set workload.type=mooncake >"$work/bad.txt" 2>&1
 [[ $? -eq 2 ]] || fail "a missing trace: $(cat "$work/bad.txt")"
