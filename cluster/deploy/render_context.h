@@ -55,6 +55,9 @@ struct RenderContext {
 [[nodiscard]] Result<std::vector<RenderedFile>> renderRouting(const RenderContext& ctx);
 // render_epp_config.cpp
 [[nodiscard]] std::string eppConfigYaml(const sim::EppConfig& resolved);
+/// Whether a scorer weight has a fractional part, which Endpoint Picker releases that read
+/// weights as integers refuse (llmd.md §1.1). NaN counts as fractional; infinities do not.
+[[nodiscard]] bool isFractionalWeight(double weight);
 // render_extras.cpp: PodMonitor, Route, Tekton
 [[nodiscard]] Result<std::vector<RenderedFile>> renderExtras(const RenderContext& ctx);
 /// The Prometheus the gate and the dashboard read, and the CA that signs it in the cluster.

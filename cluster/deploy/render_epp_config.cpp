@@ -104,19 +104,24 @@ void emit(const ParamNode& node, const std::string& name, int indent, std::strin
 
 std::string weightText(double w)
 {
-    if (std::floor(w) == w && std::abs(w) < 1e15)
+    if (!isFractionalWeight(w) && std::abs(w) < 1e15)
         return std::to_string(static_cast<std::int64_t>(w));
     return yamlNumber(w);
 }
 
 } // namespace
 
+bool isFractionalWeight(double weight)
+{
+    return std::floor(weight) != weight;
+}
+
 std::string eppConfigYaml(const sim::EppConfig& resolved)
 {
     std::string out;
     bool fractional = false;
     for (const auto& p : resolved.plugins)
-        fractional = fractional || std::floor(p.weight) != p.weight;
+        fractional = fractional || isFractionalWeight(p.weight);
     if (fractional)
         out += "# llm-d-inference-scheduler before v0.6.0 (GAIE up to v1.3.0) reads weights as integers (llmd.md §1.1):\n"
                "# a fractional weight below is refused there; v0.6.0 and later take floats.\n";

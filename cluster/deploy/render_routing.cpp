@@ -57,7 +57,7 @@ Result<void> checkWeightsForTheImage(const RenderContext& ctx, const sim::EppCon
     if (!readsIntegerWeights(ctx.options.eppImage))
         return {};
     for (const auto& p : resolved.plugins) {
-        if (sim::routing::eppPluginKind(p.type) != sim::routing::EppPluginKind::Scorer || std::floor(p.weight) == p.weight)
+        if (sim::routing::eppPluginKind(p.type) != sim::routing::EppPluginKind::Scorer || !isFractionalWeight(p.weight))
             continue;
         return fail("the scorer \"" + p.name + "\" has weight " + yamlNumber(p.weight) + ", but the Endpoint Picker image " +
                         ctx.options.eppImage +

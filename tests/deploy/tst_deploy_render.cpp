@@ -7,6 +7,7 @@
 // and review the diff: each golden was read by hand against llmd.md §5/§6 and vllm.md §8 when
 // written, and every one with a schema passes ../shared/schemas/validate.py (deploy_render_schemas).
 
+#include "cluster/deploy/render_context.h"
 #include "cluster/deploy/render_manifests.h"
 #include "sim/fleet/cluster_run.h"
 #include "sim/report/results_writers.h"
@@ -18,9 +19,11 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 using namespace kvroute;
@@ -429,6 +432,29 @@ private slots:
         // Whole weights render with the default image.
         const auto whole = renderManifests(scenario("default", {"routing.policy=epp", "routing.profile=precise"}), RenderOptions{});
         QVERIFY2(whole.has_value(), whole ? "" : whole.error().toString().c_str());
+    }
+
+    // The one test both the refusal above and the EPP config's comment use.
+    void fractionalWeights_data()
+    {
+        QTest::addColumn<double>("weight");
+        QTest::addColumn<bool>("fractional");
+        QTest::newRow("whole") << 2.0 << false;
+        QTest::newRow("zero") << 0.0 << false;
+        QTest::newRow("negative whole") << -3.0 << false;
+        QTest::newRow("half") << 1.5 << true;
+        QTest::newRow("negative half") << -0.5 << true;
+        QTest::newRow("just above a whole") << std::nextafter(1.0, 2.0) << true;
+        QTest::newRow("beyond 2^53, whole") << 1e20 << false;
+        QTest::newRow("infinity") << std::numeric_limits<double>::infinity() << false;
+        QTest::newRow("NaN") << std::numeric_limits<double>::quiet_NaN() << true;
+    }
+
+    void fractionalWeights()
+    {
+        QFETCH(double, weight);
+        QFETCH(bool, fractional);
+        QCOMPARE(isFractionalWeight(weight), fractional);
     }
 
     // A hostile scenario name and description cannot break a file.
