@@ -1,7 +1,7 @@
 #include "app/gui/sweep/sweep_panel.h"
 
-#include "app/gui/charts/bar_chart.h"
-#include "app/gui/charts/line_chart.h"
+#include "app/gui/sweep/sweep_point_charts.h"
+#include "app/gui/sweep/sweep_run_table.h"
 #include "app/gui/sweep/sweep_stage_charts.h"
 #include "app/qtbridge/sweep_runner.h"
 #include "sim/scenario/scenario_schema.h"
@@ -15,45 +15,22 @@
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QFileDialog>
 #include <QtWidgets/QFormLayout>
-#include <QtWidgets/QGridLayout>
 #include <QtWidgets/QHBoxLayout>
-#include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QSpinBox>
-#include <QtWidgets/QStackedWidget>
-#include <QtWidgets/QTableWidget>
+#include <QtWidgets/QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 namespace kvroute::app {
 
 namespace {
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
-
-/// Latencies read in ms everywhere else in the app.
-constexpr double kMsPerSecond = 1000.0;
-
-/// Block sizes and other keys that double from value to value are read on a log2 axis:
-/// 8, 16, 32, 64 evenly spaced, not crowded at the left.
-bool allPowersOfTwo(const std::vector<std::string>& values)
-{
-    if (values.size() < 2)
-        return false;
-    return std::ranges::all_of(values, [](const std::string& text) {
-        bool ok = false;
-        const double v = qs(text).toDouble(&ok);
-        if (!ok || v < 1.0 || v != std::floor(v))
-            return false;
-        const double exponent = std::log2(v);
-        return exponent == std::floor(exponent);
-    });
-}
 
 /// Keys a sweep can vary: scalars a user would compare (not names, paths or lists).
 bool sweepable(const sim::FieldSpec& f)
@@ -63,15 +40,6 @@ bool sweepable(const sim::FieldSpec& f)
         return false;
     return f.type == T::Int || f.type == T::Double || f.type == T::Seconds || f.type == T::Enum ||
            f.type == T::Bool || f.type == T::OptionalInt;
-}
-
-bool numeric(const std::string& path)
-{
-    const auto* f = sim::findField(path);
-    if (!f)
-        return false;
-    using T = sim::FieldType;
-    return f->type == T::Int || f->type == T::Double || f->type == T::Seconds || f->type == T::OptionalInt;
 }
 
 /// A starting list of values for `path` around the scenario's current value.
@@ -177,57 +145,17 @@ SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent)
     statusRow->addWidget(m_progress, 1);
     statusRow->addWidget(m_status, 2);
     form->addRow(statusRow);
-
-    const auto makeLine = [](const QString& title, const QString& y) {
-        auto* chart = new LineChart;
-        chart->setTitle(title);
-        chart->setAxisTitles(QString(), y);
-        chart->setNoDataText(tr("Run a sweep to see this chart"));
-        chart->setMinimumHeight(220);
-        chart->setPointsVisible(true); // each point is a run; the line only joins them
-        return chart;
-    };
-    const auto makeBars = [](const QString& title, const QString& y) {
-        auto* chart = new BarChart;
-        chart->setTitle(title);
-        chart->setAxisTitles(QString(), y);
-        chart->setNoDataText(tr("Run a sweep to see this chart"));
-        chart->setMinimumHeight(220);
-        return chart;
-    };
-    m_hitLine = makeLine(tr("Prefix-cache hit rate"), tr("hit rate (%)"));
-    m_hitLine->setYRange(0, 100);
-    m_ttftLine = makeLine(tr("TTFT p90"), tr("TTFT p90 (ms)"));
-    m_throughputLine = makeLine(tr("Throughput"), tr("output tokens/s"));
-    m_hitBars = makeBars(tr("Prefix-cache hit rate"), tr("hit rate (%)"));
-    m_hitBars->setValueRange(0, 100);
-    m_ttftBars = makeBars(tr("TTFT p90"), tr("TTFT p90 (ms)"));
-    m_throughputBars = makeBars(tr("Throughput"), tr("output tokens/s"));
-    const auto row = [](QWidget* a, QWidget* b, QWidget* c) {
-        auto* w = new QWidget;
-        auto* l = new QHBoxLayout(w);
-        l->setContentsMargins(0, 0, 0, 0);
-        l->addWidget(a);
-        l->addWidget(b);
-        l->addWidget(c);
-        return w;
-    };
-    m_chartStack = new QStackedWidget;
-    m_chartStack->addWidget(row(m_hitLine, m_ttftLine, m_throughputLine));
-    m_chartStack->addWidget(row(m_hitBars, m_ttftBars, m_throughputBars));
+    m_pointCharts = new SweepPointCharts;
 
     m_stageCharts = new SweepStageCharts;
     m_stageCharts->setVisible(false);
 
-    m_table = new QTableWidget;
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->setVisible(false);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table = new SweepRunTable;
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_scenarioNote);
-    layout->addWidget(m_chartStack, 3);
+    layout->addWidget(m_pointCharts, 3);
     layout->addWidget(m_stageCharts, 3);
     layout->addWidget(m_table, 2);
 
@@ -374,16 +302,8 @@ bool SweepPanel::startSweep(const QString& parameter, const QString& values, con
 
 void SweepPanel::resetView()
 {
-    m_table->setRowCount(0);
-    m_rowPositions.clear();
-    m_chartStack->setCurrentIndex(numeric(m_parameters.front().path) ? 0 : 1);
-    const int logBase = allPowersOfTwo(m_parameters.front().values) ? 2 : 0;
-    for (auto* c : {m_hitLine, m_ttftLine, m_throughputLine})
-        c->setXLogBase(logBase);
-    for (auto* c : {m_hitLine, m_ttftLine, m_throughputLine})
-        c->clear();
-    for (auto* c : {m_hitBars, m_ttftBars, m_throughputBars})
-        c->clear();
+    m_table->reset(m_parameters);
+    m_pointCharts->reset(m_parameters);
     m_stageCharts->clear();
     m_stageCharts->setVisible(false);
 }
@@ -446,7 +366,7 @@ bool SweepPanel::loadResults(const QString& path)
     resetView();
     m_runner->showRecords(std::move(records));
     for (const auto& r : m_runner->records())
-        addRow(r);
+        m_table->addRecord(r);
     redraw();
     setRunning(false);
     std::size_t points = last.grid ? static_cast<std::size_t>(std::max(1, last.grid->repeats)) : 1;
@@ -471,6 +391,16 @@ void SweepPanel::cancelSweep()
 }
 
 QString SweepPanel::statusText() const { return m_status->text(); }
+
+LineChart* SweepPanel::hitRateLineChart() const { return m_pointCharts->hitRateLineChart(); }
+
+LineChart* SweepPanel::ttftLineChart() const { return m_pointCharts->ttftLineChart(); }
+
+LineChart* SweepPanel::throughputLineChart() const { return m_pointCharts->throughputLineChart(); }
+
+BarChart* SweepPanel::ttftBarChart() const { return m_pointCharts->ttftBarChart(); }
+
+QTableWidget* SweepPanel::table() const { return m_table; }
 
 bool SweepPanel::resultsMatchScenario() const
 {
@@ -503,67 +433,15 @@ void SweepPanel::setRunning(bool running)
 
 void SweepPanel::onPointFinished()
 {
-    addRow(m_runner->records().back());
+    m_table->addRecord(m_runner->records().back());
     redraw();
-}
-
-void SweepPanel::addRow(const sim::SweepRecord& r)
-{
-    QStringList headers;
-    for (const auto& p : m_parameters)
-        headers << qs(p.path);
-    headers << tr("repeat") << tr("hit rate") << tr("stickiness") << tr("TTFT p50 (ms)") << tr("TTFT p90 (ms)")
-            << tr("output tok/s") << tr("preemptions") << tr("notes");
-    if (m_table->columnCount() != headers.size()) {
-        m_table->setColumnCount(static_cast<int>(headers.size()));
-        m_table->setHorizontalHeaderLabels(headers);
-    }
-    // Runs finish in any order (parallel jobs); the table reads in grid order.
-    const std::vector<std::size_t> position = gridPosition(r);
-    const auto at = std::upper_bound(m_rowPositions.begin(), m_rowPositions.end(), position);
-    const int row = static_cast<int>(at - m_rowPositions.begin());
-    m_rowPositions.insert(at, position);
-    m_table->insertRow(row);
-    int col = 0;
-    for (const auto& [path, value] : r.assignments)
-        m_table->setItem(row, col++, new QTableWidgetItem(qs(value)));
-    const auto cell = [&](const QString& text) { m_table->setItem(row, col++, new QTableWidgetItem(text)); };
-    cell(QString::number(r.repeat));
-    cell(QStringLiteral("%1 %").arg(100.0 * r.hitRate, 0, 'f', 1));
-    cell(QStringLiteral("%1 %").arg(100.0 * r.stickiness, 0, 'f', 1));
-    cell(QString::number(r.ttft.p50 * kMsPerSecond, 'f', 1));
-    cell(QString::number(r.ttft.p90 * kMsPerSecond, 'f', 1));
-    cell(QString::number(r.outputTokensPerS, 'f', 0));
-    cell(QString::number(r.preemptions));
-    // The notes `kvroute run` prints (settings without effect, rejected requests, ...): the
-    // cell lists them, the tooltip shows them in full.
-    QStringList notes;
-    for (const auto& note : r.notes)
-        notes << qs(note);
-    auto* notesItem = new QTableWidgetItem(notes.isEmpty() ? QString() : notes.join(QStringLiteral(" · ")));
-    if (!notes.isEmpty())
-        notesItem->setToolTip(QStringLiteral("• ") + notes.join(QStringLiteral("\n• ")));
-    m_table->setItem(row, col++, notesItem);
-}
-
-std::vector<std::size_t> SweepPanel::gridPosition(const sim::SweepRecord& record) const
-{
-    std::vector<std::size_t> position;
-    for (const auto& [path, value] : record.assignments) {
-        const auto parameter = std::ranges::find(m_parameters, path, &sim::SweepParameter::path);
-        std::size_t index = 0;
-        if (parameter != m_parameters.end())
-            index = static_cast<std::size_t>(std::ranges::find(parameter->values, value) - parameter->values.begin());
-        position.push_back(index);
-    }
-    position.push_back(static_cast<std::size_t>(record.repeat));
-    return position;
 }
 
 std::vector<sim::SweepRecord> SweepPanel::recordsInGridOrder() const
 {
     std::vector<sim::SweepRecord> records = m_runner->records();
-    std::ranges::stable_sort(records, std::less<>{}, [this](const sim::SweepRecord& r) { return gridPosition(r); });
+    std::ranges::stable_sort(records, std::less<>{},
+                             [this](const sim::SweepRecord& r) { return SweepRunTable::gridPosition(r, m_parameters); });
     return records;
 }
 
@@ -579,86 +457,7 @@ void SweepPanel::redraw()
     if (m_parameters.empty())
         return;
     m_stageCharts->setVisible(m_stageCharts->setRecords(recordsInGridOrder(), m_parameters));
-    // Mean over repeats for each (key value, series value).
-    struct Acc {
-        double hit = 0, ttft = 0, tps = 0;
-        int n = 0;
-    };
-    const auto& keyValues = m_parameters.front().values;
-    const std::vector<std::string> seriesValues =
-        m_parameters.size() > 1 ? m_parameters[1].values : std::vector<std::string>{std::string()};
-    std::map<std::pair<std::string, std::string>, Acc> acc;
-    for (const auto& r : m_runner->records()) {
-        const std::string series = r.assignments.size() > 1 ? r.assignments[1].second : std::string();
-        auto& a = acc[{r.assignments[0].second, series}];
-        a.hit += 100.0 * r.hitRate;
-        a.ttft += r.ttft.p90 * kMsPerSecond;
-        a.tps += r.outputTokensPerS;
-        ++a.n;
-    }
-    const QString seriesKey = m_parameters.size() > 1 ? qs(m_parameters[1].path) + QStringLiteral(" = ") : QString();
-    const QString xTitle = qs(m_parameters.front().path);
-    if (m_chartStack->currentIndex() == 0) {
-        std::vector<LineSeriesData> hit, ttft, tps;
-        for (const auto& s : seriesValues) {
-            LineSeriesData h{seriesKey + qs(s), {}, false, {}};
-            LineSeriesData t = h;
-            LineSeriesData p = h;
-            for (const auto& k : keyValues) {
-                const auto it = acc.find({k, s});
-                if (it == acc.end())
-                    continue;
-                bool isNumber = false;
-                const double x = qs(k).toDouble(&isNumber);
-                if (!isNumber)
-                    continue; // e.g. "null" for an optional key
-                const double n = it->second.n;
-                h.points.append(QPointF(x, it->second.hit / n));
-                t.points.append(QPointF(x, it->second.ttft / n));
-                p.points.append(QPointF(x, it->second.tps / n));
-            }
-            // Lines join the points left to right, whatever order the values were given in.
-            for (QList<QPointF>* points : {&h.points, &t.points, &p.points})
-                std::ranges::sort(*points, {}, &QPointF::x);
-            hit.push_back(std::move(h));
-            ttft.push_back(std::move(t));
-            tps.push_back(std::move(p));
-        }
-        for (auto* c : {m_hitLine, m_ttftLine, m_throughputLine})
-            c->setAxisTitles(xTitle, QString());
-        m_hitLine->setAxisTitles(xTitle, tr("hit rate (%)"));
-        m_ttftLine->setAxisTitles(xTitle, tr("TTFT p90 (ms)"));
-        m_throughputLine->setAxisTitles(xTitle, tr("output tokens/s"));
-        m_hitLine->setSeries(hit);
-        m_ttftLine->setSeries(ttft);
-        m_throughputLine->setSeries(tps);
-    } else {
-        QStringList categories;
-        for (const auto& k : keyValues)
-            categories << qs(k);
-        std::vector<BarSetData> hit, ttft, tps;
-        for (const auto& s : seriesValues) {
-            BarSetData h{seriesValues.size() > 1 ? seriesKey + qs(s) : tr("mean"), {}, {}};
-            BarSetData t = h;
-            BarSetData p = h;
-            for (const auto& k : keyValues) {
-                const auto it = acc.find({k, s});
-                const double n = it == acc.end() ? 0.0 : it->second.n;
-                h.values.append(n > 0 ? it->second.hit / n : 0.0);
-                t.values.append(n > 0 ? it->second.ttft / n : 0.0);
-                p.values.append(n > 0 ? it->second.tps / n : 0.0);
-            }
-            hit.push_back(std::move(h));
-            ttft.push_back(std::move(t));
-            tps.push_back(std::move(p));
-        }
-        m_hitBars->setAxisTitles(xTitle, tr("hit rate (%)"));
-        m_ttftBars->setAxisTitles(xTitle, tr("TTFT p90 (ms)"));
-        m_throughputBars->setAxisTitles(xTitle, tr("output tokens/s"));
-        m_hitBars->setData(categories, hit);
-        m_ttftBars->setData(categories, ttft);
-        m_throughputBars->setData(categories, tps);
-    }
+    m_pointCharts->setRecords(m_runner->records(), m_parameters);
 }
 
 QString SweepPanel::stagesCsvPath(const QString& path)

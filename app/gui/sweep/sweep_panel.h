@@ -20,13 +20,14 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
-class QStackedWidget;
 class QTableWidget;
 
 namespace kvroute::app {
 
 class BarChart;
 class LineChart;
+class SweepPointCharts;
+class SweepRunTable;
 class SweepRunner;
 class SweepStageCharts;
 
@@ -72,11 +73,11 @@ public:
     [[nodiscard]] static QString stagesCsvPath(const QString& path);
 
     // For tests: the charts of a numeric key and the table of finished runs (in grid order).
-    [[nodiscard]] LineChart* hitRateLineChart() const { return m_hitLine; }
-    [[nodiscard]] LineChart* ttftLineChart() const { return m_ttftLine; }
-    [[nodiscard]] LineChart* throughputLineChart() const { return m_throughputLine; }
-    [[nodiscard]] BarChart* ttftBarChart() const { return m_ttftBars; }
-    [[nodiscard]] QTableWidget* table() const { return m_table; }
+    [[nodiscard]] LineChart* hitRateLineChart() const;
+    [[nodiscard]] LineChart* ttftLineChart() const;
+    [[nodiscard]] LineChart* throughputLineChart() const;
+    [[nodiscard]] BarChart* ttftBarChart() const;
+    [[nodiscard]] QTableWidget* table() const;
     /// Shown only when the records have stages.
     [[nodiscard]] SweepStageCharts* stageCharts() const { return m_stageCharts; }
 
@@ -87,14 +88,10 @@ private:
     void showGridInControls(const std::vector<sim::SweepParameter>& parameters, int repeats);
     void onRunClicked();
     void onPointFinished();
-    void addRow(const sim::SweepRecord& record);
     void resetView();
     void onFinished(bool cancelled);
     void redraw();
     void setRunning(bool running);
-    /// Where a record belongs among the others: by the position of its values in the grid,
-    /// then by repeat (records arrive in completion order).
-    [[nodiscard]] std::vector<std::size_t> gridPosition(const sim::SweepRecord& record) const;
     [[nodiscard]] std::vector<sim::SweepRecord> recordsInGridOrder() const;
 
     std::function<sim::Scenario()> m_baseProvider;
@@ -113,17 +110,10 @@ private:
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
     QLabel* m_scenarioNote = nullptr;
-    QStackedWidget* m_chartStack = nullptr; ///< line charts (numeric key) or bar charts (categories)
-    LineChart* m_hitLine = nullptr;
-    LineChart* m_ttftLine = nullptr;
-    LineChart* m_throughputLine = nullptr;
-    BarChart* m_hitBars = nullptr;
-    BarChart* m_ttftBars = nullptr;
-    BarChart* m_throughputBars = nullptr;
+    SweepPointCharts* m_pointCharts = nullptr;
     SweepStageCharts* m_stageCharts = nullptr;
-    QTableWidget* m_table = nullptr;
+    SweepRunTable* m_table = nullptr;
     std::vector<sim::SweepParameter> m_parameters;
-    std::vector<std::vector<std::size_t>> m_rowPositions; ///< gridPosition of each table row
     SweepResultsBase m_resultsBase; ///< the scenario a results file shown here varied
 };
 
