@@ -18,6 +18,8 @@
 #include <optional>
 #include <thread>
 
+#include "zmq_test_support.h"
+
 using namespace kvroute;
 
 namespace {
@@ -72,13 +74,7 @@ private Q_SLOTS:
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
         while (frames.empty() && std::chrono::steady_clock::now() < deadline) {
             (*publisher)->publish(1.5, std::span<const sim::KvEvent>(&stored, 1));
-            zmq::message_t frame;
-            while (subscriber.recv(frame, zmq::recv_flags::none)) {
-                const bool more = frame.more();
-                frames.push_back(std::move(frame));
-                if (!more)
-                    break;
-            }
+            frames = test::receiveMessage(subscriber);
         }
         QCOMPARE(frames.size(), std::size_t{3}); // topic, sequence, payload
         QCOMPARE(frames[0].to_string(), std::string("kv@10.0.0.7@model"));

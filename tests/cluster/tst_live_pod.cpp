@@ -30,6 +30,8 @@
 #include <msgpack.hpp>
 #include <zmq.hpp>
 
+#include "zmq_test_support.h"
+
 using namespace kvroute;
 
 namespace {
@@ -351,14 +353,7 @@ private Q_SLOTS:
         const auto drain = [&] {
             int batches = 0;
             while (true) {
-                std::vector<zmq::message_t> frames;
-                zmq::message_t frame;
-                while (subscriber.recv(frame, zmq::recv_flags::none)) {
-                    const bool more = frame.more();
-                    frames.push_back(std::move(frame));
-                    if (!more)
-                        break;
-                }
+                const std::vector<zmq::message_t> frames = test::receiveMessage(subscriber);
                 if (frames.size() != 3)
                     return batches;
                 ++batches;

@@ -5,45 +5,23 @@
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
-#include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
 #include <QtGui/QImageReader>
 #include <QtTest/QtTest>
 
+#include "gui_process_support.h"
+
 namespace {
 
-constexpr int kProcessTimeoutMs = 120000;
-
-struct GuiRun {
-    bool finished = false;
-    int exitCode = -1;
-    QString standardOutput;
-    QString standardError;
-};
+using kvroute::test::GuiRun;
 
 /// kvroute-gui --screenshot `name` on the smallest built-in scenario, run in `dir` with its
 /// settings kept there.
 GuiRun screenshot(const QTemporaryDir& dir, const QString& name)
 {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
-    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-    process.setProcessEnvironment(environment);
-    process.setWorkingDirectory(dir.path());
-    process.start(qEnvironmentVariable("KVROUTE_GUI_BIN"),
-                  {QStringLiteral("--screenshot"), name, QStringLiteral("--scenario"), QStringLiteral("seed-cache-test"),
-                   QStringLiteral("--size"), QStringLiteral("800x600")});
-    GuiRun run;
-    run.finished = process.waitForFinished(kProcessTimeoutMs);
-    if (!run.finished) {
-        process.kill();
-        process.waitForFinished();
-    }
-    run.exitCode = process.exitCode();
-    run.standardOutput = QString::fromUtf8(process.readAllStandardOutput());
-    run.standardError = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return kvroute::test::runGui({QStringLiteral("--screenshot"), name, QStringLiteral("--scenario"),
+                                  QStringLiteral("seed-cache-test"), QStringLiteral("--size"), QStringLiteral("800x600")},
+                                 dir.filePath(QStringLiteral("config")), dir.path());
 }
 
 QByteArray imageFormat(const QString& path)

@@ -6,15 +6,17 @@
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
-#include <QtCore/QProcess>
 #include <QtCore/QSettings>
 #include <QtCore/QTemporaryDir>
 #include <QtGui/QImage>
 #include <QtTest/QtTest>
 
+#include "gui_process_support.h"
+
 namespace {
 
-constexpr int kProcessTimeoutMs = 120000;
+using kvroute::test::GuiRun;
+using kvroute::test::runGui;
 
 /// A copy of the built-in mooncake scenario whose trace file does not exist: it parses, but
 /// the run cannot load its workload.
@@ -24,32 +26,6 @@ QByteArray mooncakeWithMissingTrace()
     if (!builtin.open(QIODevice::ReadOnly))
         return {};
     return builtin.readAll().replace("builtin:mooncake-sample.jsonl", "no-such-trace.jsonl");
-}
-
-/// kvroute-gui with its settings kept under `configHome`, so the test sees what it writes.
-struct GuiRun {
-    int exitCode = -1;
-    bool finished = false;
-    QString standardError;
-};
-
-GuiRun runGui(const QStringList& arguments, const QString& configHome)
-{
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
-    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-    process.setProcessEnvironment(environment);
-    process.start(qEnvironmentVariable("KVROUTE_GUI_BIN"), arguments);
-    GuiRun run;
-    run.finished = process.waitForFinished(kProcessTimeoutMs);
-    if (!run.finished) {
-        process.kill();
-        process.waitForFinished();
-    }
-    run.exitCode = process.exitCode();
-    run.standardError = QString::fromUtf8(process.readAllStandardError());
-    return run;
 }
 
 QString settingsFile(const QString& configHome)
