@@ -260,6 +260,35 @@ private Q_SLOTS:
         QVERIFY2(o.err.contains(expected), qPrintable(o.err));
     }
 
+    // kvroute pod --max-body-bytes below a small completion request's size made every request a
+    // 413: such a value is refused while the options are parsed, naming the option and the range.
+    // The scenario does not exist, so that a value let through ends there instead of serving.
+    void podRefusesAMaxBodyBelow1024_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::newRow("0") << QStringLiteral("0");
+        QTest::newRow("1023") << QStringLiteral("1023");
+    }
+    void podRefusesAMaxBodyBelow1024()
+    {
+        QFETCH(QString, value);
+        const auto o = cli({QStringLiteral("pod"), QStringLiteral("no-such-scenario"), QStringLiteral("-q"),
+                            QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--max-body-bytes"), value});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("--max-body-bytes: Value %1 not in range 1024 to 17179869184").arg(value)),
+                 qPrintable(o.err));
+    }
+    // 1024 passes the options: the run ends only at the missing scenario.
+    void podTakesAMaxBodyOf1024()
+    {
+        const auto o = cli({QStringLiteral("pod"), QStringLiteral("no-such-scenario"), QStringLiteral("-q"),
+                            QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--max-body-bytes"),
+                            QStringLiteral("1024")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("unknown built-in scenario 'no-such-scenario'")), qPrintable(o.err));
+        QVERIFY2(!o.err.contains(QStringLiteral("--max-body-bytes")), qPrintable(o.err));
+    }
+
     void traceLinesAreBounded()
     {
         QTemporaryDir dir;
