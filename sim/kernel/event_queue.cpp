@@ -13,15 +13,27 @@ constexpr std::size_t kCompactMinEntries = 64;
 
 EventId EventQueue::push(SimTime time, EventCallback callback)
 {
+    KVROUTE_CHECK(m_nextSeq <= kMaxSeq, "too many events over the simulation's life");
+    return pushEntry(time, kOrdinary | (m_nextSeq << kSlotBits), std::move(callback));
+}
+
+EventId EventQueue::pushRanked(SimTime time, std::uint32_t rank, EventCallback callback)
+{
+    return pushEntry(time, std::uint64_t{rank} << kSlotBits, std::move(callback));
+}
+
+EventId EventQueue::pushEntry(SimTime time, std::uint64_t orderKey, EventCallback callback)
+{
     KVROUTE_CHECK(static_cast<bool>(callback), "scheduled an empty callback");
     KVROUTE_CHECK(m_nextSeq <= kMaxSeq, "too many events over the simulation's life");
     const std::uint32_t slot = acquireSlot();
+    // Every event takes a sequence number (its id's), ranked ones too.
     const std::uint64_t seq = m_nextSeq++;
     Slot& s = m_slots[slot];
     s.callback = std::move(callback);
     s.seq = seq;
     s.cancelled = false;
-    m_heap.push_back(Entry{time, (seq << kSlotBits) | slot});
+    m_heap.push_back(Entry{time, orderKey | slot});
     siftUp(m_heap.size() - 1);
     ++m_live;
     return EventId{seq, slot};
@@ -49,7 +61,7 @@ EventQueue::Popped EventQueue::pop()
     // Invariant kept by dropCancelledTop(): the top entry is live whenever m_live > 0.
     const Entry top = m_heap.front();
     Slot& s = m_slots[top.slot()];
-    Popped out{top.time, EventId{top.seq(), top.slot()}, std::move(s.callback)};
+    Popped out{top.time, EventId{s.seq, top.slot()}, std::move(s.callback)};
     removeTop();
     releaseSlot(top.slot());
     --m_live;

@@ -4,6 +4,9 @@
 // Events are ordered by (time, insertion sequence). The sequence number is unique, so the order is
 // a strict total order: equal-time events run FIFO and the pop order never depends on the heap
 // implementation or the platform (std::priority_queue gives no such guarantee for ties).
+// A ranked event (pushRanked) runs before every ordinary event of its time, ranked events of one
+// time in rank order: its place among equal times then does not depend on when it was pushed,
+// so its owner may push it early, or move it, without changing any outcome.
 //
 // Heap entries stay small (16 bytes: time, and sequence number and slot in one word); callbacks live in a slab indexed by slot so sifting
 // never moves a callable. Cancellation is lazy: the slot is marked and its entry is dropped when it
@@ -49,6 +52,8 @@ public:
 
     /// Adds an event; `callback` must not be empty.
     EventId push(SimTime time, EventCallback callback);
+    /// Adds a ranked event; no two pending ranked events may share a rank.
+    EventId pushRanked(SimTime time, std::uint32_t rank, EventCallback callback);
 
     /// Cancels a pending event. Returns false (and does nothing) for ids that already ran, were
     /// already cancelled, or never existed.
@@ -68,18 +73,19 @@ public:
     void clear();
 
 private:
-    /// 16 bytes, so a sift moves a quarter of a cache line: the sequence number in the high
-    /// bits, the slot in the low ones. Sequence numbers are unique, so comparing the packed
-    /// word compares sequence numbers.
+    /// 16 bytes, so a sift moves a quarter of a cache line. The order word holds, from the top:
+    /// one bit that is 0 for ranked events and 1 for ordinary ones, then the rank or sequence
+    /// number, then the slot. Sequence numbers are unique and pending ranks too, so comparing the
+    /// word compares (ranked first, rank or sequence number).
     struct Entry {
         SimTime time;
-        std::uint64_t seqSlot;
-        [[nodiscard]] std::uint64_t seq() const noexcept { return seqSlot >> kSlotBits; }
-        [[nodiscard]] std::uint32_t slot() const noexcept { return static_cast<std::uint32_t>(seqSlot & kSlotMask); }
+        std::uint64_t order;
+        [[nodiscard]] std::uint32_t slot() const noexcept { return static_cast<std::uint32_t>(order & kSlotMask); }
     };
     static constexpr int kSlotBits = 24; ///< up to 16.7 M pending events
     static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
-    static constexpr std::uint64_t kMaxSeq = (std::uint64_t{1} << (64 - kSlotBits)) - 1; ///< 1.1e12 events
+    static constexpr std::uint64_t kOrdinary = std::uint64_t{1} << 63;
+    static constexpr std::uint64_t kMaxSeq = (std::uint64_t{1} << (63 - kSlotBits)) - 1; ///< 5.5e11 events
     struct Slot {
         EventCallback callback;
         std::uint64_t seq = 0; // 0 while the slot is free
@@ -90,9 +96,10 @@ private:
     {
         // Non-short-circuit operators: the heap's comparisons are unpredictable, so one
         // flag computation beats two branches.
-        return (a.time < b.time) | ((a.time == b.time) & (a.seqSlot < b.seqSlot));
+        return (a.time < b.time) | ((a.time == b.time) & (a.order < b.order));
     }
 
+    EventId pushEntry(SimTime time, std::uint64_t orderKey, EventCallback callback);
     std::uint32_t acquireSlot();
     void releaseSlot(std::uint32_t slot);
     void siftUp(std::size_t i);

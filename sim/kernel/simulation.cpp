@@ -34,6 +34,12 @@ EventId Simulation::scheduleAt(SimTime time, Callback callback)
     return m_queue.push(time, std::move(callback));
 }
 
+EventId Simulation::scheduleRankedAt(SimTime time, std::uint32_t rank, Callback callback)
+{
+    KVROUTE_CHECK(time >= m_now, "scheduleRankedAt() in the past");
+    return m_queue.pushRanked(time, rank, std::move(callback));
+}
+
 bool Simulation::cancel(EventId id)
 {
     return m_queue.cancel(id);

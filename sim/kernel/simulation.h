@@ -33,6 +33,12 @@ public:
     /// Runs `callback` at absolute time `time` (time >= now()).
     EventId scheduleAt(SimTime time, Callback callback);
 
+    /// Runs `callback` at absolute time `time` (time >= now()), before every event scheduled
+    /// with schedule()/scheduleAt() for that time, and after ranked events of that time with a
+    /// lower `rank`. No two pending ranked events may share a rank. For events whose owner
+    /// schedules them early or moves them: their order does not depend on when that happened.
+    EventId scheduleRankedAt(SimTime time, std::uint32_t rank, Callback callback);
+
     /// Cancels a pending event; false if it already ran, was cancelled, or is the running event.
     bool cancel(EventId id);
 

@@ -76,6 +76,9 @@ private Q_SLOTS:
     void startsAtZero();
     void fifoAtEqualTimes_data();
     void fifoAtEqualTimes();
+    void rankedEventsFirstAtEqualTimes_data();
+    void rankedEventsFirstAtEqualTimes();
+    void movedRankedEventKeepsItsPlace();
     void nowIsEventTimeInsideCallback();
     void eventsScheduledFromEvents();
     void scheduleAtAbsoluteTime();
@@ -128,6 +131,56 @@ void TestSimulation::fifoAtEqualTimes()
         sim.schedule(delays[i], [&ran, i] { ran.push_back(static_cast<int>(i)); });
     sim.run();
     QCOMPARE(ran, expected);
+}
+
+void TestSimulation::rankedEventsFirstAtEqualTimes_data()
+{
+    QTest::addColumn<Times>("times");
+    QTest::addColumn<Indices>("ranks"); // -1: an ordinary event
+    QTest::addColumn<Indices>("expected");
+
+    QTest::newRow("ranked after ordinary") << Times{5, 5} << Indices{-1, 0} << Indices{1, 0};
+    QTest::newRow("ranks, pushed high first") << Times{5, 5, 5} << Indices{7, 2, 4} << Indices{1, 2, 0};
+    QTest::newRow("mixed") << Times{5, 5, 5, 5} << Indices{-1, 3, -1, 1} << Indices{3, 1, 0, 2};
+    QTest::newRow("time still first") << Times{6, 5, 5} << Indices{0, -1, 9} << Indices{2, 1, 0};
+    QTest::newRow("equal ranks at other times") << Times{8, 4} << Indices{0, 0} << Indices{1, 0};
+}
+
+void TestSimulation::rankedEventsFirstAtEqualTimes()
+{
+    QFETCH(Times, times);
+    QFETCH(Indices, ranks);
+    QFETCH(Indices, expected);
+
+    Simulation sim;
+    Indices ran;
+    for (std::size_t i = 0; i < times.size(); ++i) {
+        auto record = [&ran, i] { ran.push_back(static_cast<int>(i)); };
+        if (ranks[i] < 0)
+            sim.scheduleAt(times[i], record);
+        else
+            sim.scheduleRankedAt(times[i], static_cast<std::uint32_t>(ranks[i]), record);
+    }
+    sim.run();
+    QCOMPARE(ran, expected);
+}
+
+void TestSimulation::movedRankedEventKeepsItsPlace()
+{
+    // A pod places a step end early, then moves it: the order at its new time is the same as if
+    // it had been scheduled there from the start.
+    Simulation sim;
+    Indices ran;
+    const EventId early = sim.scheduleRankedAt(50, 2, [&] { ran.push_back(99); });
+    sim.scheduleAt(20, [&] { ran.push_back(0); });
+    sim.scheduleRankedAt(20, 3, [&] { ran.push_back(1); });
+    sim.scheduleAt(10, [&] {
+        QVERIFY(sim.cancel(early));
+        sim.scheduleRankedAt(20, 2, [&] { ran.push_back(2); });
+    });
+    sim.run();
+    QCOMPARE(ran, (Indices{2, 1, 0}));
+    QVERIFY(!sim.cancel(early));
 }
 
 void TestSimulation::nowIsEventTimeInsideCallback()
