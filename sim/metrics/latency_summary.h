@@ -26,19 +26,25 @@ struct LatencySummary {
 /// A log-linear histogram of nanosecond durations (HdrHistogram's layout): exact below 256 ns,
 /// then 128 buckets per power of two, so every bucket is under 0.8% wide; percentiles are read at
 /// bucket midpoints (error below 0.4%), the mean is exact. Integer arithmetic only, so it is
-/// cheap enough for one sample per generated token and identical on every machine.
+/// cheap enough for one sample per generated token and identical on every machine, and the
+/// result does not depend on the order of the samples (pods may report theirs out of order).
 class LogHistogram {
 public:
     LogHistogram();
     /// Inline: one call per generated token.
-    void add(std::int64_t nanoseconds)
+    void add(std::int64_t nanoseconds) { add(nanoseconds, 1); }
+    /// `count` samples of one value.
+    void add(std::int64_t nanoseconds, std::int64_t count)
     {
-        ++m_count;
-        m_sum += static_cast<double>(nanoseconds) * 1e-9;
-        ++m_buckets[bucketOf(nanoseconds)];
+        m_count += count;
+        m_sumNanoseconds += nanoseconds * count;
+        m_buckets[bucketOf(nanoseconds)] += count;
     }
     [[nodiscard]] std::int64_t count() const { return m_count; }
-    [[nodiscard]] double mean() const { return m_count ? m_sum / static_cast<double>(m_count) : 0.0; }
+    [[nodiscard]] double mean() const
+    {
+        return m_count ? static_cast<double>(m_sumNanoseconds) * 1e-9 / static_cast<double>(m_count) : 0.0;
+    }
     [[nodiscard]] double quantile(double q) const;
     [[nodiscard]] LatencySummary summary() const;
 
@@ -59,7 +65,7 @@ public:
 private:
     std::vector<std::int64_t> m_buckets;
     std::int64_t m_count = 0;
-    double m_sum = 0.0; ///< seconds
+    std::int64_t m_sumNanoseconds = 0; ///< 292 years of gaps before it overflows
 };
 
 } // namespace kvroute::sim
