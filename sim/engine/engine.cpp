@@ -69,6 +69,48 @@ std::vector<RequestId> Engine::waitingIds() const
     return ids;
 }
 
+std::int32_t Engine::quietDecodeSteps(std::int32_t limit) const
+{
+    if (m_stepOpen || !m_waiting.empty() || m_running.empty() ||
+        static_cast<std::int32_t>(m_running.size()) > m_config.maxNumBatchedTokens)
+        return 0;
+    const std::int32_t blockSize = m_config.blockSize;
+    const bool caching = m_config.enablePrefixCaching;
+    std::int32_t steps = limit;
+    for (const Request* request : m_running) {
+        const std::int32_t computed = request->numComputedTokens;
+        const std::int32_t tokens = request->numTokens();
+        // Decode only (one token to compute), first token and preemption notices delivered.
+        if (computed != tokens - 1 || !request->producedFirstToken || request->undeliveredPreemptions != 0 ||
+            request->numCachedBlocks < 0)
+            return 0;
+        // Step i (from 0) computes position computed + i and samples output numOutput + i.
+        // It needs no new block while computed + i + 1 <= held * blockSize (scheduleRunning
+        // also needs computed + i < max_model_len - 1, implied by the length bound below),
+        steps = std::min(steps, static_cast<std::int32_t>(request->blocks.size()) * blockSize - computed);
+        // fills no block while tokens + i < (numCachedBlocks + 1) * blockSize,
+        if (caching)
+            steps = std::min(steps, (request->numCachedBlocks + 1) * blockSize - tokens);
+        // and does not finish it by length (check_stop: tokens + i + 1 >= max_model_len or
+        // numOutput + i + 1 >= max_tokens),
+        steps = std::min(steps, m_config.maxModelLen - tokens - 1);
+        steps = std::min(steps, request->maxTokens - request->numOutput - 1);
+        // or by a stop token.
+        if (!request->stopTokenIds.empty()) {
+            for (std::int32_t i = 0; i < steps; ++i) {
+                const TokenId next = request->outputSource.at(static_cast<std::size_t>(request->numOutput + i));
+                if (std::ranges::find(request->stopTokenIds, next) != request->stopTokenIds.end()) {
+                    steps = i;
+                    break;
+                }
+            }
+        }
+        if (steps <= 0)
+            return 0;
+    }
+    return steps;
+}
+
 const StepPlan& Engine::schedule()
 {
     KVROUTE_CHECK(!m_stepOpen, "schedule() called twice without completeStep()");
@@ -273,6 +315,45 @@ const StepOutcome& Engine::completeStep()
     if (!outcome.outputs.empty()) {
         outcome.stats = SchedulerStats{numRunning(), numWaiting(), m_kv.usage(), m_kv.takeStats()};
     }
+    return outcome;
+}
+
+const StepOutcome& Engine::completeQuietStep()
+{
+    KVROUTE_CHECK(m_stepOpen && m_waiting.empty() && m_plan.scheduled.size() == m_running.size(),
+                  "completeQuietStep() on a step that is not quiet");
+    StepOutcome& outcome = m_outcome;
+    outcome.outputs.clear();
+    outcome.finished.clear();
+    prefetchFirstRunning(2);
+    for (std::size_t i = 0; i < m_running.size(); ++i) {
+        prefetchRunning(i + kPrefetchAhead, 2);
+        Request& request = *m_running[i];
+        // completeStep: the step computed the one token scheduled, so a token is sampled.
+        ++request.numOutput;
+        KVROUTE_CHECK(request.scheduledThisStep == 1 && request.producedFirstToken && !checkStop(request),
+                      "a quiet step finished a request");
+        RequestOutput& out = outcome.outputs.emplace_back();
+        out.id = request.id;
+        out.callerIndex = request.callerIndex;
+        out.token = request.lastOutputToken();
+        out.numPromptTokens = request.numPromptTokens();
+        out.numOutputTokens = request.numOutputTokens();
+        out.numCachedTokens = std::max(request.numCachedTokens, 0);
+        // schedule: the new token is the one to compute, in a block the request holds
+        // (allocateSlots has nothing to do; quietDecodeSteps checked it).
+        ScheduledRequest& entry = m_plan.scheduled[i];
+        entry.numComputedBefore = request.numComputedTokens;
+        entry.numTokens = request.numTokens();
+        entry.firstSchedule = false;
+        entry.admitted = false;
+        request.numComputedTokens += 1;
+    }
+    outcome.stats = SchedulerStats{numRunning(), numWaiting(), m_kv.usage(), m_kv.takeStats()};
+    m_plan.preempted.clear();
+    m_kv.pool().takeEvents(m_plan.kvEvents);
+    KVROUTE_CHECK(m_plan.kvEvents.empty(), "a quiet step published KV events");
+    m_finishedSinceSchedule = 0;
     return outcome;
 }
 

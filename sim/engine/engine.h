@@ -81,7 +81,21 @@ public:
     [[nodiscard]] bool hasRequests() const;
     [[nodiscard]] bool hasUnfinishedRequests() const { return !m_running.empty() || !m_waiting.empty(); }
 
+    /// How many of the next steps, at most `limit`, are plain decode steps that change nothing
+    /// seen outside the engine but its outputs: nothing waits, and every running request
+    /// (each past its first token) computes one token into a block it already holds, fills no
+    /// block, and samples a token that does not finish it. Such steps schedule the same batch,
+    /// publish no KV events, and leave the running and waiting counts and the KV usage as they
+    /// are, so a timed pod may place several in time at once. Call between steps.
+    [[nodiscard]] std::int32_t quietDecodeSteps(std::int32_t limit) const;
+
     const StepPlan& schedule();
+    /// completeStep() then schedule() in one pass, for a step that quietDecodeSteps() counted
+    /// with another quiet step after it: the next step schedules the same batch, each request
+    /// one token further on, so the plan is updated in place (plan()).
+    const StepOutcome& completeQuietStep();
+    /// The open step's plan.
+    [[nodiscard]] const StepPlan& plan() const { return m_plan; }
     /// The outcome stays valid until the next completeStep().
     const StepOutcome& completeStep();
 
