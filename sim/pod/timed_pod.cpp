@@ -7,13 +7,15 @@
 namespace kvroute::sim {
 
 TimedPod::TimedPod(Simulation& sim, int index, const EngineConfig& config, const StepTimeModel& stepTime,
-                   PodListener* listener)
+                   PodListener* listener, QuietSteps quietSteps)
     : m_sim(sim)
     , m_index(index)
     , m_engine(config)
     , m_stepTime(stepTime)
     , m_listener(listener)
+    , m_quietSteps(quietSteps)
 {
+    KVROUTE_CHECK(index >= 0, "a pod index is not negative");
     m_metrics.kvCacheUsage = m_engine.kvCacheUsage();
 }
 
@@ -65,6 +67,7 @@ Result<void> TimedPod::submit(EngineRequest request)
     }
     m_recordOfId[request.id] = index;
     request.callerIndex = index;
+    endQuietRun();
     if (m_stepRunning) {
         m_arrivedDuringStep.push_back(std::move(request));
         return {};
@@ -88,6 +91,7 @@ bool TimedPod::abort(RequestId id)
 {
     if (!m_recordOfId.contains(id))
         return false;
+    endQuietRun();
     if (m_stepRunning) {
         const auto queued = std::ranges::find(m_arrivedDuringStep, id, &EngineRequest::id);
         if (queued != m_arrivedDuringStep.end()) {
@@ -104,37 +108,119 @@ bool TimedPod::abort(RequestId id)
     return true;
 }
 
+namespace {
+
+BatchShape shapeOf(const StepPlan& plan)
+{
+    BatchShape shape;
+    for (const auto& s : plan.scheduled)
+        shape.addRequest(s.numComputedBefore, s.numNewTokens, s.numComputedBefore >= s.numTokens - 1);
+    return shape;
+}
+
+} // namespace
+
 void TimedPod::startStepIfIdle()
 {
     if (m_stepRunning || !m_engine.hasRequests())
         return;
+    const std::int32_t quietRun =
+        m_quietSteps == QuietSteps::Coalesced ? m_engine.quietDecodeSteps(kMaxQuietRun) : 0;
+    const SimTime now = m_sim.now();
     const StepPlan& plan = m_engine.schedule();
-    BatchShape shape;
     for (const auto& s : plan.scheduled) {
-        shape.addRequest(s.numComputedBefore, s.numNewTokens, s.numComputedBefore >= s.numTokens - 1);
         if (s.firstSchedule)
-            m_records[s.callerIndex].firstScheduled = m_sim.now();
+            m_records[s.callerIndex].firstScheduled = now;
         if (s.admitted && !s.firstSchedule)
             ++m_records[s.callerIndex].preemptions;
     }
+    BatchShape shape = shapeOf(plan);
     // A step with nothing scheduled (only reporting finishes) still costs the fixed overhead.
     const SimTime duration = std::max<SimTime>(1, m_stepTime.stepTime(shape));
     m_stepRunning = true;
-    m_stepStart = m_sim.now();
+    m_stepStart = now;
     if (m_listener)
-        m_listener->onStepBegin(m_index, m_sim.now(), plan, duration);
-    m_sim.schedule(duration, [this] { endStep(); });
+        m_listener->onStepBegin(m_index, now, plan, duration);
+    SimTime end = now + duration;
+    m_runEnds.clear();
+    m_runApplied = 0;
+    if (quietRun >= 2) {
+        KVROUTE_CHECK(plan.kvEvents.empty() && plan.preempted.empty() &&
+                          plan.totalTokens == static_cast<std::int32_t>(plan.scheduled.size()),
+                      "a quiet step is not plain decode");
+        m_runBatchSize = plan.scheduled.size();
+        // Each later step of the run schedules the same requests, each attending one token more.
+        m_runEnds.push_back(end);
+        for (std::int32_t i = 1; i < quietRun; ++i) {
+            shape.attendedContextTokens += shape.numRequests;
+            end += std::max<SimTime>(1, m_stepTime.stepTime(shape));
+            m_runEnds.push_back(end);
+        }
+    }
+    // Ranked by pod: step ends run before other events of their time, in pod order, so a run's
+    // single event, placed early and perhaps moved, keeps the order one event per step had.
+    m_stepEvent = m_sim.scheduleRankedAt(end, static_cast<std::uint32_t>(m_index), [this] { onStepEvent(); });
 }
 
-void TimedPod::endStep()
+void TimedPod::onStepEvent()
 {
-    KVROUTE_CHECK(m_stepRunning, "a step ended that never began");
-    const SimTime now = m_sim.now();
+    catchUp(m_sim.now());
+    KVROUTE_CHECK(m_runApplied + 1 >= m_runEnds.size(), "a quiet run's step event came early");
+    m_runEnds.clear();
+    m_runApplied = 0;
+    endStep(m_sim.now());
+}
+
+void TimedPod::catchUp(SimTime time)
+{
+    KVROUTE_CHECK(!m_applyingQuietStep, "a listener submitted or aborted while hearing a coalesced step");
+    KVROUTE_CHECK(time <= m_sim.now(), "catchUp() into the future");
+    // The run's last step is ended by the step event itself.
+    while (m_runApplied + 1 < m_runEnds.size() && m_runEnds[m_runApplied] <= time)
+        applyQuietStep(m_runEnds[m_runApplied]);
+}
+
+void TimedPod::endQuietRun()
+{
+    if (m_runEnds.empty())
+        return;
+    catchUp(m_sim.now());
+    // Steps ending at now ran before the caller's event; the running one ends after it.
+    const SimTime end = m_runEnds[m_runApplied];
+    const bool moved = m_runApplied + 1 < m_runEnds.size();
+    m_runEnds.clear();
+    m_runApplied = 0;
+    if (moved) {
+        m_sim.cancel(m_stepEvent);
+        m_stepEvent = m_sim.scheduleRankedAt(end, static_cast<std::uint32_t>(m_index), [this] { onStepEvent(); });
+    }
+}
+
+void TimedPod::applyQuietStep(SimTime now)
+{
+    m_applyingQuietStep = true;
     ++m_metrics.steps;
     m_metrics.busyTime += now - m_stepStart;
+    const StepOutcome& outcome = m_engine.completeQuietStep();
+    deliverOutputs(outcome, now);
+    recordStats(outcome, now);
+    ++m_runApplied;
+    const StepPlan& plan = m_engine.plan();
+    // The step was placed from the run's first batch, each request one token further on: it
+    // must schedule that batch again, one decode token each (the shape then is as placed).
+    KVROUTE_CHECK(plan.kvEvents.empty() && plan.preempted.empty() &&
+                      plan.totalTokens == static_cast<std::int32_t>(plan.scheduled.size()) &&
+                      plan.scheduled.size() == m_runBatchSize,
+                  "a quiet step did not go as placed");
+    const SimTime duration = m_runEnds[m_runApplied] - now;
+    m_stepStart = now;
+    if (m_listener)
+        m_listener->onStepBegin(m_index, now, plan, duration);
+    m_applyingQuietStep = false;
+}
 
-    // Listeners may submit while outputs are delivered: those wait like mid-step arrivals.
-    const StepOutcome& outcome = m_engine.completeStep();
+void TimedPod::deliverOutputs(const StepOutcome& outcome, SimTime now)
+{
     for (std::size_t i = 0; i < kPrefetchAhead && i < outcome.outputs.size(); ++i)
         __builtin_prefetch(&m_records[outcome.outputs[i].callerIndex]);
     for (std::size_t i = 0; i < outcome.outputs.size(); ++i) {
@@ -159,14 +245,30 @@ void TimedPod::endStep()
             finishRecordAt(out.callerIndex, out.finishReason);
         }
     }
-    if (outcome.stats) {
-        m_metrics.numRequestsRunning = outcome.stats->numRunning;
-        m_metrics.numRequestsWaiting = outcome.stats->numWaiting;
-        m_metrics.kvCacheUsage = outcome.stats->kvCacheUsage;
-        m_metrics.prefixCache += outcome.stats->prefixCache;
-        if (m_listener)
-            m_listener->onStats(m_index, now, *outcome.stats);
-    }
+}
+
+void TimedPod::recordStats(const StepOutcome& outcome, SimTime now)
+{
+    if (!outcome.stats)
+        return;
+    m_metrics.numRequestsRunning = outcome.stats->numRunning;
+    m_metrics.numRequestsWaiting = outcome.stats->numWaiting;
+    m_metrics.kvCacheUsage = outcome.stats->kvCacheUsage;
+    m_metrics.prefixCache += outcome.stats->prefixCache;
+    if (m_listener)
+        m_listener->onStats(m_index, now, *outcome.stats);
+}
+
+void TimedPod::endStep(SimTime now)
+{
+    KVROUTE_CHECK(m_stepRunning, "a step ended that never began");
+    ++m_metrics.steps;
+    m_metrics.busyTime += now - m_stepStart;
+
+    // Listeners may submit while outputs are delivered: those wait like mid-step arrivals.
+    const StepOutcome& outcome = m_engine.completeStep();
+    deliverOutputs(outcome, now);
+    recordStats(outcome, now);
 
     m_stepRunning = false;
     // The engine-core loop takes in what arrived while the step ran (vLLM processes its input

@@ -77,10 +77,24 @@ enum class FrontEndRefusal : std::uint8_t {
 [[nodiscard]] FrontEndRefusal frontEndRefusal(std::int64_t promptLength, std::int64_t maxTokens,
                                               std::int64_t maxModelLen);
 
+/// How a pod places quiet decode steps (Engine::quietDecodeSteps) in time.
+enum class QuietSteps : std::uint8_t {
+    /// One event per step: listeners hear each step at its end (the live pod streams tokens).
+    EachOwnEvent,
+    /// A run of quiet steps becomes one event at the run's end; the steps before it are applied,
+    /// with their own times, at that event or when the pod or its caller needs them earlier
+    /// (submit, abort, catchUp). Listeners hear every step, in order, but later and interleaved
+    /// differently with other pods: for callers whose listeners only count and sum exactly, and
+    /// that call submit, abort and catchUp from ordinary events (a step end is a ranked event,
+    /// Simulation::scheduleRankedAt, so a step ending at the same time is already over then).
+    /// Quiet steps leave the gauges in metrics() as they are, so reading them never lags.
+    Coalesced,
+};
+
 class TimedPod {
 public:
     TimedPod(Simulation& sim, int index, const EngineConfig& config, const StepTimeModel& stepTime,
-             PodListener* listener = nullptr);
+             PodListener* listener = nullptr, QuietSteps quietSteps = QuietSteps::EachOwnEvent);
     TimedPod(const TimedPod&) = delete;
     TimedPod& operator=(const TimedPod&) = delete;
 
@@ -88,6 +102,10 @@ public:
     Result<void> submit(EngineRequest request);
     /// Client abort at sim.now(); false for an unknown id.
     bool abort(RequestId id);
+
+    /// Applies the coalesced steps that ended by `time` (<= now), so the listeners have heard
+    /// everything up to it; the pod's gauges never lag, as quiet steps do not move them.
+    void catchUp(SimTime time);
 
     [[nodiscard]] int index() const { return m_index; }
     [[nodiscard]] const PodMetrics& metrics() const { return m_metrics; }
@@ -98,9 +116,19 @@ public:
 
 private:
     static constexpr std::size_t kPrefetchAhead = 4;
+    /// Longest run of quiet steps placed at once (bounds m_runEnds).
+    static constexpr std::int32_t kMaxQuietRun = 256;
 
     void startStepIfIdle();
-    void endStep();
+    /// The pending step event: the end of the running step, or of a run of quiet steps.
+    void onStepEvent();
+    void endStep(SimTime now);
+    /// Ends the running quiet step at `now` and begins the next one of the run.
+    void applyQuietStep(SimTime now);
+    /// The running step is the last one placed: a run cut short by a submit or abort.
+    void endQuietRun();
+    void deliverOutputs(const StepOutcome& outcome, SimTime now);
+    void recordStats(const StepOutcome& outcome, SimTime now);
     Result<void> admit(EngineRequest request);
     /// Finishes the record of `id`, if the pod still has one.
     void finishRecord(RequestId id, FinishReason reason);
@@ -125,6 +153,15 @@ private:
     std::vector<RequestId> m_abortScratch;
     bool m_stepRunning = false;
     SimTime m_stepStart = 0;
+    QuietSteps m_quietSteps;
+    /// End times of the steps of the current run of quiet steps (empty when none), the running
+    /// step's first: m_runEnds[m_runApplied] is the running step's end, and the step event is
+    /// at the last one.
+    std::vector<SimTime> m_runEnds;
+    std::size_t m_runApplied = 0;
+    std::size_t m_runBatchSize = 0;
+    bool m_applyingQuietStep = false;
+    EventId m_stepEvent;
 };
 
 } // namespace kvroute::sim
