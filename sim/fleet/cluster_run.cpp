@@ -83,8 +83,8 @@ public:
             EngineConfig engine = podEngineConfig(setup, i);
             // Pods publish only with --kv-events-config; an index nobody feeds stays empty.
             engine.kvEvents = engine.kvEvents && m_router->wantsKvEvents();
-            // The listener below only counts and sums exactly, and reads the pods' gauges, which
-            // quiet steps leave as they are: runs of quiet steps can be coalesced.
+            // The listener below counts, sums exactly, and adds up per pod in step order, and
+            // it submits from ordinary events only: runs of quiet steps can be coalesced.
             m_pods.push_back(std::make_unique<TimedPod>(m_sim, i, engine, *m_stepTime, this, QuietSteps::Coalesced));
             PodInfo info;
             info.name = podName(setup, i);

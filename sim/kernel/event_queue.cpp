@@ -61,7 +61,8 @@ EventQueue::Popped EventQueue::pop()
     // Invariant kept by dropCancelledTop(): the top entry is live whenever m_live > 0.
     const Entry top = m_heap.front();
     Slot& s = m_slots[top.slot()];
-    Popped out{top.time, EventId{s.seq, top.slot()}, std::move(s.callback)};
+    Popped out{top.time, EventId{s.seq, top.slot()}, std::move(s.callback),
+               (top.order & kOrdinary) != 0 ? std::int64_t{-1} : static_cast<std::int64_t>(top.order >> kSlotBits)};
     removeTop();
     releaseSlot(top.slot());
     --m_live;

@@ -8,7 +8,8 @@
 // time in rank order: its place among equal times then does not depend on when it was pushed,
 // so its owner may push it early, or move it, without changing any outcome.
 //
-// Heap entries stay small (16 bytes: time, and sequence number and slot in one word); callbacks live in a slab indexed by slot so sifting
+// Heap entries stay small (16 bytes: time, and an order word holding the ranked bit, the rank or
+// sequence number, and the slot); callbacks live in a slab indexed by slot so sifting
 // never moves a callable. Cancellation is lazy: the slot is marked and its entry is dropped when it
 // reaches the top, which keeps cancel() O(1) and safe for ids that already ran or were reused.
 
@@ -41,6 +42,8 @@ public:
         SimTime time = 0;
         EventId id;
         EventCallback callback;
+        /// The rank of a ranked event, -1 for an ordinary one.
+        std::int64_t rank = -1;
     };
 
     EventQueue() = default;

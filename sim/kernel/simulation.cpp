@@ -8,16 +8,26 @@
 namespace kvroute::sim {
 
 namespace {
-// Restores the flag even if a callback throws, so the Simulation stays usable afterwards.
+// Restores the flag and the running rank even if a callback throws, so the Simulation stays
+// usable afterwards.
 class InEventGuard {
 public:
-    explicit InEventGuard(bool& flag) : m_flag(flag) { m_flag = true; }
+    InEventGuard(bool& flag, std::int64_t& runningRank, std::int64_t rank) : m_flag(flag), m_rank(runningRank)
+    {
+        m_flag = true;
+        m_rank = rank;
+    }
     InEventGuard(const InEventGuard&) = delete;
     InEventGuard& operator=(const InEventGuard&) = delete;
-    ~InEventGuard() { m_flag = false; }
+    ~InEventGuard()
+    {
+        m_flag = false;
+        m_rank = -1;
+    }
 
 private:
     bool& m_flag;
+    std::int64_t& m_rank;
 };
 } // namespace
 
@@ -85,7 +95,7 @@ void Simulation::runNext()
     EventQueue::Popped event = m_queue.pop();
     m_now = event.time;
     ++m_eventsExecuted;
-    const InEventGuard guard(m_inEvent);
+    const InEventGuard guard(m_inEvent, m_runningRank, event.rank);
     event.callback();
 }
 

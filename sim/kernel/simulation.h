@@ -27,7 +27,8 @@ public:
     [[nodiscard]] SimTime now() const noexcept { return m_now; }
 
     /// Runs `callback` at now() + delay (delay >= 0). Events at equal times run in the order they
-    /// were scheduled, so a zero delay runs after everything already queued for now().
+    /// were scheduled (after the ranked ones, scheduleRankedAt), so a zero delay runs after
+    /// everything already queued for now().
     EventId schedule(SimTime delay, Callback callback);
 
     /// Runs `callback` at absolute time `time` (time >= now()).
@@ -38,6 +39,9 @@ public:
     /// lower `rank`. No two pending ranked events may share a rank. For events whose owner
     /// schedules them early or moves them: their order does not depend on when that happened.
     EventId scheduleRankedAt(SimTime time, std::uint32_t rank, Callback callback);
+
+    /// The rank of the running event if it is a ranked one, else -1 (also between events).
+    [[nodiscard]] std::int64_t runningRank() const noexcept { return m_runningRank; }
 
     /// Cancels a pending event; false if it already ran, was cancelled, or is the running event.
     bool cancel(EventId id);
@@ -73,6 +77,7 @@ private:
     std::uint64_t m_eventsExecuted = 0;
     bool m_stopRequested = false;
     bool m_inEvent = false;
+    std::int64_t m_runningRank = -1;
 };
 
 } // namespace kvroute::sim

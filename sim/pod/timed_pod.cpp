@@ -124,8 +124,14 @@ void TimedPod::startStepIfIdle()
 {
     if (m_stepRunning || !m_engine.hasRequests())
         return;
-    const std::int32_t quietRun =
-        m_quietSteps == QuietSteps::Coalesced ? m_engine.quietDecodeSteps(kMaxQuietRun) : 0;
+    // A quiet step leaves the gauges as the previous stats set them; if something changed the
+    // engine since (an abort handled after the stats), its first step moves them: no run then.
+    const bool gaugesCurrent = m_metrics.numRequestsRunning == m_engine.numRunning() &&
+                               m_metrics.numRequestsWaiting == m_engine.numWaiting() &&
+                               m_metrics.kvCacheUsage == m_engine.kvCacheUsage();
+    const std::int32_t quietRun = m_quietSteps == QuietSteps::Coalesced && gaugesCurrent
+                                      ? m_engine.quietDecodeSteps(kMaxQuietRun)
+                                      : 0;
     const SimTime now = m_sim.now();
     const StepPlan& plan = m_engine.schedule();
     for (const auto& s : plan.scheduled) {
@@ -184,8 +190,12 @@ void TimedPod::endQuietRun()
 {
     if (m_runEnds.empty())
         return;
-    catchUp(m_sim.now());
-    // Steps ending at now ran before the caller's event; the running one ends after it.
+    // Steps ending now ran before the caller's event, unless the caller is a step end ranked
+    // before this pod's (another pod's listener, at the same time): then they are still to come.
+    const SimTime now = m_sim.now();
+    const std::int64_t callerRank = m_sim.runningRank();
+    catchUp(callerRank >= 0 && callerRank < m_index ? now - 1 : now);
+    // The running step ends after the caller's event.
     const SimTime end = m_runEnds[m_runApplied];
     const bool moved = m_runApplied + 1 < m_runEnds.size();
     m_runEnds.clear();

@@ -84,10 +84,11 @@ enum class QuietSteps : std::uint8_t {
     /// A run of quiet steps becomes one event at the run's end; the steps before it are applied,
     /// with their own times, at that event or when the pod or its caller needs them earlier
     /// (submit, abort, catchUp). Listeners hear every step, in order, but later and interleaved
-    /// differently with other pods: for callers whose listeners only count and sum exactly, and
-    /// that call submit, abort and catchUp from ordinary events (a step end is a ranked event,
-    /// Simulation::scheduleRankedAt, so a step ending at the same time is already over then).
-    /// Quiet steps leave the gauges in metrics() as they are, so reading them never lags.
+    /// differently with other pods: for callers whose listeners give the same results in that
+    /// order (counts, exact sums, and per pod what they add up in step order), and that call
+    /// catchUp from ordinary events (a step end is a ranked event, Simulation::scheduleRankedAt,
+    /// so steps ending at the same time are over then). A run starts only when the gauges in
+    /// metrics() are current, and quiet steps leave them as they are: reading them never lags.
     Coalesced,
 };
 

@@ -199,7 +199,8 @@ void TestQuietSteps::nothingQuietWhileARequestWaits()
     step(engine); // admits 2; its first token makes this step not quiet either
     step(engine);
     QVERIFY(engine.quietDecodeSteps(kLimit) > 0);
-    // Block 16: request 1 has 20 + 3 tokens, the next block boundary needs a new block at 32.
+    // Block 16: request 1 has 20 + 3 tokens; the step that computes token 32 fills its second
+    // block (the step after would need a third).
     QCOMPARE(engine.quietDecodeSteps(kLimit), 32 - 23);
 }
 
