@@ -69,9 +69,9 @@ struct PodResources {
 /// Per thread: `sweep --jobs` runs that many points at once, each with its own simulation.
 constexpr int kSweepMemoryMinimumMi = 64;
 
-// Twice the largest machines sold (GCP X4 and AWS u7inh: 1,920 vCPUs, 32 TiB), so no real node
-// is refused, while a slip such as 1e30 is, rather than a pod that stays Pending forever. 1m is
-// the finest CPU amount Kubernetes takes.
+// Bounds well above any single machine's CPUs and memory, so no real node is refused, while a
+// slip such as 1e30 is, rather than a pod that stays Pending forever. 1m is the finest CPU
+// amount Kubernetes takes.
 constexpr double kPodCpuMinimum = 1e-3;
 constexpr int kPodCpuMaximum = 4096;
 constexpr int kPodMemoryMaximumMi = 64 * 1024 * 1024;
