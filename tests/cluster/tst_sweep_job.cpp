@@ -33,6 +33,18 @@ SweepJobOptions options()
     return o;
 }
 
+/// options() with `threads` per pod and the CPU request and limit, memory request and limit given.
+SweepJobOptions withResources(int threads, const QStringList& given)
+{
+    auto o = options();
+    o.threadsPerPod = threads;
+    o.cpuRequest = given[0].toStdString();
+    o.cpuLimit = given[1].toStdString();
+    o.memoryRequest = given[2].toStdString();
+    o.memoryLimit = given[3].toStdString();
+    return o;
+}
+
 std::string render(const SweepJobOptions& o)
 {
     auto scenario = kvroute::sim::builtinScenario("default");
@@ -109,12 +121,7 @@ private Q_SLOTS:
         QFETCH(int, threads);
         QFETCH(QStringList, given);
         QFETCH(QStringList, expected);
-        auto o = options();
-        o.threadsPerPod = threads;
-        o.cpuRequest = given[0].toStdString();
-        o.cpuLimit = given[1].toStdString();
-        o.memoryRequest = given[2].toStdString();
-        o.memoryLimit = given[3].toStdString();
+        const auto o = withResources(threads, given);
         const auto r = podSpec(render(o))["containers"][0]["resources"];
         QCOMPARE(QString::fromStdString(str(r["requests"]["cpu"])), expected[0]);
         QCOMPARE(QString::fromStdString(str(r["limits"]["cpu"])), expected[1]);
@@ -179,12 +186,7 @@ private Q_SLOTS:
         QFETCH(QStringList, given);
         QFETCH(QString, option);
         QFETCH(QString, message);
-        auto o = options();
-        o.threadsPerPod = threads;
-        o.cpuRequest = given[0].toStdString();
-        o.cpuLimit = given[1].toStdString();
-        o.memoryRequest = given[2].toStdString();
-        o.memoryLimit = given[3].toStdString();
+        const auto o = withResources(threads, given);
         auto scenario = kvroute::sim::builtinScenario("default");
         QVERIFY(scenario);
         const auto yaml = renderSweepJob(*scenario, kvroute::sim::SweepGrid{{{"cluster.pods", {"2", "3"}}}, 1}, o);

@@ -189,6 +189,25 @@ void TestQuietStepRuns::sameAsOneEventPerStep()
 
 namespace {
 
+/// A step time of a fixed overhead plus a cost per decode token.
+LinearCoefficients plainDecodeCoefficients()
+{
+    LinearCoefficients c;
+    c.beta0Us = 1000;
+    c.beta2Us = 40;
+    return c;
+}
+
+/// Room for every request; 64-token blocks, so a decoding request fills one every 64 steps.
+EngineConfig roomyBlock64Config()
+{
+    EngineConfig config;
+    config.numGpuBlocks = 400;
+    config.blockSize = 64;
+    config.maxModelLen = 2048;
+    return config;
+}
+
 /// Pod 0's listener submits to pod 1 when pod 0's request finishes, inside pod 0's step end.
 struct Relay final : PodListener {
     Transcript* transcript = nullptr;
@@ -208,14 +227,8 @@ struct Relay final : PodListener {
 std::array<std::vector<std::string>, kPods> relayRun(QuietSteps mode)
 {
     Simulation sim;
-    LinearCoefficients c;
-    c.beta0Us = 1000;
-    c.beta2Us = 40;
-    const LinearStepTime model(c);
-    EngineConfig config;
-    config.numGpuBlocks = 400;
-    config.blockSize = 64;
-    config.maxModelLen = 2048;
+    const LinearStepTime model(plainDecodeCoefficients());
+    const EngineConfig config = roomyBlock64Config();
     Transcript transcript;
     Relay relay;
     relay.transcript = &transcript;
@@ -258,14 +271,8 @@ void TestQuietStepRuns::submitFromAnEarlierStepEndAtTheSameTime()
 std::vector<std::string> abortRun(QuietSteps mode)
 {
     Simulation sim;
-    LinearCoefficients c;
-    c.beta0Us = 1000;
-    c.beta2Us = 40;
-    const LinearStepTime model(c);
-    EngineConfig config;
-    config.numGpuBlocks = 400;
-    config.blockSize = 64;
-    config.maxModelLen = 2048;
+    const LinearStepTime model(plainDecodeCoefficients());
+    const EngineConfig config = roomyBlock64Config();
     TimedPod pod(sim, 0, config, model, nullptr, mode);
     for (RequestId id = 1; id <= 2; ++id) {
         EngineRequest r;
