@@ -117,9 +117,11 @@ const StepPlan& Engine::schedule()
     m_plan.scheduled.clear();
     m_plan.preempted.clear();
     m_plan.totalTokens = 0;
+    m_plan.shape = BatchShape{};
 
     std::int32_t tokenBudget = m_config.maxNumBatchedTokens;
     scheduleRunning(tokenBudget);
+    m_plan.firstAdmitted = m_plan.scheduled.size();
     // vllm.md §5 step 2: no admissions in a step that preempted.
     if (m_plan.preempted.empty())
         scheduleWaiting(tokenBudget);
@@ -173,6 +175,7 @@ void Engine::scheduleRunning(std::int32_t& tokenBudget)
         entry.numNewTokens = numNew;
         entry.numComputedBefore = request.numComputedTokens;
         entry.numTokens = request.numTokens();
+        m_plan.shape.addRequest(entry.numComputedBefore, numNew, entry.numComputedBefore >= entry.numTokens - 1);
         request.numComputedTokens += numNew;
         request.scheduledThisStep = numNew;
         tokenBudget -= numNew;
@@ -213,6 +216,7 @@ void Engine::scheduleWaiting(std::int32_t& tokenBudget)
         const bool first = request.numCachedTokens < 0;
         m_plan.scheduled.push_back(
             ScheduledRequest{request.id, request.callerIndex, numNew, numComputed, request.numTokens(), first, true});
+        m_plan.shape.addRequest(numComputed, numNew, numComputed >= request.numTokens() - 1);
         tokenBudget -= numNew;
         request.status = RequestStatus::Running;
         request.numComputedTokens = numComputed + numNew;
@@ -349,6 +353,9 @@ const StepOutcome& Engine::completeQuietStep()
         entry.admitted = false;
         request.numComputedTokens += 1;
     }
+    // Every request decodes one token more than in the step before, with one more computed.
+    m_plan.shape.attendedContextTokens += static_cast<std::int64_t>(m_running.size());
+    m_plan.firstAdmitted = m_plan.scheduled.size();
     outcome.stats = SchedulerStats{numRunning(), numWaiting(), m_kv.usage(), m_kv.takeStats()};
     m_plan.preempted.clear();
     m_kv.pool().takeEvents(m_plan.kvEvents);

@@ -8,6 +8,7 @@
 #include "sim/engine/engine_types.h"
 #include "sim/engine/kv_cache_manager.h"
 #include "sim/engine/request.h"
+#include "sim/model/batch_shape.h"
 #include "sim/util/result.h"
 
 #include <deque>
@@ -39,6 +40,12 @@ struct StepPlan {
     std::vector<RequestId> preempted;
     std::vector<KvEvent> kvEvents;
     std::int32_t totalTokens = 0;
+    /// scheduled[firstAdmitted..] came from the waiting queue (new or resumed); the ones before
+    /// were running.
+    std::size_t firstAdmitted = 0;
+    /// The batch's shape, summed as requests are scheduled (a request is in decode when at most
+    /// one of its tokens was left to compute: numComputedBefore >= numTokens - 1).
+    BatchShape shape;
 };
 
 struct RequestOutput {

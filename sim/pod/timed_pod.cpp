@@ -108,18 +108,6 @@ bool TimedPod::abort(RequestId id)
     return true;
 }
 
-namespace {
-
-BatchShape shapeOf(const StepPlan& plan)
-{
-    BatchShape shape;
-    for (const auto& s : plan.scheduled)
-        shape.addRequest(s.numComputedBefore, s.numNewTokens, s.numComputedBefore >= s.numTokens - 1);
-    return shape;
-}
-
-} // namespace
-
 void TimedPod::startStepIfIdle()
 {
     if (m_stepRunning || !m_engine.hasRequests())
@@ -134,13 +122,15 @@ void TimedPod::startStepIfIdle()
                                       : 0;
     const SimTime now = m_sim.now();
     const StepPlan& plan = m_engine.schedule();
-    for (const auto& s : plan.scheduled) {
+    // Only requests taken from the waiting queue can be new or resumed.
+    for (std::size_t i = plan.firstAdmitted; i < plan.scheduled.size(); ++i) {
+        const ScheduledRequest& s = plan.scheduled[i];
         if (s.firstSchedule)
             m_records[s.callerIndex].firstScheduled = now;
         if (s.admitted && !s.firstSchedule)
             ++m_records[s.callerIndex].preemptions;
     }
-    BatchShape shape = shapeOf(plan);
+    BatchShape shape = plan.shape;
     // A step with nothing scheduled (only reporting finishes) still costs the fixed overhead.
     const SimTime duration = std::max<SimTime>(1, m_stepTime.stepTime(shape));
     m_stepRunning = true;

@@ -23,13 +23,27 @@ struct Seen {
     std::int32_t running = 0;
     std::int32_t waiting = 0;
     double usage = 0.0;
+    /// The plan's summed shape equals one summed from its entries; the entries before
+    /// firstAdmitted are exactly the ones not admitted.
+    bool shapeAndSplitAgree = false;
     bool operator==(const Seen&) const = default;
 };
 
 void seePlan(const StepPlan& plan, Seen& seen)
 {
-    for (const auto& s : plan.scheduled)
+    BatchShape summed;
+    bool split = true;
+    for (std::size_t i = 0; i < plan.scheduled.size(); ++i) {
+        const auto& s = plan.scheduled[i];
         seen.scheduled.emplace_back(s.id, s.numNewTokens, s.numComputedBefore, s.admitted);
+        summed.addRequest(s.numComputedBefore, s.numNewTokens, s.numComputedBefore >= s.numTokens - 1);
+        split = split && s.admitted == (i >= plan.firstAdmitted);
+    }
+    const BatchShape& shape = plan.shape;
+    seen.shapeAndSplitAgree = split && shape.numRequests == summed.numRequests &&
+                              shape.prefillTokens == summed.prefillTokens && shape.decodeTokens == summed.decodeTokens &&
+                              shape.attendedContextTokens == summed.attendedContextTokens &&
+                              shape.prefillAttentionPairs == summed.prefillAttentionPairs;
     seen.kvEvents = plan.kvEvents.size();
     seen.preempted = plan.preempted;
 }
@@ -156,6 +170,7 @@ void TestQuietSteps::countIsExactAndQuietRunsMatchPlainSteps()
         for (int i = 0; i < steps; ++i) {
             Seen seen;
             seePlan(plain.schedule(), seen);
+            QVERIFY(seen.shapeAndSplitAgree);
             seeOutcome(plain.completeStep(), seen);
             if (i < count)
                 QVERIFY2(looksQuiet(before, seen), qPrintable(QStringLiteral("step %1 of a run of %2").arg(i).arg(count)));
