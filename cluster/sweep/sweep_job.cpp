@@ -120,7 +120,7 @@ Result<PodResources> podResources(const SweepJobOptions& o)
             return fail("'" + value + "' is less than the " + mebibytes(minimumMi) + " that --jobs-per-pod " +
                             std::to_string(o.threadsPerPod) + " needs: the pod runs " +
                             std::to_string(o.threadsPerPod) +
-                            " sweep points at once, each its own simulation needing " +
+                            " sweep points at once, each its own simulation needing at least " +
                             mebibytes(kSweepMemoryMinimumMi) + hint,
                         option);
         }

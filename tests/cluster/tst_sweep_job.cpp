@@ -107,7 +107,7 @@ private Q_SLOTS:
         // As Kubernetes defaults an unset request to its limit.
         QTest::newRow("default requests fall to a limit") << 2 << QStringList{"", "500m", "", "256Mi"}
                                                           << QStringList{"500m", "500m", "256Mi", "256Mi"};
-        // The bounds themselves: twice the largest node sold (1,920 vCPUs, 32 TiB).
+        // The bounds themselves.
         QTest::newRow("as large as the bounds") << 1 << QStringList{"1920", "4096", "32Ti", "64Ti"}
                                                 << QStringList{"1920", "4096", "32Ti", "64Ti"};
         QTest::newRow("a millicore") << 1 << QStringList{"1m", "1m", "", ""} << QStringList{"1m", "1m", "512Mi", "2Gi"};
@@ -169,15 +169,15 @@ private Q_SLOTS:
         QTest::newRow("memory request below 64Mi per thread")
             << 4 << QStringList{"", "", "200Mi", ""} << "--memory-request"
             << "'200Mi' is less than the 256Mi that --jobs-per-pod 4 needs: the pod runs 4 sweep points at once, each its "
-               "own simulation needing 64Mi";
+               "own simulation needing at least 64Mi";
         QTest::newRow("memory limit below 64Mi per thread")
             << 2 << QStringList{"", "", "", "100Mi"} << "--memory-limit"
             << "'100Mi' is less than the 128Mi that --jobs-per-pod 2 needs: the pod runs 2 sweep points at once, each its "
-               "own simulation needing 64Mi";
+               "own simulation needing at least 64Mi";
         QTest::newRow("milli-bytes with threads keep the hint")
             << 2 << QStringList{"", "", "", "512m"} << "--memory-limit"
             << "'512m' is less than the 128Mi that --jobs-per-pod 2 needs: the pod runs 2 sweep points at once, each its "
-               "own simulation needing 64Mi (m means thousandths of a byte: 512Mi is mebibytes)";
+               "own simulation needing at least 64Mi (m means thousandths of a byte: 512Mi is mebibytes)";
     }
 
     void refusalsSayTheRange()
