@@ -85,9 +85,10 @@ int jobCommand(JobOptions& o)
     std::cerr << counted(points.size(), "point", "points") << " in "
               << counted(static_cast<std::size_t>(o.job.shards), "shard", "shards") << ", "
               << counted(static_cast<std::size_t>(o.job.parallelism), "pod", "pods") << " at a time"
-              << (o.job.pvc.empty() ? "; results in an emptyDir (give --pvc to keep them)" : "")
               << ". Apply: kubectl apply -f " << (o.out == "-" ? "FILE" : o.out)
-              << "; when it completes, merge /results/shard-*.jsonl with `kvroute sweep merge`\n";
+              << (o.job.pvc.empty()
+                      ? "; the results go to an emptyDir and are lost with each pod: give --pvc to keep and merge them\n"
+                      : "; when it completes, merge /results/shard-*.jsonl on the claim with `kvroute sweep merge`\n");
     return 0;
 }
 

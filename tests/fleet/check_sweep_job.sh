@@ -31,6 +31,12 @@ for gid in 0x10 abc 1.5 -1 2147483648; do
     fi
     grep -q -- "--fs-group: must be a group id" "$work/bad.err" || fail "--fs-group $gid: $(cat "$work/bad.err")"
 done
+grep -q "merge /results/shard-\*.jsonl on the claim" "$work/emit.err" || fail "summary with --pvc: $(cat "$work/emit.err")"
+# Without a claim the results die with the pods: the summary says so instead of a merge hint.
+"$kvroute" sweep emit-job "${scenario[@]}" "${grid[@]}" --parallelism 1 --image example.org/kvroute:test \
+    -o "$work/nopvc.yaml" 2>"$work/nopvc.err" || fail "emit-job without --pvc: $(cat "$work/nopvc.err")"
+grep -q "lost with each pod: give --pvc" "$work/nopvc.err" || fail "summary without --pvc: $(cat "$work/nopvc.err")"
+grep -q "kvroute sweep merge" "$work/nopvc.err" && fail "summary without --pvc hints a merge: $(cat "$work/nopvc.err")"
 python3 "$validate" "$work/job.yaml" >"$work/validate.txt" 2>&1 || fail "schema: $(cat "$work/validate.txt")"
 grep -q "2 valid, 0 invalid" "$work/validate.txt" || fail "schema: $(cat "$work/validate.txt")"
 
