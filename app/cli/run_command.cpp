@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <optional>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <memory>
 
@@ -151,8 +152,11 @@ int runCommand(const RunOptions& o)
             return kExitRunFailed;
         }
     }
-    if (!o.quiet && o.jsonPath != "-")
-        std::cerr << "(" << wall << " s wall time)\n";
+    if (!o.quiet && o.jsonPath != "-") {
+        // After the report on stdout, not inside it when both go to one pipe.
+        std::cout.flush();
+        std::cerr << "(" << std::fixed << std::setprecision(3) << wall << " s wall time)\n";
+    }
     if (results->requestsCompleted == 0 && !results->cancelled) {
         std::cerr << "kvroute: no request completed; see the notes\n";
         return kExitRunFailed;

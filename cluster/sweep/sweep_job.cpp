@@ -94,7 +94,11 @@ Result<PodResources> podResources(const SweepJobOptions& o)
     const auto check = [&](const std::string& value, const char* option, bool memory) -> Result<double> {
         const auto v = resourceQuantity(value);
         if (!v)
-            return fail("'" + value + "' is not a positive Kubernetes quantity (e.g. 500m or 2 for CPUs, 1536Mi or 2Gi for memory)",
+            return fail("'" + value + "' is not a positive Kubernetes quantity: " +
+                            (memory ? "memory is given as 1536Mi or 2Gi, in [" + mebibytes(minimumMi) + ", " +
+                                          mebibytes(kPodMemoryMaximumMi) + "]"
+                                    : "CPUs are given as cores (2) or millicores (500m), in [1m, " +
+                                          std::to_string(kPodCpuMaximum) + "]"),
                         option);
         if (!memory) {
             // Kubernetes takes "1Gi" CPUs as 2^30 cores, a pod no node can run: a memory unit slipped in.

@@ -165,6 +165,13 @@ private Q_SLOTS:
         QTest::newRow("memory range follows threads")
             << 4 << QStringList{"", "", "", "1Ei"} << "--memory-limit"
             << "'1Ei' is out of range: a pod's memory must be in [256Mi, 64Ti] (no node has more than 64Ti)";
+        // Zero is no quantity for either; the message still gives the range.
+        QTest::newRow("cpu request of 0")
+            << 1 << QStringList{"0", "", "", ""} << "--cpu-request"
+            << "'0' is not a positive Kubernetes quantity: CPUs are given as cores (2) or millicores (500m), in [1m, 4096]";
+        QTest::newRow("memory request of 0 with threads")
+            << 2 << QStringList{"", "", "0", ""} << "--memory-request"
+            << "'0' is not a positive Kubernetes quantity: memory is given as 1536Mi or 2Gi, in [128Mi, 64Ti]";
         // Each thread runs a point, a simulation of its own, in the one pod's memory.
         QTest::newRow("memory request below 64Mi per thread")
             << 4 << QStringList{"", "", "200Mi", ""} << "--memory-request"
