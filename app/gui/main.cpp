@@ -298,7 +298,11 @@ int main(int argc, char** argv)
         if (parser.isSet(tabOption)) {
             tab = screenshotTabIndex(window.tabs(), parser.value(tabOption));
             if (tab < 0) {
-                std::fprintf(stderr, "kvroute-gui: no tab named %s\n", qPrintable(parser.value(tabOption)));
+                QStringList names;
+                for (int i = 0; i < window.tabs()->count(); ++i)
+                    names << window.tabs()->tabText(i);
+                std::fprintf(stderr, "kvroute-gui: no tab named %s; the tabs are %s (any case)\n",
+                             qPrintable(parser.value(tabOption)), qPrintable(names.join(QStringLiteral(", "))));
                 return 2;
             }
             window.tabs()->setCurrentIndex(tab);

@@ -110,6 +110,20 @@ private Q_SLOTS:
         QCOMPARE(image.size(), QSize(1200, 800));
     }
 
+    void unknownTabListsTheTabs()
+    {
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        const GuiRun run = runGui({QStringLiteral("--screenshot"), png, QStringLiteral("--tab"), QStringLiteral("Sweeps")},
+                                  dir.filePath(QStringLiteral("config")));
+        QVERIFY(run.finished);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.standardError.contains(QStringLiteral("no tab named Sweeps; the tabs are Overview, ")),
+                 qPrintable(run.standardError));
+        QVERIFY2(run.standardError.contains(QStringLiteral("Sweep")), qPrintable(run.standardError));
+        QVERIFY(!QFile::exists(png));
+    }
+
     void stagesTabOfARunWithoutStagesFails()
     {
         QTemporaryDir dir;
