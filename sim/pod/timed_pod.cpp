@@ -153,6 +153,11 @@ void TimedPod::startStepIfIdle()
             m_runEnds.push_back(end);
         }
     }
+    placeStepEvent(end);
+}
+
+void TimedPod::placeStepEvent(SimTime end)
+{
     // Ranked by pod: step ends run before other events of their time, in pod order, so a run's
     // single event, placed early and perhaps moved, keeps the order one event per step had.
     m_stepEvent = m_sim.scheduleRankedAt(end, static_cast<std::uint32_t>(m_index), [this] { onStepEvent(); });
@@ -192,7 +197,7 @@ void TimedPod::endQuietRun()
     m_runApplied = 0;
     if (moved) {
         m_sim.cancel(m_stepEvent);
-        m_stepEvent = m_sim.scheduleRankedAt(end, static_cast<std::uint32_t>(m_index), [this] { onStepEvent(); });
+        placeStepEvent(end);
     }
 }
 

@@ -123,6 +123,7 @@ private:
     void startStepIfIdle();
     /// The pending step event: the end of the running step, or of a run of quiet steps.
     void onStepEvent();
+    void placeStepEvent(SimTime end);
     void endStep(SimTime now);
     /// Ends the running quiet step at `now` and begins the next one of the run.
     void applyQuietStep(SimTime now);
