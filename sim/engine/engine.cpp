@@ -3,6 +3,7 @@
 #include "sim/util/check.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 #include <string>
 
@@ -69,46 +70,80 @@ std::vector<RequestId> Engine::waitingIds() const
     return ids;
 }
 
+void Engine::countSteadyDecodes(bool on)
+{
+    KVROUTE_CHECK(m_requests.empty(), "countSteadyDecodes() is set before the first request");
+    m_countSteadyDecodes = on;
+}
+
 std::int32_t Engine::quietDecodeSteps(std::int32_t limit) const
 {
     if (m_stepOpen || !m_waiting.empty() || m_running.empty() ||
         static_cast<std::int32_t>(m_running.size()) > m_config.maxNumBatchedTokens)
         return 0;
-    const std::int32_t blockSize = m_config.blockSize;
-    const bool caching = m_config.enablePrefixCaching;
     std::int32_t steps = limit;
     for (const Request* request : m_running) {
-        const std::int32_t computed = request->numComputedTokens;
-        const std::int32_t tokens = request->numTokens();
-        // Decode only (one token to compute), first token and preemption notices delivered.
-        if (computed != tokens - 1 || !request->producedFirstToken || request->undeliveredPreemptions != 0 ||
-            request->numCachedBlocks < 0)
-            return 0;
-        // Step i (from 0) computes position computed + i and samples output numOutput + i.
-        // It needs no new block while computed + i + 1 <= held * blockSize (scheduleRunning
-        // also needs computed + i < max_model_len - 1, implied by the length bound below),
-        steps = std::min(steps, static_cast<std::int32_t>(request->blocks.size()) * blockSize - computed);
-        // fills no block while tokens + i < (numCachedBlocks + 1) * blockSize,
-        if (caching)
-            steps = std::min(steps, (request->numCachedBlocks + 1) * blockSize - tokens);
-        // and does not finish it by length (check_stop: tokens + i + 1 >= max_model_len or
-        // numOutput + i + 1 >= max_tokens),
-        steps = std::min(steps, m_config.maxModelLen - tokens - 1);
-        steps = std::min(steps, request->maxTokens - request->numOutput - 1);
-        // or by a stop token.
-        if (!request->stopTokenIds.empty()) {
-            for (std::int32_t i = 0; i < steps; ++i) {
-                const TokenId next = request->outputSource.at(static_cast<std::size_t>(request->numOutput + i));
-                if (std::ranges::find(request->stopTokenIds, next) != request->stopTokenIds.end()) {
-                    steps = i;
-                    break;
-                }
-            }
+        if (request->steadyUntilStep != 0) {
+            // The stretch was counted by quietStepsOf when it began, and each of its steps takes
+            // one off that count: what is left of it is the count now.
+            steps = std::min(steps, static_cast<std::int32_t>(request->steadyUntilStep - m_stepNumber));
+            continue;
         }
+        // Decode only (one token to compute), first token and preemption notices delivered.
+        if (request->numComputedTokens != request->numTokens() - 1 || !request->producedFirstToken ||
+            request->undeliveredPreemptions != 0 || request->numCachedBlocks < 0)
+            return 0;
+        steps = quietStepsOf(*request, steps);
         if (steps <= 0)
             return 0;
     }
     return steps;
+}
+
+std::int32_t Engine::quietStepsOf(const Request& request, std::int32_t limit) const
+{
+    const std::int32_t blockSize = m_config.blockSize;
+    const std::int32_t computed = request.numComputedTokens;
+    const std::int32_t tokens = request.numTokens();
+    std::int32_t steps = limit;
+    // Step i (from 0) computes position computed + i and samples output numOutput + i.
+    // It needs no new block while computed + i + 1 <= held * blockSize (scheduleRunning
+    // also needs computed + i < max_model_len - 1, implied by the length bound below),
+    steps = std::min(steps, static_cast<std::int32_t>(request.blocks.size()) * blockSize - computed);
+    // fills no block while tokens + i < (numCachedBlocks + 1) * blockSize,
+    if (m_config.enablePrefixCaching)
+        steps = std::min(steps, (request.numCachedBlocks + 1) * blockSize - tokens);
+    // and does not finish it by length (check_stop: tokens + i + 1 >= max_model_len or
+    // numOutput + i + 1 >= max_tokens),
+    steps = std::min(steps, m_config.maxModelLen - tokens - 1);
+    steps = std::min(steps, request.maxTokens - request.numOutput - 1);
+    // or by a stop token.
+    if (!request.stopTokenIds.empty()) {
+        for (std::int32_t i = 0; i < steps; ++i) {
+            const TokenId next = request.outputSource.at(static_cast<std::size_t>(request.numOutput + i));
+            if (std::ranges::find(request.stopTokenIds, next) != request.stopTokenIds.end())
+                return i;
+        }
+    }
+    return steps;
+}
+
+void Engine::beginSteadyStretch(Request& request)
+{
+    // The stretch's last step must stay a step number of the request's 32-bit field.
+    const std::int64_t room = std::int64_t{std::numeric_limits<std::int32_t>::max()} - m_stepNumber;
+    if (room < 2)
+        return;
+    const std::int32_t steps =
+        quietStepsOf(request, static_cast<std::int32_t>(std::min<std::int64_t>(room - 1, m_config.maxModelLen)));
+    if (steps > 0)
+        request.steadyUntilStep = static_cast<std::int32_t>(m_stepNumber + steps);
+}
+
+void Engine::endSteadyStretch(Request& request)
+{
+    request.steadyUntilStep = 0;
+    m_steadyExits.push_back(SteadyExit{request.callerIndex, request.numOutput});
 }
 
 const StepPlan& Engine::schedule()
@@ -118,6 +153,8 @@ const StepPlan& Engine::schedule()
     m_plan.preempted.clear();
     m_plan.totalTokens = 0;
     m_plan.shape = BatchShape{};
+    m_plan.steadyDecodes = 0;
+    ++m_stepNumber;
 
     std::int32_t tokenBudget = m_config.maxNumBatchedTokens;
     scheduleRunning(tokenBudget);
@@ -144,6 +181,19 @@ void Engine::scheduleRunning(std::int32_t& tokenBudget)
     while (index < m_running.size() && tokenBudget > 0) {
         prefetchRunning(index + kPrefetchAhead, 1);
         Request& request = *m_running[index];
+        if (request.steadyUntilStep != 0) {
+            if (request.steadyUntilStep >= m_stepNumber) {
+                // What the lines below do for it, which quietStepsOf showed: one decode token
+                // (the budget is not spent), in a block it holds that it does not fill.
+                m_plan.shape.addRequest(request.numComputedTokens, 1, true);
+                ++m_plan.steadyDecodes;
+                request.numComputedTokens += 1;
+                tokenBudget -= 1;
+                ++index;
+                continue;
+            }
+            endSteadyStretch(request);
+        }
         std::int32_t numNew = request.numTokens() - request.numComputedTokens;
         if (m_config.longPrefillTokenThreshold > 0 && m_config.longPrefillTokenThreshold < numNew)
             numNew = m_config.longPrefillTokenThreshold;
@@ -180,6 +230,13 @@ void Engine::scheduleRunning(std::int32_t& tokenBudget)
         request.scheduledThisStep = numNew;
         tokenBudget -= numNew;
         ++index;
+    }
+    // The token budget ran out before these: a steady stretch assumes every step schedules it.
+    // (Under FCFS this does not happen to a decode: a request is admitted only with budget left
+    // after those ahead of it, whose needs never grow, so a guard.)
+    for (; index < m_running.size(); ++index) {
+        if (m_running[index]->steadyUntilStep != 0)
+            endSteadyStretch(*m_running[index]);
     }
 }
 
@@ -233,6 +290,8 @@ void Engine::scheduleWaiting(std::int32_t& tokenBudget)
 
 void Engine::preempt(Request& victim)
 {
+    if (victim.steadyUntilStep != 0)
+        endSteadyStretch(victim);
     m_kv.free(victim);
     victim.status = RequestStatus::Preempted;
     victim.numComputedTokens = 0;
@@ -261,6 +320,9 @@ bool Engine::checkStop(Request& request) const
 
 void Engine::finish(Request& request, FinishReason reason)
 {
+    // Only an abort finishes a request in a steady stretch (its bound excludes a finishing step).
+    if (request.steadyUntilStep != 0)
+        endSteadyStretch(request);
     request.status = RequestStatus::Finished;
     request.finishReason = reason;
     m_kv.free(request);
@@ -278,11 +340,20 @@ const StepOutcome& Engine::completeStep()
     outcome.outputs.clear();
     outcome.finished.clear();
     outcome.stats.reset();
+    outcome.steadyTokens = 0;
     m_runningScratch.clear();
     prefetchFirstRunning(2);
     for (std::size_t i = 0; i < m_running.size(); ++i) {
         prefetchRunning(i + kPrefetchAhead, 2);
         Request* request = m_running[i];
+        if (request->steadyUntilStep != 0) {
+            // Scheduled by the steady path of this step (a stretch that ended or was cut is
+            // marked over by now): it samples a token that does not finish it.
+            ++request->numOutput;
+            ++outcome.steadyTokens;
+            m_runningScratch.push_back(request);
+            continue;
+        }
         if (request->scheduledThisStep == 0) {
             m_runningScratch.push_back(request);
             continue;
@@ -310,13 +381,15 @@ const StepOutcome& Engine::completeStep()
             if (stopped) {
                 outcome.finished.push_back(request->id);
                 finish(*request, request->finishReason);
+            } else if (m_countSteadyDecodes && request->numComputedTokens == request->numTokens() - 1) {
+                beginSteadyStretch(*request);
             }
         }
         if (!stopped)
             m_runningScratch.push_back(request);
     }
     m_running.swap(m_runningScratch);
-    if (!outcome.outputs.empty()) {
+    if (!outcome.outputs.empty() || outcome.steadyTokens > 0) {
         outcome.stats = SchedulerStats{numRunning(), numWaiting(), m_kv.usage(), m_kv.takeStats()};
     }
     return outcome;
@@ -324,15 +397,28 @@ const StepOutcome& Engine::completeStep()
 
 const StepOutcome& Engine::completeQuietStep()
 {
-    KVROUTE_CHECK(m_stepOpen && m_waiting.empty() && m_plan.scheduled.size() == m_running.size(),
+    KVROUTE_CHECK(m_stepOpen && m_waiting.empty() &&
+                      m_plan.scheduled.size() + static_cast<std::size_t>(m_plan.steadyDecodes) == m_running.size(),
                   "completeQuietStep() on a step that is not quiet");
     StepOutcome& outcome = m_outcome;
     outcome.outputs.clear();
     outcome.finished.clear();
+    outcome.steadyTokens = 0;
+    // The step after this one: quietDecodeSteps counted it within every steady stretch, so no
+    // request enters or leaves one here and the plan's list keeps its requests.
+    ++m_stepNumber;
+    std::size_t listed = 0;
     prefetchFirstRunning(2);
     for (std::size_t i = 0; i < m_running.size(); ++i) {
         prefetchRunning(i + kPrefetchAhead, 2);
         Request& request = *m_running[i];
+        if (request.steadyUntilStep != 0) {
+            KVROUTE_CHECK(request.steadyUntilStep >= m_stepNumber, "a steady stretch ended inside a quiet run");
+            ++request.numOutput;
+            ++outcome.steadyTokens;
+            request.numComputedTokens += 1;
+            continue;
+        }
         // completeStep: the step computed the one token scheduled, so a token is sampled.
         ++request.numOutput;
         KVROUTE_CHECK(request.scheduledThisStep == 1 && request.producedFirstToken && !checkStop(request),
@@ -346,7 +432,7 @@ const StepOutcome& Engine::completeQuietStep()
         out.numCachedTokens = std::max(request.numCachedTokens, 0);
         // schedule: the new token is the one to compute, in a block the request holds
         // (allocateSlots has nothing to do; quietDecodeSteps checked it).
-        ScheduledRequest& entry = m_plan.scheduled[i];
+        ScheduledRequest& entry = m_plan.scheduled[listed++];
         entry.numComputedBefore = request.numComputedTokens;
         entry.numTokens = request.numTokens();
         entry.firstSchedule = false;

@@ -46,6 +46,10 @@ struct StepPlan {
     /// The batch's shape, summed as requests are scheduled (a request is in decode when at most
     /// one of its tokens was left to compute: numComputedBefore >= numTokens - 1).
     BatchShape shape;
+    /// Requests in a steady decode stretch (Engine::countSteadyDecodes), scheduled for one decode
+    /// token each and not listed in `scheduled` (they come before the admitted ones; their
+    /// tokens are in totalTokens and shape).
+    std::int32_t steadyDecodes = 0;
 };
 
 struct RequestOutput {
@@ -67,8 +71,19 @@ struct StepOutcome {
     std::vector<RequestOutput> outputs;
     /// Requests that finished in this step, in running-list order.
     std::vector<RequestId> finished;
+    /// Tokens sampled by requests in a steady decode stretch (Engine::countSteadyDecodes), not
+    /// listed in `outputs`: each one the next token of a request in plain decode, whose previous
+    /// token came at the end of the step before, and none first or finishing.
+    std::int32_t steadyTokens = 0;
     /// Present only on steps with at least one output (vllm.md §5 step 4).
     std::optional<SchedulerStats> stats;
+};
+
+/// A request left its steady decode stretch (scheduled normally again, cut from a step by the
+/// token budget, preempted, or aborted): the outputs it last had counted in aggregate.
+struct SteadyExit {
+    std::uint32_t callerIndex = 0;
+    std::int32_t numOutputTokens = 0;
 };
 
 class Engine {
@@ -96,6 +111,19 @@ public:
     /// are, so a timed pod may place several in time at once. Call between steps.
     [[nodiscard]] std::int32_t quietDecodeSteps(std::int32_t limit) const;
 
+    /// Counts, rather than lists, the steps of requests in a steady decode stretch: a request
+    /// whose token has just been sampled, and whose next steps (as quietDecodeSteps() counts
+    /// them for it alone) each compute one token into a block it holds and sample a token that
+    /// does not finish it, is scheduled and sampled in those steps without a ScheduledRequest or
+    /// a RequestOutput: StepPlan::steadyDecodes and StepOutcome::steadyTokens count them. The
+    /// engine's state and rules are the same; only the reporting changes. For callers whose
+    /// results depend on sums over the tokens (a simulated fleet), not on each token (a live
+    /// pod's stream, conformance traces). Set before the first request.
+    void countSteadyDecodes(bool on);
+    /// Requests that left a steady stretch since clearSteadyExits(), in the order they left.
+    [[nodiscard]] const std::vector<SteadyExit>& steadyExits() const { return m_steadyExits; }
+    void clearSteadyExits() { m_steadyExits.clear(); }
+
     const StepPlan& schedule();
     /// completeStep() then schedule() in one pass, for a step that quietDecodeSteps() counted
     /// with another quiet step after it: the next step schedules the same batch, each request
@@ -120,6 +148,12 @@ private:
     void scheduleRunning(std::int32_t& tokenBudget);
     void scheduleWaiting(std::int32_t& tokenBudget);
     void preempt(Request& victim);
+    /// Steps ahead, at most `limit`, in which `request` (in decode, past its first token, no
+    /// preemption undelivered) computes one token into a block it holds, fills no block and
+    /// samples a token that does not finish it.
+    [[nodiscard]] std::int32_t quietStepsOf(const Request& request, std::int32_t limit) const;
+    void beginSteadyStretch(Request& request);
+    void endSteadyStretch(Request& request);
     void finish(Request& request, FinishReason reason);
     [[nodiscard]] bool checkStop(Request& request) const;
     /// The step loops visit every running request, usually gone from the cache since the pod's
@@ -157,6 +191,10 @@ private:
     std::vector<BlockId> m_hitScratch;
     std::vector<Request*> m_runningScratch;
     std::vector<Request*> m_skippedScratch;
+    /// schedule() calls so far: steady stretches are given in these step numbers.
+    std::int64_t m_stepNumber = 0;
+    bool m_countSteadyDecodes = false;
+    std::vector<SteadyExit> m_steadyExits;
 };
 
 } // namespace kvroute::sim

@@ -38,8 +38,9 @@ struct alignas(64) Request {
     std::int32_t numCachedTokens = -1;
     /// Full blocks already inserted into the prefix cache; -1 = no entry (new or preempted).
     std::int32_t numCachedBlocks = -1;
-    /// PREEMPTED events not yet delivered with an output (vllm.md §6: counted on delivery).
-    std::int32_t undeliveredPreemptions = 0;
+    /// Last step of the request's steady decode stretch (Engine::countSteadyDecodes), 0 when
+    /// it is in none: through that step the step loops only count its token.
+    std::int32_t steadyUntilStep = 0;
     RequestStatus status = RequestStatus::Waiting;
     FinishReason finishReason = FinishReason::None;
     bool producedFirstToken = false;
@@ -56,6 +57,8 @@ struct alignas(64) Request {
     std::vector<BlockHashValue> blockHashes;
     /// Times this request was preempted.
     std::int32_t numPreemptions = 0;
+    /// PREEMPTED events not yet delivered with an output (vllm.md §6: counted on delivery).
+    std::int32_t undeliveredPreemptions = 0;
 
     [[nodiscard]] std::int32_t numPromptTokens() const { return promptLength; }
     [[nodiscard]] std::int32_t numOutputTokens() const { return numOutput; }

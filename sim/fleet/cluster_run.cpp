@@ -84,8 +84,10 @@ public:
             // Pods publish only with --kv-events-config; an index nobody feeds stays empty.
             engine.kvEvents = engine.kvEvents && m_router->wantsKvEvents();
             // The listener below counts, sums exactly, and adds up per pod in step order, and
-            // it submits from ordinary events only: runs of quiet steps can be coalesced.
-            m_pods.push_back(std::make_unique<TimedPod>(m_sim, i, engine, *m_stepTime, this, QuietSteps::Coalesced));
+            // it submits from ordinary events only: runs of quiet steps can be coalesced, and the
+            // tokens of requests in steady decode counted rather than heard one by one.
+            m_pods.push_back(std::make_unique<TimedPod>(m_sim, i, engine, *m_stepTime, this, QuietSteps::Coalesced,
+                                                          TokenReports::SteadyCounted));
             PodInfo info;
             info.name = podName(setup, i);
             info.address = "10.128.0." + std::to_string(10 + i);
@@ -184,6 +186,10 @@ public:
     void onToken(int pod, SimTime now, const RequestOutput& out, const PodRequestRecord& record) override
     {
         m_collector.onToken(pod, now, out, record);
+    }
+    void onSteadyTokens(int pod, SimTime now, std::int32_t count, SimTime interTokenLatency) override
+    {
+        m_collector.onSteadyTokens(pod, now, count, interTokenLatency);
     }
     void onStats(int pod, SimTime now, const SchedulerStats& stats) override { m_collector.onStats(pod, now, stats); }
     void onFinished(int pod, SimTime now, const PodRequestRecord& record) override

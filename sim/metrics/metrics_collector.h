@@ -43,6 +43,11 @@ public:
         }
         onFirstToken(now, output);
     }
+    void onSteadyTokens(int /*pod*/, SimTime /*now*/, std::int32_t count, SimTime interTokenLatency) override
+    {
+        m_intervalTokens += count;
+        m_itl.add(interTokenLatency, count);
+    }
     void onStats(int pod, SimTime now, const SchedulerStats& stats) override;
     void onFinished(int pod, SimTime now, const PodRequestRecord& record) override;
 

@@ -7,7 +7,7 @@
 namespace kvroute::sim {
 
 TimedPod::TimedPod(Simulation& sim, int index, const EngineConfig& config, const StepTimeModel& stepTime,
-                   PodListener* listener, QuietSteps quietSteps)
+                   PodListener* listener, QuietSteps quietSteps, TokenReports tokenReports)
     : m_sim(sim)
     , m_index(index)
     , m_engine(config)
@@ -16,6 +16,7 @@ TimedPod::TimedPod(Simulation& sim, int index, const EngineConfig& config, const
     , m_quietSteps(quietSteps)
 {
     KVROUTE_CHECK(index >= 0, "a pod index is not negative");
+    m_engine.countSteadyDecodes(tokenReports == TokenReports::SteadyCounted);
     m_metrics.kvCacheUsage = m_engine.kvCacheUsage();
 }
 
@@ -102,8 +103,10 @@ bool TimedPod::abort(RequestId id)
         }
         return true;
     }
-    if (m_engine.abortRequest(id))
+    if (m_engine.abortRequest(id)) {
+        applySteadyExits();
         finishRecord(id, FinishReason::Abort);
+    }
     startStepIfIdle();
     return true;
 }
@@ -122,6 +125,7 @@ void TimedPod::startStepIfIdle()
                                       : 0;
     const SimTime now = m_sim.now();
     const StepPlan& plan = m_engine.schedule();
+    applySteadyExits();
     // Only requests taken from the waiting queue can be new or resumed.
     for (std::size_t i = plan.firstAdmitted; i < plan.scheduled.size(); ++i) {
         const ScheduledRequest& s = plan.scheduled[i];
@@ -141,10 +145,10 @@ void TimedPod::startStepIfIdle()
     m_runEnds.clear();
     m_runApplied = 0;
     if (quietRun >= 2) {
+        m_runBatchSize = plan.scheduled.size() + static_cast<std::size_t>(plan.steadyDecodes);
         KVROUTE_CHECK(plan.kvEvents.empty() && plan.preempted.empty() &&
-                          plan.totalTokens == static_cast<std::int32_t>(plan.scheduled.size()),
+                          plan.totalTokens == static_cast<std::int32_t>(m_runBatchSize),
                       "a quiet step is not plain decode");
-        m_runBatchSize = plan.scheduled.size();
         // Each later step of the run schedules the same requests, each attending one token more.
         m_runEnds.push_back(end);
         for (std::int32_t i = 1; i < quietRun; ++i) {
@@ -207,15 +211,16 @@ void TimedPod::applyQuietStep(SimTime now)
     ++m_metrics.steps;
     m_metrics.busyTime += now - m_stepStart;
     const StepOutcome& outcome = m_engine.completeQuietStep();
+    m_lastStepEnd = now;
     deliverOutputs(outcome, now);
     recordStats(outcome, now);
     ++m_runApplied;
     const StepPlan& plan = m_engine.plan();
     // The step was placed from the run's first batch, each request one token further on: it
     // must schedule that batch again, one decode token each (the shape then is as placed).
+    const std::size_t batch = plan.scheduled.size() + static_cast<std::size_t>(plan.steadyDecodes);
     KVROUTE_CHECK(plan.kvEvents.empty() && plan.preempted.empty() &&
-                      plan.totalTokens == static_cast<std::int32_t>(plan.scheduled.size()) &&
-                      plan.scheduled.size() == m_runBatchSize,
+                      plan.totalTokens == static_cast<std::int32_t>(batch) && batch == m_runBatchSize,
                   "a quiet step did not go as placed");
     const SimTime duration = m_runEnds[m_runApplied] - now;
     m_stepStart = now;
@@ -250,6 +255,22 @@ void TimedPod::deliverOutputs(const StepOutcome& outcome, SimTime now)
             finishRecordAt(out.callerIndex, out.finishReason);
         }
     }
+    if (outcome.steadyTokens > 0) {
+        // Each one's previous token came at the end of the step before, when this one began.
+        m_metrics.generationTokens += outcome.steadyTokens;
+        if (m_listener)
+            m_listener->onSteadyTokens(m_index, now, outcome.steadyTokens, now - m_stepStart);
+    }
+}
+
+void TimedPod::applySteadyExits()
+{
+    for (const SteadyExit& exit : m_engine.steadyExits()) {
+        PodRequestRecord& record = m_records[exit.callerIndex];
+        record.numOutputTokens = exit.numOutputTokens;
+        record.lastToken = m_lastStepEnd;
+    }
+    m_engine.clearSteadyExits();
 }
 
 void TimedPod::recordStats(const StepOutcome& outcome, SimTime now)
@@ -272,6 +293,7 @@ void TimedPod::endStep(SimTime now)
 
     // Listeners may submit while outputs are delivered: those wait like mid-step arrivals.
     const StepOutcome& outcome = m_engine.completeStep();
+    m_lastStepEnd = now;
     deliverOutputs(outcome, now);
     recordStats(outcome, now);
 
@@ -281,8 +303,10 @@ void TimedPod::endStep(SimTime now)
     // Swapped into scratch lists (keeping both capacities) in case a listener re-enters.
     m_abortScratch.swap(m_abortedDuringStep);
     for (const auto id : m_abortScratch) {
-        if (m_engine.abortRequest(id))
+        if (m_engine.abortRequest(id)) {
+            applySteadyExits();
             finishRecord(id, FinishReason::Abort);
+        }
     }
     m_abortScratch.clear();
     m_arrivalScratch.swap(m_arrivedDuringStep);

@@ -56,6 +56,11 @@ public:
     /// A generated token (the first one included) was delivered at `now`; `record.lastToken` is
     /// still the previous token's time (-1 before the first).
     virtual void onToken(int /*pod*/, SimTime /*now*/, const RequestOutput& /*output*/, const PodRequestRecord& /*record*/) {}
+    /// `count` tokens of requests in steady decode (TokenReports::SteadyCounted), each sampled
+    /// at `now` and `interTokenLatency` after its request's previous token; onToken hears the
+    /// others. Such a request's record shows its outputs and last token time again once it
+    /// leaves the stretch, before onToken or onFinished next shows it.
+    virtual void onSteadyTokens(int /*pod*/, SimTime /*now*/, std::int32_t /*count*/, SimTime /*interTokenLatency*/) {}
     /// A step carried SchedulerStats (the gauges and prefix-cache counters moved).
     virtual void onStats(int /*pod*/, SimTime /*now*/, const SchedulerStats& /*stats*/) {}
     /// A request finished (length, stop or abort); `record` is complete.
@@ -92,10 +97,21 @@ enum class QuietSteps : std::uint8_t {
     Coalesced,
 };
 
+/// How a pod tells its listener of generated tokens.
+enum class TokenReports : std::uint8_t {
+    /// onToken for every token.
+    EachToken,
+    /// onToken for the tokens of requests not in a steady decode stretch (their first and last
+    /// included), onSteadyTokens for the count of the others (Engine::countSteadyDecodes): for
+    /// listeners that sum over tokens, at a cost per step rather than per request in decode.
+    SteadyCounted,
+};
+
 class TimedPod {
 public:
     TimedPod(Simulation& sim, int index, const EngineConfig& config, const StepTimeModel& stepTime,
-             PodListener* listener = nullptr, QuietSteps quietSteps = QuietSteps::EachOwnEvent);
+             PodListener* listener = nullptr, QuietSteps quietSteps = QuietSteps::EachOwnEvent,
+             TokenReports tokenReports = TokenReports::EachToken);
     TimedPod(const TimedPod&) = delete;
     TimedPod& operator=(const TimedPod&) = delete;
 
@@ -131,6 +147,9 @@ private:
     void endQuietRun();
     void deliverOutputs(const StepOutcome& outcome, SimTime now);
     void recordStats(const StepOutcome& outcome, SimTime now);
+    /// Brings the records of requests that left a steady stretch up to date (their last token
+    /// came at the end of the latest step).
+    void applySteadyExits();
     Result<void> admit(EngineRequest request);
     /// Finishes the record of `id`, if the pod still has one.
     void finishRecord(RequestId id, FinishReason reason);
@@ -155,6 +174,7 @@ private:
     std::vector<RequestId> m_abortScratch;
     bool m_stepRunning = false;
     SimTime m_stepStart = 0;
+    SimTime m_lastStepEnd = -1;
     QuietSteps m_quietSteps;
     /// End times of the steps of the current run of quiet steps (empty when none), the running
     /// step's first: m_runEnds[m_runApplied] is the running step's end, and the step event is

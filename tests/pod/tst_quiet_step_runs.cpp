@@ -3,7 +3,8 @@
 // shows the same gauges whenever they are read, while requests arrive and are aborted mid-run,
 // the caller catches up at odd times, and another pod's step end submits at the same time.
 
-#include "sim/kernel/rng.h"
+#include "random_pod_traffic.h"
+
 #include "sim/model/step_time.h"
 #include "sim/pod/timed_pod.h"
 
@@ -60,85 +61,23 @@ struct Outcome {
     std::vector<std::string> gaugeReads;
 };
 
-std::string gauges(const PodMetrics& m)
-{
-    return "r" + std::to_string(m.numRequestsRunning) + " w" + std::to_string(m.numRequestsWaiting) + " u" +
-           std::to_string(m.kvCacheUsage) + " q" + std::to_string(m.prefixCache.queries);
-}
-
 Outcome run(std::uint64_t seed, QuietSteps mode, std::int32_t numGpuBlocks, bool caching)
 {
     Simulation sim;
-    LinearCoefficients c;
-    c.beta0Us = 900;
-    c.beta1Us = 10;
-    c.beta2Us = 35;
-    c.beta3Us = 0.02;
-    const LinearStepTime model(c);
-    EngineConfig config;
-    config.numGpuBlocks = numGpuBlocks;
-    config.blockSize = 16;
-    config.maxNumSeqs = 16;
-    config.maxNumBatchedTokens = 256;
-    config.maxModelLen = 2048;
-    config.kvEvents = true;
-    config.enablePrefixCaching = caching;
+    const LinearStepTime model(test::smallPodCoefficients());
+    const EngineConfig config = test::smallPodConfig(numGpuBlocks, caching);
     Transcript transcript;
-    std::vector<std::string> gaugeReads;
     std::vector<std::unique_ptr<TimedPod>> pods;
     for (int i = 0; i < kPods; ++i)
         pods.push_back(std::make_unique<TimedPod>(sim, i, config, model, &transcript, mode));
-
     // Arrivals, aborts and catch-ups are ordinary events at the same times in both modes.
-    auto rng = Rng::stream(seed, "quiet-runs");
-    SimTime t = 0;
-    for (RequestId id = 1; id <= 150; ++id) {
-        t += fromSeconds(rng.exponential(25.0));
-        const auto pod = static_cast<std::size_t>(rng.uniformInt(0, kPods - 1));
-        const auto group = static_cast<TokenId>(rng.uniformInt(0, 3));
-        std::vector<TokenId> prompt;
-        for (TokenId i = 0; i < 64; ++i)
-            prompt.push_back(group * 1000 + i);
-        const auto own = rng.uniformInt(1, 120);
-        for (std::int64_t i = 0; i < own; ++i)
-            prompt.push_back(static_cast<TokenId>(100000 + id * 1000 + i));
-        EngineRequest r;
-        r.id = id;
-        r.prompt = std::make_shared<const std::vector<TokenId>>(std::move(prompt));
-        r.maxTokens = static_cast<std::int32_t>(rng.uniformInt(1, 400));
-        r.outputs.offset = static_cast<std::uint32_t>(id * 7919);
-        if (rng.uniformInt(0, 4) == 0)
-            r.stopTokenIds = {r.outputs.at(static_cast<std::size_t>(rng.uniformInt(5, 300)))};
-        sim.scheduleAt(t, [&pods, pod, r = std::move(r)]() mutable { QVERIFY(pods[pod]->submit(std::move(r)).has_value()); });
-        if (rng.uniformInt(0, 9) == 0) {
-            const SimTime abortAt = t + fromSeconds(2.0 * rng.uniform01());
-            sim.scheduleAt(abortAt, [&pods, pod, id] { (void)pods[pod]->abort(id); });
-        }
-        if (rng.uniformInt(0, 2) == 0) {
-            const SimTime at = t + fromSeconds(rng.uniform01());
-            sim.scheduleAt(at, [&pods, &sim] {
-                for (auto& p : pods)
-                    p->catchUp(sim.now());
-            });
-        }
-        // The gauges, read without catching up (as the router's scrape reads them).
-        const SimTime readAt = t + fromSeconds(rng.uniform01());
-        sim.scheduleAt(readAt, [&pods, &sim, &gaugeReads] {
-            for (const auto& p : pods)
-                gaugeReads.push_back(std::to_string(sim.now()) + " " + gauges(p->metrics()));
-        });
-    }
-    sim.run();
     Outcome out;
+    test::scheduleRandomTraffic(sim, pods, seed, out.gaugeReads);
+    sim.run();
     out.events = sim.eventsExecuted();
-    out.gaugeReads = std::move(gaugeReads);
     for (int i = 0; i < kPods; ++i) {
         out.lines[static_cast<std::size_t>(i)] = transcript.lines[static_cast<std::size_t>(i)];
-        const PodMetrics& m = pods[static_cast<std::size_t>(i)]->metrics();
-        out.metrics[static_cast<std::size_t>(i)] =
-            std::to_string(m.steps) + " " + std::to_string(m.busyTime) + " " + std::to_string(m.generationTokens) + " " +
-            std::to_string(m.promptTokens) + " " + std::to_string(m.requestSuccess) + " " +
-            std::to_string(m.numPreemptions) + " " + std::to_string(m.prefixCache.hits);
+        out.metrics[static_cast<std::size_t>(i)] = test::counters(pods[static_cast<std::size_t>(i)]->metrics());
     }
     return out;
 }
@@ -286,7 +225,7 @@ std::vector<std::string> abortRun(QuietSteps mode)
     std::vector<std::string> reads;
     for (int i = 1; i <= 40; ++i)
         sim.scheduleAt(fromSeconds(0.0105) + i * 250'000, [&pod, &reads, &sim] {
-            reads.push_back(std::to_string(sim.now()) + " " + gauges(pod.metrics()));
+            reads.push_back(std::to_string(sim.now()) + " " + test::gauges(pod.metrics()));
         });
     sim.run();
     return reads;
