@@ -120,7 +120,8 @@ public:
     /// results depend on sums over the tokens (a simulated fleet), not on each token (a live
     /// pod's stream, conformance traces). Set before the first request.
     void countSteadyDecodes(bool on);
-    /// Requests that left a steady stretch since clearSteadyExits(), in the order they left.
+    /// Requests that left a steady stretch since clearSteadyExits(), in the order they left; a
+    /// caller that counts steady decodes clears them after each schedule() and abortRequest().
     [[nodiscard]] const std::vector<SteadyExit>& steadyExits() const { return m_steadyExits; }
     void clearSteadyExits() { m_steadyExits.clear(); }
 

@@ -58,6 +58,8 @@ struct alignas(64) Request {
     /// Times this request was preempted.
     std::int32_t numPreemptions = 0;
     /// PREEMPTED events not yet delivered with an output (vllm.md §6: counted on delivery).
+    /// Off the two lines the step loops read: only an output listed one by one reads it (the
+    /// first line went to steadyUntilStep, which every step of a cluster run reads).
     std::int32_t undeliveredPreemptions = 0;
 
     [[nodiscard]] std::int32_t numPromptTokens() const { return promptLength; }

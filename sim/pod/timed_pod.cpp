@@ -211,6 +211,8 @@ void TimedPod::applyQuietStep(SimTime now)
     ++m_metrics.steps;
     m_metrics.busyTime += now - m_stepStart;
     const StepOutcome& outcome = m_engine.completeQuietStep();
+    // Steady tokens are one step after their requests' previous ones: steps run back to back.
+    KVROUTE_CHECK(outcome.steadyTokens == 0 || m_lastStepEnd == m_stepStart, "steady tokens after an idle pod");
     m_lastStepEnd = now;
     deliverOutputs(outcome, now);
     recordStats(outcome, now);
@@ -293,6 +295,7 @@ void TimedPod::endStep(SimTime now)
 
     // Listeners may submit while outputs are delivered: those wait like mid-step arrivals.
     const StepOutcome& outcome = m_engine.completeStep();
+    KVROUTE_CHECK(outcome.steadyTokens == 0 || m_lastStepEnd == m_stepStart, "steady tokens after an idle pod");
     m_lastStepEnd = now;
     deliverOutputs(outcome, now);
     recordStats(outcome, now);
