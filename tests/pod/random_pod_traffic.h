@@ -10,6 +10,7 @@
 
 #include <QtTest/QtTest>
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -96,6 +97,21 @@ inline void scheduleRandomTraffic(Simulation& sim, std::vector<std::unique_ptr<T
             for (const auto& p : pods)
                 gaugeReads.push_back(std::to_string(sim.now()) + " " + gauges(p->metrics()));
         });
+    }
+}
+
+/// Per pod, the lines two listeners wrote are equal (the first difference is shown).
+template <std::size_t Pods>
+void compareLines(const std::array<std::vector<std::string>, Pods>& expected,
+                  const std::array<std::vector<std::string>, Pods>& actual)
+{
+    for (std::size_t pod = 0; pod < Pods; ++pod) {
+        const auto& a = expected[pod];
+        const auto& b = actual[pod];
+        for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+            QVERIFY2(a[i] == b[i], qPrintable(QStringLiteral("pod %1 line %2: %3 | %4")
+                                                 .arg(pod).arg(i).arg(QString::fromStdString(a[i]), QString::fromStdString(b[i]))));
+        QCOMPARE(b.size(), a.size());
     }
 }
 

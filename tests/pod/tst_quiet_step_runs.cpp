@@ -111,15 +111,10 @@ void TestQuietStepRuns::sameAsOneEventPerStep()
     QFETCH(bool, caching);
     const Outcome each = run(seed, QuietSteps::EachOwnEvent, numGpuBlocks, caching);
     const Outcome coalesced = run(seed, QuietSteps::Coalesced, numGpuBlocks, caching);
-    for (std::size_t pod = 0; pod < kPods; ++pod) {
-        const auto& a = each.lines[pod];
-        const auto& b = coalesced.lines[pod];
-        for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i)
-            QVERIFY2(a[i] == b[i], qPrintable(QStringLiteral("pod %1 line %2: %3 | %4")
-                                                 .arg(pod).arg(i).arg(QString::fromStdString(a[i]), QString::fromStdString(b[i]))));
-        QCOMPARE(b.size(), a.size());
-        QCOMPARE(coalesced.metrics[pod], each.metrics[pod]);
-    }
+    test::compareLines(each.lines, coalesced.lines);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(coalesced.metrics, each.metrics);
     QCOMPARE(coalesced.gaugeReads, each.gaugeReads);
     // Runs were coalesced: far fewer events for the same steps.
     QVERIFY2(coalesced.events * 3 < each.events * 2,
