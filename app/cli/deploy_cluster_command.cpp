@@ -4,6 +4,7 @@
 // rollout that timed out); 2 for bad input (DIR not rendered by kvroute, no oc/kubectl).
 #include "app/cli/commands.h"
 #include "app/cli/deploy_commands.h"
+#include "app/cli/number_range.h"
 
 #include "cluster/deploy/kube_deploy.h"
 
@@ -135,7 +136,7 @@ void addDeployClusterCommands(CLI::App& deploy, int& exitCode)
     addCommonOptions(apply, *o);
     apply->add_option("--timeout", o->timeoutSeconds, "Seconds to wait for all rollouts together")
         ->capture_default_str()
-        ->check(CLI::Range(1, 86400));
+        ->check(numberIn(1, 86400));
     apply->add_flag("--force-conflicts", o->forceConflicts,
                     "Take over fields another field manager owns (server-side apply conflicts)");
     apply->callback([o, &exitCode] { exitCode = applyCommand(*o); });
@@ -149,7 +150,7 @@ void addDeployClusterCommands(CLI::App& deploy, int& exitCode)
     addCommonOptions(remove, *o);
     remove->add_option("--timeout", o->timeoutSeconds, "Seconds to wait for the deletion")
         ->capture_default_str()
-        ->check(CLI::Range(1, 86400));
+        ->check(numberIn(1, 86400));
     remove->callback([o, &exitCode] { exitCode = deleteCommand(*o); });
 }
 

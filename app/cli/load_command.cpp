@@ -1,4 +1,5 @@
 #include "app/cli/commands.h"
+#include "app/cli/number_range.h"
 #include "app/cli/progress_bar.h"
 
 #include "cluster/load/load_generator.h"
@@ -69,7 +70,7 @@ void addLoadCommand(CLI::App& app, int& exitCode)
     cmd->add_option("--max-inflight", o->load.maxInflight,
                     "requests in flight at once; more wait at the client (default: the scenario's "
                     "workload.client.max_in_flight, 256 when that is unlimited)")
-        ->check(CLI::Range(1, 100000));
+        ->check(numberIn(1, 100000));
     cmd->add_option("--time-scale", o->load.timeScale,
                     "wall seconds per simulated second (match the pods'; 0 = send as fast as possible)")
         ->capture_default_str();

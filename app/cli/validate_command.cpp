@@ -3,6 +3,7 @@
 // the kvroute gateway's stickiness when it is there. Exit 0 when every threshold is met, 3 when
 // one is not, 1 when the numbers cannot be read.
 #include "app/cli/commands.h"
+#include "app/cli/number_range.h"
 #include "app/cli/prometheus_arguments.h"
 
 #include "cluster/prometheus/live_snapshot.h"
@@ -114,10 +115,10 @@ void addValidateCommand(CLI::App& app, int& exitCode)
         "validate", "The cache-hit gate: a Prometheus's real hit rate (and stickiness) against thresholds; exit 3 below");
     addPrometheusOptions(cmd, o->prometheus);
     cmd->add_option("--min-hit-rate", o->minHitRate, "the cluster's prefix-cache hit rate must reach this (0..1)")
-        ->required()->check(CLI::Range(0.0, 1.0));
+        ->required()->check(numberIn(0.0, 1.0));
     cmd->add_option("--min-stickiness", o->minStickiness,
                     "the share of follow-ups routed to their session's previous pod must reach this (kvroute gateway)")
-        ->check(CLI::Range(0.0, 1.0));
+        ->check(numberIn(0.0, 1.0));
     cmd->add_flag("--json", o->json, "print the verdict as JSON");
     cmd->callback([o, &exitCode] { exitCode = validateCommand(*o); });
 }

@@ -275,8 +275,48 @@ private Q_SLOTS:
         const auto o = cli({QStringLiteral("pod"), QStringLiteral("no-such-scenario"), QStringLiteral("-q"),
                             QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--max-body-bytes"), value});
         QCOMPARE(o.exitCode, 2);
-        QVERIFY2(o.err.contains(QStringLiteral("--max-body-bytes: Value %1 not in range 1024 to 17179869184").arg(value)),
+        QVERIFY2(o.err.contains(QStringLiteral("--max-body-bytes: %1 is out of range; allowed: 1024 to 17179869184").arg(value)),
                  qPrintable(o.err));
+    }
+    // A numeric option given something that is no number said "Value abc not in range 0 to
+    // 65535"; now the message says which of the two it is, and what is allowed.
+    void numericOptionsSayWhatIsWrong_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        const QString pod = QStringLiteral("pod");
+        QTest::newRow("a word for a port") << QStringList{pod, QStringLiteral("--port"), QStringLiteral("abc")}
+                                           << QStringLiteral("--port: 'abc' is not a whole number; allowed: 0 to 65535");
+        QTest::newRow("a fraction for a port") << QStringList{pod, QStringLiteral("--port"), QStringLiteral("80.5")}
+                                               << QStringLiteral("--port: '80.5' is not a whole number; allowed: 0 to 65535");
+        QTest::newRow("a port too high") << QStringList{pod, QStringLiteral("--port"), QStringLiteral("99999")}
+                                         << QStringLiteral("--port: 99999 is out of range; allowed: 0 to 65535");
+        QTest::newRow("a word for --repeat") << QStringList{QStringLiteral("sweep"), QStringLiteral("default"), QStringLiteral("--repeat"), QStringLiteral("x")}
+                                             << QStringLiteral("--repeat: 'x' is not a whole number; allowed: 1 to 1000");
+        QTest::newRow("an interval too short")
+            << QStringList{QStringLiteral("live"), QStringLiteral("watch"), QStringLiteral("--interval"), QStringLiteral("0.1")}
+            << QStringLiteral("--interval: 0.1 is out of range; allowed: 0.2 to 3600");
+        QTest::newRow("a word for an interval")
+            << QStringList{QStringLiteral("live"), QStringLiteral("watch"), QStringLiteral("--interval"), QStringLiteral("soon")}
+            << QStringLiteral("--interval: 'soon' is not a number; allowed: 0.2 to 3600");
+    }
+    void numericOptionsSayWhatIsWrong()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        const auto o = cli(args);
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(expected), qPrintable(o.err));
+    }
+    // A value with a plus sign, or a fraction where fractions are allowed, passes.
+    void numericOptionsTakeWellFormedNumbers()
+    {
+        auto o = cli({QStringLiteral("pod"), QStringLiteral("no-such-scenario"), QStringLiteral("-q"), QStringLiteral("--port"),
+                      QStringLiteral("+0")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("unknown built-in scenario 'no-such-scenario'")), qPrintable(o.err));
+        o = cli({QStringLiteral("validate"), QStringLiteral("--min-hit-rate"), QStringLiteral("0.5"), QStringLiteral("--help")});
+        QCOMPARE(o.exitCode, 0);
     }
     // 1024 passes the options: the run ends only at the missing scenario.
     void podTakesAMaxBodyOf1024()
