@@ -183,8 +183,8 @@ void Engine::scheduleRunning(std::int32_t& tokenBudget)
         Request& request = *m_running[index];
         if (request.steadyUntilStep != 0) {
             if (request.steadyUntilStep >= m_stepNumber) {
-                // What the lines below do for it, which quietStepsOf showed: one decode token
-                // (the budget is not spent), in a block it holds that it does not fill.
+                // What the lines below do for it, as quietStepsOf showed: one decode token (the
+                // loop's condition left budget for it), in a block it holds and does not fill.
                 m_plan.shape.addRequest(request.numComputedTokens, 1, true);
                 ++m_plan.steadyDecodes;
                 request.numComputedTokens += 1;
