@@ -1,4 +1,5 @@
 #include "app/cli/commands.h"
+#include "app/cli/number_range.h"
 
 // GCC 12 reports a -Wnull-dereference false positive inside Asio's scheduler (inlined from
 // Boost's headers), at the end of the translation unit where no push/pop can reach it.
@@ -60,9 +61,12 @@ void addGatewayCommand(CLI::App& app, int& exitCode)
                     "each pod's KV event endpoint (tcp://HOST:PORT), comma-separated, for the precise index")
         ->delimiter(',');
     cmd->add_option("--time-scale", o->gateway.timeScale, "the pods' time scale: the routers' clock and the log's")
+        ->transform(numberIn(0.0, 1000.0))
         ->capture_default_str();
     cmd->add_option("--host", o->gateway.host, "address to bind")->capture_default_str();
-    cmd->add_option("--port", o->gateway.port, "port to listen on (0 = any free port)")->capture_default_str();
+    cmd->add_option("--port", o->gateway.port, "port to listen on (0 = any free port)")
+        ->capture_default_str()
+        ->transform(numberIn(0, 65535));
     cmd->add_option("--session-header", o->gateway.sessionHeader, "header naming the session")->capture_default_str();
     cmd->add_option("--request-log", o->gateway.requestLog, "append every routed request to FILE (Mooncake JSONL with session, client and pod; replay it with kvroute run)")
         ->type_name("FILE");

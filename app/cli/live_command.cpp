@@ -225,6 +225,7 @@ int compareCommand(CompareCommandOptions& o)
         up.overrides = o.overrides;
         up.dir = dir;
         up.timeScale = o.timeScale;
+        up.stopOnSignals = true;
         if (!o.quiet)
             std::cerr << "kvroute: bringing up " << o.scenario << " in " << dir << " (time scale " << o.timeScale << ")\n";
         auto started = cluster::stackUp(up, *scenario, selfPath());
@@ -294,14 +295,14 @@ void addLiveCommand(CLI::App& app, int& exitCode)
     compare->add_option("--dir", c->dir, "with --up: the stack's folder (default: a new temporary one)")->type_name("DIR");
     compare->add_flag("--keep", c->keep, "with --up: leave the stack running afterwards");
     auto* timeScale = compare->add_option("--time-scale", c->timeScale, "with --up: the pods' wall seconds per simulated second")
-        ->capture_default_str()->check(numberIn(0.001, 1000.0));
+        ->capture_default_str()->transform(numberIn(0.001, 1000.0));
     compare->add_option("--duration", c->compare.durationSeconds, "simulated seconds of arrivals (default: the scenario's)");
     compare->add_option("--max-inflight", c->compare.maxInflight,
                         "the load's requests in flight at once (default: the scenario's workload.client.max_in_flight)")
-        ->check(numberIn(1, 100000));
+        ->transform(numberIn(1, 100000));
     compare->add_option("--json", c->jsonPath, "write the comparison as JSON to FILE")->type_name("FILE");
     compare->add_option("--max-hit-rate-gap", c->maxGap, "exit 3 when |live − simulated| cluster hit rate exceeds G")
-        ->check(numberIn(0.0, 1.0));
+        ->transform(numberIn(0.0, 1.0));
     compare->add_flag("--quiet,-q", c->quiet, "no progress");
     compare->callback([c, timeScale, &exitCode] {
         c->timeScaleGiven = timeScale->count() > 0;
@@ -311,8 +312,8 @@ void addLiveCommand(CLI::App& app, int& exitCode)
     auto w = std::make_shared<WatchOptions>();
     auto* watch = live->add_subcommand("watch", "Refresh a per-pod table of a Prometheus's vLLM hit rates, queues and KV use");
     addPrometheusOptions(watch, w->prometheus);
-    watch->add_option("--interval", w->interval, "seconds between refreshes")->capture_default_str()->check(numberIn(0.2, 3600.0));
-    watch->add_option("--count", w->count, "stop after N refreshes (default: until Ctrl-C)")->check(numberIn(1, 1000000000));
+    watch->add_option("--interval", w->interval, "seconds between refreshes")->capture_default_str()->transform(numberIn(0.2, 3600.0));
+    watch->add_option("--count", w->count, "stop after N refreshes (default: until Ctrl-C)")->transform(numberIn(1, 1000000000));
     watch->add_flag("--json", w->json, "one JSON object per refresh on stdout (errors on stderr)");
     watch->callback([w, &exitCode] { exitCode = watchCommand(*w); });
 }

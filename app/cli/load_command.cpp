@@ -70,10 +70,11 @@ void addLoadCommand(CLI::App& app, int& exitCode)
     cmd->add_option("--max-inflight", o->load.maxInflight,
                     "requests in flight at once; more wait at the client (default: the scenario's "
                     "workload.client.max_in_flight, 256 when that is unlimited)")
-        ->check(numberIn(1, 100000));
+        ->transform(numberIn(1, 100000));
     cmd->add_option("--time-scale", o->load.timeScale,
                     "wall seconds per simulated second (match the pods'; 0 = send as fast as possible)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->transform(numberIn(0.0, 1000.0));
     cmd->add_flag("!--no-client-addresses", o->load.clientAddresses,
                   "send every request from one address (default on loopback: 127.x.y.z per client)");
     cmd->add_option("--json", o->jsonPath, "write the report as JSON to FILE")->type_name("FILE");

@@ -1,6 +1,7 @@
 // kvroute — headless runs, sweeps and conformance replays.
 
 #include "app/cli/commands.h"
+#include "app/cli/number_range.h"
 #include "app/cli/huge_pages.h"
 
 #include <CLI/CLI.hpp>
@@ -25,6 +26,7 @@ int main(int argc, char** argv)
     kvroute::cli::addDeployCommand(app, exitCode);
     kvroute::cli::addValidateCommand(app, exitCode);
     kvroute::cli::addCompareReportCommand(app, exitCode);
+    kvroute::cli::checkNumbersStrictly(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

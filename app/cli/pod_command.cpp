@@ -58,22 +58,23 @@ void addPodCommand(CLI::App& app, int& exitCode)
     cmd->add_option("scenario", o->scenario, "built-in scenario name or a YAML file")->capture_default_str();
     cmd->add_option("--set", o->overrides, "override a scenario key (repeatable)");
     cmd->add_option("--host", o->pod.host, "address to bind")->capture_default_str();
-    cmd->add_option("--port", o->pod.port, "port to listen on (0 = any free port)")->capture_default_str()->check(numberIn(0, 65535));
+    cmd->add_option("--port", o->pod.port, "port to listen on (0 = any free port)")->capture_default_str()->transform(numberIn(0, 65535));
     cmd->add_option("--index", o->pod.index, "which pod of the scenario (its name and hash seed)")->capture_default_str();
     cmd->add_option("--time-scale", o->pod.timeScale,
                     "wall seconds per simulated second: 1 = real time, 0.1 = ten times faster, 0 = no waiting")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->transform(numberIn(0.0, 1000.0));
     cmd->add_flag("--enable-prompt-tokens-details", o->pod.promptTokensDetails,
                   "report usage.prompt_tokens_details.cached_tokens, as vLLM's flag");
     cmd->add_option("--kv-events-config", o->pod.kvEventsConfig,
                     "vLLM's KV events JSON, e.g. '{\"enable_kv_cache_events\":true,\"publisher\":\"zmq\",\"endpoint\":\"tcp://*:5557\"}'");
     cmd->add_option("--max-queued", o->pod.maxQueuedRequests, "requests in the pod beyond which new ones get 503")
-        ->capture_default_str()->check(numberIn(1, 10'000'000));
+        ->capture_default_str()->transform(numberIn(1, 10'000'000));
     // At least a small completion request's size: below that every request is a 413.
     cmd->add_option("--max-body-bytes", o->pod.limits.maxBodyBytes, "largest request body (413 beyond)")
-        ->capture_default_str()->check(numberIn(std::size_t{1024}, std::size_t{1} << 34));
+        ->capture_default_str()->transform(numberIn(std::size_t{1024}, std::size_t{1} << 34));
     cmd->add_option("--max-connections", o->pod.limits.maxConnections, "open connections beyond which clients get 503")
-        ->capture_default_str()->check(numberIn(1, 100000));
+        ->capture_default_str()->transform(numberIn(1, 100000));
     cmd->add_flag("--quiet,-q", o->quiet, "no log lines on stderr");
     cmd->callback([o, &exitCode] { exitCode = podCommand(*o); });
 }

@@ -1,6 +1,7 @@
 // `kvroute serve`: the browser dashboard (docs/WEB.md).
 
 #include "app/cli/commands.h"
+#include "app/cli/number_range.h"
 #include "cluster/prometheus/prometheus_client.h"
 
 // GCC 12 reports a -Wnull-dereference false positive inside Asio's scheduler (inlined from
@@ -166,16 +167,22 @@ void addServeCommand(CLI::App& app, int& exitCode)
                     "built-in scenario or YAML file to simulate beside the live numbers (default: default; a stack's own with --stack)");
     cmd->add_option("--set", o->overrides, "override a scenario key (repeatable; with --stack only the workload)");
     cmd->add_option("--host", o->host, "address to bind (loopback unless told otherwise)")->capture_default_str();
-    cmd->add_option("--port", o->port, "port to listen on (0 = any free port)")->capture_default_str();
+    cmd->add_option("--port", o->port, "port to listen on (0 = any free port)")->capture_default_str()->transform(numberIn(0, 65535));
     cmd->add_option("--auth-token-file", o->authTokenFile, "require Authorization: Bearer <the token in FILE> on /api")
         ->type_name("FILE");
     cmd->add_option("--run-time-limit", o->runTimeLimit, "wall-clock seconds a what-if run may take")
-        ->capture_default_str();
-    cmd->add_option("--max-runs", o->maxRuns, "what-if runs at once, server-wide (one per client)")->capture_default_str();
+        ->capture_default_str()
+        ->transform(numberIn(0.001, 86400.0));
+    cmd->add_option("--max-runs", o->maxRuns, "what-if runs at once, server-wide (one per client)")
+        ->capture_default_str()
+        ->transform(numberIn(1, 1000));
     cmd->add_option("--rate-limit", o->rateLimit, "API requests per second per client address (bursts of twice; 0 = off)")
         ->capture_default_str();
-    cmd->add_option("--interval", o->interval, "seconds between Prometheus polls")->capture_default_str();
-    cmd->add_option("--time-scale", o->timeScale, "the pods' wall seconds per simulated second (default: the stack's, else 1)");
+    cmd->add_option("--interval", o->interval, "seconds between Prometheus polls")
+        ->capture_default_str()
+        ->transform(numberIn(0.2, 3600.0));
+    cmd->add_option("--time-scale", o->timeScale, "the pods' wall seconds per simulated second (default: the stack's, else 1)")
+        ->transform(numberIn(0.0, 1000.0));
     cmd->add_flag("--quiet,-q", o->quiet, "no log lines on stderr");
     cmd->callback([o, &exitCode] { exitCode = serveCommand(*o); });
 }

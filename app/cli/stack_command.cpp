@@ -1,4 +1,5 @@
 #include "app/cli/commands.h"
+#include "app/cli/number_range.h"
 
 #include "cluster/stack/stack.h"
 
@@ -48,8 +49,11 @@ void addStackCommand(CLI::App& app, int& exitCode)
     up->add_option("scenario", o->up.scenario, "built-in scenario name or a YAML file")->required();
     up->add_option("--set", o->up.overrides, "override a scenario key (repeatable)");
     up->add_option("--dir", o->up.dir, "folder for the state file, logs and Prometheus's data")->required();
-    up->add_option("--base-port", o->up.basePort, "pods on PORT.., then the gateway, then Prometheus (default: free ports)");
-    up->add_option("--time-scale", o->up.timeScale, "the pods' wall seconds per simulated second")->capture_default_str();
+    up->add_option("--base-port", o->up.basePort, "pods on PORT.., then the gateway, then Prometheus (default: free ports)")
+        ->transform(numberIn(1, 65535));
+    up->add_option("--time-scale", o->up.timeScale, "the pods' wall seconds per simulated second")
+        ->capture_default_str()
+        ->transform(numberIn(0.0, 1000.0));
     up->add_flag("--json", o->json, "print the state as JSON");
     up->callback([o, &exitCode] {
         auto scenario = loadScenarioArgument(o->up.scenario, o->up.overrides);
@@ -58,6 +62,7 @@ void addStackCommand(CLI::App& app, int& exitCode)
             exitCode = kExitBadInput;
             return;
         }
+        o->up.stopOnSignals = true;
         exitCode = printState(cluster::stackUp(o->up, *scenario, selfPath()), o->json);
     });
 

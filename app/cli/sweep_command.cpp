@@ -166,8 +166,8 @@ void addSweepCommand(CLI::App& app, int& exitCode)
     cmd->add_option("scenario", o->scenario, "built-in scenario name or YAML file");
     cmd->add_option("--param", o->params, "path=v1,v2,... or path=start:stop:step (repeatable; the grid is the product)");
     cmd->add_option("--set", o->overrides, "override a key of the base scenario (repeatable)");
-    cmd->add_option("--repeat", o->repeat, "runs per point with seeds seed, seed+1, ...")->check(numberIn(1, 1000));
-    cmd->add_option("--jobs,-j", o->jobs, "parallel runs (default: all cores)")->check(numberIn(1, 256));
+    cmd->add_option("--repeat", o->repeat, "runs per point with seeds seed, seed+1, ...")->transform(numberIn(1, 1000));
+    cmd->add_option("--jobs,-j", o->jobs, "parallel runs (default: all cores)")->transform(numberIn(1, 256));
     cmd->add_option("--out,-o", o->out, "results file (JSON Lines); points already in it are skipped");
     cmd->add_option("--shard", o->shard, "run only slice I of N (0-based; e.g. $(JOB_COMPLETION_INDEX)/8); merge with `sweep merge`")
         ->type_name("I/N");

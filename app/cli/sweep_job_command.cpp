@@ -102,14 +102,14 @@ void addSweepJobCommand(CLI::App& sweep, int& exitCode)
     cmd->add_option("scenario", o->scenario, "built-in scenario name or YAML file")->required();
     cmd->add_option("--param", o->params, "path=v1,v2,... or path=start:stop:step (repeatable)")->required();
     cmd->add_option("--set", o->overrides, "override a key of the base scenario (repeatable)");
-    cmd->add_option("--repeat", o->repeat, "runs per point")->check(numberIn(1, 1000));
+    cmd->add_option("--repeat", o->repeat, "runs per point")->transform(numberIn(1, 1000));
     cmd->add_option("--image", o->job.image, "image with kvroute on PATH (deploy/Containerfile)")->required();
-    cmd->add_option("--parallelism", o->job.parallelism, "pods running at once")->required()->check(numberIn(1, 100000));
+    cmd->add_option("--parallelism", o->job.parallelism, "pods running at once")->required()->transform(numberIn(1, 100000));
     cmd->add_option("--shards", o->shards, "completions, each a slice of the grid (default: --parallelism)")
-        ->check(numberIn(1, 100000));
+        ->transform(numberIn(1, 100000));
     cmd->add_option("--jobs-per-pod", o->job.threadsPerPod,
                     "sweep points run at once per pod, each on a thread with a CPU and 512Mi requested")
-        ->capture_default_str()->check(numberIn(1, 256));
+        ->capture_default_str()->transform(numberIn(1, 256));
     // The renderer reads an empty quantity as "the default"; given on the command line it is
     // almost always a shell variable that was not set, so it is refused here instead.
     const auto quantity = [](const char* example) {

@@ -115,10 +115,10 @@ void addValidateCommand(CLI::App& app, int& exitCode)
         "validate", "The cache-hit gate: a Prometheus's real hit rate (and stickiness) against thresholds; exit 3 below");
     addPrometheusOptions(cmd, o->prometheus);
     cmd->add_option("--min-hit-rate", o->minHitRate, "the cluster's prefix-cache hit rate must reach this (0..1)")
-        ->required()->check(numberIn(0.0, 1.0));
+        ->required()->transform(numberIn(0.0, 1.0));
     cmd->add_option("--min-stickiness", o->minStickiness,
                     "the share of follow-ups routed to their session's previous pod must reach this (kvroute gateway)")
-        ->check(numberIn(0.0, 1.0));
+        ->transform(numberIn(0.0, 1.0));
     cmd->add_flag("--json", o->json, "print the verdict as JSON");
     cmd->callback([o, &exitCode] { exitCode = validateCommand(*o); });
 }

@@ -17,10 +17,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -113,6 +115,39 @@ std::string healthUrl(const StackProcess& p)
 {
     return p.url + (p.role == "prometheus" ? "/-/ready" : "/health");
 }
+
+/// The stop signal that came while a stack was starting (0 = none); the handler only sets it.
+volatile std::sig_atomic_t g_stopSignal = 0;
+void noteStopSignal(int signal) { g_stopSignal = signal; }
+
+/// While a stack starts, SIGINT and SIGTERM are noted instead of ending `stack up` at once:
+/// there is no state file yet for `stack down`, so an interrupted start stops what it started
+/// itself. The handlers are the process's own until the start is over (a started process gets
+/// the defaults back when it execs).
+class StopSignalsNoted {
+public:
+    StopSignalsNoted()
+    {
+        g_stopSignal = 0;
+        struct sigaction action {};
+        action.sa_handler = noteStopSignal;
+        sigemptyset(&action.sa_mask);
+        ::sigaction(SIGINT, &action, &m_oldInt);
+        ::sigaction(SIGTERM, &action, &m_oldTerm);
+    }
+    ~StopSignalsNoted()
+    {
+        ::sigaction(SIGINT, &m_oldInt, nullptr);
+        ::sigaction(SIGTERM, &m_oldTerm, nullptr);
+    }
+    StopSignalsNoted(const StopSignalsNoted&) = delete;
+    StopSignalsNoted& operator=(const StopSignalsNoted&) = delete;
+    [[nodiscard]] int signal() const { return g_stopSignal; }
+
+private:
+    struct sigaction m_oldInt {};
+    struct sigaction m_oldTerm {};
+};
 
 void stopAll(const std::vector<StackProcess>& processes)
 {
@@ -207,8 +242,13 @@ Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenari
     // Ports: pods, then the gateway, then Prometheus.
     // With vLLM's KV events on, each pod also publishes on a port of its own (after the others).
     const bool events = setup->scenario.vllm.kvEvents;
+    const int portCount = pods + 2 + (events ? pods : 0);
+    if (o.basePort != 0 && o.basePort + portCount - 1 > 65535)
+        return fail("the stack needs " + std::to_string(portCount) + " ports from " + std::to_string(o.basePort) +
+                        ", past 65535; a base port up to " + std::to_string(65535 - portCount + 1) + " leaves room",
+                    "--base-port");
     std::vector<std::uint16_t> ports;
-    for (int i = 0; i < pods + 2 + (events ? pods : 0); ++i) {
+    for (int i = 0; i < portCount; ++i) {
         const int port = o.basePort ? bindProbe(static_cast<std::uint16_t>(o.basePort + i)) : bindProbe(0);
         if (port <= 0)
             return fail("port " + std::to_string(o.basePort + i) + " on 127.0.0.1 is in use", "--base-port");
@@ -226,6 +266,18 @@ Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenari
     state.scenario = scenarioArgs.front();
     state.overrides = o.overrides;
     state.timeScale = o.timeScale;
+    std::optional<StopSignalsNoted> signals;
+    if (o.stopOnSignals)
+        signals.emplace();
+    const auto stopIfInterrupted = [&]() -> Result<void> {
+        if (!signals || signals->signal() == 0)
+            return {};
+        stopAll(state.processes);
+        return fail(std::string(signals->signal() == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)") +
+                        " while starting; stopped the " + std::to_string(state.processes.size()) +
+                        " processes it had started",
+                    o.dir);
+    };
     const auto started = [&](Result<int> pid, StackProcess p) -> Result<void> {
         if (!pid) {
             stopAll(state.processes);
@@ -233,7 +285,7 @@ Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenari
         }
         p.pid = *pid;
         state.processes.push_back(std::move(p));
-        return {};
+        return stopIfInterrupted();
     };
     std::string podUrls;
     std::string eventUrls;
@@ -304,6 +356,8 @@ Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenari
     const auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<long>(o.readyTimeoutSeconds * 1000));
     std::size_t ready = 0;
     while (true) {
+        if (auto r = stopIfInterrupted(); !r)
+            return std::unexpected(r.error());
         for (const auto& p : state.processes) {
             int status = 0;
             if (::waitpid(p.pid, &status, WNOHANG) == p.pid) {

@@ -20,6 +20,10 @@ struct StackUpOptions {
     std::uint16_t basePort = 0;        ///< pods basePort.., then the gateway, then Prometheus; 0 = free ports
     double timeScale = 1.0;
     double readyTimeoutSeconds = 60;
+    /// A command-line start: SIGINT and SIGTERM while starting stop what was started and end the
+    /// start with an error (the process's own handlers are back afterwards). Off in the GUI,
+    /// whose start runs on a worker thread and is cancelled its own way.
+    bool stopOnSignals = false;
 };
 
 struct StackProcess {

@@ -3,7 +3,8 @@
 # Prometheus), `kvroute load` through the gateway, then the worlds compared: PromQL's hit rate
 # equals the pods' own counters (±0.005) and the simulator's for the same scenario (±0.03; the
 # ClientIP-affinity default is in fact exact). Then `stack status`, a second `up` on the same
-# folder refused, `stack down` stopping exactly the processes it started, a port in use refused.
+# folder refused, `stack down` stopping exactly the processes it started, a port in use refused,
+# a base port without room refused, and a start interrupted by SIGTERM stopping what it started.
 #   check_stack.sh KVROUTE_BIN
 set -uo pipefail
 kvroute=$1
@@ -112,4 +113,38 @@ blocker_port=$(cat "$work/blocker.port")
 "$kvroute" stack up "${scenario[@]}" --dir "$work/stack2" --base-port "$blocker_port" >"$work/busy.txt" 2>&1 &&
     fail "stack up ran on a port in use"
 grep -q "is in use" "$work/busy.txt" || fail "busy port: $(cat "$work/busy.txt")"
+
+# A base port without room for the stack's ports is refused before anything starts (it wrapped
+# round to ports 1, 2 and 3).
+"$kvroute" stack up "${scenario[@]}" --dir "$work/stack3" --base-port 65534 >"$work/room.txt" 2>&1 &&
+    fail "stack up ran past port 65535"
+grep -q "past 65535" "$work/room.txt" || fail "no room: $(cat "$work/room.txt")"
+
+# SIGTERM while the stack starts (say, from `timeout`): there is no state file yet for `stack
+# down`, so `stack up` stops what it had started itself.
+base=$(python3 - <<'PY'
+import socket
+for start in range(20000, 60000, 11):
+    socks = []
+    try:
+        for port in range(start, start + 6):
+            s = socket.socket(); socks.append(s); s.bind(("127.0.0.1", port))
+        print(start); break
+    except OSError:
+        pass
+    finally:
+        for s in socks: s.close()
+PY
+)
+"$kvroute" stack up "${scenario[@]}" --dir "$work/stack4" --base-port "$base" --time-scale 0.05 >"$work/term.txt" 2>&1 &
+up_pid=$!
+for _ in $(seq 200); do [[ -e $work/stack4/pod-0.log ]] && break; sleep 0.05; done
+kill -TERM "$up_pid"
+wait "$up_pid" && fail "stack up ended well after a SIGTERM while starting"
+grep -q "while starting; stopped the" "$work/term.txt" || fail "SIGTERM while starting: $(cat "$work/term.txt")"
+[[ -e $work/stack4/stack.json ]] && fail "a state file after an interrupted start"
+for port in $(seq "$base" $((base + 5))); do
+    python3 -c 'import socket,sys; s=socket.socket(); sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) else 1)' \
+        "$port" || fail "port $port still answers after an interrupted start"
+done
 echo "stack: OK"

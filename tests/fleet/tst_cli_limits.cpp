@@ -296,6 +296,29 @@ private Q_SLOTS:
         QTest::newRow("an interval too short")
             << QStringList{QStringLiteral("live"), QStringLiteral("watch"), QStringLiteral("--interval"), QStringLiteral("0.1")}
             << QStringLiteral("--interval: 0.1 is out of range; allowed: 0.2 to 3600");
+        QTest::newRow("nothing for a port") << QStringList{pod, QStringLiteral("--port"), QString()}
+                                            << QStringLiteral("--port: '' is not a whole number; allowed: 0 to 65535");
+        // CLI11 read a leading zero as octal: 010 pods were 8.
+        QTest::newRow("a leading zero is decimal")
+            << QStringList{QStringLiteral("sweep"), QStringLiteral("emit-job"), QStringLiteral("default"), QStringLiteral("--param"),
+                           QStringLiteral("vllm.block_size=16,32"), QStringLiteral("--image"), QStringLiteral("x"),
+                           QStringLiteral("--parallelism"), QStringLiteral("010")}
+            << QStringLiteral("--parallelism (and so the shards) 10 is more than the grid's 2 points");
+        QTest::newRow("08 is eight") << QStringList{pod, QStringLiteral("--port"), QStringLiteral("08"), QStringLiteral("no-such-scenario")}
+                                     << QStringLiteral("unknown built-in scenario 'no-such-scenario'");
+        // nan passed every range and switched a gate off.
+        QTest::newRow("nan for a gate")
+            << QStringList{QStringLiteral("validate"), QStringLiteral("--min-hit-rate"), QStringLiteral("0.5"),
+                           QStringLiteral("--min-stickiness"), QStringLiteral("nan")}
+            << QStringLiteral("--min-stickiness: 'nan' is not a number; allowed: 0 to 1");
+        QTest::newRow("inf for a time scale") << QStringList{QStringLiteral("gateway"), QStringLiteral("--time-scale"), QStringLiteral("inf")}
+                                              << QStringLiteral("--time-scale: 'inf' is not a number; allowed: 0 to 1000");
+        // Numeric options without a range read numbers the same way.
+        QTest::newRow("nothing for a duration")
+            << QStringList{QStringLiteral("load"), QStringLiteral("--url"), QStringLiteral("http://127.0.0.1:1"), QStringLiteral("--duration"), QString()}
+            << QStringLiteral("--duration: '' is not a number");
+        QTest::newRow("a fraction for a pod index") << QStringList{pod, QStringLiteral("--index"), QStringLiteral("1.5")}
+                                                    << QStringLiteral("--index: '1.5' is not a whole number");
         QTest::newRow("a word for an interval")
             << QStringList{QStringLiteral("live"), QStringLiteral("watch"), QStringLiteral("--interval"), QStringLiteral("soon")}
             << QStringLiteral("--interval: 'soon' is not a number; allowed: 0.2 to 3600");
