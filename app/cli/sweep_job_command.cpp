@@ -138,15 +138,7 @@ void addSweepJobCommand(CLI::App& sweep, int& exitCode)
                                          "(default: an emptyDir)");
     cmd->add_option("--fs-group", o->job.fsGroup,
                     "the pod's fsGroup, so a new root-owned --pvc is writable (plain Kubernetes; OpenShift sets it)")
-        ->check(CLI::Validator(
-            [](const std::string& text) {
-                // Decimal digits only: CLI11 would also take 0x10, and call "abc" out of range.
-                if (text.empty() || text.size() > 10 || text.find_first_not_of("0123456789") != std::string::npos ||
-                    std::stoll(text) > 2147483647)
-                    return std::string("must be a group id, a decimal integer in [0, 2147483647], got '" + text + "'");
-                return std::string();
-            },
-            "GID"));
+        ->transform(numberIn(0, 2147483647));
     cmd->add_option("--namespace,-n", o->job.ns, "namespace of the Job and ConfigMap");
     cmd->add_option("--name", o->job.name, "Job and ConfigMap name (default: kvroute-sweep-<grid id>)");
     cmd->add_option("--out,-o", o->out, "file to write the YAML to (default: stdout)")->capture_default_str();

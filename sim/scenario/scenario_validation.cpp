@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string_view>
 
 namespace kvroute::sim {
@@ -18,6 +19,28 @@ namespace {
 std::string num(std::int64_t value)
 {
     return std::to_string(value);
+}
+
+/// What CPython accepts in PYTHONHASHSEED at startup (config_init_hash_seed: "random", or all
+/// of it read by strtoul as at most 4294967295; an empty one counts as unset).
+bool pythonAcceptsHashSeed(const std::string& seed)
+{
+    if (seed.empty() || seed == "random")
+        return true;
+    std::size_t i = 0;
+    while (i < seed.size() && (seed[i] == ' ' || (seed[i] >= '\t' && seed[i] <= '\r')))
+        ++i;
+    if (i < seed.size() && seed[i] == '+')
+        ++i;
+    if (i == seed.size() || seed.size() - i > 10)
+        return false;
+    std::uint64_t value = 0;
+    for (; i < seed.size(); ++i) {
+        if (seed[i] < '0' || seed[i] > '9')
+            return false;
+        value = value * 10 + static_cast<std::uint64_t>(seed[i] - '0');
+    }
+    return value <= 4294967295ULL;
 }
 
 void checkVllm(const Scenario& s, const ModelSpec& model, std::vector<ScenarioIssue>& issues)
@@ -34,6 +57,12 @@ void checkVllm(const Scenario& s, const ModelSpec& model, std::vector<ScenarioIs
                               ") cannot be greater than vllm.max_model_len (" + num(v.maxModelLen) +
                               "), as vLLM's scheduler config requires",
                           {"vllm.long_prefill_token_threshold", "vllm.max_model_len"}});
+    // Python itself stops at startup with any other PYTHONHASHSEED, before vLLM runs.
+    if (v.pythonHashSeed && !pythonAcceptsHashSeed(*v.pythonHashSeed))
+        issues.push_back({"vllm.python_hash_seed \"" + *v.pythonHashSeed +
+                              "\" is not a PYTHONHASHSEED Python starts with: \"random\" or an integer from 0 "
+                              "to 4294967295 (or null: no PYTHONHASHSEED)",
+                          {"vllm.python_hash_seed"}});
     // vLLM ModelConfig._get_and_verify_max_len: the default max_model_len is the model's
     // max_position_embeddings (vllm.md §8), and a larger value is refused.
     if (v.maxModelLen > model.maxPositionEmbeddings)

@@ -23,14 +23,18 @@ grid=(--param vllm.block_size=16,64 --param cluster.pods=2,3,4 --repeat 2)
 "$kvroute" sweep emit-job "${scenario[@]}" "${grid[@]}" --parallelism 2 --shards 5 --image example.org/kvroute:test \
     --pvc results --namespace sweeps --cpu-request 500m --memory-limit 3Gi --fs-group 65532 -o "$work/job.yaml" 2>"$work/emit.err" ||
     fail "emit-job: $(cat "$work/emit.err")"
-# A group id is decimal digits: CLI11 alone would take 0x10 as 16 and call "abc" out of range.
+# A group id is a decimal integer: CLI11 alone would take 0x10 as 16, 010 as 8, and call "abc"
+# out of range.
 for gid in 0x10 abc 1.5 -1 2147483648; do
     if "$kvroute" sweep emit-job "${scenario[@]}" "${grid[@]}" --parallelism 1 --image example.org/kvroute:test \
         --fs-group "$gid" -o "$work/bad.yaml" 2>"$work/bad.err"; then
         fail "--fs-group $gid was accepted"
     fi
-    grep -q -- "--fs-group: must be a group id" "$work/bad.err" || fail "--fs-group $gid: $(cat "$work/bad.err")"
+    grep -q -- "--fs-group: .*allowed: 0 to 2147483647" "$work/bad.err" || fail "--fs-group $gid: $(cat "$work/bad.err")"
 done
+"$kvroute" sweep emit-job "${scenario[@]}" "${grid[@]}" --parallelism 1 --image example.org/kvroute:test --pvc results \
+    --fs-group 010 -o "$work/decimal.yaml" 2>/dev/null || fail "--fs-group 010 was refused"
+grep -q "fsGroup: 10$" "$work/decimal.yaml" || fail "--fs-group 010: $(grep fsGroup "$work/decimal.yaml")"
 grep -q "merge /results/shard-\*.jsonl on the claim" "$work/emit.err" || fail "summary with --pvc: $(cat "$work/emit.err")"
 # Without a claim the results die with the pods: the summary says so instead of a merge hint.
 "$kvroute" sweep emit-job "${scenario[@]}" "${grid[@]}" --parallelism 1 --image example.org/kvroute:test \

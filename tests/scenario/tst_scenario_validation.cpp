@@ -68,6 +68,10 @@ private Q_SLOTS:
         QTest::newRow("sessions need a turn")
             << "workload:\n  chat:\n    turns: {type: exponential, mean: 3}\n"
             << "workload.chat.turns.min must be at least 1, got 0";
+        QTest::newRow("a hash seed Python refuses") << "vllm:\n  python_hash_seed: abc\n"
+                                                    << "vllm.python_hash_seed \"abc\" is not a PYTHONHASHSEED Python starts with";
+        QTest::newRow("a hash seed past 32 bits") << "vllm:\n  python_hash_seed: \"4294967296\"\n"
+                                                  << "\"random\" or an integer from 0 to 4294967295";
         QTest::newRow("empty header") << "routing:\n  header_hash:\n    header: \"\"\n"
                                       << "routing.header_hash.header must name an HTTP header";
     }
@@ -88,6 +92,11 @@ private Q_SLOTS:
         const auto parsed = parse("vllm:\n  max_num_seqs: 2048\n  max_num_batched_tokens: 2048\n"
                                   "  long_prefill_token_threshold: 4096\n  max_model_len: 4096\n");
         QVERIFY2(parsed.has_value(), parsed ? "" : parsed.error().toString().c_str());
+        // Every PYTHONHASHSEED Python starts with.
+        for (const char* seed : {"random", "0", "4294967295", "+7", "\"\""}) {
+            const auto withSeed = parse(std::string("vllm:\n  python_hash_seed: ") + seed + "\n");
+            QVERIFY2(withSeed.has_value(), withSeed ? seed : withSeed.error().toString().c_str());
+        }
     }
 
     void validateScenarioChecksCodeBuiltScenarios()
