@@ -1,8 +1,8 @@
 // kvroute — headless runs, sweeps and conformance replays.
 
 #include "app/cli/commands.h"
-#include "app/cli/number_range.h"
 #include "app/cli/huge_pages.h"
+#include "app/cli/number_range.h"
 
 #include <CLI/CLI.hpp>
 
