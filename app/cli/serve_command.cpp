@@ -80,12 +80,6 @@ int serveCommand(const ServeOptions& o)
     web.runs.timeLimitSeconds = o.runTimeLimit;
     web.runs.maxConcurrentRuns = o.maxRuns;
     web.runs.version = KVROUTE_VERSION;
-    if (o.runTimeLimit <= 0)
-        return bad(Error{"must be a positive number of seconds", "--run-time-limit"});
-    if (o.maxRuns < 1)
-        return bad(Error{"must be at least 1", "--max-runs"});
-    if (o.interval < 0.2)
-        return bad(Error{"must be at least 0.2 s", "--interval"});
     if (!o.authTokenFile.empty()) {
         auto token = readToken(o.authTokenFile);
         if (!token)
