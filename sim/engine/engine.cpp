@@ -450,4 +450,32 @@ const StepOutcome& Engine::completeQuietStep()
     return outcome;
 }
 
+const StepOutcome& Engine::completeSteadySteps(std::int32_t steps)
+{
+    const std::size_t batch = m_running.size();
+    KVROUTE_CHECK(steps >= 1 && m_stepOpen && m_waiting.empty() && m_plan.scheduled.empty() &&
+                      static_cast<std::size_t>(m_plan.steadyDecodes) == batch,
+                  "completeSteadySteps() on steps that are not all steady");
+    StepOutcome& outcome = m_outcome;
+    outcome.outputs.clear();
+    outcome.finished.clear();
+    outcome.steadyTokens = m_plan.steadyDecodes;
+    // The open step ends, steps - 1 more begin and end, and one more begins: as many schedule()
+    // calls as completeQuietStep() would count, each within every stretch (quietDecodeSteps).
+    m_stepNumber += steps;
+    for (Request* request : m_running) {
+        KVROUTE_CHECK(request->steadyUntilStep >= m_stepNumber, "a steady stretch ended inside a quiet run");
+        request->numOutput += steps;
+        request->numComputedTokens += steps;
+    }
+    m_plan.shape.attendedContextTokens += static_cast<std::int64_t>(batch) * steps;
+    m_plan.firstAdmitted = 0;
+    outcome.stats = SchedulerStats{numRunning(), numWaiting(), m_kv.usage(), m_kv.takeStats()};
+    m_plan.preempted.clear();
+    m_kv.pool().takeEvents(m_plan.kvEvents);
+    KVROUTE_CHECK(m_plan.kvEvents.empty(), "a quiet step published KV events");
+    m_finishedSinceSchedule = 0;
+    return outcome;
+}
+
 } // namespace kvroute::sim

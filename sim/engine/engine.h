@@ -130,6 +130,12 @@ public:
     /// with another quiet step after it: the next step schedules the same batch, each request
     /// one token further on, so the plan is updated in place (plan()).
     const StepOutcome& completeQuietStep();
+    /// completeQuietStep() `steps` times over, for a run whose requests are all in steady decode
+    /// stretches (plan().scheduled is empty): each request is advanced once by `steps` tokens,
+    /// the state then being what that many completeQuietStep() calls leave. The outcome is the
+    /// last step's: steadyTokens per step, and the stats, whose prefix-cache counters are the
+    /// sum over the steps (the first step's, the later ones' being zero).
+    const StepOutcome& completeSteadySteps(std::int32_t steps);
     /// The open step's plan.
     [[nodiscard]] const StepPlan& plan() const { return m_plan; }
     /// The outcome stays valid until the next completeStep().

@@ -192,6 +192,7 @@ public:
         m_collector.onSteadyTokens(pod, now, count, interTokenLatency);
     }
     void onStats(int pod, SimTime now, const SchedulerStats& stats) override { m_collector.onStats(pod, now, stats); }
+    void onSteadySteps(int pod, const SteadySteps& steps) override { m_collector.onSteadySteps(pod, steps); }
     void onFinished(int pod, SimTime now, const PodRequestRecord& record) override
     {
         m_collector.onFinished(pod, now, record);

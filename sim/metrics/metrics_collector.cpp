@@ -174,6 +174,23 @@ void MetricsCollector::onStats(int pod, SimTime now, const SchedulerStats& stats
     p.kvUsageMax = std::max(p.kvUsageMax, stats.kvCacheUsage);
 }
 
+void MetricsCollector::onSteadySteps(int pod, const SteadySteps& steps)
+{
+    auto& p = m_pods[static_cast<std::size_t>(pod)];
+    SimTime previous = steps.start;
+    // What onSteadyTokens and onStats add step by step, in the same order: the usage integral
+    // is a floating-point sum, so it gets one term per step as before.
+    for (const SimTime end : steps.ends) {
+        m_itl.add(end - previous, steps.tokensPerStep);
+        p.kvUsageIntegral += p.kvUsage * toSeconds(end - p.kvUsageSince);
+        p.kvUsage = steps.stats.kvCacheUsage;
+        p.kvUsageSince = end;
+        previous = end;
+    }
+    m_intervalTokens += static_cast<std::int64_t>(steps.tokensPerStep) * static_cast<std::int64_t>(steps.ends.size());
+    p.kvUsageMax = std::max(p.kvUsageMax, steps.stats.kvCacheUsage);
+}
+
 void MetricsCollector::onFinished(int pod, SimTime now, const PodRequestRecord& record)
 {
     const auto it = m_requests.find(record.id);

@@ -49,6 +49,7 @@ public:
         m_itl.add(interTokenLatency, count);
     }
     void onStats(int pod, SimTime now, const SchedulerStats& stats) override;
+    void onSteadySteps(int pod, const SteadySteps& steps) override;
     void onFinished(int pod, SimTime now, const PodRequestRecord& record) override;
 
     /// Records one time-series point at `now` from the pods' current metrics and the number of

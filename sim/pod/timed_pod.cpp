@@ -6,6 +6,18 @@
 
 namespace kvroute::sim {
 
+void PodListener::onSteadySteps(int pod, const SteadySteps& steps)
+{
+    SimTime previous = steps.start;
+    SchedulerStats stats = steps.stats;
+    for (const SimTime end : steps.ends) {
+        onSteadyTokens(pod, end, steps.tokensPerStep, end - previous);
+        onStats(pod, end, stats);
+        stats.prefixCache = PrefixCacheStats{};
+        previous = end;
+    }
+}
+
 TimedPod::TimedPod(Simulation& sim, int index, const EngineConfig& config, const StepTimeModel& stepTime,
                    PodListener* listener, QuietSteps quietSteps, TokenReports tokenReports)
     : m_sim(sim)
@@ -181,7 +193,17 @@ void TimedPod::catchUp(SimTime time)
     KVROUTE_CHECK(!m_applyingQuietStep, "a listener submitted or aborted while hearing a coalesced step");
     KVROUTE_CHECK(time <= m_sim.now(), "catchUp() into the future");
     // The run's last step is ended by the step event itself.
-    while (m_runApplied + 1 < m_runEnds.size() && m_runEnds[m_runApplied] <= time)
+    std::size_t due = m_runApplied;
+    while (due + 1 < m_runEnds.size() && m_runEnds[due] <= time)
+        ++due;
+    if (due == m_runApplied)
+        return;
+    if (m_engine.plan().scheduled.empty()) {
+        // Every request is in a steady stretch (a run keeps its batch): nothing to list.
+        applySteadySteps(due - m_runApplied);
+        return;
+    }
+    while (m_runApplied < due)
         applyQuietStep(m_runEnds[m_runApplied]);
 }
 
@@ -228,6 +250,36 @@ void TimedPod::applyQuietStep(SimTime now)
     m_stepStart = now;
     if (m_listener)
         m_listener->onStepBegin(m_index, now, plan, duration);
+    m_applyingQuietStep = false;
+}
+
+void TimedPod::applySteadySteps(std::size_t count)
+{
+    m_applyingQuietStep = true;
+    const std::span<const SimTime> ends(m_runEnds.data() + m_runApplied, count);
+    KVROUTE_CHECK(m_lastStepEnd == m_stepStart, "steady tokens after an idle pod");
+    const StepOutcome& outcome = m_engine.completeSteadySteps(static_cast<std::int32_t>(count));
+    const auto steps = static_cast<std::int64_t>(count);
+    // What applyQuietStep adds step by step: integers, so the sums are the same.
+    m_metrics.steps += steps;
+    m_metrics.busyTime += ends.back() - m_stepStart;
+    m_metrics.generationTokens += steps * outcome.steadyTokens;
+    const SchedulerStats& stats = *outcome.stats;
+    m_metrics.numRequestsRunning = stats.numRunning;
+    m_metrics.numRequestsWaiting = stats.numWaiting;
+    m_metrics.kvCacheUsage = stats.kvCacheUsage;
+    m_metrics.prefixCache += stats.prefixCache;
+    m_lastStepEnd = ends.back();
+    if (m_listener)
+        m_listener->onSteadySteps(m_index, SteadySteps{m_stepStart, ends, outcome.steadyTokens, stats});
+    m_runApplied += count;
+    const StepPlan& plan = m_engine.plan();
+    KVROUTE_CHECK(plan.scheduled.empty() && static_cast<std::size_t>(plan.steadyDecodes) == m_runBatchSize &&
+                      plan.totalTokens == plan.steadyDecodes,
+                  "steady steps did not go as placed");
+    m_stepStart = ends.back();
+    if (m_listener)
+        m_listener->onStepBegin(m_index, m_stepStart, plan, m_runEnds[m_runApplied] - m_stepStart);
     m_applyingQuietStep = false;
 }
 

@@ -9,6 +9,7 @@
 #include "sim/util/flat_map64.h"
 #include "sim/util/stable_vector.h"
 
+#include <span>
 #include <vector>
 
 namespace kvroute::sim {
@@ -47,6 +48,17 @@ struct PodMetrics {
     SimTime busyTime = 0;
 };
 
+/// Steps of a coalesced run whose requests are all in steady decode (TokenReports::SteadyCounted
+/// with QuietSteps::Coalesced), told at once: step i ran from ends[i - 1] (from `start` for the
+/// first) to ends[i] and sampled `tokensPerStep` steady tokens; each step's stats are `stats`,
+/// but for the prefix-cache counters, which are all the first step's (the later ones' are zero).
+struct SteadySteps {
+    SimTime start = 0;
+    std::span<const SimTime> ends;
+    std::int32_t tokensPerStep = 0;
+    SchedulerStats stats;
+};
+
 /// Observer of a pod (ns-3 trace-source habit: the model never writes results itself).
 class PodListener {
 public:
@@ -63,6 +75,11 @@ public:
     virtual void onSteadyTokens(int /*pod*/, SimTime /*now*/, std::int32_t /*count*/, SimTime /*interTokenLatency*/) {}
     /// A step carried SchedulerStats (the gauges and prefix-cache counters moved).
     virtual void onStats(int /*pod*/, SimTime /*now*/, const SchedulerStats& /*stats*/) {}
+    /// In place of onSteadyTokens and onStats for each of `steps`, in order: their default. The
+    /// steps after the first began without onStepBegin: each scheduled the requests of the step
+    /// before, one token further on, and published nothing. onStepBegin announces the step after
+    /// the last one.
+    virtual void onSteadySteps(int pod, const SteadySteps& steps);
     /// A request finished (length, stop or abort); `record` is complete.
     virtual void onFinished(int /*pod*/, SimTime /*now*/, const PodRequestRecord& /*record*/) {}
 };
@@ -143,6 +160,8 @@ private:
     void endStep(SimTime now);
     /// Ends the running quiet step at `now` and begins the next one of the run.
     void applyQuietStep(SimTime now);
+    /// applyQuietStep for the next `count` steps of a run of steady requests only, at once.
+    void applySteadySteps(std::size_t count);
     /// The running step is the last one placed: a run cut short by a submit or abort.
     void endQuietRun();
     void deliverOutputs(const StepOutcome& outcome, SimTime now);

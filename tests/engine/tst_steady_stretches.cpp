@@ -4,7 +4,9 @@
 // outputs it does list are the others' minus plain decode tokens it counts. A request leaves its
 // stretch, reported in steadyExits() with its outputs, when the stretch ends, when it is
 // preempted and when it is aborted; max_model_len, max_tokens and stop tokens (explicit output
-// tokens too) end a stretch before the step that finishes the request.
+// tokens too) end a stretch before the step that finishes the request. A run of quiet steps
+// whose requests are all steady, completed at once in pieces (completeSteadySteps), leaves what
+// completing its steps one by one (completeQuietStep) leaves.
 
 #include "engine_test_support.h"
 
@@ -235,6 +237,8 @@ class TestSteadyStretches : public QObject {
 private slots:
     void sameStateAsListingEveryRequest_data();
     void sameStateAsListingEveryRequest();
+    void steadyStepsAtOnceAsOneByOne_data();
+    void steadyStepsAtOnceAsOneByOne();
 };
 
 void TestSteadyStretches::sameStateAsListingEveryRequest_data()
@@ -274,6 +278,121 @@ void TestSteadyStretches::sameStateAsListingEveryRequest()
         QVERIFY(engines.exitsByPreemption > 0);
     if (aborts)
         QVERIFY(engines.exitsByAbort > 0);
+}
+
+namespace {
+
+/// What the caller of a steady run can see of an engine after some of the run's steps.
+void compareAfterSteps(const Engine& oneByOne, const StepOutcome& one, const Engine& atOnce, const StepOutcome& once,
+                       RequestId lastId)
+{
+    QCOMPARE(once.steadyTokens, one.steadyTokens);
+    QVERIFY(once.outputs.empty() && one.outputs.empty() && once.finished.empty());
+    QVERIFY(once.stats.has_value() && one.stats.has_value());
+    QCOMPARE(once.stats->numRunning, one.stats->numRunning);
+    QCOMPARE(once.stats->numWaiting, one.stats->numWaiting);
+    QCOMPARE(once.stats->kvCacheUsage, one.stats->kvCacheUsage);
+    const StepPlan& a = oneByOne.plan();
+    const StepPlan& b = atOnce.plan();
+    QCOMPARE(b.totalTokens, a.totalTokens);
+    QCOMPARE(b.steadyDecodes, a.steadyDecodes);
+    QCOMPARE(b.firstAdmitted, a.firstAdmitted);
+    QCOMPARE(b.shape.numRequests, a.shape.numRequests);
+    QCOMPARE(b.shape.decodeTokens, a.shape.decodeTokens);
+    QCOMPARE(b.shape.attendedContextTokens, a.shape.attendedContextTokens);
+    QVERIFY(b.scheduled.empty() && b.kvEvents.empty() && b.preempted.empty());
+    for (RequestId id = 1; id <= lastId; ++id) {
+        const Request* x = oneByOne.findRequest(id);
+        const Request* y = atOnce.findRequest(id);
+        QCOMPARE(y == nullptr, x == nullptr);
+        if (x == nullptr)
+            continue;
+        QCOMPARE(y->numComputedTokens, x->numComputedTokens);
+        QCOMPARE(y->numOutput, x->numOutput);
+        QCOMPARE(y->steadyUntilStep, x->steadyUntilStep);
+        QCOMPARE(y->blocks, x->blocks);
+    }
+}
+
+} // namespace
+
+void TestSteadyStretches::steadyStepsAtOnceAsOneByOne_data()
+{
+    QTest::addColumn<std::uint64_t>("seed");
+    QTest::addColumn<std::int32_t>("blockSize");
+    QTest::addColumn<bool>("caching");
+    QTest::newRow("block 16") << std::uint64_t{11} << 16 << true;
+    QTest::newRow("block 32") << std::uint64_t{12} << 32 << true;
+    QTest::newRow("block 16, no prefix caching") << std::uint64_t{13} << 16 << false;
+}
+
+void TestSteadyStretches::steadyStepsAtOnceAsOneByOne()
+{
+    QFETCH(std::uint64_t, seed);
+    QFETCH(std::int32_t, blockSize);
+    QFETCH(bool, caching);
+    EngineConfig config = smallConfig(400, blockSize);
+    config.maxModelLen = 512;
+    config.enablePrefixCaching = caching;
+    config.kvEvents = true;
+    // Both count steady decodes; `oneByOne` completes every step of a run on its own, as a pod
+    // does for a run with listed requests, `atOnce` its steady runs in random pieces.
+    Engine oneByOne(config);
+    Engine atOnce(config);
+    oneByOne.countSteadyDecodes(true);
+    atOnce.countSteadyDecodes(true);
+    auto rng = Rng::stream(seed, "steady-steps-at-once");
+    RequestId lastId = 0;
+    int runsAtOnce = 0;
+    int piecesAtOnce = 0;
+    for (int round = 0; round < 1500; ++round) {
+        if (lastId < 60 && rng.uniformInt(0, 12) == 0) {
+            ++lastId;
+            const auto prompt = concat(iota(static_cast<TokenId>(rng.uniformInt(0, 2) * 1000), 16),
+                                       iota(static_cast<TokenId>(50000 + lastId * 100), rng.uniformInt(1, 40)));
+            const auto maxTokens = static_cast<std::int32_t>(rng.uniformInt(1, 200));
+            add(oneByOne, lastId, prompt, maxTokens);
+            add(atOnce, lastId, prompt, maxTokens);
+        }
+        if (!oneByOne.hasRequests())
+            continue;
+        const std::int32_t count = oneByOne.quietDecodeSteps(256);
+        QCOMPARE(atOnce.quietDecodeSteps(256), count);
+        oneByOne.schedule();
+        const bool allSteady = atOnce.schedule().scheduled.empty();
+        std::int32_t done = 1;
+        while (done < count) {
+            const std::int32_t piece = allSteady ? static_cast<std::int32_t>(rng.uniformInt(1, count - done)) : 1;
+            StepOutcome one;
+            for (std::int32_t i = 0; i < piece; ++i)
+                one = oneByOne.completeQuietStep();
+            const StepOutcome& once = allSteady ? atOnce.completeSteadySteps(piece) : atOnce.completeQuietStep();
+            if (allSteady) {
+                compareAfterSteps(oneByOne, one, atOnce, once, lastId);
+                if (QTest::currentTestFailed())
+                    return;
+                ++piecesAtOnce;
+            }
+            done += piece;
+        }
+        if (allSteady && count >= 2)
+            ++runsAtOnce;
+        const StepOutcome one = oneByOne.completeStep();
+        const StepOutcome& last = atOnce.completeStep();
+        QCOMPARE(last.steadyTokens, one.steadyTokens);
+        QCOMPARE(last.outputs.size(), one.outputs.size());
+        QCOMPARE(last.finished, one.finished);
+    }
+    while (oneByOne.hasRequests()) {
+        const StepOutcome one = (oneByOne.schedule(), oneByOne.completeStep());
+        const StepOutcome& last = (atOnce.schedule(), atOnce.completeStep());
+        QCOMPARE(last.finished, one.finished);
+    }
+    QVERIFY(!atOnce.hasRequests());
+    // The rows must complete runs at once, in more pieces than runs.
+    qInfo("%d runs completed at once, in %d pieces", runsAtOnce, piecesAtOnce);
+    QVERIFY2(runsAtOnce >= 20 && piecesAtOnce > runsAtOnce,
+             qPrintable(QStringLiteral("%1 runs, %2 pieces").arg(runsAtOnce).arg(piecesAtOnce)));
 }
 
 QTEST_APPLESS_MAIN(TestSteadyStretches)
