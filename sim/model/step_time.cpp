@@ -47,6 +47,15 @@ double tpAllReduceUsPerStep(const ModelSpec& model, const RooflineParams& params
 
 } // namespace
 
+void StepTimeModel::runStepTimes(const BatchShape& first, std::span<SimTime> out) const
+{
+    BatchShape shape = first;
+    for (SimTime& time : out) {
+        time = stepTime(shape);
+        shape.attendedContextTokens += shape.numRequests;
+    }
+}
+
 // --- Linear ---------------------------------------------------------------------------------
 
 LinearStepTime::LinearStepTime(LinearCoefficients coefficients)
@@ -66,6 +75,23 @@ SimTime LinearStepTime::stepTime(const BatchShape& batch) const
     return roundToNanos(m_ns0 + m_ns1 * static_cast<double>(batch.prefillTokens) +
                         m_ns2 * static_cast<double>(batch.decodeTokens) +
                         m_ns3 * static_cast<double>(batch.attendedContextTokens));
+}
+
+void LinearStepTime::runStepTimes(const BatchShape& first, std::span<SimTime> out) const
+{
+    checkShape(first);
+    if (first.numRequests == 0) {
+        std::ranges::fill(out, SimTime{0});
+        return;
+    }
+    // stepTime()'s sum, left to right: its first three terms do not change along the run.
+    const double fixed = m_ns0 + m_ns1 * static_cast<double>(first.prefillTokens) +
+                         m_ns2 * static_cast<double>(first.decodeTokens);
+    std::int64_t attended = first.attendedContextTokens;
+    for (SimTime& time : out) {
+        time = roundToNanos(fixed + m_ns3 * static_cast<double>(attended));
+        attended += first.numRequests;
+    }
 }
 
 std::string LinearStepTime::describe() const
@@ -168,6 +194,36 @@ SimTime RooflineStepTime::stepTime(const BatchShape& batch) const
         return 0;
     }
     return roundToNanos(breakdown(batch).totalNs());
+}
+
+void RooflineStepTime::runStepTimes(const BatchShape& first, std::span<SimTime> out) const
+{
+    checkShape(first);
+    if (first.numRequests == 0) {
+        std::ranges::fill(out, SimTime{0});
+        return;
+    }
+    // breakdown() and totalNs() term by term, in their order; the products that do not depend
+    // on the attended context are computed once.
+    const double prefill = static_cast<double>(first.prefillTokens);
+    const double decode = static_cast<double>(first.decodeTokens);
+    const double prefillComputeNs = (m_linearFlopsPerToken * prefill +
+                                     m_attentionFlopsPerPair * static_cast<double>(first.prefillAttentionPairs)) *
+                                    m_nsPerPrefillFlop;
+    const double linearDecode = m_linearFlopsPerToken * decode;
+    const double lmHead = m_lmHeadFlopsPerRow * first.numRequests;
+    const double perRequestNs = m_perRequestNs * first.numRequests;
+    std::int64_t attendedTokens = first.attendedContextTokens;
+    for (SimTime& time : out) {
+        const double attended = static_cast<double>(attendedTokens);
+        const double decodePairs = first.decodeTokens > 0 ? std::max(0.0, attended - prefill) : 0.0;
+        const double decodeComputeNs = (linearDecode + m_attentionFlopsPerPair * decodePairs + lmHead) * m_nsPerDecodeFlop;
+        const double kvTrafficNs = m_kvNsPerToken * (attended + prefill + decode);
+        const double totalNs =
+            std::max(prefillComputeNs + decodeComputeNs, m_weightReadNs + kvTrafficNs) + m_fixedNs + perRequestNs;
+        time = roundToNanos(totalNs);
+        attendedTokens += first.numRequests;
+    }
 }
 
 std::string RooflineStepTime::describe() const

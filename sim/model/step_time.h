@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 namespace kvroute::sim {
@@ -28,6 +29,10 @@ public:
     virtual ~StepTimeModel() = default;
     /// Integer nanoseconds; 0 for an empty batch.
     [[nodiscard]] virtual SimTime stepTime(const BatchShape& batch) const = 0;
+    /// stepTime() of a run of steps, out[i] for `first` with i × numRequests more attended
+    /// context tokens (a run of quiet decode steps), the same values; the models override it to
+    /// compute the terms that do not change once.
+    virtual void runStepTimes(const BatchShape& first, std::span<SimTime> out) const;
     /// One line for logs and UIs, e.g. "roofline Llama-3.2-1B on H100-80GB TP1".
     [[nodiscard]] virtual std::string describe() const = 0;
 
@@ -53,6 +58,7 @@ public:
     explicit LinearStepTime(LinearCoefficients coefficients);
 
     [[nodiscard]] SimTime stepTime(const BatchShape& batch) const override;
+    void runStepTimes(const BatchShape& first, std::span<SimTime> out) const override;
     [[nodiscard]] std::string describe() const override;
     [[nodiscard]] const LinearCoefficients& coefficients() const { return m_coefficients; }
 
@@ -98,6 +104,7 @@ public:
                                                          int tensorParallel, std::string gpuName = {});
 
     [[nodiscard]] SimTime stepTime(const BatchShape& batch) const override;
+    void runStepTimes(const BatchShape& first, std::span<SimTime> out) const override;
     [[nodiscard]] std::string describe() const override;
     [[nodiscard]] RooflineBreakdown breakdown(const BatchShape& batch) const;
 

@@ -161,12 +161,15 @@ void TimedPod::startStepIfIdle()
         KVROUTE_CHECK(plan.kvEvents.empty() && plan.preempted.empty() &&
                           plan.totalTokens == static_cast<std::int32_t>(m_runBatchSize),
                       "a quiet step is not plain decode");
-        // Each later step of the run schedules the same requests, each attending one token more.
-        m_runEnds.push_back(end);
-        for (std::int32_t i = 1; i < quietRun; ++i) {
-            shape.attendedContextTokens += shape.numRequests;
-            end += std::max<SimTime>(1, m_stepTime.stepTime(shape));
-            m_runEnds.push_back(end);
+        // Each later step of the run schedules the same requests, each attending one token more:
+        // their times go into the ends' places, then become ends.
+        m_runEnds.resize(static_cast<std::size_t>(quietRun));
+        m_runEnds[0] = end;
+        shape.attendedContextTokens += shape.numRequests;
+        m_stepTime.runStepTimes(shape, std::span<SimTime>(m_runEnds).subspan(1));
+        for (std::size_t i = 1; i < m_runEnds.size(); ++i) {
+            end += std::max<SimTime>(1, m_runEnds[i]);
+            m_runEnds[i] = end;
         }
     }
     placeStepEvent(end);

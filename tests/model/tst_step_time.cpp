@@ -299,6 +299,35 @@ private Q_SLOTS:
             QVERIFY(m.stepTime(prefill(1024, 8192)) > m.stepTime(prefill(1024, 0)));
     }
 
+    void runStepTimesAsOneByOne_data() { monotonicInTokens_data(); }
+
+    /// A run's times, computed with the constant terms once, are stepTime()'s bit for bit.
+    void runStepTimesAsOneByOne()
+    {
+        QFETCH(QString, modelName);
+        QFETCH(int, tp);
+        QFETCH(bool, linear);
+        auto made = makeStepTimeModel(linear ? StepTimeKind::Linear : StepTimeKind::Roofline,
+                                      model(modelName.toUtf8().constData()), gpu("H100-80GB"), tp,
+                                      m_catalog.stepOverheads());
+        QVERIFY2(made.has_value(), made ? "" : made.error().toString().c_str());
+        const StepTimeModel& m = **made;
+        BatchShape mixed = decodes(7, 3000);
+        mixed.addRequest(512, 200, false); // a prefill chunk beside the decodes
+        BatchShape cachedPrefill;
+        cachedPrefill.addRequest(4096, 64, false);
+        for (const BatchShape& first : {decodes(1, 17), decodes(6, 5000), decodes(64, 1024), decodes(256, 70000), mixed,
+                                        cachedPrefill, BatchShape{}}) {
+            std::vector<SimTime> run(300);
+            m.runStepTimes(first, run);
+            BatchShape shape = first;
+            for (std::size_t i = 0; i < run.size(); ++i) {
+                QCOMPARE(run[i], m.stepTime(shape));
+                shape.attendedContextTokens += shape.numRequests;
+            }
+        }
+    }
+
     void emptyBatchIsFree()
     {
         const RooflineStepTime r = roofline("Llama-3.2-1B", bareH100(0.45));
