@@ -364,11 +364,17 @@ void TestSteadyStretches::steadyStepsAtOnceAsOneByOne()
         while (done < count) {
             const std::int32_t piece = allSteady ? static_cast<std::int32_t>(rng.uniformInt(1, count - done)) : 1;
             StepOutcome one;
-            for (std::int32_t i = 0; i < piece; ++i)
+            PrefixCacheStats prefixOfPiece; // the piece's steps' counters, summed
+            for (std::int32_t i = 0; i < piece; ++i) {
                 one = oneByOne.completeQuietStep();
+                prefixOfPiece += one.stats->prefixCache;
+            }
             const StepOutcome& once = allSteady ? atOnce.completeSteadySteps(piece) : atOnce.completeQuietStep();
             if (allSteady) {
                 compareAfterSteps(oneByOne, one, atOnce, once, lastId);
+                QCOMPARE(once.stats->prefixCache.requests, prefixOfPiece.requests);
+                QCOMPARE(once.stats->prefixCache.queries, prefixOfPiece.queries);
+                QCOMPARE(once.stats->prefixCache.hits, prefixOfPiece.hits);
                 if (QTest::currentTestFailed())
                     return;
                 ++piecesAtOnce;
