@@ -136,7 +136,7 @@ void addDeployClusterCommands(CLI::App& deploy, int& exitCode)
     addCommonOptions(apply, *o);
     apply->add_option("--timeout", o->timeoutSeconds, "Seconds to wait for all rollouts together")
         ->capture_default_str()
-        ->transform(numberIn(1, 86400));
+        ->transform(numberIn(1, 86400, "seconds"));
     apply->add_flag("--force-conflicts", o->forceConflicts,
                     "Take over fields another field manager owns (server-side apply conflicts)");
     apply->callback([o, &exitCode] { exitCode = applyCommand(*o); });
@@ -150,7 +150,7 @@ void addDeployClusterCommands(CLI::App& deploy, int& exitCode)
     addCommonOptions(remove, *o);
     remove->add_option("--timeout", o->timeoutSeconds, "Seconds to wait for the deletion")
         ->capture_default_str()
-        ->transform(numberIn(1, 86400));
+        ->transform(numberIn(1, 86400, "seconds"));
     remove->callback([o, &exitCode] { exitCode = deleteCommand(*o); });
 }
 

@@ -60,7 +60,8 @@ void addGatewayCommand(CLI::App& app, int& exitCode)
     cmd->add_option("--kv-events", o->gateway.kvEventEndpoints,
                     "each pod's KV event endpoint (tcp://HOST:PORT), comma-separated, for the precise index")
         ->delimiter(',');
-    cmd->add_option("--time-scale", o->gateway.timeScale, "the pods' time scale: the routers' clock and the log's")
+    cmd->add_option("--time-scale", o->gateway.timeScale,
+                    "the pods' time scale: the routers' clock and the log's (0, pods that do not wait: wall time)")
         ->transform(numberIn(0.0, 1000.0))
         ->capture_default_str();
     cmd->add_option("--host", o->gateway.host, "address to bind")->capture_default_str();

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <type_traits>
 
@@ -44,13 +45,16 @@ std::string readNumber(std::string& input, Parsed& value)
 /// Accepts numbers from `min` to `max`: whole numbers when the bounds are integers. Shown in the
 /// help as CLI11's Range is ("INT in [0 - 65535]"). Add it with transform(), not check(): a check
 /// only reads a copy, so "010" would still reach CLI11's conversion, which reads it as octal.
+/// `unit` ("seconds"), when given, follows the bounds in messages.
 template <typename T>
-CLI::Validator numberIn(T min, T max)
+CLI::Validator numberIn(T min, T max, std::string_view unit = {})
 {
     static_assert(std::is_arithmetic_v<T>);
     using Parsed = std::conditional_t<std::is_integral_v<T>, long long, double>;
     std::ostringstream bounds;
     bounds << min << " to " << max;
+    if (!unit.empty())
+        bounds << ' ' << unit;
     const std::string allowed = bounds.str();
     std::ostringstream help;
     help << (std::is_floating_point_v<T> ? "FLOAT" : std::is_unsigned_v<T> ? "UINT" : "INT") << " in [" << min << " - "

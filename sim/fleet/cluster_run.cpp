@@ -127,6 +127,10 @@ public:
                 control.progress(std::min(1.0, toSeconds(m_sim.now()) / std::max(1e-9, toSeconds(m_end))));
         }
         catchUpPods();
+        // Progress counts simulated time against `duration`, an upper bound: a workload spent
+        // early (max_requests, a drained ladder) ends the run before it, and the run is done.
+        if (control.progress && !cancelled)
+            control.progress(1.0);
         RunResults results = m_collector.finish(m_sim.now(), m_podMetrics);
         results.cancelled = cancelled;
         for (std::size_t i = 0; i < results.pods.size(); ++i)

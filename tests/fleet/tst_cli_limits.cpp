@@ -296,6 +296,9 @@ private Q_SLOTS:
         QTest::newRow("an interval too short")
             << QStringList{QStringLiteral("live"), QStringLiteral("watch"), QStringLiteral("--interval"), QStringLiteral("0.1")}
             << QStringLiteral("--interval: 0.1 is out of range; allowed: 0.2 to 3600");
+        QTest::newRow("a timeout of nothing, in its unit")
+            << QStringList{QStringLiteral("deploy"), QStringLiteral("apply"), QStringLiteral("rendered"), QStringLiteral("--timeout"), QStringLiteral("0")}
+            << QStringLiteral("--timeout: 0 is out of range; allowed: 1 to 86400 seconds");
         QTest::newRow("nothing for a port") << QStringList{pod, QStringLiteral("--port"), QString()}
                                             << QStringLiteral("--port: '' is not a whole number; allowed: 0 to 65535");
         // CLI11 read a leading zero as octal: 010 pods were 8.

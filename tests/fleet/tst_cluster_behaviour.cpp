@@ -201,6 +201,23 @@ private Q_SLOTS:
                  (std::to_string(large.hitRate) + " vs " + std::to_string(small.hitRate)).c_str());
         QVERIFY(small.preemptions > large.preemptions);
     }
+
+    // Progress is simulated time against `duration`; a run whose workload is spent well before
+    // it (here after 200 requests) still ends at 100 %, not where the requests ran out.
+    void progressEndsAtOneWhenTheWorkloadEndsEarly()
+    {
+        auto scenario = sim::builtinScenario("llmd-shared-prefix");
+        QVERIFY(scenario && sim::applyOverrides(*scenario, std::vector<std::string>{"workload.max_requests=200"}));
+        std::vector<double> reported;
+        sim::RunControl control;
+        control.progress = [&reported](double f) { reported.push_back(f); };
+        const auto results = sim::runScenario(*scenario, control);
+        QVERIFY(results && !results->cancelled);
+        QVERIFY(reported.size() >= 2);
+        QVERIFY2(reported[reported.size() - 2] < 0.5, qPrintable(QString::number(reported[reported.size() - 2])));
+        QCOMPARE(reported.back(), 1.0);
+        QVERIFY(std::ranges::is_sorted(reported));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestClusterBehaviour)

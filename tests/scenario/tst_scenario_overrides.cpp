@@ -145,6 +145,9 @@ private Q_SLOTS:
         QTest::newRow("enum") << "routing.policy=eep" << "did you mean 'epp'?";
         QTest::newRow("no equals sign") << "vllm.block_size" << "expected key=value";
         QTest::newRow("value syntax error") << "workload.shared_prefix.stages=[[3,20]" << "YAML syntax error";
+        QTest::newRow("text with a colon") << "description=hi: there"
+                                           << "got a mapping (the value reads as YAML, where \": \" makes a mapping; "
+                                              "quote it: --set 'description=\"hi: there\"')";
     }
 
     void errors()
@@ -162,6 +165,13 @@ private Q_SLOTS:
     }
 
     // A combination is checked after the last override, so order does not matter...
+    void quotedTextWithAColon()
+    {
+        Scenario s = defaults();
+        QVERIFY(applyOverride(s, R"(description="hi: there")"));
+        QCOMPARE(QString::fromStdString(s.description), QStringLiteral("hi: there"));
+    }
+
     void overridesAreValidatedTogether()
     {
         Scenario s = defaults();
