@@ -442,12 +442,7 @@ const StepOutcome& Engine::completeQuietStep()
     // Every request decodes one token more than in the step before, with one more computed.
     m_plan.shape.attendedContextTokens += static_cast<std::int64_t>(m_running.size());
     m_plan.firstAdmitted = m_plan.scheduled.size();
-    outcome.stats = SchedulerStats{numRunning(), numWaiting(), m_kv.usage(), m_kv.takeStats()};
-    m_plan.preempted.clear();
-    m_kv.pool().takeEvents(m_plan.kvEvents);
-    KVROUTE_CHECK(m_plan.kvEvents.empty(), "a quiet step published KV events");
-    m_finishedSinceSchedule = 0;
-    return outcome;
+    return endQuietSteps();
 }
 
 const StepOutcome& Engine::completeSteadySteps(std::int32_t steps)
@@ -470,12 +465,17 @@ const StepOutcome& Engine::completeSteadySteps(std::int32_t steps)
     }
     m_plan.shape.attendedContextTokens += static_cast<std::int64_t>(batch) * steps;
     m_plan.firstAdmitted = 0;
-    outcome.stats = SchedulerStats{numRunning(), numWaiting(), m_kv.usage(), m_kv.takeStats()};
+    return endQuietSteps();
+}
+
+const StepOutcome& Engine::endQuietSteps()
+{
+    m_outcome.stats = SchedulerStats{numRunning(), numWaiting(), m_kv.usage(), m_kv.takeStats()};
     m_plan.preempted.clear();
     m_kv.pool().takeEvents(m_plan.kvEvents);
     KVROUTE_CHECK(m_plan.kvEvents.empty(), "a quiet step published KV events");
     m_finishedSinceSchedule = 0;
-    return outcome;
+    return m_outcome;
 }
 
 } // namespace kvroute::sim

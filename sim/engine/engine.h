@@ -159,6 +159,9 @@ private:
     /// preemption undelivered) computes one token into a block it holds, fills no block and
     /// samples a token that does not finish it.
     [[nodiscard]] std::int32_t quietStepsOf(const Request& request, std::int32_t limit) const;
+    /// The end of completeQuietStep and completeSteadySteps: the stats, and the open step's plan
+    /// with nothing preempted or published.
+    const StepOutcome& endQuietSteps();
     void beginSteadyStretch(Request& request);
     void endSteadyStretch(Request& request);
     void finish(Request& request, FinishReason reason);

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,20 @@ private:
         if (!r)
             qFatal("%s", r.error().toString().c_str());
         return std::move(*r);
+    }
+
+    /// The model of the current row of monotonicInTokens_data (null after a failed check).
+    std::unique_ptr<StepTimeModel> fetchedModel() const
+    {
+        QFETCH(QString, modelName);
+        QFETCH(int, tp);
+        QFETCH(bool, linear);
+        auto made = makeStepTimeModel(linear ? StepTimeKind::Linear : StepTimeKind::Roofline,
+                                      model(modelName.toUtf8().constData()), gpu("H100-80GB"), tp,
+                                      m_catalog.stepOverheads());
+        if (!made)
+            qWarning("%s", made.error().toString().c_str());
+        return made ? std::move(*made) : nullptr;
     }
 
 private Q_SLOTS:
@@ -263,14 +278,10 @@ private Q_SLOTS:
 
     void monotonicInTokens()
     {
-        QFETCH(QString, modelName);
-        QFETCH(int, tp);
         QFETCH(bool, linear);
-        auto made = makeStepTimeModel(linear ? StepTimeKind::Linear : StepTimeKind::Roofline,
-                                      model(modelName.toUtf8().constData()), gpu("H100-80GB"), tp,
-                                      m_catalog.stepOverheads());
-        QVERIFY2(made.has_value(), made ? "" : made.error().toString().c_str());
-        const StepTimeModel& m = **made;
+        const std::unique_ptr<StepTimeModel> made = fetchedModel();
+        QVERIFY(made);
+        const StepTimeModel& m = *made;
         QVERIFY(!m.describe().empty());
 
         SimTime previous = 0;
@@ -304,14 +315,9 @@ private Q_SLOTS:
     /// A run's times, computed with the constant terms once, are stepTime()'s bit for bit.
     void runStepTimesAsOneByOne()
     {
-        QFETCH(QString, modelName);
-        QFETCH(int, tp);
-        QFETCH(bool, linear);
-        auto made = makeStepTimeModel(linear ? StepTimeKind::Linear : StepTimeKind::Roofline,
-                                      model(modelName.toUtf8().constData()), gpu("H100-80GB"), tp,
-                                      m_catalog.stepOverheads());
-        QVERIFY2(made.has_value(), made ? "" : made.error().toString().c_str());
-        const StepTimeModel& m = **made;
+        const std::unique_ptr<StepTimeModel> made = fetchedModel();
+        QVERIFY(made);
+        const StepTimeModel& m = *made;
         BatchShape mixed = decodes(7, 3000);
         mixed.addRequest(512, 200, false); // a prefill chunk beside the decodes
         BatchShape cachedPrefill;
