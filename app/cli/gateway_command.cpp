@@ -61,7 +61,8 @@ void addGatewayCommand(CLI::App& app, int& exitCode)
                     "each pod's KV event endpoint (tcp://HOST:PORT), comma-separated, for the precise index")
         ->delimiter(',');
     cmd->add_option("--time-scale", o->gateway.timeScale,
-                    "the pods' time scale: the routers' clock and the log's (0, pods that do not wait: wall time)")
+                    "wall seconds per simulated second (match the pods'): the routers' clock and the log's; "
+                    "0, for pods that do not wait, keeps wall time")
         ->transform(numberIn(0.0, 1000.0))
         ->capture_default_str();
     cmd->add_option("--host", o->gateway.host, "address to bind")->capture_default_str();

@@ -74,7 +74,9 @@ public:
                       setup.scenario.workload.client.ttftFrom)
         , m_clientLimit(setup.scenario.workload.client.maxInFlight)
     {
-        m_collector.setStages(m_workload->stages());
+        const auto stages = m_workload->stages();
+        m_numStages = static_cast<std::int32_t>(stages.size());
+        m_collector.setStages(stages);
         const auto& s = setup.scenario;
         const int n = s.cluster.pods;
         // Without PYTHONHASHSEED every vLLM process draws its own NONE_HASH (vllm.md §1), so
@@ -124,11 +126,10 @@ public:
                             "workload");
             m_sim.runUntil(std::min(m_sim.now() + slice, hardEnd));
             if (control.progress)
-                control.progress(std::min(1.0, toSeconds(m_sim.now()) / std::max(1e-9, toSeconds(m_end))));
+                control.progress(progress());
         }
         catchUpPods();
-        // Progress counts simulated time against `duration`, an upper bound: a workload spent
-        // early (max_requests, a drained ladder) ends the run before it, and the run is done.
+        // `duration` is an upper bound: a workload spent before it ends the run, which is done.
         if (control.progress && !cancelled)
             control.progress(1.0);
         RunResults results = m_collector.finish(m_sim.now(), m_podMetrics);
@@ -216,6 +217,20 @@ public:
     }
 
 private:
+    /// How far the run is, from 0 to 1: the furthest of simulated time against `duration`,
+    /// requests sent against workload.max_requests, and load stages begun (a staged workload
+    /// usually ends long before `duration`, which only bounds it).
+    [[nodiscard]] double progress() const
+    {
+        const auto& s = m_setup.scenario;
+        double done = toSeconds(m_sim.now()) / std::max(1e-9, toSeconds(m_end));
+        if (s.workload.maxRequests > 0)
+            done = std::max(done, static_cast<double>(m_sent) / static_cast<double>(s.workload.maxRequests));
+        if (m_numStages > 0)
+            done = std::max(done, static_cast<double>(m_latestStage) / static_cast<double>(m_numStages));
+        return std::min(done, 1.0);
+    }
+
     /// The workload produced `request`: the client sends it now, or queues it while it has
     /// workload.client.max_in_flight requests out.
     void onArrival(WorkloadRequest request)
@@ -248,6 +263,8 @@ private:
     void send(WorkloadRequest request)
     {
         ++m_clientInFlight;
+        ++m_sent;
+        m_latestStage = std::max(m_latestStage, request.stage);
         m_collector.onSubmitted(request, m_sim.now());
         const auto& svc = m_setup.scenario.routing.kubeService;
         const RoutingContext ctx{request,
@@ -410,6 +427,9 @@ private:
     std::vector<std::unique_ptr<KvEventBuffer>> m_freeEventBuffers; ///< delivered, ready for reuse
     RejectionCounts m_rejections;
     SimTime m_end = 0;
+    std::int64_t m_sent = 0;          ///< requests the client sent (progress)
+    std::int32_t m_latestStage = -1;  ///< the latest load stage a sent request belongs to
+    std::int32_t m_numStages = 0;
     bool m_scrapePending = false;
     bool m_samplePending = false;
     bool m_overloaded = false;

@@ -252,7 +252,7 @@ Result<void> setOverride(Scenario& scenario, std::string_view assignment)
     const std::string_view value = assignment.substr(assignment.find('=') + 1);
     auto set = setField(scenario, *path, value, where);
     // The value is read as YAML, so "hi: there" is a one-key mapping: say how to mean the text.
-    if (!set && set.error().message.ends_with("got a mapping") && value.find(": ") != std::string_view::npos &&
+    if (!set && set.error().message.ends_with("must be a string, got a mapping") && value.find(": ") != std::string_view::npos &&
         !value.starts_with('{'))
         set.error().message += " (the value reads as YAML, where \": \" makes a mapping; quote it: --set '" +
                                std::string(assignment.substr(0, assignment.find('=') + 1)) + "\"" + std::string(value) +

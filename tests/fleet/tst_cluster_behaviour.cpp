@@ -202,21 +202,40 @@ private Q_SLOTS:
         QVERIFY(small.preemptions > large.preemptions);
     }
 
-    // Progress is simulated time against `duration`; a run whose workload is spent well before
-    // it (here after 200 requests) still ends at 100 %, not where the requests ran out.
-    void progressEndsAtOneWhenTheWorkloadEndsEarly()
+    // `duration` only bounds a run: progress also counts the requests sent against
+    // workload.max_requests and the load stages begun, and a run that ends reports 100 %.
+    void progressFollowsRequestsAndStages_data()
     {
+        QTest::addColumn<QString>("override");
+        QTest::addColumn<double>("reachedBeforeTheEnd");
+        QTest::addColumn<bool>("belowOneBeforeTheEnd");
+        // 3,000 requests take ~200 of the 14,400 s of `duration`; all are sent before the end.
+        QTest::newRow("max_requests") << QStringLiteral("workload.max_requests=3000") << 0.5 << false;
+        // The ladder's 17 stages end ~1,780 s in: the last one begun is 16/17 of the way.
+        QTest::newRow("whole ladder") << QString() << 0.9 << true;
+    }
+
+    void progressFollowsRequestsAndStages()
+    {
+        QFETCH(QString, override);
+        QFETCH(double, reachedBeforeTheEnd);
+        QFETCH(bool, belowOneBeforeTheEnd);
         auto scenario = sim::builtinScenario("llmd-shared-prefix");
-        QVERIFY(scenario && sim::applyOverrides(*scenario, std::vector<std::string>{"workload.max_requests=200"}));
+        QVERIFY(scenario);
+        if (!override.isEmpty())
+            QVERIFY(sim::applyOverrides(*scenario, std::vector<std::string>{override.toStdString()}));
         std::vector<double> reported;
         sim::RunControl control;
         control.progress = [&reported](double f) { reported.push_back(f); };
         const auto results = sim::runScenario(*scenario, control);
         QVERIFY(results && !results->cancelled);
         QVERIFY(reported.size() >= 2);
-        QVERIFY2(reported[reported.size() - 2] < 0.5, qPrintable(QString::number(reported[reported.size() - 2])));
-        QCOMPARE(reported.back(), 1.0);
         QVERIFY(std::ranges::is_sorted(reported));
+        QCOMPARE(reported.back(), 1.0);
+        const double beforeTheEnd = reported[reported.size() - 2];
+        QVERIFY2(beforeTheEnd >= reachedBeforeTheEnd, qPrintable(QString::number(beforeTheEnd)));
+        if (belowOneBeforeTheEnd)
+            QVERIFY2(beforeTheEnd < 1.0, qPrintable(QString::number(beforeTheEnd)));
     }
 };
 
