@@ -108,9 +108,14 @@ Result<SweepParameter> parseSweepParameter(std::string_view text)
     } else {
         p.values = splitCommas(values);
     }
-    for (const auto& v : p.values) {
-        if (v.empty())
+    for (std::size_t i = 0; i < p.values.size(); ++i) {
+        if (p.values[i].empty())
             return fail("empty value in the list", "--param " + std::string(text));
+        // Each would be a point of its own, run again with the same key.
+        if (std::find(p.values.begin(), p.values.begin() + static_cast<std::ptrdiff_t>(i), p.values[i]) !=
+            p.values.begin() + static_cast<std::ptrdiff_t>(i))
+            return fail("value " + p.values[i] + " is listed twice; every point of the grid would run twice",
+                        "--param " + std::string(text));
     }
     return p;
 }
