@@ -27,6 +27,10 @@ int main(int argc, char** argv)
     kvroute::cli::addValidateCommand(app, exitCode);
     kvroute::cli::addCompareReportCommand(app, exitCode);
     kvroute::cli::checkNumbersStrictly(app);
+    // Every other error of ours starts with "kvroute: "; so do the option parser's.
+    app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
+        return "kvroute: " + CLI::FailureMessage::simple(failed, e);
+    });
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

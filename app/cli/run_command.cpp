@@ -47,6 +47,10 @@ std::optional<std::string> outputConflict(const RunOptions& o, const sim::Scenar
     if (o.csvDir == "-")
         return "--csv -: --csv takes a directory (summary.csv, pods.csv, timeseries.csv); only --json can "
                "write to stdout";
+    if (o.csvDir.ends_with(".csv") &&
+        !std::filesystem::is_directory(o.csvDir))
+        return "--csv " + o.csvDir + ": --csv takes a directory and writes summary.csv, pods.csv and timeseries.csv "
+               "into it; give a directory (e.g. --csv results), or --json FILE for one file";
     std::vector<std::pair<std::string, std::string>> outputs; // (option, file written)
     if (!o.jsonPath.empty() && o.jsonPath != "-")
         outputs.emplace_back("--json " + o.jsonPath, o.jsonPath);
@@ -175,7 +179,7 @@ void addRunCommand(CLI::App& app, int& exitCode)
     cmd->add_option("--set", o->overrides, "override a scenario key, e.g. --set vllm.block_size=32 (repeatable)")
         ->allow_extra_args(false);
     cmd->add_option("--json", o->jsonPath, "write the results as JSON to FILE ('-' = stdout only)")->type_name("FILE");
-    cmd->add_option("--csv", o->csvDir, "write summary.csv, pods.csv and timeseries.csv into DIR")->type_name("DIR");
+    cmd->add_option("--csv", o->csvDir, "write summary.csv, pods.csv and timeseries.csv into DIR (created, with its parents, if missing)")->type_name("DIR");
     cmd->add_flag("--quiet,-q", o->quiet, "no progress bar");
     cmd->callback([o, &exitCode] { exitCode = runCommand(*o); });
 }

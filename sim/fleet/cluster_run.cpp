@@ -225,7 +225,7 @@ private:
         const auto& s = m_setup.scenario;
         double done = toSeconds(m_sim.now()) / std::max(1e-9, toSeconds(m_end));
         if (s.workload.maxRequests > 0)
-            done = std::max(done, static_cast<double>(m_sent) / static_cast<double>(s.workload.maxRequests));
+            done = std::max(done, static_cast<double>(m_collector.submitted()) / static_cast<double>(s.workload.maxRequests));
         if (m_numStages > 0)
             done = std::max(done, static_cast<double>(m_latestStage) / static_cast<double>(m_numStages));
         return std::min(done, 1.0);
@@ -263,7 +263,6 @@ private:
     void send(WorkloadRequest request)
     {
         ++m_clientInFlight;
-        ++m_sent;
         m_latestStage = std::max(m_latestStage, request.stage);
         m_collector.onSubmitted(request, m_sim.now());
         const auto& svc = m_setup.scenario.routing.kubeService;
@@ -427,7 +426,6 @@ private:
     std::vector<std::unique_ptr<KvEventBuffer>> m_freeEventBuffers; ///< delivered, ready for reuse
     RejectionCounts m_rejections;
     SimTime m_end = 0;
-    std::int64_t m_sent = 0;          ///< requests the client sent (progress)
     std::int32_t m_latestStage = -1;  ///< the latest load stage a sent request belongs to
     std::int32_t m_numStages = 0;
     bool m_scrapePending = false;

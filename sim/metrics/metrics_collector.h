@@ -60,6 +60,8 @@ public:
     [[nodiscard]] RunResults finish(SimTime end, std::span<const PodMetrics* const> pods) const;
 
     [[nodiscard]] std::int64_t inFlight() const { return static_cast<std::int64_t>(m_requests.size()); }
+    /// Requests the client has sent so far (onSubmitted).
+    [[nodiscard]] std::int64_t submitted() const { return m_submitted; }
 
 private:
     /// Once per request, against once per token for onToken: kept out of line so that the

@@ -297,8 +297,10 @@ std::optional<std::string> checkValue(const FieldSpec& field, const FieldValue& 
     case FieldType::Double:
     case FieldType::Seconds: {
         const double v = std::get<double>(value);
+        // Durations name their unit: "-1" alone does not say seconds were meant.
         if (!inRange(v, field.min, field.max, field.minExclusive))
-            return quotePath(field.path) + " must be " + range + ", got " + formatNumber(v);
+            return quotePath(field.path) + " must be " + range + (field.type == FieldType::Seconds ? " seconds" : "") +
+                   ", got " + formatNumber(v);
         return std::nullopt;
     }
     case FieldType::Enum: {

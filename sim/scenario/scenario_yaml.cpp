@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace kvroute::sim {
@@ -243,6 +244,27 @@ std::vector<std::pair<std::string, std::string>> builtinScenarioList()
 
 namespace {
 
+/// Where an unquoted '#' starts a YAML comment in `value` (at the start or after a blank), if
+/// anywhere: yaml-cpp would drop the rest of the value without a word.
+std::optional<std::size_t> yamlCommentAt(std::string_view value)
+{
+    char quote = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const char c = value[i];
+        if (quote == '"' && c == '\\') {
+            ++i; // an escaped character inside double quotes
+        } else if (quote != 0) {
+            if (c == quote)
+                quote = 0;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '#' && (i == 0 || value[i - 1] == ' ' || value[i - 1] == '\t')) {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
 Result<void> setOverride(Scenario& scenario, std::string_view assignment)
 {
     const std::string where = "--set " + std::string(assignment);
@@ -250,13 +272,21 @@ Result<void> setOverride(Scenario& scenario, std::string_view assignment)
     if (!path)
         return std::unexpected(path.error());
     const std::string_view value = assignment.substr(assignment.find('=') + 1);
+    // The value is read as YAML: a comment or a directive would cut it silently.
+    const std::string quoted = "--set '" + std::string(assignment.substr(0, assignment.find('=') + 1)) + "\"" +
+                               std::string(value) + "\"'";
+    if (yamlCommentAt(value))
+        return fail("an unquoted '#' after a blank starts a YAML comment, which would cut the value; quote it: " + quoted,
+                    where);
+    if (value.starts_with('%'))
+        return fail("a value starting with '%' reads as a YAML directive; quote it: " + quoted, where);
+    if (*path == "name" && value.find_first_not_of(" \t") == std::string_view::npos)
+        return fail("'name' must not be empty: it names the run in results, file names and the GUI", where);
     auto set = setField(scenario, *path, value, where);
     // The value is read as YAML, so "hi: there" is a one-key mapping: say how to mean the text.
     if (!set && set.error().message.ends_with("must be a string, got a mapping") && value.find(": ") != std::string_view::npos &&
         !value.starts_with('{'))
-        set.error().message += " (the value reads as YAML, where \": \" makes a mapping; quote it: --set '" +
-                               std::string(assignment.substr(0, assignment.find('=') + 1)) + "\"" + std::string(value) +
-                               "\"')";
+        set.error().message += " (the value reads as YAML, where \": \" makes a mapping; quote it: " + quoted + ")";
     return set;
 }
 

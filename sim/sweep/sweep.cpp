@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 namespace kvroute::sim {
 
@@ -91,7 +92,8 @@ Result<SweepParameter> parseSweepParameter(std::string_view text)
     p.path = std::string(text.substr(0, eq));
     const auto values = text.substr(eq + 1);
     const auto colon = values.find(':');
-    if (colon != std::string_view::npos && values.find(',') == std::string_view::npos) {
+    const bool isRange = colon != std::string_view::npos && values.find(',') == std::string_view::npos;
+    if (isRange) {
         const auto second = values.find(':', colon + 1);
         const auto start = number(values.substr(0, colon));
         const auto stop = number(values.substr(colon + 1, second == std::string_view::npos ? std::string_view::npos
@@ -108,13 +110,17 @@ Result<SweepParameter> parseSweepParameter(std::string_view text)
     } else {
         p.values = splitCommas(values);
     }
-    for (std::size_t i = 0; i < p.values.size(); ++i) {
-        if (p.values[i].empty())
+    // Each value listed twice would be a point of its own, run again under the same key. A hash
+    // set, as a range may hold 10,000 values.
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(p.values.size());
+    for (const std::string& value : p.values) {
+        if (value.empty())
             return fail("empty value in the list", "--param " + std::string(text));
-        // Each would be a point of its own, run again with the same key.
-        if (std::find(p.values.begin(), p.values.begin() + static_cast<std::ptrdiff_t>(i), p.values[i]) !=
-            p.values.begin() + static_cast<std::ptrdiff_t>(i))
-            return fail("value " + p.values[i] + " is listed twice; every point of the grid would run twice",
+        if (!seen.insert(value).second)
+            return fail(isRange ? "the range's step is below the precision of its values (10 significant digits): " +
+                                      value + " comes twice"
+                                : "value " + value + " is listed twice; every point of the grid would run twice",
                         "--param " + std::string(text));
     }
     return p;

@@ -98,6 +98,25 @@ private Q_SLOTS:
         QVERIFY2(o.out.contains(QStringLiteral(", 1 decode pod, block ")), qPrintable(o.out));
     }
 
+    // The option parser's errors read like the rest: "kvroute: ", then what is wrong.
+    void optionErrorsSayWhoSpeaks_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("fragment");
+        QTest::newRow("unknown option") << QStringList{"run", "seed-cache-test", "--bogus"} << "--bogus";
+        QTest::newRow("no command") << QStringList{} << "A subcommand is required";
+        QTest::newRow("option without its value") << QStringList{"run", "seed-cache-test", "--json"} << "--json";
+    }
+
+    void optionErrorsSayWhoSpeaks()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, fragment);
+        const auto o = cli(args);
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.startsWith(QStringLiteral("kvroute: ")) && o.err.contains(fragment), qPrintable(o.err));
+    }
+
     void badScenarioFileNamesLineAndColumn()
     {
         QTemporaryDir dir;

@@ -112,6 +112,14 @@ private Q_SLOTS:
         QVERIFY2(o.err.contains(QStringLiteral("--csv takes a directory")), qPrintable(o.err));
         QVERIFY(!QDir(dir.filePath(QStringLiteral("-"))).exists());
 
+        // A file name ending in .csv would become a directory of that name.
+        const QString csvFile = dir.filePath(QStringLiteral("results.csv"));
+        o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--csv"), csvFile,
+                 QStringLiteral("-q")});
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.contains(QStringLiteral("--csv takes a directory and writes summary.csv")), qPrintable(o.err));
+        QVERIFY(!QFileInfo::exists(csvFile));
+
         const QString csv = dir.filePath(QStringLiteral("csv"));
         o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"),
                      csv + QStringLiteral("/summary.csv"), QStringLiteral("--csv"), csv, QStringLiteral("-q")});

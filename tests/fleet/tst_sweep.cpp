@@ -58,6 +58,7 @@ private Q_SLOTS:
         QTest::newRow("no values") << "x=" << QStringList{};
         QTest::newRow("empty value") << "x=1,,2" << QStringList{};
         QTest::newRow("a value twice") << "vllm.block_size=16,32,16" << QStringList{};
+        QTest::newRow("a range finer than 10 digits") << "x=1:1.000000000002:0.000000000001" << QStringList{};
         QTest::newRow("range backwards") << "x=3:1" << QStringList{};
         QTest::newRow("range step 0") << "x=1:2:0" << QStringList{};
         QTest::newRow("range not numbers") << "x=a:b" << QStringList{};

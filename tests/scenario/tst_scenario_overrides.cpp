@@ -148,6 +148,14 @@ private Q_SLOTS:
         QTest::newRow("text with a colon") << "description=hi: there"
                                            << "got a mapping (the value reads as YAML, where \": \" makes a mapping; "
                                               "quote it: --set 'description=\"hi: there\"')";
+        QTest::newRow("a YAML comment") << "description=a #c"
+                                        << "an unquoted '#' after a blank starts a YAML comment, which would cut the "
+                                           "value; quote it: --set 'description=\"a #c\"'";
+        QTest::newRow("only a comment") << "description=#x" << "starts a YAML comment";
+        QTest::newRow("a YAML directive") << "description=%x" << "reads as a YAML directive; quote it";
+        QTest::newRow("seconds out of range") << "duration=-1" << "'duration' must be in (0, 1000000] seconds, got -1";
+        QTest::newRow("an empty name") << "name=" << "'name' must not be empty";
+        QTest::newRow("a blank name") << "name=  " << "'name' must not be empty";
     }
 
     void errors()
@@ -170,6 +178,28 @@ private Q_SLOTS:
         Scenario s = defaults();
         QVERIFY(applyOverride(s, R"(description="hi: there")"));
         QCOMPARE(QString::fromStdString(s.description), QStringLiteral("hi: there"));
+    }
+
+    // '#' inside quotes, or not after a blank, is text to YAML.
+    void hashesThatAreNotComments_data()
+    {
+        QTest::addColumn<QString>("assignment");
+        QTest::addColumn<QString>("description");
+        QTest::newRow("double-quoted") << R"(description="a #c")" << "a #c";
+        QTest::newRow("single-quoted") << "description='a #c'" << "a #c";
+        // (Not a raw string: moc reads \" in one as an escape and loses the class.)
+        QTest::newRow("escaped quote before it") << "description=\"say \\\" #1\"" << "say \" #1";
+        QTest::newRow("inside a word") << "description=issue#12" << "issue#12";
+    }
+
+    void hashesThatAreNotComments()
+    {
+        QFETCH(QString, assignment);
+        QFETCH(QString, description);
+        Scenario s = defaults();
+        const auto applied = applyOverride(s, assignment.toStdString());
+        QVERIFY2(applied, applied ? "" : applied.error().message.c_str());
+        QCOMPARE(QString::fromStdString(s.description), description);
     }
 
     void overridesAreValidatedTogether()
