@@ -7,7 +7,8 @@
 //   build/bin/kvroute-bench --repeat N      N runs per case; prints the fastest and the median
 //   build/bin/kvroute-bench --scaling       + llmd-shared-prefix precise on 8/32/64/128 pods, the
 //                                           ladder's rates × pods/8, 17,084 requests each
-//   build/bin/kvroute-bench --large         + the whole ladder on 128 pods, rates × 16 (273k requests)
+//   build/bin/kvroute-bench --large         + the whole ladder on 128 pods, rates × 16 (273k requests),
+//                                           with the client's 800 in flight and with 12,800
 //   build/bin/kvroute-bench --mooncake FILE + `mooncake` replaying FILE (Mooncake's
 //                                           conversation_trace.jsonl) on 1 pod
 //   build/bin/kvroute-bench --only-extra    skip the standard cases (with the options above)
@@ -105,8 +106,11 @@ std::string scaledLadder(double factor)
     return out + "]";
 }
 
-/// The ladder on `pods` pods at rates × pods/8; `maxRequests` 0 = the whole ladder.
-Case scaledSharedPrefix(int pods, long long maxRequests)
+/// The ladder on `pods` pods at rates × pods/8; `maxRequests` 0 = the whole ladder. The rates
+/// alone do not give each pod the load it has on 8 pods: the client's max_in_flight (800) caps
+/// the requests out, so 128 pods hold about 6 each instead of 100. `scaleClient` scales that
+/// cap by pods/8 too, for the same load per pod.
+Case scaledSharedPrefix(int pods, long long maxRequests, bool scaleClient = false)
 {
     Case c{"llmd-shared-prefix precise, " + std::to_string(pods) + " pods",
            "llmd-shared-prefix",
@@ -114,6 +118,12 @@ Case scaledSharedPrefix(int pods, long long maxRequests)
     if (maxRequests > 0) {
         c.label += ", " + std::to_string(maxRequests) + " req";
         c.overrides.push_back("workload.max_requests=" + std::to_string(maxRequests));
+    }
+    if (scaleClient) {
+        const auto scenario = kvroute::sim::builtinScenario("llmd-shared-prefix");
+        const long long cap = scenario ? scenario->workload.client.maxInFlight : 800;
+        c.label += ", client x" + std::to_string(pods / 8);
+        c.overrides.push_back("workload.client.max_in_flight=" + std::to_string(cap * pods / 8));
     }
     return c;
 }
@@ -175,8 +185,10 @@ int main(int argc, char** argv)
         for (const int pods : {8, 32, 64, 128})
             cases.push_back(scaledSharedPrefix(pods, 17084));
     }
-    if (large)
+    if (large) {
         cases.push_back(scaledSharedPrefix(128, 0));
+        cases.push_back(scaledSharedPrefix(128, 0, true));
+    }
     if (!mooncakeTrace.empty())
         cases.push_back({"mooncake conversation trace, 1 pod",
                          "mooncake",

@@ -1,4 +1,5 @@
 #include "cluster/load/load_generator.h"
+#include "sim/util/thousands.h"
 
 #include <nlohmann/json.hpp>
 
@@ -46,17 +47,19 @@ std::string loadReportText(const LoadReport& r)
     out << "kvroute load: " << r.url << "\n  workload: " << r.workload << "\n  client:   at most " << r.maxInflight
         << " requests in flight, TTFT from the " << (r.ttftFromArrival ? "arrival" : "send") << "\n  "
         << fmt("%.1f", r.wallSeconds) << " s wall time\n\n";
-    out << "  Requests               " << r.requestsCompleted << " answered of " << r.requestsSent << " sent\n";
+    using sim::thousands;
+    out << "  Requests               " << thousands(r.requestsCompleted) << " answered of " << thousands(r.requestsSent)
+        << " sent\n";
     if (r.requestsReportingCached > 0 && r.promptTokens > 0)
         out << "  Prompt tokens cached   " << fmt("%.1f %%", 100.0 * static_cast<double>(r.cachedTokens) / static_cast<double>(r.promptTokens))
-            << "   (" << r.cachedTokens << " of " << r.promptTokens
+            << "   (" << thousands(r.cachedTokens) << " of " << thousands(r.promptTokens)
             << " prompt tokens, from usage.prompt_tokens_details.cached_tokens)\n";
     else
         out << "  Prompt tokens cached    n/a    (the server reports no cached_tokens; vLLM needs "
                "--enable-prompt-tokens-details)\n";
     if (r.followUps > 0)
         out << "  Stickiness             " << fmt("%.1f %%", 100.0 * static_cast<double>(r.followUpsSamePod) / static_cast<double>(r.followUps))
-            << "   (of " << r.followUps << " follow-up requests, by x-inference-pod)\n";
+            << "   (of " << thousands(r.followUps) << " follow-up requests, by x-inference-pod)\n";
     out << latencyLine("TTFT                   ", r.ttft);
     out << latencyLine("Inter-token latency    ", r.itl);
     out << latencyLine("End-to-end             ", r.e2e);
@@ -66,12 +69,12 @@ std::string loadReportText(const LoadReport& r)
     if (!r.requestsPerPod.empty()) {
         out << "\n  pod                                 requests\n";
         for (const auto& [pod, n] : r.requestsPerPod)
-            out << "  " << pod << std::string(pod.size() < 36 ? 36 - pod.size() : 1, ' ') << n << '\n';
+            out << "  " << pod << std::string(pod.size() < 36 ? 36 - pod.size() : 1, ' ') << thousands(n) << '\n';
     }
     if (!r.errors.empty()) {
         out << "\n  Errors:\n";
         for (const auto& [kind, n] : r.errors)
-            out << "  - " << kind << ": " << n << '\n';
+            out << "  - " << kind << ": " << thousands(n) << '\n';
         if (!r.firstError.empty())
             out << "  first: " << r.firstError << '\n';
     }

@@ -1,4 +1,5 @@
 #include "sim/report/results_writers.h"
+#include "sim/util/thousands.h"
 
 #include <cstdio>
 #include <sstream>
@@ -12,18 +13,6 @@ std::string fmt(const char* format, double value)
     char buf[64];
     std::snprintf(buf, sizeof buf, format, value);
     return buf;
-}
-
-std::string thousands(std::int64_t v)
-{
-    std::string digits = std::to_string(v < 0 ? -v : v);
-    std::string out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0)
-            out.push_back(',');
-        out.push_back(digits[i]);
-    }
-    return v < 0 ? "-" + out : out;
 }
 
 std::string duration(double seconds)
