@@ -5,6 +5,7 @@
 #include "resources/embedded.h"
 #include "sim/model/strict_yaml.h"
 #include "sim/scenario/scenario_node.h"
+#include "sim/scenario/scenario_schema.h"
 #include "sim/scenario/scenario_values.h"
 
 #include <algorithm>
@@ -245,22 +246,50 @@ std::vector<std::pair<std::string, std::string>> builtinScenarioList()
 namespace {
 
 /// Where an unquoted '#' starts a YAML comment in `value` (at the start or after a blank), if
-/// anywhere: yaml-cpp would drop the rest of the value without a word.
+/// anywhere: yaml-cpp would drop the rest of the value without a word. A quote starts a quoted
+/// scalar only where a scalar starts (first; after [ { or , inside a flow collection; after ": "),
+/// so the apostrophe of "it's" is text; inside single quotes '' is a quote, inside double quotes
+/// a backslash escapes.
 std::optional<std::size_t> yamlCommentAt(std::string_view value)
 {
     char quote = 0;
+    char previous = 0; // the last non-blank character outside quotes; 0 before the first
+    int depth = 0;     // open flow collections ([ or {), where a comma ends a scalar
     for (std::size_t i = 0; i < value.size(); ++i) {
         const char c = value[i];
-        if (quote == '"' && c == '\\') {
-            ++i; // an escaped character inside double quotes
-        } else if (quote != 0) {
-            if (c == quote)
+        if (quote == '"') {
+            if (c == '\\') {
+                ++i;
+            } else if (c == '"') {
                 quote = 0;
-        } else if (c == '"' || c == '\'') {
-            quote = c;
-        } else if (c == '#' && (i == 0 || value[i - 1] == ' ' || value[i - 1] == '\t')) {
-            return i;
+                previous = c;
+            }
+            continue;
         }
+        if (quote == '\'') {
+            if (c == '\'' && i + 1 < value.size() && value[i + 1] == '\'') {
+                ++i;
+            } else if (c == '\'') {
+                quote = 0;
+                previous = c;
+            }
+            continue;
+        }
+        const bool afterBlank = i > 0 && (value[i - 1] == ' ' || value[i - 1] == '\t');
+        const bool scalarStarts = previous == 0 || (depth > 0 && (previous == '[' || previous == '{' || previous == ',')) ||
+                                  (previous == ':' && afterBlank);
+        if ((c == '"' || c == '\'') && scalarStarts) {
+            quote = c;
+            continue;
+        }
+        if ((c == '[' || c == '{') && scalarStarts)
+            ++depth;
+        else if ((c == ']' || c == '}') && depth > 0)
+            --depth;
+        if (c == '#' && (i == 0 || afterBlank))
+            return i;
+        if (c != ' ' && c != '\t')
+            previous = c;
     }
     return std::nullopt;
 }
@@ -275,11 +304,19 @@ Result<void> setOverride(Scenario& scenario, std::string_view assignment)
     // The value is read as YAML: a comment or a directive would cut it silently.
     const std::string quoted = "--set '" + std::string(assignment.substr(0, assignment.find('=') + 1)) + "\"" +
                                std::string(value) + "\"'";
-    if (yamlCommentAt(value))
-        return fail("an unquoted '#' after a blank starts a YAML comment, which would cut the value; quote it: " + quoted,
+    const FieldSpec* field = findField(*path);
+    const bool text = field != nullptr && (field->type == FieldType::String || field->type == FieldType::OptionalString);
+    if (const auto comment = yamlCommentAt(value)) {
+        std::string kept(value.substr(0, *comment));
+        kept.erase(kept.find_last_not_of(" \t") + 1);
+        return fail("an unquoted '#' after a blank starts a YAML comment, which would cut the value to '" + kept + "'; " +
+                        (text ? "quote it: " + quoted : std::string("leave the comment out")),
                     where);
+    }
     if (value.starts_with('%'))
-        return fail("a value starting with '%' reads as a YAML directive; quote it: " + quoted, where);
+        return fail("a value starting with '%' reads as a YAML directive" +
+                        (text ? "; quote it: " + quoted : std::string(", not a value")),
+                    where);
     if (*path == "name" && value.find_first_not_of(" \t") == std::string_view::npos)
         return fail("'name' must not be empty: it names the run in results, file names and the GUI", where);
     auto set = setField(scenario, *path, value, where);

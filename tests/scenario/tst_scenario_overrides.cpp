@@ -150,8 +150,16 @@ private Q_SLOTS:
                                               "quote it: --set 'description=\"hi: there\"')";
         QTest::newRow("a YAML comment") << "description=a #c"
                                         << "an unquoted '#' after a blank starts a YAML comment, which would cut the "
-                                           "value; quote it: --set 'description=\"a #c\"'";
+                                           "value to 'a'; quote it: --set 'description=\"a #c\"'";
         QTest::newRow("only a comment") << "description=#x" << "starts a YAML comment";
+        QTest::newRow("an apostrophe is not a quote") << "description=it's #1" << "starts a YAML comment";
+        QTest::newRow("after a tab") << "description=a\t#c" << "starts a YAML comment";
+        QTest::newRow("after a list") << "workload.shared_prefix.stages=[[3,20]] #x"
+                                      << "would cut the value to '[[3,20]]'; leave the comment out";
+        QTest::newRow("a quoted '#' in a list is text")
+            << "workload.shared_prefix.stages=[['#',1]]" << "rate' must be a number, got the string \"#\"";
+        QTest::newRow("a quote after a colon in a word") << "description=a:'b #c'" << "starts a YAML comment";
+        QTest::newRow("a quote after a comma outside a list") << "description=a,'b #c'" << "starts a YAML comment";
         QTest::newRow("a YAML directive") << "description=%x" << "reads as a YAML directive; quote it";
         QTest::newRow("seconds out of range") << "duration=-1" << "'duration' must be in (0, 1000000] seconds, got -1";
         QTest::newRow("an empty name") << "name=" << "'name' must not be empty";
@@ -190,6 +198,8 @@ private Q_SLOTS:
         // (Not a raw string: moc reads \" in one as an escape and loses the class.)
         QTest::newRow("escaped quote before it") << "description=\"say \\\" #1\"" << "say \" #1";
         QTest::newRow("inside a word") << "description=issue#12" << "issue#12";
+        QTest::newRow("an apostrophe in a word") << "description=don't" << "don't";
+        QTest::newRow("a doubled quote inside single quotes") << "description='it''s #1'" << "it's #1";
     }
 
     void hashesThatAreNotComments()
