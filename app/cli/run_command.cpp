@@ -8,6 +8,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -47,8 +49,10 @@ std::optional<std::string> outputConflict(const RunOptions& o, const sim::Scenar
     if (o.csvDir == "-")
         return "--csv -: --csv takes a directory (summary.csv, pods.csv, timeseries.csv); only --json can "
                "write to stdout";
-    if (o.csvDir.ends_with(".csv") &&
-        !std::filesystem::is_directory(o.csvDir))
+    std::string lower = o.csvDir;
+    std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::error_code notADirectory;
+    if (lower.ends_with(".csv") && !std::filesystem::is_directory(o.csvDir, notADirectory))
         return "--csv " + o.csvDir + ": --csv takes a directory and writes summary.csv, pods.csv and timeseries.csv "
                "into it; give a directory (e.g. --csv results), or --json FILE for one file";
     std::vector<std::pair<std::string, std::string>> outputs; // (option, file written)

@@ -43,11 +43,11 @@ nlohmann::ordered_json latency(const sim::LatencySummary& l)
 
 std::string loadReportText(const LoadReport& r)
 {
+    using sim::thousands;
     std::ostringstream out;
-    out << "kvroute load: " << r.url << "\n  workload: " << r.workload << "\n  client:   at most " << r.maxInflight
+    out << "kvroute load: " << r.url << "\n  workload: " << r.workload << "\n  client:   at most " << thousands(r.maxInflight)
         << " requests in flight, TTFT from the " << (r.ttftFromArrival ? "arrival" : "send") << "\n  "
         << fmt("%.1f", r.wallSeconds) << " s wall time\n\n";
-    using sim::thousands;
     out << "  Requests               " << thousands(r.requestsCompleted) << " answered of " << thousands(r.requestsSent)
         << " sent\n";
     if (r.requestsReportingCached > 0 && r.promptTokens > 0)

@@ -299,8 +299,8 @@ std::optional<std::string> checkValue(const FieldSpec& field, const FieldValue& 
         const double v = std::get<double>(value);
         // Durations name their unit: "-1" alone does not say seconds were meant.
         if (!inRange(v, field.min, field.max, field.minExclusive))
-            return quotePath(field.path) + " must be " + range + (field.type == FieldType::Seconds ? " seconds" : "") +
-                   ", got " + formatNumber(v);
+            return quotePath(field.path) + " must be " + range + (field.unit == "s" ? " seconds" : "") + ", got " +
+                   formatNumber(v);
         return std::nullopt;
     }
     case FieldType::Enum: {
@@ -322,7 +322,7 @@ std::optional<std::string> checkValue(const FieldSpec& field, const FieldValue& 
                        formatNumber(stages[i].rate);
             if (!inRange(stages[i].durationSeconds, 0.0, kMaxStageDuration, true))
                 return quotePath(item + ".duration") + " must be " + rangeText(0.0, kMaxStageDuration, true) +
-                       ", got " + formatNumber(stages[i].durationSeconds);
+                       " seconds, got " + formatNumber(stages[i].durationSeconds);
         }
         return std::nullopt;
     }

@@ -245,8 +245,8 @@ std::vector<std::pair<std::string, std::string>> builtinScenarioList()
 
 namespace {
 
-/// Where an unquoted '#' starts a YAML comment in `value` (at the start or after a blank), if
-/// anywhere: yaml-cpp would drop the rest of the value without a word. A quote starts a quoted
+/// Where an unquoted '#' starts a YAML comment in `value` (at the start, after a blank, or right
+/// after a quoted scalar or a flow collection), if anywhere: yaml-cpp would drop the rest of the value without a word. A quote starts a quoted
 /// scalar only where a scalar starts (first; after [ { or , inside a flow collection; after ": "),
 /// so the apostrophe of "it's" is text; inside single quotes '' is a quote, inside double quotes
 /// a backslash escapes.
@@ -255,6 +255,9 @@ std::optional<std::size_t> yamlCommentAt(std::string_view value)
     char quote = 0;
     char previous = 0; // the last non-blank character outside quotes; 0 before the first
     int depth = 0;     // open flow collections ([ or {), where a comma ends a scalar
+    // Where the last quoted scalar or flow collection ended: yaml-cpp takes a '#' right after
+    // one as a comment too, blank or not.
+    std::size_t tokenEnd = std::string_view::npos;
     for (std::size_t i = 0; i < value.size(); ++i) {
         const char c = value[i];
         if (quote == '"') {
@@ -263,6 +266,7 @@ std::optional<std::size_t> yamlCommentAt(std::string_view value)
             } else if (c == '"') {
                 quote = 0;
                 previous = c;
+                tokenEnd = i;
             }
             continue;
         }
@@ -272,6 +276,7 @@ std::optional<std::size_t> yamlCommentAt(std::string_view value)
             } else if (c == '\'') {
                 quote = 0;
                 previous = c;
+                tokenEnd = i;
             }
             continue;
         }
@@ -282,11 +287,13 @@ std::optional<std::size_t> yamlCommentAt(std::string_view value)
             quote = c;
             continue;
         }
-        if ((c == '[' || c == '{') && scalarStarts)
+        if ((c == '[' || c == '{') && scalarStarts) {
             ++depth;
-        else if ((c == ']' || c == '}') && depth > 0)
+        } else if ((c == ']' || c == '}') && depth > 0) {
             --depth;
-        if (c == '#' && (i == 0 || afterBlank))
+            tokenEnd = i;
+        }
+        if (c == '#' && (i == 0 || afterBlank || (tokenEnd != std::string_view::npos && tokenEnd + 1 == i)))
             return i;
         if (c != ' ' && c != '\t')
             previous = c;
@@ -301,15 +308,26 @@ Result<void> setOverride(Scenario& scenario, std::string_view assignment)
     if (!path)
         return std::unexpected(path.error());
     const std::string_view value = assignment.substr(assignment.find('=') + 1);
-    // The value is read as YAML: a comment or a directive would cut it silently.
-    const std::string quoted = "--set '" + std::string(assignment.substr(0, assignment.find('=') + 1)) + "\"" +
-                               std::string(value) + "\"'";
+    // The value is read as YAML: a comment or a directive would cut it silently. The hint quotes
+    // it for YAML (escaping \ and ") inside quotes for the shell (where ' is written '\'').
+    std::string yamlQuoted = "\"";
+    for (const char c : value) {
+        if (c == '\\' || c == '"')
+            yamlQuoted += '\\';
+        yamlQuoted += c;
+    }
+    yamlQuoted += '"';
+    std::string shellWord = std::string(assignment.substr(0, assignment.find('=') + 1)) + yamlQuoted;
+    for (std::size_t at = shellWord.find('\''); at != std::string::npos; at = shellWord.find('\'', at + 4))
+        shellWord.replace(at, 1, "'\\''");
+    const std::string quoted = "--set '" + shellWord + "'";
     const FieldSpec* field = findField(*path);
     const bool text = field != nullptr && (field->type == FieldType::String || field->type == FieldType::OptionalString);
     if (const auto comment = yamlCommentAt(value)) {
         std::string kept(value.substr(0, *comment));
         kept.erase(kept.find_last_not_of(" \t") + 1);
-        return fail("an unquoted '#' after a blank starts a YAML comment, which would cut the value to '" + kept + "'; " +
+        return fail("an unquoted '#' starts a YAML comment, which would " +
+                        (kept.empty() ? std::string("leave no value") : "cut the value to '" + kept + "'") + "; " +
                         (text ? "quote it: " + quoted : std::string("leave the comment out")),
                     where);
     }
@@ -317,13 +335,17 @@ Result<void> setOverride(Scenario& scenario, std::string_view assignment)
         return fail("a value starting with '%' reads as a YAML directive" +
                         (text ? "; quote it: " + quoted : std::string(", not a value")),
                     where);
-    if (*path == "name" && value.find_first_not_of(" \t") == std::string_view::npos)
-        return fail("'name' must not be empty: it names the run in results, file names and the GUI", where);
+    const std::string nameBefore = scenario.name;
     auto set = setField(scenario, *path, value, where);
     // The value is read as YAML, so "hi: there" is a one-key mapping: say how to mean the text.
     if (!set && set.error().message.ends_with("must be a string, got a mapping") && value.find(": ") != std::string_view::npos &&
         !value.starts_with('{'))
         set.error().message += " (the value reads as YAML, where \": \" makes a mapping; quote it: " + quoted + ")";
+    // On the value read, so that "", '' and null (an empty string here) are caught too.
+    if (set && *path == "name" && scenario.name.find_first_not_of(" \t") == std::string::npos) {
+        scenario.name = nameBefore;
+        return fail("'name' must not be empty: it names the run in results, file names and the GUI", where);
+    }
     return set;
 }
 

@@ -36,7 +36,7 @@ private Q_SLOTS:
         LoadReport r;
         r.url = "http://127.0.0.1:8000";
         r.workload = "shared-prefix";
-        r.maxInflight = 800;
+        r.maxInflight = 12800;
         r.requestsSent = 17084;
         r.requestsCompleted = 17000;
         r.promptTokens = 123004800;
@@ -45,14 +45,15 @@ private Q_SLOTS:
         r.followUps = 16334;
         r.followUpsSamePod = 16334;
         r.requestsPerPod["pod-0"] = 2258;
-        r.errors["HTTP 503"] = 84;
+        r.errors["HTTP 503"] = 1084;
         r.wallSeconds = 10;
         const QString text = QString::fromStdString(kvroute::cluster::loadReportText(r));
         QVERIFY2(text.contains(QStringLiteral("17,000 answered of 17,084 sent")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("(116,857,984 of 123,004,800 prompt tokens")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("(of 16,334 follow-up requests")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("2,258")), qPrintable(text));
-        QVERIFY2(text.contains(QStringLiteral("HTTP 503: 84")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("HTTP 503: 1,084")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("at most 12,800 requests in flight")), qPrintable(text));
     }
 
     void unreportedCachedTokensReadNotAvailable()

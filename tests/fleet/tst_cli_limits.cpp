@@ -119,6 +119,15 @@ private Q_SLOTS:
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("--csv takes a directory and writes summary.csv")), qPrintable(o.err));
         QVERIFY(!QFileInfo::exists(csvFile));
+        o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--csv"),
+                 dir.filePath(QStringLiteral("RESULTS.CSV")), QStringLiteral("-q")});
+        QCOMPARE(o.exitCode, 2);
+        // ... but a directory of that name is one.
+        QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("kept.csv")));
+        o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--csv"),
+                 dir.filePath(QStringLiteral("kept.csv")), QStringLiteral("-q")});
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("kept.csv/summary.csv"))));
 
         const QString csv = dir.filePath(QStringLiteral("csv"));
         o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--json"),

@@ -64,6 +64,25 @@ private Q_SLOTS:
         QTest::newRow("range not numbers") << "x=a:b" << QStringList{};
     }
 
+    // A repeated point says why: a list names the value, a range its too fine step.
+    void repeatedValuesSayWhy_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("fragment");
+        QTest::newRow("a list") << "vllm.block_size=16,32,16" << "value 16 is listed twice";
+        QTest::newRow("a range") << "x=1:1.000000000002:0.000000000001"
+                                 << "the range's step is below the precision of its values (10 significant digits): 1 comes twice";
+    }
+
+    void repeatedValuesSayWhy()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, fragment);
+        const auto p = kvroute::sim::parseSweepParameter(text.toStdString());
+        QVERIFY(!p);
+        QVERIFY2(p.error().message.find(fragment.toStdString()) != std::string::npos, p.error().message.c_str());
+    }
+
     void parsesParameters()
     {
         QFETCH(QString, text);

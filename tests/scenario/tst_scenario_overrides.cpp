@@ -149,10 +149,16 @@ private Q_SLOTS:
                                            << "got a mapping (the value reads as YAML, where \": \" makes a mapping; "
                                               "quote it: --set 'description=\"hi: there\"')";
         QTest::newRow("a YAML comment") << "description=a #c"
-                                        << "an unquoted '#' after a blank starts a YAML comment, which would cut the "
-                                           "value to 'a'; quote it: --set 'description=\"a #c\"'";
-        QTest::newRow("only a comment") << "description=#x" << "starts a YAML comment";
-        QTest::newRow("an apostrophe is not a quote") << "description=it's #1" << "starts a YAML comment";
+                                        << "an unquoted '#' starts a YAML comment, which would cut the value to 'a'; "
+                                           "quote it: --set 'description=\"a #c\"'";
+        QTest::newRow("only a comment") << "description=#x" << "starts a YAML comment, which would leave no value";
+        // The hint survives the shell ('\'' for ') and YAML (\" and \\ inside double quotes).
+        QTest::newRow("an apostrophe is not a quote") << "description=it's #1"
+                                                      << "quote it: --set 'description=\"it'\\''s #1\"'";
+        QTest::newRow("quotes and backslashes in the hint") << "description=say \"hi\" \\o #1"
+                                                            << "quote it: --set 'description=\"say \\\"hi\\\" \\\\o #1\"'";
+        QTest::newRow("right after a quoted scalar") << "description=\"a\"#c" << "would cut the value to '\"a\"'";
+        QTest::newRow("right after a list") << "workload.shared_prefix.stages=[[3,20]]#x" << "would cut the value to '[[3,20]]'";
         QTest::newRow("after a tab") << "description=a\t#c" << "starts a YAML comment";
         QTest::newRow("after a list") << "workload.shared_prefix.stages=[[3,20]] #x"
                                       << "would cut the value to '[[3,20]]'; leave the comment out";
@@ -162,8 +168,13 @@ private Q_SLOTS:
         QTest::newRow("a quote after a comma outside a list") << "description=a,'b #c'" << "starts a YAML comment";
         QTest::newRow("a YAML directive") << "description=%x" << "reads as a YAML directive; quote it";
         QTest::newRow("seconds out of range") << "duration=-1" << "'duration' must be in (0, 1000000] seconds, got -1";
+        QTest::newRow("seconds of a number field") << "workload.chat.think_time.mean=-2" << "] seconds, got -2";
+        QTest::newRow("a stage's seconds") << "workload.shared_prefix.stages=[[3,-20]]" << "] seconds, got -20";
         QTest::newRow("an empty name") << "name=" << "'name' must not be empty";
         QTest::newRow("a blank name") << "name=  " << "'name' must not be empty";
+        QTest::newRow("an empty quoted name") << "name=\"\"" << "'name' must not be empty";
+        QTest::newRow("a blank quoted name") << "name='  '" << "'name' must not be empty";
+        QTest::newRow("a null name") << "name=~" << "'name' must not be empty";
     }
 
     void errors()
