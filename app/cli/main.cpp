@@ -6,6 +6,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+#include <string>
+
 int main(int argc, char** argv)
 {
     kvroute::cli::preferHugePages(argv, kvroute::cli::isSimulatingCommand(argc, argv));
@@ -31,6 +34,19 @@ int main(int argc, char** argv)
     app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
         return "kvroute: " + CLI::FailureMessage::simple(failed, e);
     });
+    // CLI11 would say "A subcommand is required" for a misspelt one.
+    if (argc >= 2 && argv[1][0] != '-') {
+        try {
+            (void)app.get_subcommand(argv[1]);
+        } catch (const CLI::OptionNotFound&) {
+            std::string names;
+            for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
+                names += (names.empty() ? "" : ", ") + command->get_name();
+            std::cerr << "kvroute: unknown command '" << argv[1] << "'; the commands are " << names
+                      << " (kvroute --help)\n";
+            return kvroute::cli::kExitBadInput;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -26,7 +26,7 @@ std::optional<std::string> unwritable(const std::string& path, bool directory)
             parent = parent.parent_path();
     }
     if (!fs::is_directory(parent, ec))
-        return "its folder " + parent.string() + " does not exist";
+        return "its folder " + parent.string() + (fs::exists(parent, ec) ? " is a file, not a directory" : " does not exist");
     return ::access(parent.c_str(), W_OK) == 0 ? std::nullopt : std::optional<std::string>(std::strerror(errno));
 }
 

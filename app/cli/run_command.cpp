@@ -182,8 +182,16 @@ void addRunCommand(CLI::App& app, int& exitCode)
         ->capture_default_str();
     cmd->add_option("--set", o->overrides, "override a scenario key, e.g. --set vllm.block_size=32 (repeatable)")
         ->allow_extra_args(false);
-    cmd->add_option("--json", o->jsonPath, "write the results as JSON to FILE ('-' = stdout only)")->type_name("FILE");
-    cmd->add_option("--csv", o->csvDir, "write summary.csv, pods.csv and timeseries.csv into DIR (created, with its parents, if missing)")->type_name("DIR");
+    // An empty path (an unset shell variable) would write nothing without a word.
+    const auto nonEmpty = CLI::Validator(
+        [](std::string& value) { return value.empty() ? std::string("an empty path writes nothing; give a path") : std::string(); },
+        "");
+    cmd->add_option("--json", o->jsonPath, "write the results as JSON to FILE ('-' = stdout only)")
+        ->type_name("FILE")
+        ->check(nonEmpty);
+    cmd->add_option("--csv", o->csvDir, "write summary.csv, pods.csv and timeseries.csv into DIR (created, with its parents, if missing)")
+        ->type_name("DIR")
+        ->check(nonEmpty);
     cmd->add_flag("--quiet,-q", o->quiet, "no progress bar");
     cmd->callback([o, &exitCode] { exitCode = runCommand(*o); });
 }

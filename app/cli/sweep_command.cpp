@@ -52,7 +52,7 @@ int sweepCommand(const SweepOptions& o)
         }
         parameters.push_back(std::move(*p));
     }
-    if (auto distinct = sim::checkSweepParameters(parameters); !distinct) {
+    if (auto distinct = sim::checkSweepParameters(parameters, o.repeat); !distinct) {
         std::cerr << "kvroute: " << distinct.error().toString() << '\n';
         return kExitBadInput;
     }

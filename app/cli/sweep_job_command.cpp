@@ -43,7 +43,7 @@ int jobCommand(JobOptions& o)
         }
         grid.parameters.push_back(std::move(*p));
     }
-    for (auto check : {sim::checkSweepParameters(grid.parameters), sim::checkSweepOverrides(grid.parameters, o.overrides)})
+    for (auto check : {sim::checkSweepParameters(grid.parameters, grid.repeats), sim::checkSweepOverrides(grid.parameters, o.overrides)})
         if (!check) {
             std::cerr << "kvroute: " << check.error().toString() << '\n';
             return kExitBadInput;

@@ -39,7 +39,7 @@ bool SweepRunner::start(const sim::Scenario& base, const std::vector<sim::SweepP
         Q_EMIT sweepFailed(tr("A sweep is already running."));
         return false;
     }
-    if (auto distinct = sim::checkSweepParameters(parameters); !distinct) {
+    if (auto distinct = sim::checkSweepParameters(parameters, repeats); !distinct) {
         Q_EMIT sweepFailed(QString::fromStdString(distinct.error().toString()));
         return false;
     }

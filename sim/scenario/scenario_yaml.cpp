@@ -9,6 +9,7 @@
 #include "sim/scenario/scenario_values.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <system_error>
 #include <filesystem>
@@ -331,10 +332,26 @@ Result<void> setOverride(Scenario& scenario, std::string_view assignment)
                         (text ? "quote it: " + quoted : std::string("leave the comment out")),
                     where);
     }
-    if (value.starts_with('%'))
-        return fail("a value starting with '%' reads as a YAML directive" +
-                        (text ? "; quote it: " + quoted : std::string(", not a value")),
-                    where);
+    // What YAML makes of a value's first characters without a word: a directive, an anchor, a
+    // tag, a block scalar, a document marker.
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kYamlStarts{{
+        {"%", "a directive"},
+        {"&", "an anchor"},
+        {"!", "a tag"},
+        {"|", "a block scalar"},
+        {">", "a block scalar"},
+        {"---", "a document start"},
+        {"...", "a document end"},
+    }};
+    for (const auto& [start, meaning] : kYamlStarts) {
+        const bool marker = start.size() == 3; // --- and ... only as a token of their own
+        if (value.starts_with(start) &&
+            (!marker || value.size() == 3 || value[3] == ' ' || value[3] == '\t'))
+            return fail("a value starting with '" + std::string(start) + "' reads as " + std::string(meaning) +
+                            " in YAML, which would drop or change it" +
+                            (text ? "; quote it: " + quoted : std::string("; give the value alone")),
+                        where);
+    }
     const std::string nameBefore = scenario.name;
     auto set = setField(scenario, *path, value, where);
     // The value is read as YAML, so "hi: there" is a one-key mapping: say how to mean the text.

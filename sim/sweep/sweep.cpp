@@ -3,6 +3,7 @@
 #include "sim/fleet/cluster_run.h"
 #include "sim/scenario/scenario_yaml.h"
 #include "sim/util/check.h"
+#include "sim/util/thousands.h"
 #include "sim/workload/builtin_traces.h"
 
 #include <xxhash.h>
@@ -142,7 +143,7 @@ Result<void> checkSweepOverrides(const std::vector<SweepParameter>& parameters, 
     return {};
 }
 
-Result<void> checkSweepParameters(const std::vector<SweepParameter>& parameters)
+Result<void> checkSweepParameters(const std::vector<SweepParameter>& parameters, int repeats)
 {
     for (std::size_t i = 0; i < parameters.size(); ++i) {
         for (std::size_t j = 0; j < i; ++j) {
@@ -151,6 +152,22 @@ Result<void> checkSweepParameters(const std::vector<SweepParameter>& parameters)
                             "--param " + parameters[i].path);
         }
     }
+    // Capped just above the limit as it is multiplied (values per key are at most 10,000), so
+    // it cannot overflow.
+    std::int64_t points = std::max(repeats, 1);
+    std::string sizes;
+    for (const SweepParameter& p : parameters) {
+        sizes += (sizes.empty() ? "" : " × ") + thousands(static_cast<std::int64_t>(p.values.size()));
+        points = std::min(points * std::max<std::int64_t>(1, static_cast<std::int64_t>(p.values.size())), kMaxSweepPoints + 1);
+    }
+    if (repeats > 1)
+        sizes += " values × " + thousands(repeats) + " repeats";
+    else
+        sizes += " values";
+    if (points > kMaxSweepPoints)
+        return fail("the grid of " + sizes + " has more than " + thousands(kMaxSweepPoints) +
+                        " points, each a whole run; narrow the ranges or split the sweep",
+                    "--param");
     return {};
 }
 

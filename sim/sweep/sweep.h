@@ -27,8 +27,13 @@ struct SweepParameter {
 [[nodiscard]] Result<void> checkSweepOverrides(const std::vector<SweepParameter>& parameters,
                                                const std::vector<std::string>& overrides);
 
-/// Each key may be swept once (a second --param for the same key would silently win).
-[[nodiscard]] Result<void> checkSweepParameters(const std::vector<SweepParameter>& parameters);
+/// Most points one sweep may have (all values multiplied, times the repeats): each is a whole
+/// simulation, and the grid is built in memory before the first one runs.
+inline constexpr std::int64_t kMaxSweepPoints = 100'000;
+
+/// Each key may be swept once (a second --param for the same key would silently win), and the
+/// grid, `repeats` times over, may have at most kMaxSweepPoints points.
+[[nodiscard]] Result<void> checkSweepParameters(const std::vector<SweepParameter>& parameters, int repeats = 1);
 
 /// Identity of the base scenario a sweep varies: every resolved key (the seed included, after
 /// --set) and the contents of the EndpointPickerConfig and trace files it names; 16 hex digits.

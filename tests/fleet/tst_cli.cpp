@@ -106,6 +106,9 @@ private Q_SLOTS:
         QTest::newRow("unknown option") << QStringList{"run", "seed-cache-test", "--bogus"} << "--bogus";
         QTest::newRow("no command") << QStringList{} << "A subcommand is required";
         QTest::newRow("option without its value") << QStringList{"run", "seed-cache-test", "--json"} << "--json";
+        QTest::newRow("unknown command") << QStringList{"rn", "default"} << "unknown command 'rn'; the commands are run, sweep";
+        QTest::newRow("empty --json") << QStringList{"run", "seed-cache-test", "--json", ""} << "an empty path writes nothing";
+        QTest::newRow("empty --csv") << QStringList{"run", "seed-cache-test", "--csv", ""} << "an empty path writes nothing";
     }
 
     void optionErrorsSayWhoSpeaks()
@@ -164,6 +167,16 @@ private Q_SLOTS:
                      QStringLiteral("--quiet")});
         QCOMPARE(o.exitCode, 2);
         QVERIFY2(o.err.contains(QStringLiteral("is a directory")), qPrintable(o.err));
+        // A file where a folder should be is named as such, not as missing.
+        const QString aFile = dir.filePath(QStringLiteral("plain.txt"));
+        QVERIFY(QFile(aFile).open(QIODevice::WriteOnly));
+        for (const QString& option : {QStringLiteral("--json"), QStringLiteral("--csv")}) {
+            o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), option, aFile + QStringLiteral("/x"),
+                     QStringLiteral("--quiet")});
+            QCOMPARE(o.exitCode, 2);
+            QVERIFY2(o.err.contains(QStringLiteral("its folder ") + aFile + QStringLiteral(" is a file, not a directory")),
+                     qPrintable(o.err));
+        }
         // A CSV folder is created with its parents.
         o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--csv"),
                      dir.filePath(QStringLiteral("a/b")), QStringLiteral("--quiet")});

@@ -64,6 +64,41 @@ private Q_SLOTS:
         QTest::newRow("range not numbers") << "x=a:b" << QStringList{};
     }
 
+    // Every point is a whole run and the grid is built before the first: a product of ranges
+    // (or the repeats) too large to run is refused before anything is allocated for it.
+    void gridSizeIsBounded_data()
+    {
+        QTest::addColumn<QList<int>>("sizes");
+        QTest::addColumn<int>("repeats");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("one range of 10,000") << QList<int>{10000} << 1 << true;
+        QTest::newRow("exactly the limit") << QList<int>{100, 1000} << 1 << true;
+        QTest::newRow("just over") << QList<int>{100, 1001} << 1 << false;
+        QTest::newRow("two ranges of 10,000") << QList<int>{10000, 10000} << 1 << false;
+        QTest::newRow("repeats push it over") << QList<int>{100, 1000} << 2 << false;
+        QTest::newRow("repeats alone") << QList<int>{} << 100001 << false;
+    }
+
+    void gridSizeIsBounded()
+    {
+        QFETCH(QList<int>, sizes);
+        QFETCH(int, repeats);
+        QFETCH(bool, accepted);
+        std::vector<kvroute::sim::SweepParameter> parameters;
+        for (int i = 0; i < sizes.size(); ++i) {
+            kvroute::sim::SweepParameter p;
+            p.path = "key" + std::to_string(i);
+            for (int v = 0; v < sizes[i]; ++v)
+                p.values.push_back(std::to_string(v));
+            parameters.push_back(std::move(p));
+        }
+        const auto checked = kvroute::sim::checkSweepParameters(parameters, repeats);
+        QCOMPARE(static_cast<bool>(checked), accepted);
+        if (!accepted)
+            QVERIFY2(checked.error().message.find("has more than 100,000 points") != std::string::npos,
+                     checked.error().message.c_str());
+    }
+
     // A repeated point says why: a list names the value, a range its too fine step.
     void repeatedValuesSayWhy_data()
     {

@@ -166,7 +166,14 @@ private Q_SLOTS:
             << "workload.shared_prefix.stages=[['#',1]]" << "rate' must be a number, got the string \"#\"";
         QTest::newRow("a quote after a colon in a word") << "description=a:'b #c'" << "starts a YAML comment";
         QTest::newRow("a quote after a comma outside a list") << "description=a,'b #c'" << "starts a YAML comment";
-        QTest::newRow("a YAML directive") << "description=%x" << "reads as a YAML directive; quote it";
+        QTest::newRow("a YAML directive") << "description=%x" << "reads as a directive in YAML, which would drop or change it; quote it";
+        QTest::newRow("an anchor") << "description=&a b" << "reads as an anchor in YAML";
+        QTest::newRow("a tag") << "description=!urgent run" << "reads as a tag in YAML";
+        QTest::newRow("a block scalar") << "description=|" << "reads as a block scalar in YAML";
+        QTest::newRow("a folded block scalar") << "description=> x" << "reads as a block scalar in YAML";
+        QTest::newRow("a document start") << "description=--- x" << "reads as a document start in YAML";
+        QTest::newRow("a document end") << "description=..." << "reads as a document end in YAML";
+        QTest::newRow("a number key") << "cluster.pods=!!int 4" << "a tag in YAML, which would drop or change it; give the value alone";
         QTest::newRow("seconds out of range") << "duration=-1" << "'duration' must be in (0, 1000000] seconds, got -1";
         QTest::newRow("seconds of a number field") << "workload.chat.think_time.mean=-2" << "] seconds, got -2";
         QTest::newRow("a stage's seconds") << "workload.shared_prefix.stages=[[3,-20]]" << "] seconds, got -20";
@@ -210,6 +217,8 @@ private Q_SLOTS:
         QTest::newRow("escaped quote before it") << "description=\"say \\\" #1\"" << "say \" #1";
         QTest::newRow("inside a word") << "description=issue#12" << "issue#12";
         QTest::newRow("an apostrophe in a word") << "description=don't" << "don't";
+        QTest::newRow("dashes in a word") << "description=---x" << "---x";
+        QTest::newRow("an ampersand later") << "description=R&D" << "R&D";
         QTest::newRow("a doubled quote inside single quotes") << "description='it''s #1'" << "it's #1";
     }
 
