@@ -44,8 +44,11 @@ void ProgressBar::update(double fraction, const std::string& label)
         return;
     const double elapsed = std::chrono::duration<double>(now - m_start).count();
     if (!m_terminal) {
-        if (m_lastDraw != Clock::time_point{} && now - m_lastDraw < m_lineInterval)
+        // A log that showed the job under way also shows it done, however soon after.
+        const bool done = fraction >= 1.0 && m_lastDraw != Clock::time_point{} && !m_doneLogged;
+        if (!done && m_lastDraw != Clock::time_point{} && now - m_lastDraw < m_lineInterval)
             return;
+        m_doneLogged = m_doneLogged || fraction >= 1.0;
         m_lastDraw = now;
         std::fprintf(stderr, "progress: %3.0f%% %s (%.0f s)\n", 100.0 * fraction, label.c_str(), elapsed);
         std::fflush(stderr);

@@ -26,6 +26,7 @@ private:
     bool m_enabled;
     bool m_terminal;
     bool m_drawn = false;
+    bool m_doneLogged = false; ///< the plain log's 100 % line is written
     std::chrono::milliseconds m_delay;
     std::chrono::milliseconds m_lineInterval;
     Clock::time_point m_start = Clock::now();

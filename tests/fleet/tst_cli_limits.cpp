@@ -420,6 +420,8 @@ private Q_SLOTS:
         QVERIFY2(o.err.contains(QStringLiteral("progress: ")) && o.err.contains(QStringLiteral("% simulating")),
                  qPrintable(o.err));
         QVERIFY(!o.err.contains(QLatin1Char('\r')));
+        // The log that showed the run under way shows it done, once.
+        QCOMPARE(o.err.count(QStringLiteral("progress: 100% simulating")), 1);
     }
 };
 
