@@ -60,6 +60,10 @@ int sweepCommand(const SweepOptions& o)
         std::cerr << "kvroute: " << both.error().toString() << '\n';
         return kExitBadInput;
     }
+    if (auto distinct = sim::checkSweepValuesDistinct(*base, parameters); !distinct) {
+        std::cerr << "kvroute: " << distinct.error().toString() << '\n';
+        return kExitBadInput;
+    }
     const sim::SweepGrid grid{parameters, o.repeat};
     std::optional<sim::SweepShard> shard;
     if (!o.shard.empty()) {

@@ -48,6 +48,10 @@ int jobCommand(JobOptions& o)
             std::cerr << "kvroute: " << check.error().toString() << '\n';
             return kExitBadInput;
         }
+    if (auto distinct = sim::checkSweepValuesDistinct(*base, grid.parameters); !distinct) {
+        std::cerr << "kvroute: " << distinct.error().toString() << '\n';
+        return kExitBadInput;
+    }
     // Every point is checked here, so a Job never starts pods for a grid that cannot run.
     const auto points = sim::expandSweepGrid(grid.parameters, grid.repeats, base->seed);
     if (auto r = sim::validateSweep(*base, points); !r) {

@@ -43,6 +43,10 @@ bool SweepRunner::start(const sim::Scenario& base, const std::vector<sim::SweepP
         Q_EMIT sweepFailed(QString::fromStdString(distinct.error().toString()));
         return false;
     }
+    if (auto distinct = sim::checkSweepValuesDistinct(base, parameters); !distinct) {
+        Q_EMIT sweepFailed(QString::fromStdString(distinct.error().toString()));
+        return false;
+    }
     auto points = sim::expandSweepGrid(parameters, repeats, base.seed);
     if (auto valid = sim::validateSweep(base, points); !valid) {
         Q_EMIT sweepFailed(QString::fromStdString(valid.error().toString()));

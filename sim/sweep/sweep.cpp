@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace kvroute::sim {
@@ -77,6 +78,9 @@ Result<Scenario> pointScenario(const Scenario& base, const SweepPoint& point)
         Error e = r.error();
         if (e.where.starts_with("--set "))
             e.where = "--param " + e.where.substr(6);
+        for (std::size_t at = e.message.find("quote it: --set '"); at != std::string::npos;
+             at = e.message.find("quote it: --set '", at + 1))
+            e.message.replace(at, 17, "quote it: --param '");
         return std::unexpected(std::move(e));
     }
     return s;
@@ -279,6 +283,27 @@ std::vector<SweepPoint> expandSweepGrid(const std::vector<SweepParameter>& param
         }
     }
     return out;
+}
+
+Result<void> checkSweepValuesDistinct(const Scenario& base, const std::vector<SweepParameter>& parameters)
+{
+    for (const SweepParameter& p : parameters) {
+        // Each value on the base alone: keys are independent, so two values that resolve alike
+        // here give every point they are in twice. The resolved scenario compares what YAML
+        // reads (01 and 1, 1 and 1.0), not the text.
+        std::unordered_map<std::string, const std::string*> seen;
+        for (const std::string& value : p.values) {
+            Scenario s = base;
+            if (!applyOverride(s, p.path + "=" + value))
+                continue; // validateSweep names it
+            const auto [it, added] = seen.emplace(toYaml(s), &value);
+            if (!added)
+                return fail("values " + *it->second + " and " + value + " of " + p.path +
+                                " give the same scenario; every point of the grid would run twice",
+                            "--param " + p.path);
+        }
+    }
+    return {};
 }
 
 Result<void> validateSweep(const Scenario& base, const std::vector<SweepPoint>& points)

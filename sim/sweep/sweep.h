@@ -73,6 +73,10 @@ struct SweepShard {
 /// "I/N" with 0 ≤ I < N ≤ 100000.
 [[nodiscard]] Result<SweepShard> parseSweepShard(std::string_view text);
 
+/// Fails when two values of one key resolve to the same scenario (01 and 1, 1 and 1.0): every
+/// point would run twice under two keys. Values that do not apply are left to validateSweep.
+[[nodiscard]] Result<void> checkSweepValuesDistinct(const Scenario& base, const std::vector<SweepParameter>& parameters);
+
 /// The points of `grid` (in grid order) that belong to `shard`: point i goes to shard i mod N,
 /// so shards differ by at most one point and a slow region of the grid (many pods, say) is
 /// spread over all of them. Every point is in exactly one shard.

@@ -99,6 +99,35 @@ private Q_SLOTS:
                      checked.error().message.c_str());
     }
 
+    // Values written differently that YAML reads alike are one point, run twice under two keys.
+    void valuesThatResolveAlike_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("distinct");
+        QTest::newRow("a leading zero") << "cluster.pods=01,1" << false;
+        QTest::newRow("1 and 1.0") << "routing.kv_event_delay=1,1.0" << false;
+        QTest::newRow("an exponent") << "routing.kv_event_delay=1e0,2" << true;
+        QTest::newRow("1e0 and 1") << "routing.kv_event_delay=1e0,1" << false;
+        QTest::newRow("quoted and plain text") << "description=a,\"a\"" << false;
+        QTest::newRow("different values") << "cluster.pods=1,2,3" << true;
+        QTest::newRow("a value that does not apply is left to validation") << "cluster.pods=0,1" << true;
+    }
+
+    void valuesThatResolveAlike()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, distinct);
+        const auto base = kvroute::sim::builtinScenario("default");
+        QVERIFY(base);
+        const auto p = kvroute::sim::parseSweepParameter(text.toStdString());
+        QVERIFY(p);
+        const auto checked = kvroute::sim::checkSweepValuesDistinct(*base, {*p});
+        QCOMPARE(static_cast<bool>(checked), distinct);
+        if (!distinct)
+            QVERIFY2(checked.error().message.find("give the same scenario") != std::string::npos,
+                     checked.error().message.c_str());
+    }
+
     // A repeated point says why: a list names the value, a range its too fine step.
     void repeatedValuesSayWhy_data()
     {
