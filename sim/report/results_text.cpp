@@ -80,6 +80,9 @@ std::string resultsReport(const RunResults& r, const Scenario& s, std::span<cons
         << thousands(r.capacity.numGpuBlocks) << " KV blocks/pod (" << thousands(r.capacity.kvTokensPerPod) << " tokens"
         << (r.capacity.overridden ? ", override" : "") << ")\n";
     out << "  routing:  " << r.router << "\n  workload: " << r.workload;
+    // The workload's own line describes it whole; the limit may stop it early (a few stages).
+    if (s.workload.maxRequests > 0)
+        out << "; stops after " << thousands(s.workload.maxRequests) << " requests (workload.max_requests)";
     const auto& client = s.workload.client;
     if (client.maxInFlight > 0 || client.ttftFrom == TtftClock::Arrival)
         out << "\n  client:   "

@@ -247,10 +247,10 @@ std::vector<std::pair<std::string, std::string>> builtinScenarioList()
 namespace {
 
 /// Where an unquoted '#' starts a YAML comment in `value` (at the start, after a blank, or right
-/// after a quoted scalar or a flow collection), if anywhere: yaml-cpp would drop the rest of the value without a word. A quote starts a quoted
-/// scalar only where a scalar starts (first; after [ { or , inside a flow collection; after ": "),
-/// so the apostrophe of "it's" is text; inside single quotes '' is a quote, inside double quotes
-/// a backslash escapes.
+/// after a quoted scalar or a flow collection), if anywhere: yaml-cpp would drop the rest of the
+/// value without a word. A quote starts a quoted scalar only where a scalar starts (first; after
+/// [ { or , inside a flow collection; after ": "), so the apostrophe of "it's" is text; inside
+/// single quotes '' is a quote, inside double quotes a backslash escapes.
 std::optional<std::size_t> yamlCommentAt(std::string_view value)
 {
     char quote = 0;

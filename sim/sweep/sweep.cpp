@@ -26,14 +26,34 @@ namespace {
 
 /// Splits a --param value list at the commas outside brackets and braces, so that list values
 /// (a stage list such as [[3,20]],[[5,20]]) sweep whole.
+/// The items of a --param list: commas inside brackets, braces or a quoted item (one that
+/// starts with a quote, as YAML reads it) do not split.
 std::vector<std::string> splitCommas(std::string_view text)
 {
     std::vector<std::string> out;
     std::size_t start = 0;
     int depth = 0;
+    char quote = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
-        if (c == '[' || c == '{')
+        if (quote == '"') {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                quote = 0;
+            continue;
+        }
+        if (quote == '\'') {
+            if (c == '\'' && i + 1 < text.size() && text[i + 1] == '\'')
+                ++i;
+            else if (c == '\'')
+                quote = 0;
+            continue;
+        }
+        const bool itemStarts = text.substr(start, i - start).find_first_not_of(" \t") == std::string_view::npos;
+        if ((c == '"' || c == '\'') && depth == 0 && itemStarts)
+            quote = c;
+        else if (c == '[' || c == '{')
             ++depth;
         else if ((c == ']' || c == '}') && depth > 0)
             --depth;
@@ -97,7 +117,10 @@ Result<SweepParameter> parseSweepParameter(std::string_view text)
     p.path = std::string(text.substr(0, eq));
     const auto values = text.substr(eq + 1);
     const auto colon = values.find(':');
-    const bool isRange = colon != std::string_view::npos && values.find(',') == std::string_view::npos;
+    // start:stop[:step], unless a quoted text ("a:b") or a list.
+    const bool isRange = colon != std::string_view::npos && values.find(',') == std::string_view::npos &&
+                         !values.starts_with('"') && !values.starts_with('\'') && !values.starts_with('[') &&
+                         !values.starts_with('{');
     if (isRange) {
         const auto second = values.find(':', colon + 1);
         const auto start = number(values.substr(0, colon));

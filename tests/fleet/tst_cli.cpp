@@ -96,6 +96,11 @@ private Q_SLOTS:
                  QStringLiteral("cluster.pods=1"), QStringLiteral("--quiet")});
         QCOMPARE(o.exitCode, 0);
         QVERIFY2(o.out.contains(QStringLiteral(", 1 decode pod, block ")), qPrintable(o.out));
+        // A request limit that may stop the workload early is said under its description.
+        o = cli({QStringLiteral("run"), QStringLiteral("seed-cache-test"), QStringLiteral("--set"),
+                 QStringLiteral("workload.max_requests=1500"), QStringLiteral("--quiet")});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(o.out.contains(QStringLiteral("; stops after 1,500 requests (workload.max_requests)")), qPrintable(o.out));
     }
 
     // The option parser's errors read like the rest: "kvroute: ", then what is wrong.

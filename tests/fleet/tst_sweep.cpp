@@ -53,6 +53,13 @@ private Q_SLOTS:
                                                 << QStringList{"[[3,20]]", "[[5,20],[8,10]]"};
         QTest::newRow("map values stay whole") << "workload.shared_prefix.stages=[{rate: 3, duration: 20}],[[5,20]]"
                                                << QStringList{"[{rate: 3, duration: 20}]", "[[5,20]]"};
+        QTest::newRow("a quoted comma stays in its item") << "description=\"a, b\",c"
+                                                         << QStringList{"\"a, b\"", "c"};
+        QTest::newRow("single quotes, doubled inside") << "description='it''s, so',d" << QStringList{"'it''s, so'", "d"};
+        QTest::newRow("an escaped quote inside double quotes") << "description=\"x\\\", y\",z"
+                                                               << QStringList{"\"x\\\", y\"", "z"};
+        QTest::newRow("an apostrophe inside an item is text") << "description=it's,b" << QStringList{"it's", "b"};
+        QTest::newRow("a quoted colon is not a range") << "description=\"a:b\"" << QStringList{"\"a:b\""};
         QTest::newRow("no =") << "vllm.block_size" << QStringList{};
         QTest::newRow("no path") << "=1,2" << QStringList{};
         QTest::newRow("no values") << "x=" << QStringList{};
