@@ -11,8 +11,7 @@ constexpr BlockId kNullBlock = 0;
 }
 
 BlockPool::BlockPool(std::int32_t numGpuBlocks, bool enableCaching, bool recordEvents)
-    : m_blocks(static_cast<std::size_t>(numGpuBlocks))
-    , m_freeQueue(numGpuBlocks)
+    : m_freeQueue(numGpuBlocks)
     , m_enableCaching(enableCaching)
     , m_recordEvents(recordEvents)
 {
@@ -46,9 +45,9 @@ void BlockPool::allocate(std::int32_t count, std::vector<BlockId>& out)
         // misses (a prefill chunk pops dozens of blocks).
         if (count > 1) {
             for (const BlockId b : popped)
-                __builtin_prefetch(&m_blocks[idx(b)]);
+                m_freeQueue.prefetch(b);
             for (const BlockId b : popped) {
-                if (const Block& block = m_blocks[idx(b)]; block.hashed)
+                if (const Block& block = blockAt(b); block.hashed)
                     m_cached.prefetch(block.hash);
             }
         }
@@ -56,35 +55,37 @@ void BlockPool::allocate(std::int32_t count, std::vector<BlockId>& out)
             evictIfCached(b);
     }
     for (const BlockId b : popped) {
-        auto& block = m_blocks[idx(b)];
+        auto& block = blockAt(b);
         KVROUTE_CHECK(block.refCount == 0, "a free block must have no references");
         block.refCount = 1;
     }
     // The next allocation starts at the new head: fetch its record while other work runs.
     if (const BlockId head = m_freeQueue.front(); head >= 0)
-        __builtin_prefetch(&m_blocks[idx(head)]);
+        m_freeQueue.prefetch(head);
 }
 
 void BlockPool::touch(std::span<const BlockId> blocks)
 {
     // A hit on a free cached block unlinks it from the free queue, which reads its neighbours'
     // links: fetch the hit blocks' links together first (a prompt hits for ~100 blocks).
+    // The records are those of the hit blocks, which were cached, so allocated before.
     for (const BlockId b : blocks) {
-        if (m_blocks[idx(b)].refCount == 0)
-            m_freeQueue.prefetch(b);
+        if (const Block& block = blockAt(b); block.refCount == 0) {
+            __builtin_prefetch(&blockAt(block.prevFree >= 0 ? block.prevFree : b));
+            __builtin_prefetch(&blockAt(block.nextFree >= 0 ? block.nextFree : b));
+        }
     }
     for (const BlockId b : blocks) {
-        auto& block = m_blocks[idx(b)];
-        if (block.refCount == 0 && b != kNullBlock)
+        if (blockAt(b).refCount == 0 && b != kNullBlock)
             m_freeQueue.remove(b);
-        ++block.refCount;
+        ++blockAt(b).refCount;
     }
 }
 
 void BlockPool::release(std::span<const BlockId> blocksInFreeOrder)
 {
     for (const BlockId b : blocksInFreeOrder) {
-        auto& block = m_blocks[idx(b)];
+        auto& block = blockAt(b);
         KVROUTE_CHECK(block.refCount > 0, "releasing a block without references");
         --block.refCount;
         if (block.refCount == 0 && b != kNullBlock)
@@ -94,7 +95,7 @@ void BlockPool::release(std::span<const BlockId> blocksInFreeOrder)
 
 void BlockPool::insertCached(BlockId b, BlockHashValue hash)
 {
-    auto& block = m_blocks[idx(b)];
+    auto& block = blockAt(b);
     KVROUTE_CHECK(!block.hashed, "caching a block that already holds a hash");
     block.hashed = true;
     block.hash = hash;
@@ -102,7 +103,7 @@ void BlockPool::insertCached(BlockId b, BlockHashValue hash)
     block.prevSameHash = entry.last;
     block.nextSameHash = -1;
     if (entry.last >= 0)
-        m_blocks[idx(entry.last)].nextSameHash = b;
+        blockAt(entry.last).nextSameHash = b;
     else
         entry.first = b;
     entry.last = b;
@@ -111,18 +112,18 @@ void BlockPool::insertCached(BlockId b, BlockHashValue hash)
 // vLLM's _maybe_evict_cached_block: eviction happens lazily, when a freed block is reused.
 void BlockPool::evictIfCached(BlockId b)
 {
-    auto& block = m_blocks[idx(b)];
+    auto& block = blockAt(b);
     if (!block.hashed)
         return;
     HashEntry* found = m_cached.find(block.hash);
     KVROUTE_CHECK(found != nullptr, "a hashed block must be in the prefix-cache map");
     HashEntry& entry = *found;
     if (block.prevSameHash >= 0)
-        m_blocks[idx(block.prevSameHash)].nextSameHash = block.nextSameHash;
+        blockAt(block.prevSameHash).nextSameHash = block.nextSameHash;
     else
         entry.first = block.nextSameHash;
     if (block.nextSameHash >= 0)
-        m_blocks[idx(block.nextSameHash)].prevSameHash = block.prevSameHash;
+        blockAt(block.nextSameHash).prevSameHash = block.prevSameHash;
     else
         entry.last = block.prevSameHash;
     const BlockHashValue hash = block.hash;

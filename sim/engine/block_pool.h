@@ -13,19 +13,33 @@
 
 namespace kvroute::sim {
 
+/// vLLM's KVCacheBlock: 32 bytes, two to a cache line, the free-queue links included.
+struct KvBlock {
+    BlockHashValue hash = 0;
+    std::int32_t refCount = 0;
+    BlockId prevFree = -1;
+    BlockId nextFree = -1;
+    // Blocks sharing one hash form a list in insertion order (vLLM's dict of block ids).
+    BlockId prevSameHash = -1;
+    BlockId nextSameHash = -1;
+    bool hashed = false;
+    bool inFreeQueue = false;
+};
+static_assert(sizeof(KvBlock) == 32);
+
 class BlockPool {
 public:
     /// `numGpuBlocks` includes the null block 0, which is taken at construction and never freed.
     BlockPool(std::int32_t numGpuBlocks, bool enableCaching, bool recordEvents);
 
-    [[nodiscard]] std::int32_t numGpuBlocks() const { return static_cast<std::int32_t>(m_blocks.size()); }
+    [[nodiscard]] std::int32_t numGpuBlocks() const { return m_freeQueue.numBlocks(); }
     [[nodiscard]] std::int32_t numFreeBlocks() const { return m_freeQueue.size(); }
     /// 1 - free/total; cached-but-unreferenced blocks count as free (vllm.md §4).
     [[nodiscard]] double usage() const;
 
-    [[nodiscard]] std::int32_t refCount(BlockId block) const { return m_blocks[idx(block)].refCount; }
-    [[nodiscard]] bool isCached(BlockId block) const { return m_blocks[idx(block)].hashed; }
-    [[nodiscard]] BlockHashValue blockHash(BlockId block) const { return m_blocks[idx(block)].hash; }
+    [[nodiscard]] std::int32_t refCount(BlockId block) const { return recordOf(block).refCount; }
+    [[nodiscard]] bool isCached(BlockId block) const { return recordOf(block).hashed; }
+    [[nodiscard]] BlockHashValue blockHash(BlockId block) const { return recordOf(block).hash; }
 
     /// The first-inserted block holding `hash`, or -1 (vLLM's get_cached_block).
     [[nodiscard]] BlockId cachedBlock(BlockHashValue hash) const;
@@ -34,7 +48,7 @@ public:
     /// A hint that `hash` is looked up or inserted soon (with 100+ pods the maps outgrow the caches).
     void prefetchCached(BlockHashValue hash) const noexcept { m_cached.prefetch(hash); }
     /// A hint that `block`'s record is read or written soon.
-    void prefetchBlock(BlockId block) const noexcept { __builtin_prefetch(&m_blocks[idx(block)]); }
+    void prefetchBlock(BlockId block) const noexcept { m_freeQueue.prefetch(block); }
 
     /// Pops `count` blocks from the free-queue head, lazily evicting their old hashes, and
     /// appends them to `out` with ref count 1.
@@ -58,27 +72,26 @@ public:
     /// Events since the last call, in order.
     std::vector<KvEvent> takeEvents();
 
-    [[nodiscard]] const FreeBlockQueue& freeQueue() const { return m_freeQueue; }
+    [[nodiscard]] const FreeBlockQueue<KvBlock>& freeQueue() const { return m_freeQueue; }
 
 private:
-    struct Block {
-        std::int32_t refCount = 0;
-        bool hashed = false;
-        BlockHashValue hash = 0;
-        // Blocks sharing one hash form a list in insertion order (vLLM's dict of block ids).
-        BlockId prevSameHash = -1;
-        BlockId nextSameHash = -1;
-    };
+    using Block = KvBlock;
     struct HashEntry {
         BlockId first = -1;
         BlockId last = -1;
     };
 
-    static std::size_t idx(BlockId b) { return static_cast<std::size_t>(b); }
+    /// A block never allocated has no record yet (FreeBlockQueue): it reads as a fresh one.
+    [[nodiscard]] const Block& recordOf(BlockId block) const
+    {
+        static constexpr Block kFresh{};
+        return m_freeQueue.hasRecord(block) ? m_freeQueue.record(block) : kFresh;
+    }
+    Block& blockAt(BlockId block) { return m_freeQueue.record(block); }
     void evictIfCached(BlockId block);
 
-    std::vector<Block> m_blocks;
-    FreeBlockQueue m_freeQueue;
+    /// The free queue owns the block records (see FreeBlockQueue).
+    FreeBlockQueue<KvBlock> m_freeQueue;
     FlatMap64<HashEntry> m_cached;
     std::vector<KvEvent> m_events;
     std::vector<std::vector<BlockHashValue>> m_spareHashLists;

@@ -5,7 +5,7 @@
 #include <QtTest/QtTest>
 
 using kvroute::sim::BlockId;
-using kvroute::sim::FreeBlockQueue;
+using FreeBlockQueue = kvroute::sim::FreeBlockQueue<kvroute::sim::FreeLinks>;
 
 class TestFreeBlockQueue final : public QObject {
     Q_OBJECT
@@ -52,6 +52,47 @@ private Q_SLOTS:
         QCOMPARE(q.front(), -1);
         q.pushBack(1);
         QCOMPARE(q.toVector(), (std::vector<BlockId>{1}));
+    }
+
+    // Blocks never popped have no record until their first pop; a block taken out of order
+    // from among them gives them all one, in the same queue order.
+    void unpoppedBlocksKeepTheirPlace()
+    {
+        FreeBlockQueue q(6);
+        QVERIFY(!q.hasRecord(0));
+        QCOMPARE(q.popFront(), 0);
+        QCOMPARE(q.popFront(), 1);
+        QVERIFY(q.hasRecord(1));
+        QVERIFY(!q.hasRecord(2));
+        q.pushBack(1);
+        q.pushBack(0);
+        QCOMPARE(q.toVector(), (std::vector<BlockId>{2, 3, 4, 5, 1, 0}));
+        QVERIFY(q.contains(4));
+        QCOMPARE(q.front(), 2);
+        q.remove(4);
+        QVERIFY(q.hasRecord(5));
+        QVERIFY(!q.contains(4));
+        QCOMPARE(q.toVector(), (std::vector<BlockId>{2, 3, 5, 1, 0}));
+        QCOMPARE(q.size(), 5);
+        QCOMPARE(q.popFront(), 2);
+        q.remove(0);
+        QCOMPARE(q.toVector(), (std::vector<BlockId>{3, 5, 1}));
+        q.pushBack(4);
+        QCOMPARE(q.toVector(), (std::vector<BlockId>{3, 5, 1, 4}));
+    }
+
+    void removingTheLastUnpoppedBlockOfAnEmptyTail()
+    {
+        FreeBlockQueue q(3);
+        q.remove(2);
+        QCOMPARE(q.toVector(), (std::vector<BlockId>{0, 1}));
+        QCOMPARE(q.popFront(), 0);
+        QCOMPARE(q.popFront(), 1);
+        QCOMPARE(q.size(), 0);
+        QCOMPARE(q.front(), -1);
+        q.pushBack(2);
+        q.pushBack(0);
+        QCOMPARE(q.toVector(), (std::vector<BlockId>{2, 0}));
     }
 };
 
