@@ -30,8 +30,8 @@ void addConformanceCommand(CLI::App& app, int& exitCode)
 {
     auto options = std::make_shared<ConformanceOptions>();
     auto* cmd = app.add_subcommand("conformance",
-                                   "Replay a step-level trace through one vLLM engine and print the result JSON "
-                                   "(format: ../shared/conformance/README.md). Reads PYTHONHASHSEED like vLLM; "
+                                   "Replay a step-level vLLM conformance trace (JSON Lines) through one vLLM engine and "
+                                   "print the result JSON. Reads PYTHONHASHSEED like vLLM; "
                                    "KVROUTE_NONE_HASH supplies the NONE_HASH of a trace recorded with a random one.");
     cmd->add_option("trace", options->tracePath, "trace file (JSON Lines)")->required();
     cmd->callback([options, &exitCode] {

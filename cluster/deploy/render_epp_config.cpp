@@ -123,7 +123,7 @@ std::string eppConfigYaml(const sim::EppConfig& resolved)
     for (const auto& p : resolved.plugins)
         fractional = fractional || isFractionalWeight(p.weight);
     if (fractional)
-        out += "# llm-d-inference-scheduler before v0.6.0 (GAIE up to v1.3.0) reads weights as integers (llmd.md §1.1):\n"
+        out += "# llm-d-inference-scheduler before v0.6.0 (GAIE up to v1.3.0) reads weights as integers:\n"
                "# a fractional weight below is refused there; v0.6.0 and later take floats.\n";
     out += "apiVersion: inference.networking.x-k8s.io/v1alpha1\nkind: EndpointPickerConfig\nplugins:\n"
            "- type: single-profile-handler\n";

@@ -85,7 +85,7 @@ Result<std::vector<RenderedFile>> renderExtras(const RenderContext& ctx)
     if (!monitor)
         return std::unexpected(monitor.error());
     files.push_back({"50-podmonitor.yaml",
-                     yamlComment("Prometheus scrapes every pod's /metrics (vLLM's names, vllm.md §6) and labels the "
+                     yamlComment("Prometheus scrapes every pod's /metrics (vLLM v0.10.0's metric names) and labels the "
                                  "series with pod and namespace, which kvroute live watch and kvroute validate "
                                  "group by. Needs the Prometheus Operator (OpenShift: user-workload monitoring).") +
                          *monitor});
@@ -112,7 +112,7 @@ Result<std::vector<RenderedFile>> renderExtras(const RenderContext& ctx)
         return std::unexpected(taskText.error());
     files.push_back(
         {"70-tekton-task.yaml",
-         yamlComment(std::string("The demo's cache-hit gate on real numbers (llmd.md §5): kvroute validate in a "
+         yamlComment(std::string("The demo's cache-hit gate on real numbers: kvroute validate in a "
                                  "container, with the task's service-account token.\n") +
                      (openshift ? "The account reads the Thanos querier with the cluster-monitoring-view role:\n"
                                   "  oc adm policy add-cluster-role-to-user cluster-monitoring-view -z pipeline -n " +

@@ -61,7 +61,7 @@ Result<void> checkWeightsForTheImage(const RenderContext& ctx, const sim::EppCon
             continue;
         return fail("the scorer \"" + p.name + "\" has weight " + yamlNumber(p.weight) + ", but the Endpoint Picker image " +
                         ctx.options.eppImage +
-                        " reads weights as integers and would refuse this config at start (llmd.md §1.1); give whole "
+                        " reads weights as integers and would refuse this config at start; give whole "
                         "weights, or pass --epp-image with llm-d-inference-scheduler v0.6.0 or later",
                     source);
     }
@@ -95,7 +95,7 @@ std::string serviceComment(const RenderContext& ctx)
     default: break;
     }
     std::string text = "The scenario's Service: kube-proxy with sessionAffinity " +
-                       std::string(r.kubeService.clientIpAffinity ? "ClientIP" : "None") + " (llmd.md §5).";
+                       std::string(r.kubeService.clientIpAffinity ? "ClientIP" : "None") + ".";
     if (!r.kubeService.seesClientIp)
         text += " The scenario has clients behind a gateway or NAT (routing.service.sees_client_ip: false): every "
                 "request shows one source address, so affinity pins all of them to one pod; clients connecting "
@@ -260,10 +260,10 @@ Result<std::vector<RenderedFile>> renderRouting(const RenderContext& ctx)
         return std::unexpected(rule.error());
     files.push_back({"25-destinationrule.yaml",
                      yamlComment("Envoy ring hash on the " + r.headerHash.header +
-                                 " header, as the demo's HEAD variant (llmd.md §5); Istio applies it to traffic "
-                                 "from its Gateway and sidecars.\n"
-                                 "No JSON schema for Istio's kinds ships in ../shared/schemas: this file is checked "
-                                 "against a golden copy, and validate.py runs on it with --ignore-missing-schemas.") +
+                                 " header, as the demo's HEAD variant; Istio applies it to traffic from its Gateway "
+                                 "and sidecars.\n"
+                                 "kvroute has no schema for Istio's kinds to check this file with: "
+                                 "kubectl apply --dry-run=server checks it against your cluster's Istio.") +
                          *rule,
                      false});
     auto entry = gatewayAndRoute(ctx, "", "Service", ctx.serviceName);
