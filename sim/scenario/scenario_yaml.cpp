@@ -1,4 +1,5 @@
 #include "sim/scenario/scenario_yaml.h"
+#include "sim/scenario/yaml_text.h"
 
 #include "sim/util/text_check.h"
 
@@ -253,7 +254,6 @@ namespace {
 /// single quotes '' is a quote, inside double quotes a backslash escapes.
 std::optional<std::size_t> yamlCommentAt(std::string_view value)
 {
-    char quote = 0;
     char previous = 0; // the last non-blank character outside quotes; 0 before the first
     int depth = 0;     // open flow collections ([ or {), where a comma ends a scalar
     // Where the last quoted scalar or flow collection ended: yaml-cpp takes a '#' right after
@@ -261,31 +261,15 @@ std::optional<std::size_t> yamlCommentAt(std::string_view value)
     std::size_t tokenEnd = std::string_view::npos;
     for (std::size_t i = 0; i < value.size(); ++i) {
         const char c = value[i];
-        if (quote == '"') {
-            if (c == '\\') {
-                ++i;
-            } else if (c == '"') {
-                quote = 0;
-                previous = c;
-                tokenEnd = i;
-            }
-            continue;
-        }
-        if (quote == '\'') {
-            if (c == '\'' && i + 1 < value.size() && value[i + 1] == '\'') {
-                ++i;
-            } else if (c == '\'') {
-                quote = 0;
-                previous = c;
-                tokenEnd = i;
-            }
-            continue;
-        }
         const bool afterBlank = i > 0 && (value[i - 1] == ' ' || value[i - 1] == '\t');
         const bool scalarStarts = previous == 0 || (depth > 0 && (previous == '[' || previous == '{' || previous == ',')) ||
                                   (previous == ':' && afterBlank);
         if ((c == '"' || c == '\'') && scalarStarts) {
-            quote = c;
+            i = yamlQuotedScalarEnd(value, i);
+            if (i == std::string_view::npos)
+                return std::nullopt; // an unclosed quote runs to the end: no comment
+            previous = c;
+            tokenEnd = i;
             continue;
         }
         if ((c == '[' || c == '{') && scalarStarts) {
@@ -302,9 +286,9 @@ std::optional<std::size_t> yamlCommentAt(std::string_view value)
     return std::nullopt;
 }
 
-Result<void> setOverride(Scenario& scenario, std::string_view assignment)
+Result<void> setOverride(Scenario& scenario, std::string_view assignment, std::string_view option)
 {
-    const std::string where = "--set " + std::string(assignment);
+    const std::string where = std::string(option) + " " + std::string(assignment);
     auto path = overridePath(assignment, where);
     if (!path)
         return std::unexpected(path.error());
@@ -321,7 +305,7 @@ Result<void> setOverride(Scenario& scenario, std::string_view assignment)
     std::string shellWord = std::string(assignment.substr(0, assignment.find('=') + 1)) + yamlQuoted;
     for (std::size_t at = shellWord.find('\''); at != std::string::npos; at = shellWord.find('\'', at + 4))
         shellWord.replace(at, 1, "'\\''");
-    const std::string quoted = "--set '" + shellWord + "'";
+    const std::string quoted = std::string(option) + " '" + shellWord + "'";
     const FieldSpec* field = findField(*path);
     const bool text = field != nullptr && (field->type == FieldType::String || field->type == FieldType::OptionalString);
     if (const auto comment = yamlCommentAt(value)) {
@@ -368,23 +352,23 @@ Result<void> setOverride(Scenario& scenario, std::string_view assignment)
 
 } // namespace
 
-Result<void> applyOverride(Scenario& scenario, std::string_view assignment)
+Result<void> applyOverride(Scenario& scenario, std::string_view assignment, std::string_view option)
 {
-    if (auto applied = setOverride(scenario, assignment); !applied)
+    if (auto applied = setOverride(scenario, assignment, option); !applied)
         return applied;
-    scenario.givenAt[*overridePath(assignment, {})] = "--set " + std::string(assignment);
+    scenario.givenAt[*overridePath(assignment, {})] = std::string(option) + " " + std::string(assignment);
     scenario.warnings = scenarioWarnings(scenario);
     return {};
 }
 
-Result<void> applyOverrides(Scenario& scenario, std::span<const std::string> assignments)
+Result<void> applyOverrides(Scenario& scenario, std::span<const std::string> assignments, std::string_view option)
 {
     Scenario copy = scenario;
     std::map<std::string, std::string> located;
     for (const std::string& assignment : assignments) {
-        if (auto applied = setOverride(copy, assignment); !applied)
+        if (auto applied = setOverride(copy, assignment, option); !applied)
             return applied;
-        located[*overridePath(assignment, {})] = "--set " + assignment;
+        located[*overridePath(assignment, {})] = std::string(option) + " " + assignment;
     }
     const auto issues = scenarioIssues(copy);
     if (!issues.empty())

@@ -43,11 +43,14 @@ namespace kvroute::sim {
 /// Applies one "key=value" override (the value is YAML: "32", "null", "[[3,20],[10,20]]").
 /// Checks that key's type and range only, so several overrides may pass through an invalid
 /// combination; call validateScenario after the last one, or use applyOverrides.
-/// Error::where is "--set <assignment>". Refreshes Scenario::warnings.
-[[nodiscard]] Result<void> applyOverride(Scenario& scenario, std::string_view assignment);
+/// Error::where is "<option> <assignment>", and a hint quotes the value for `option` (the
+/// command-line option that gave it: --set, or sweep's --param). Refreshes Scenario::warnings.
+[[nodiscard]] Result<void> applyOverride(Scenario& scenario, std::string_view assignment,
+                                         std::string_view option = "--set");
 
 /// Applies every override in order, then validates the result; all or nothing.
-[[nodiscard]] Result<void> applyOverrides(Scenario& scenario, std::span<const std::string> assignments);
+[[nodiscard]] Result<void> applyOverrides(Scenario& scenario, std::span<const std::string> assignments,
+                                          std::string_view option = "--set");
 
 /// The resolved scenario as YAML, every key in schema order (warnings as comments).
 /// parseScenarioYaml(toYaml(s)) gives back s.

@@ -2,6 +2,7 @@
 
 #include "sim/fleet/cluster_run.h"
 #include "sim/scenario/scenario_yaml.h"
+#include "sim/scenario/yaml_text.h"
 #include "sim/util/check.h"
 #include "sim/util/thousands.h"
 #include "sim/workload/builtin_traces.h"
@@ -33,31 +34,18 @@ std::vector<std::string> splitCommas(std::string_view text)
     std::vector<std::string> out;
     std::size_t start = 0;
     int depth = 0;
-    char quote = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
-        if (quote == '"') {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                quote = 0;
-            continue;
-        }
-        if (quote == '\'') {
-            if (c == '\'' && i + 1 < text.size() && text[i + 1] == '\'')
-                ++i;
-            else if (c == '\'')
-                quote = 0;
-            continue;
-        }
         const bool itemStarts = text.substr(start, i - start).find_first_not_of(" \t") == std::string_view::npos;
-        if ((c == '"' || c == '\'') && depth == 0 && itemStarts)
-            quote = c;
-        else if (c == '[' || c == '{')
+        if ((c == '"' || c == '\'') && depth == 0 && itemStarts) {
+            i = yamlQuotedScalarEnd(text, i);
+            if (i == std::string_view::npos)
+                break; // an unclosed quote runs to the end, in the last item
+        } else if (c == '[' || c == '{') {
             ++depth;
-        else if ((c == ']' || c == '}') && depth > 0)
+        } else if ((c == ']' || c == '}') && depth > 0) {
             --depth;
-        else if (c == ',' && depth == 0) {
+        } else if (c == ',' && depth == 0) {
             out.emplace_back(text.substr(start, i - start));
             start = i + 1;
         }
@@ -93,16 +81,8 @@ Result<Scenario> pointScenario(const Scenario& base, const SweepPoint& point)
     std::vector<std::string> assignments;
     for (const auto& [path, value] : point.assignments)
         assignments.push_back(path + "=" + value);
-    if (auto r = applyOverrides(s, assignments); !r) {
-        // The values came from --param, not --set: say so.
-        Error e = r.error();
-        if (e.where.starts_with("--set "))
-            e.where = "--param " + e.where.substr(6);
-        for (std::size_t at = e.message.find("quote it: --set '"); at != std::string::npos;
-             at = e.message.find("quote it: --set '", at + 1))
-            e.message.replace(at, 17, "quote it: --param '");
-        return std::unexpected(std::move(e));
-    }
+    if (auto r = applyOverrides(s, assignments, "--param"); !r)
+        return std::unexpected(r.error());
     return s;
 }
 
