@@ -135,6 +135,22 @@ private Q_SLOTS:
                      checked.error().message.c_str());
     }
 
+    // A point's bad value is located at --param, and the quoting it suggests is for --param.
+    void pointErrorsNameParam()
+    {
+        const auto base = kvroute::sim::builtinScenario("default");
+        QVERIFY(base);
+        const auto p = kvroute::sim::parseSweepParameter("description=a #1,b");
+        QVERIFY(p);
+        const auto grid = kvroute::sim::expandSweepGrid({*p}, 1, 1);
+        const auto checked = kvroute::sim::validateSweep(*base, grid);
+        QVERIFY(!checked);
+        QCOMPARE(checked.error().where, std::string("--param description=a #1"));
+        QVERIFY2(checked.error().message.find("quote it: --param 'description=\"a #1\"'") != std::string::npos,
+                 checked.error().message.c_str());
+        QVERIFY2(checked.error().message.find("--set") == std::string::npos, checked.error().message.c_str());
+    }
+
     // A repeated point says why: a list names the value, a range its too fine step.
     void repeatedValuesSayWhy_data()
     {
