@@ -155,8 +155,10 @@ public:
         if (m_closed)
             return;
         m_outbox.emplace_back(std::move(bytes), finishes);
-        if (finishes)
+        if (finishes) {
             m_keepAlive = keepAlive;
+            m_answerQueued = true;
+        }
         if (!m_writing)
             writeNext();
     }
@@ -234,7 +236,46 @@ private:
             request.peerPort = peer.port();
         }
         m_stream.expires_never(); // the handler may take as long as the pod needs
+        m_answerQueued = false;
         startExchange(std::move(request), message.keep_alive());
+        if (!m_answerQueued)
+            watchClient();
+    }
+
+    /// While an answer is pending, a read that notices the client leaving (EOF or a reset), so
+    /// that a long run or a stream is cancelled at once rather than at its next write. A client
+    /// that only half-closes cannot be told apart: as in Go's net/http, its work is cancelled.
+    void watchClient()
+    {
+        if (m_closed || m_watching || m_peerDone || m_server->stopped)
+            return;
+        m_watching = true;
+        m_stream.async_read_some(asio::buffer(m_watchBuffer), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            self->onWatch(ec, n);
+        });
+    }
+
+    void onWatch(beast::error_code ec, std::size_t n)
+    {
+        m_watching = false;
+        if (n > 0) // the start of a next (pipelined) request: kept for the parser
+            m_buffer.commit(asio::buffer_copy(m_buffer.prepare(n), asio::buffer(m_watchBuffer.data(), n)));
+        if (m_closed)
+            return;
+        if (std::exchange(m_readAfterWatch, false)) { // the answer went out and the watch was cancelled
+            if (ec && ec != asio::error::operation_aborted)
+                close();
+            else
+                readRequest();
+            return;
+        }
+        if (ec == asio::error::eof) {
+            m_peerDone = true; // no request can follow; the answer may still be read
+            notifyGone();
+        } else if (ec) {
+            close();
+        }
+        // Bytes while the answer is pending: watching stops, which bounds what is buffered.
     }
 
     void startExchange(Request request, bool keepAlive);
@@ -265,12 +306,18 @@ private:
                 drainThenClose();
                 return;
             }
-            if (!m_keepAlive || m_server->stopped) {
+            if (!m_keepAlive || m_server->stopped || m_peerDone) {
                 close();
                 return;
             }
             m_outbox.clear();
             m_writing = false;
+            if (m_watching) { // the next request starts when the watching read is cancelled
+                m_readAfterWatch = true;
+                beast::error_code ignored;
+                m_stream.socket().cancel(ignored);
+                return;
+            }
             readRequest();
             return;
         }
@@ -297,6 +344,11 @@ private:
     beast::tcp_stream m_stream;
     beast::flat_buffer m_buffer;
     std::array<char, 16384> m_drain{};
+    std::array<char, 4096> m_watchBuffer{};
+    bool m_watching = false;
+    bool m_readAfterWatch = false;
+    bool m_answerQueued = false;
+    bool m_peerDone = false; ///< the client sent EOF
     bool m_drainBeforeClose = false;
     bool m_draining = false;
     std::optional<bhttp::request_parser<bhttp::string_body>> m_parser;

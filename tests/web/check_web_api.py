@@ -15,6 +15,7 @@ the Authorization header); the browser test runs against a real stack.
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -262,6 +263,27 @@ try:
     time.sleep(1.5)
     gone = api(r2, "/api/live", token=None)[2]
     check(gone["state"] == "error" and "127.0.0.1:1" in gone["last_error"], "unreachable Prometheus: %s" % gone)
+
+    # --- a client that leaves cancels its run at once, not at the time limit ------------------
+    r3 = Server(kvroute, ["--prometheus", "http://127.0.0.1:1", "--run-time-limit", "60", "--rate-limit", "100000"],
+                os.path.join(work, "serve3.log"))
+    servers.append(r3)
+    body = json.dumps({"set": {"cluster.pods": 16, "duration": 200000}})
+    leaving = socket.create_connection(("127.0.0.1", r3.port), timeout=5)
+    leaving.sendall(("POST /api/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     "X-Kvroute-Client: leaver\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)).encode())
+    time.sleep(0.5)
+    busy = api(r3, "/api/run", "POST", "{}", headers={"X-Kvroute-Client": "leaver"}, token=None)
+    check(busy[0] == 429, "the long run is running: %s" % (busy,))
+    leaving.close()
+    left = time.monotonic()
+    status = None
+    while time.monotonic() - left < 5:
+        status = api(r3, "/api/run", "POST", "{}", headers={"X-Kvroute-Client": "leaver"}, token=None)[0]
+        if status == 200:
+            break
+        time.sleep(0.2)
+    check(status == 200, "a run after the client left: %s after %.1f s" % (status, time.monotonic() - left))
 
     for srv in servers:
         t = time.monotonic()
