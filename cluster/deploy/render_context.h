@@ -64,7 +64,7 @@ struct RenderContext {
 [[nodiscard]] std::string prometheusUrlOf(const RenderContext& ctx);
 [[nodiscard]] std::string prometheusCaOf(const RenderContext& ctx);
 // render_pods.cpp: the scenario as a pod in the cluster can load it (an EPP config file inlined)
-[[nodiscard]] Result<sim::Scenario> emulatedScenario(const RenderContext& ctx);
+[[nodiscard]] Result<sim::Scenario> emulatedScenario(const RenderContext& ctx, std::string_view option);
 // render_dashboard.cpp: `kvroute serve` beside the pods (--dashboard IMAGE)
 [[nodiscard]] Result<std::vector<RenderedFile>> renderDashboard(const RenderContext& ctx);
 

@@ -6,7 +6,6 @@
 #include "cluster/deploy/manifest_yaml.h"
 #include "cluster/deploy/render_context.h"
 #include "sim/scenario/scenario_yaml.h"
-#include "sim/workload/builtin_traces.h"
 
 namespace kvroute::cluster::deploy {
 
@@ -15,15 +14,9 @@ Result<std::vector<RenderedFile>> renderDashboard(const RenderContext& ctx)
     std::vector<RenderedFile> files;
     if (ctx.options.dashboardImage.empty())
         return files;
-    auto scenario = emulatedScenario(ctx);
+    auto scenario = emulatedScenario(ctx, "--dashboard");
     if (!scenario)
         return std::unexpected(scenario.error());
-    const auto& trace = scenario->workload.trace.path;
-    if (!trace.empty() && !sim::builtinTraceText(trace))
-        return fail("the dashboard simulates the scenario in the cluster, where the trace file " + trace +
-                        " does not exist; use a built-in trace (builtin:...) or build it into the image and name "
-                        "that path",
-                    "--dashboard");
 
     const std::string name = ctx.base + "-dashboard";
     const std::string authSecret = name + "-token";

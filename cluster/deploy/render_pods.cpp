@@ -3,6 +3,7 @@
 
 #include "cluster/deploy/manifest_yaml.h"
 #include "cluster/deploy/render_context.h"
+#include "sim/workload/builtin_traces.h"
 #include "sim/scenario/scenario_yaml.h"
 
 namespace kvroute::cluster::deploy {
@@ -24,9 +25,16 @@ std::string envValue(const std::string& name, const std::string& value)
 /// The scenario the emulated pods load: self-contained (an EndpointPickerConfig file becomes its
 /// inline plugins) and with what the render added for precise routing, so the pods hash as the
 /// vLLM pods would.
-Result<sim::Scenario> emulatedScenario(const RenderContext& ctx)
+Result<sim::Scenario> emulatedScenario(const RenderContext& ctx, std::string_view option)
 {
     sim::Scenario s = ctx.scenario();
+    // The scenario is loaded in the cluster, where a trace file of this machine does not exist
+    // (kvroute pod and serve refuse a scenario whose trace they cannot read).
+    if (const auto& trace = s.workload.trace.path; !trace.empty() && !sim::builtinTraceText(trace))
+        return fail("the scenario is loaded in the cluster, where the trace file " + trace +
+                        " does not exist; use a built-in trace (builtin:...) or build it into the image and name "
+                        "that path",
+                    std::string(option));
     if (!s.routing.epp.configFile.empty()) {
         auto resolved = sim::resolveEppConfig(s.routing.epp);
         if (!resolved)
@@ -110,7 +118,7 @@ Result<std::vector<RenderedFile>> renderPods(const RenderContext& ctx)
         return files;
     }
 
-    auto emulated = emulatedScenario(ctx);
+    auto emulated = emulatedScenario(ctx, "--emulator");
     if (!emulated)
         return std::unexpected(emulated.error());
     const std::string configMap = ctx.base + "-scenario";

@@ -13,6 +13,7 @@
 #include "sim/report/results_writers.h"
 #include "sim/routing/routing_factory.h"
 #include "sim/scenario/scenario_yaml.h"
+#include "sim/workload/builtin_traces.h"
 
 #include <QTest>
 
@@ -400,6 +401,39 @@ private slots:
         const auto r = renderManifests(s, RenderOptions{});
         QVERIFY(!r);
         QVERIFY2(r.error().where.find("cluster.pods") != std::string::npos, r.error().toString().c_str());
+    }
+
+    // Emulated pods and the dashboard load the scenario in the cluster: a trace file of this
+    // machine is refused there, naming the option; a built-in trace goes with the binary.
+    void clusterLoadedScenariosNeedTheirTrace_data()
+    {
+        QTest::addColumn<bool>("emulator");
+        QTest::newRow("--emulator") << true;
+        QTest::newRow("--dashboard") << false;
+    }
+
+    void clusterLoadedScenariosNeedTheirTrace()
+    {
+        QFETCH(bool, emulator);
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("trace.jsonl")).toStdString();
+        {
+            const auto text = sim::builtinTraceText("builtin:mooncake-sample.jsonl");
+            QVERIFY(text);
+            std::ofstream(path) << *text;
+        }
+        RenderOptions options;
+        (emulator ? options.emulatorImage : options.dashboardImage) = "quay.io/me/kvroute:1";
+        const std::string option = emulator ? "--emulator" : "--dashboard";
+        const auto local = renderManifests(scenario("mooncake", {"workload.path=" + path}), options);
+        QVERIFY2(!local, "a local trace was rendered for the cluster");
+        QCOMPARE(local.error().where, option);
+        QVERIFY2(local.error().message.find("the trace file " + path + " does not exist") != std::string::npos,
+                 local.error().toString().c_str());
+        const auto builtin = renderManifests(scenario("mooncake"), options);
+        QVERIFY2(builtin.has_value(), builtin ? "" : builtin.error().toString().c_str());
+        // Without either option nothing loads the scenario in the cluster: the local trace is fine.
+        QVERIFY(renderManifests(scenario("mooncake", {"workload.path=" + path}), RenderOptions{}).has_value());
     }
 
     // The default image reads scorer weights as integers (llmd.md §1.1): a fractional weight
