@@ -210,6 +210,39 @@ Result<StackState> readState(const std::string& dir)
 
 } // namespace
 
+namespace {
+
+/// Moves what an earlier stack left in `dir` (its logs, request log, Prometheus data and state)
+/// into the first free earlier-N/ folder; nothing to move, nothing done.
+Result<void> setAsideEarlierStack(const std::string& dir)
+{
+    std::vector<fs::path> leftovers;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name == "requests.jsonl" || name == "tsdb" || name == "stack.json" || name == "stack.stopped.json" ||
+            name == "prometheus.yml" || (name.ends_with(".log") && !name.starts_with(".")))
+            leftovers.push_back(entry.path());
+    }
+    if (ec)
+        return fail("cannot read the stack folder: " + ec.message(), dir);
+    if (leftovers.empty())
+        return {};
+    fs::path target;
+    for (int n = 1; target.empty() || fs::exists(target); ++n)
+        target = fs::path(dir) / ("earlier-" + std::to_string(n));
+    fs::create_directory(target, ec);
+    for (const auto& path : leftovers) {
+        if (!ec)
+            fs::rename(path, target / path.filename(), ec);
+    }
+    if (ec)
+        return fail("cannot move an earlier stack's files to " + target.string() + ": " + ec.message(), dir);
+    return {};
+}
+
+} // namespace
+
 Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenario, const std::string& kvroutePath)
 {
     static const bool curlReady = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
@@ -232,6 +265,10 @@ Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenari
                                 o.dir);
         }
     }
+    // An earlier stack's files move to earlier-N/: this stack's request log and Prometheus data
+    // start fresh (a replay of requests.jsonl needs one clock), and nothing of the last is lost.
+    if (auto moved = setAsideEarlierStack(o.dir); !moved)
+        return std::unexpected(moved.error());
     std::string prometheus;
     for (const char* dir : {"/usr/bin", "/usr/local/bin", "/bin"})
         if (prometheus.empty() && fs::exists(fs::path(dir) / "prometheus"))

@@ -105,6 +105,15 @@ PY
 sleep 0.5
 for pid in $pids; do alive "$pid" && fail "pid $pid still runs after stack down"; done
 
+# A new stack in the same folder starts a fresh request log; the earlier stack's files are kept.
+logged=$(wc -l <"$work/stack/requests.jsonl")
+timeout 120 "$kvroute" stack up "${scenario[@]}" --dir "$work/stack" --time-scale 0.05 >"$work/up2.txt" 2>&1 ||
+    fail "stack up again: $(cat "$work/up2.txt")"
+[[ $(wc -l <"$work/stack/earlier-1/requests.jsonl") -eq $logged ]] || fail "the earlier request log was not kept"
+[[ -f $work/stack/earlier-1/stack.stopped.json && -d $work/stack/earlier-1/tsdb ]] || fail "the earlier stack's files: $(ls "$work/stack/earlier-1")"
+[[ ! -s $work/stack/requests.jsonl ]] || fail "the new stack's request log did not start empty"
+"$kvroute" stack down --dir "$work/stack" >"$work/down2.txt" 2>&1 || fail "stack down again: $(cat "$work/down2.txt")"
+
 # A port in use is a clear error, and nothing is left running.
 python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(60)' >"$work/blocker.port" &
 blocker=$!
