@@ -12,6 +12,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -209,6 +210,7 @@ int compareCommand(CompareCommandOptions& o)
         std::cerr << "kvroute: " << scenario.error().toString() << '\n';
         return kExitBadInput;
     }
+    bool madeFolder = false; // a temporary folder of ours, removed with the stack
     if (o.up) {
         std::string dir = o.dir;
         if (dir.empty()) {
@@ -219,6 +221,7 @@ int compareCommand(CompareCommandOptions& o)
                 return kExitRunFailed;
             }
             dir = pattern;
+            madeFolder = true;
         }
         cluster::StackUpOptions up;
         up.scenario = o.scenario;
@@ -243,8 +246,18 @@ int compareCommand(CompareCommandOptions& o)
             std::cerr << "kvroute: the stack stays up in " << broughtUp << " (`kvroute stack down --dir " << broughtUp << "`)\n";
             return;
         }
-        if (auto down = cluster::stackDown(broughtUp); !down)
+        auto down = cluster::stackDown(broughtUp);
+        if (!down) {
             std::cerr << "kvroute: stack down: " << down.error().toString() << '\n';
+            return;
+        }
+        const bool allStopped = std::ranges::none_of(down->processes, [](const auto& p) { return p.running; });
+        if (madeFolder && allStopped) {
+            std::error_code ec;
+            std::filesystem::remove_all(broughtUp, ec);
+            if (ec)
+                std::cerr << "kvroute: cannot remove " << broughtUp << ": " << ec.message() << '\n';
+        }
     };
 
     ProgressBar bar(!o.quiet);
@@ -292,7 +305,10 @@ void addLiveCommand(CLI::App& app, int& exitCode)
     compare->add_option("--set", c->overrides, "override a scenario key (repeatable; on a running stack only workload keys)");
     compare->add_option("--stack", c->stackDir, "a stack that is up (`kvroute stack up ... --dir DIR`)")->type_name("DIR");
     compare->add_flag("--up", c->up, "bring a stack up for the comparison and down after it");
-    compare->add_option("--dir", c->dir, "with --up: the stack's folder (default: a new temporary one)")->type_name("DIR");
+    compare
+        ->add_option("--dir", c->dir,
+                     "with --up: the stack's folder (default: a new temporary one, removed afterwards unless --keep)")
+        ->type_name("DIR");
     compare->add_flag("--keep", c->keep, "with --up: leave the stack running afterwards");
     auto* timeScale = compare->add_option("--time-scale", c->timeScale, "with --up: the pods' wall seconds per simulated second")
         ->capture_default_str()->transform(numberIn(0.001, 1000.0));

@@ -172,6 +172,12 @@ kill "$proxy_pid" 2>/dev/null
 "$kvroute" validate --prometheus "$prometheus" --min-hit-rate 0.8 >"$work/gone.txt" 2>&1
 [[ $? -eq 1 ]] && grep -q "unreachable" "$work/gone.txt" || fail "validate with Prometheus stopped: $(cat "$work/gone.txt")"
 
+# compare --up in a temporary folder of its own: the folder goes with the stack.
+mkdir -p "$work/tmp"
+TMPDIR="$work/tmp" timeout 120 "$kvroute" live compare default --set cluster.pods=2 --set duration=30 --up \
+    --time-scale 0.05 -q >"$work/temporary.txt" 2>&1 || fail "compare --up: $(cat "$work/temporary.txt")"
+[[ -z $(ls -A "$work/tmp") ]] || fail "compare --up left its folder: $(ls -A "$work/tmp")"
+
 # compare --up, interrupted while the load runs: the stack it started is stopped.
 "$kvroute" live compare default --set cluster.pods=2 --up --dir "$work/up" --time-scale 0.05 --duration 600 -q \
     >"$work/interrupted.txt" 2>&1 &
