@@ -107,6 +107,7 @@ std::string statusText(int status)
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
@@ -220,6 +221,20 @@ private:
             m_drainBeforeClose = true;
             send(headerBlock(status, "application/json", {}, false, body.size()) + body, true, false);
             return;
+        }
+        // Only chunked framing is understood: with another coding (gzip, say) the body would be
+        // left unread and taken for the next request. RFC 9112 §6.1: 501, then close.
+        if (std::string coding = lower(std::string(m_parser->get()[bhttp::field::transfer_encoding])); !coding.empty()) {
+            coding.erase(0, coding.find_first_not_of(" \t"));
+            coding.erase(coding.find_last_not_of(" \t") + 1);
+            if (coding != "chunked") {
+                const std::string body = errorJson("Transfer-Encoding \"" + coding.substr(0, 100) +
+                                                       "\" is not supported (only chunked)",
+                                                   501);
+                m_drainBeforeClose = true;
+                send(headerBlock(501, "application/json", {}, false, body.size()) + body, true, false);
+                return;
+            }
         }
         auto message = m_parser->release();
         Request request;

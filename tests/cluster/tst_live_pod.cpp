@@ -567,6 +567,24 @@ private Q_SLOTS:
         QCOMPARE(live.request("GET", QStringLiteral("/health")).status, 200);
     }
 
+    // A coding other than chunked would leave the body unread, to be taken for the next request.
+    void anUnknownTransferEncodingIsRefused()
+    {
+        LivePod live;
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), static_cast<quint16>(live.port()));
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     "Transfer-Encoding: gzip\r\n\r\n{\"prompt\":\"abcd\"}GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+        QByteArray answer;
+        while (socket.waitForReadyRead(3000))
+            answer += socket.readAll();
+        QVERIFY2(answer.startsWith("HTTP/1.1 501"), answer.constData());
+        QVERIFY2(answer.contains("gzip") && answer.contains("is not supported (only chunked)"), answer.constData());
+        QVERIFY2(answer.count("HTTP/1.1") == 1, answer.constData()); // closed: no second answer
+        QCOMPARE(live.request("GET", QStringLiteral("/health")).status, 200);
+    }
+
     void sigtermEndsCleanly()
     {
         LivePod live;
