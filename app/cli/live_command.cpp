@@ -211,6 +211,20 @@ int compareCommand(CompareCommandOptions& o)
         return kExitBadInput;
     }
     bool madeFolder = false; // a temporary folder of ours, removed with the stack
+    // Removed on the way out, after the report that names it.
+    struct FolderRemover {
+        std::string path;
+        bool armed = false;
+        ~FolderRemover()
+        {
+            if (!armed)
+                return;
+            std::error_code ec;
+            std::filesystem::remove_all(path, ec);
+            if (ec)
+                std::cerr << "kvroute: cannot remove " << path << ": " << ec.message() << '\n';
+        }
+    } removeFolder;
     if (o.up) {
         std::string dir = o.dir;
         if (dir.empty()) {
@@ -222,6 +236,7 @@ int compareCommand(CompareCommandOptions& o)
             }
             dir = pattern;
             madeFolder = true;
+            removeFolder.path = dir;
         }
         cluster::StackUpOptions up;
         up.scenario = o.scenario;
@@ -233,6 +248,9 @@ int compareCommand(CompareCommandOptions& o)
             std::cerr << "kvroute: bringing up " << o.scenario << " in " << dir << " (time scale " << o.timeScale << ")\n";
         auto started = cluster::stackUp(up, *scenario, selfPath());
         if (!started) {
+            std::error_code ignored;
+            if (madeFolder) // only while empty: the logs of a failed start stay to be read
+                std::filesystem::remove(dir, ignored);
             std::cerr << "kvroute: " << started.error().toString() << '\n';
             return kExitRunFailed;
         }
@@ -252,12 +270,10 @@ int compareCommand(CompareCommandOptions& o)
             return;
         }
         const bool allStopped = std::ranges::none_of(down->processes, [](const auto& p) { return p.running; });
-        if (madeFolder && allStopped) {
-            std::error_code ec;
-            std::filesystem::remove_all(broughtUp, ec);
-            if (ec)
-                std::cerr << "kvroute: cannot remove " << broughtUp << ": " << ec.message() << '\n';
-        }
+        if (madeFolder && !allStopped)
+            std::cerr << "kvroute: a process of the stack outlived `stack down`: its folder " << broughtUp
+                      << " stays\n";
+        removeFolder.armed = madeFolder && allStopped;
     };
 
     ProgressBar bar(!o.quiet);

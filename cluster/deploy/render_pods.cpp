@@ -3,8 +3,8 @@
 
 #include "cluster/deploy/manifest_yaml.h"
 #include "cluster/deploy/render_context.h"
-#include "sim/workload/builtin_traces.h"
 #include "sim/scenario/scenario_yaml.h"
+#include "sim/workload/builtin_traces.h"
 
 namespace kvroute::cluster::deploy {
 
@@ -28,12 +28,16 @@ std::string envValue(const std::string& name, const std::string& value)
 Result<sim::Scenario> emulatedScenario(const RenderContext& ctx, std::string_view option)
 {
     sim::Scenario s = ctx.scenario();
-    // The scenario is loaded in the cluster, where a trace file of this machine does not exist
-    // (kvroute pod and serve refuse a scenario whose trace they cannot read).
-    if (const auto& trace = s.workload.trace.path; !trace.empty() && !sim::builtinTraceText(trace))
-        return fail("the scenario is loaded in the cluster, where the trace file " + trace +
-                        " does not exist; use a built-in trace (builtin:...) or build it into the image and name "
-                        "that path",
+    // The scenario is loaded in the cluster, where a file of this machine does not exist
+    // (kvroute pod and serve refuse a scenario whose workload file they cannot read). Only the
+    // kinds that read workload.path; a synthetic workload ignores it.
+    const auto kind = s.workload.kind;
+    const bool readsFile = kind == sim::WorkloadKind::Mooncake || kind == sim::WorkloadKind::Azure ||
+                           kind == sim::WorkloadKind::InferencePerf;
+    if (const auto& path = s.workload.trace.path; readsFile && !path.empty() && !sim::builtinTraceText(path))
+        return fail("the scenario is loaded in the cluster, where the " +
+                        std::string(kind == sim::WorkloadKind::InferencePerf ? "inference-perf config" : "trace") +
+                        " file " + path + " of this machine does not exist; use a built-in trace (builtin:...)",
                     std::string(option));
     if (!s.routing.epp.configFile.empty()) {
         auto resolved = sim::resolveEppConfig(s.routing.epp);

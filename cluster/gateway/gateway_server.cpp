@@ -1,6 +1,7 @@
 #include "cluster/gateway/gateway_server.h"
 
 #include "cluster/gateway/follow_up_counter.h"
+#include "cluster/gateway/request_log.h"
 
 // GCC 12 reports a -Wnull-dereference false positive inside Asio's scheduler (inlined from
 // Boost's headers), at the end of the translation unit where no push/pop can reach it.
@@ -26,11 +27,12 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <optional>
 #include <span>
+#include <sstream>
 #include <unordered_map>
 
 namespace kvroute::cluster {
@@ -205,7 +207,7 @@ struct GatewayServer::Impl {
         routed.assign(n, 0);
         failures.assign(n, 0);
         if (!options.requestLog.empty())
-            log.open(options.requestLog, std::ios::app);
+            log.open(options.requestLog);
     }
 
     [[nodiscard]] sim::SimTime now() const
@@ -353,24 +355,31 @@ struct GatewayServer::Impl {
         ++routed[p];
         if (!request.header(options.sessionHeader).empty())
             followUps.count(w->sessionId, p, FollowUpCounter::turnOf(request.header("x-kvroute-turn")));
-        if (log.is_open()) {
+        std::function<void(bool)> answered;
+        if (log.isOpen()) {
             std::string ids;
             for (const auto id : blockIds(w->prompt.tokens(promptScratch)))
                 ids += (ids.empty() ? "" : ", ") + std::to_string(id);
             const auto ip = w->clientIp;
             if (!logStart) // the log's clock starts with its first request, as a trace's does
                 logStart = w->arrival;
-            log << R"({"timestamp": )" << (w->arrival - *logStart) / 1'000'000 << R"(, "input_length": )" << w->prompt.size()
-                << R"(, "output_length": )" << w->maxTokens << R"(, "hash_ids": [)" << ids << R"(], "session": )"
-                << w->sessionId << R"(, "client": ")" << (ip >> 24) << '.' << ((ip >> 16) & 255) << '.'
-                << ((ip >> 8) & 255) << '.' << (ip & 255) << R"(", "pod": ")" << podInfo[p].name << "\"}\n"
-                << std::flush;
+            std::ostringstream line;
+            line << R"({"timestamp": )" << (w->arrival - *logStart) / 1'000'000 << R"(, "input_length": )"
+                 << w->prompt.size() << R"(, "output_length": )" << w->maxTokens << R"(, "hash_ids": [)" << ids
+                 << R"(], "session": )" << w->sessionId << R"(, "client": ")" << (ip >> 24) << '.'
+                 << ((ip >> 16) & 255) << '.' << ((ip >> 8) & 255) << '.' << (ip & 255) << R"(", "pod": ")"
+                 << podInfo[p].name << "\"}\n";
+            answered = [this, number = log.add(line.str())](bool accepted) { log.decide(number, accepted); };
         }
-        forward(p, request, exchange, [this, w, p] {
-            --inFlight[p];
-            router->onCompleted(*w, static_cast<int>(p), now());
-        });
+        forward(
+            p, request, exchange,
+            [this, w, p] {
+                --inFlight[p];
+                router->onCompleted(*w, static_cast<int>(p), now());
+            },
+            std::move(answered));
     }
+
 
     std::string upstreamRequest(const http::Request& request, const PodTarget& pod) const
     {
@@ -386,16 +395,19 @@ struct GatewayServer::Impl {
         return out + request.body;
     }
 
+    /// `answered`, if given, hears once whether the pod took the request (a 2xx status).
     void forward(std::size_t pod, const http::Request& request, const std::shared_ptr<http::Exchange>& exchange,
-                 std::function<void()> completed)
+                 std::function<void()> completed, std::function<void(bool)> answered = {})
     {
         // The answer's head passes through a header check: a pod that does not name itself (a
         // real vLLM) gets x-inference-pod added, as llm-d's gateway does.
         struct Head {
             bool passed = false;
             std::string pending;
+            std::function<void(bool)> answered;
         };
         auto head = std::make_shared<Head>();
+        head->answered = std::move(answered);
         const std::string podName = podInfo[pod].name;
         auto relayWithHeader = [exchange, head, podName](std::string bytes) {
             if (head->passed) {
@@ -406,6 +418,12 @@ struct GatewayServer::Impl {
             const auto end = head->pending.find("\r\n\r\n");
             if (end == std::string::npos && head->pending.size() < 65536)
                 return;
+            if (auto told = std::exchange(head->answered, nullptr)) {
+                // "HTTP/1.1 200 OK": the status is the second word of the head.
+                const auto space = head->pending.find(' ');
+                const int status = space == std::string::npos ? 0 : std::atoi(head->pending.c_str() + space + 1);
+                told(status >= 200 && status < 300);
+            }
             if (end != std::string::npos) {
                 std::string lower = head->pending.substr(0, end + 2);
                 std::transform(lower.begin(), lower.end(), lower.begin(),
@@ -421,6 +439,8 @@ struct GatewayServer::Impl {
             [this, pod, exchange, head, completed = std::move(completed)](bool received, const std::string& error) {
                 if (stopped)
                     return;
+                if (auto told = std::exchange(head->answered, nullptr))
+                    told(false); // no head came: the pod did not answer
                 if (!head->pending.empty())
                     exchange->relay(std::exchange(head->pending, {})); // a head without its blank line
                 if (!received) {
@@ -499,6 +519,7 @@ struct GatewayServer::Impl {
         if (stopped)
             return;
         stopped = true;
+        log.flush();
         scrapeTimer.cancel();
         eventTimer.cancel();
         server.stop();
@@ -523,7 +544,7 @@ struct GatewayServer::Impl {
     FollowUpCounter followUps;
     std::vector<int> failures;
     std::map<std::string, std::int64_t> errors;
-    std::ofstream log;
+    RequestLog log;
     std::unordered_map<std::uint64_t, std::int64_t> blockIdOf;
     sim::TokenVector promptScratch; ///< a generated prompt's tokens while the log numbers its blocks
     std::optional<sim::SimTime> logStart;
@@ -552,7 +573,7 @@ Result<std::unique_ptr<GatewayServer>> GatewayServer::start(asio::io_context& io
     if (!router)
         return std::unexpected(router.error());
     auto impl = std::make_unique<Impl>(io, options, std::move(*setup), std::move(*router), std::move(targets));
-    if (!options.requestLog.empty() && !impl->log.is_open())
+    if (!options.requestLog.empty() && !impl->log.isOpen())
         return fail("cannot write the request log", options.requestLog);
     if (!options.kvEventEndpoints.empty()) {
         if (options.kvEventEndpoints.size() != options.pods.size())

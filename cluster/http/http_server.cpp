@@ -177,7 +177,13 @@ public:
         notifyGone();
     }
 
-    void setGoneCallback(std::function<void()> callback) { m_gone = std::move(callback); }
+    void setGoneCallback(std::function<void()> callback)
+    {
+        if (m_closed || m_peerDone) // gone before the handler asked
+            callback();
+        else
+            m_gone = std::move(callback);
+    }
 
 private:
     void notifyGone()
@@ -228,6 +234,8 @@ private:
             coding.erase(0, coding.find_first_not_of(" \t"));
             coding.erase(coding.find_last_not_of(" \t") + 1);
             if (coding != "chunked") {
+                // Echoed in the JSON answer: printable ASCII only.
+                std::ranges::replace_if(coding, [](unsigned char c) { return c < 0x20 || c > 0x7e || c == '"' || c == '\\'; }, '?');
                 const std::string body = errorJson("Transfer-Encoding \"" + coding.substr(0, 100) +
                                                        "\" is not supported (only chunked)",
                                                    501);
@@ -253,7 +261,8 @@ private:
         m_stream.expires_never(); // the handler may take as long as the pod needs
         m_answerQueued = false;
         startExchange(std::move(request), message.keep_alive());
-        if (!m_answerQueued)
+        // Not with a pipelined request already buffered: its bytes, then an EOF, must reach it.
+        if (!m_answerQueued && m_buffer.size() == 0)
             watchClient();
     }
 
@@ -265,9 +274,12 @@ private:
         if (m_closed || m_watching || m_peerDone || m_server->stopped)
             return;
         m_watching = true;
-        m_stream.async_read_some(asio::buffer(m_watchBuffer), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-            self->onWatch(ec, n);
-        });
+        // On the socket itself: the stream's timeout would apply to this read too, and end a
+        // long stream at the write timeout.
+        m_stream.socket().async_read_some(asio::buffer(m_watchBuffer),
+                                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                              self->onWatch(ec, n);
+                                          });
     }
 
     void onWatch(beast::error_code ec, std::size_t n)
@@ -377,11 +389,19 @@ private:
 
 class ExchangeImpl final : public Exchange {
 public:
-    // Holds its connection until answered: while the handler waits for the pod, no read or
-    // write is pending on the socket, and nothing else would keep the session alive.
+    // Holds its connection until answered: while the handler waits for the pod, nothing but
+    // the watching read (not always there) would keep the session alive.
     ExchangeImpl(std::shared_ptr<Session> session, bool keepAlive)
         : m_session(session), m_hold(std::move(session)), m_keepAlive(keepAlive)
     {
+    }
+    /// A handler that lets go of its exchange unanswered ends the connection: the client would
+    /// wait for ever, and the watching read would hold the session.
+    ~ExchangeImpl() override
+    {
+        if (m_state != State::Done)
+            if (auto s = m_session.lock())
+                s->close();
     }
 
     void respond(Response response) override

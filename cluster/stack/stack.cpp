@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -208,28 +209,25 @@ Result<StackState> readState(const std::string& dir)
     return s;
 }
 
-} // namespace
-
-namespace {
-
 /// Moves what an earlier stack left in `dir` (its logs, request log, Prometheus data and state)
-/// into the first free earlier-N/ folder; nothing to move, nothing done.
+/// into the first free earlier-N/ folder. Only in a stack's folder (a stack.json or
+/// stack.stopped.json is there), and only the names a stack writes: a user's own files stay.
 Result<void> setAsideEarlierStack(const std::string& dir)
 {
-    std::vector<fs::path> leftovers;
     std::error_code ec;
+    if (!fs::exists(fs::path(dir) / "stack.json", ec) && !fs::exists(fs::path(dir) / "stack.stopped.json", ec))
+        return {};
+    static const std::regex kStackFile(R"(requests\.jsonl|tsdb|stack\.json|stack\.stopped\.json|prometheus\.yml|)"
+                                       R"(prometheus\.log|gateway\.log|pod-[0-9]+\.log)");
+    std::vector<fs::path> leftovers;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        const std::string name = entry.path().filename().string();
-        if (name == "requests.jsonl" || name == "tsdb" || name == "stack.json" || name == "stack.stopped.json" ||
-            name == "prometheus.yml" || (name.ends_with(".log") && !name.starts_with(".")))
+        if (std::regex_match(entry.path().filename().string(), kStackFile))
             leftovers.push_back(entry.path());
     }
     if (ec)
         return fail("cannot read the stack folder: " + ec.message(), dir);
-    if (leftovers.empty())
-        return {};
     fs::path target;
-    for (int n = 1; target.empty() || fs::exists(target); ++n)
+    for (int n = 1; target.empty() || fs::exists(target, ec); ++n)
         target = fs::path(dir) / ("earlier-" + std::to_string(n));
     fs::create_directory(target, ec);
     for (const auto& path : leftovers) {
@@ -237,7 +235,9 @@ Result<void> setAsideEarlierStack(const std::string& dir)
             fs::rename(path, target / path.filename(), ec);
     }
     if (ec)
-        return fail("cannot move an earlier stack's files to " + target.string() + ": " + ec.message(), dir);
+        return fail("cannot move an earlier stack's files to " + target.string() + ": " + ec.message() +
+                        " (what was moved is there, the rest here)",
+                    dir);
     return {};
 }
 
@@ -256,19 +256,18 @@ Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenari
     fs::create_directories(o.dir, ec);
     if (ec)
         return fail("cannot create the stack folder: " + ec.message(), o.dir);
-    if (fs::exists(fs::path(o.dir) / "stack.json")) {
-        if (auto old = readState(o.dir)) {
-            for (const auto& p : old->processes)
-                if (ours(p.pid, markerOf(p)))
-                    return fail("a stack is already up here (" + p.name + " is pid " + std::to_string(p.pid) +
-                                    "); `kvroute stack down --dir " + o.dir + "` first",
-                                o.dir);
-        }
+    if (fs::exists(fs::path(o.dir) / "stack.json", ec)) {
+        auto old = readState(o.dir);
+        if (!old) // it may still run: its files are not moved from under it
+            return fail("a stack.json is here that cannot be read (" + old.error().message +
+                            "); stop that stack, or remove the file if nothing runs",
+                        o.dir);
+        for (const auto& p : old->processes)
+            if (ours(p.pid, markerOf(p)))
+                return fail("a stack is already up here (" + p.name + " is pid " + std::to_string(p.pid) +
+                                "); `kvroute stack down --dir " + o.dir + "` first",
+                            o.dir);
     }
-    // An earlier stack's files move to earlier-N/: this stack's request log and Prometheus data
-    // start fresh (a replay of requests.jsonl needs one clock), and nothing of the last is lost.
-    if (auto moved = setAsideEarlierStack(o.dir); !moved)
-        return std::unexpected(moved.error());
     std::string prometheus;
     for (const char* dir : {"/usr/bin", "/usr/local/bin", "/bin"})
         if (prometheus.empty() && fs::exists(fs::path(dir) / "prometheus"))
@@ -296,6 +295,11 @@ Result<StackState> stackUp(const StackUpOptions& o, const sim::Scenario& scenari
         scenarioArgs.push_back("--set");
         scenarioArgs.push_back(s);
     }
+    // An earlier stack's files move to earlier-N/: this stack's request log and Prometheus data
+    // start fresh (a replay of requests.jsonl needs one clock), and nothing of the last is lost.
+    // Only now that nothing is left to refuse the start.
+    if (auto moved = setAsideEarlierStack(o.dir); !moved)
+        return std::unexpected(moved.error());
     const fs::path dir = fs::absolute(o.dir);
     const std::string scale = std::to_string(o.timeScale);
     StackState state;

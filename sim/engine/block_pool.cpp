@@ -47,7 +47,7 @@ void BlockPool::allocate(std::int32_t count, std::vector<BlockId>& out)
             for (const BlockId b : popped)
                 m_freeQueue.prefetch(b);
             for (const BlockId b : popped) {
-                if (const Block& block = blockAt(b); block.hashed)
+                if (const KvBlock& block = blockAt(b); block.hashed)
                     m_cached.prefetch(block.hash);
             }
         }
@@ -70,7 +70,7 @@ void BlockPool::touch(std::span<const BlockId> blocks)
     // links: fetch the hit blocks' links together first (a prompt hits for ~100 blocks).
     // The records are those of the hit blocks, which were cached, so allocated before.
     for (const BlockId b : blocks) {
-        if (const Block& block = blockAt(b); block.refCount == 0) {
+        if (const KvBlock& block = blockAt(b); block.refCount == 0) {
             __builtin_prefetch(&blockAt(block.prevFree >= 0 ? block.prevFree : b));
             __builtin_prefetch(&blockAt(block.nextFree >= 0 ? block.nextFree : b));
         }

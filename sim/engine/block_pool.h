@@ -13,8 +13,9 @@
 
 namespace kvroute::sim {
 
-/// vLLM's KVCacheBlock: 32 bytes, two to a cache line, the free-queue links included.
-struct KvBlock {
+/// vLLM's KVCacheBlock: 32 bytes, aligned so that two share a cache line and none spans two;
+/// the free-queue links included.
+struct alignas(32) KvBlock {
     BlockHashValue hash = 0;
     std::int32_t refCount = 0;
     BlockId prevFree = -1;
@@ -75,19 +76,18 @@ public:
     [[nodiscard]] const FreeBlockQueue<KvBlock>& freeQueue() const { return m_freeQueue; }
 
 private:
-    using Block = KvBlock;
     struct HashEntry {
         BlockId first = -1;
         BlockId last = -1;
     };
 
     /// A block never allocated has no record yet (FreeBlockQueue): it reads as a fresh one.
-    [[nodiscard]] const Block& recordOf(BlockId block) const
+    [[nodiscard]] const KvBlock& recordOf(BlockId block) const
     {
-        static constexpr Block kFresh{};
+        static constexpr KvBlock kFresh{};
         return m_freeQueue.hasRecord(block) ? m_freeQueue.record(block) : kFresh;
     }
-    Block& blockAt(BlockId block) { return m_freeQueue.record(block); }
+    KvBlock& blockAt(BlockId block) { return m_freeQueue.record(block); }
     void evictIfCached(BlockId block);
 
     /// The free queue owns the block records (see FreeBlockQueue).

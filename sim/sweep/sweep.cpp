@@ -297,9 +297,15 @@ Result<void> checkSweepValuesDistinct(const Scenario& base, const std::vector<Sw
         std::unordered_map<std::string, const std::string*> seen;
         for (const std::string& value : p.values) {
             Scenario s = base;
-            if (!applyOverride(s, p.path + "=" + value))
+            if (!applyOverride(s, p.path + "=" + value, "--param"))
                 continue; // validateSweep names it
-            const auto [it, added] = seen.emplace(toYaml(s), &value);
+            // Comments (warnings) may quote the value as written: only the keys compare.
+            std::string resolved;
+            std::istringstream lines(toYaml(s));
+            for (std::string line; std::getline(lines, line);)
+                if (!line.starts_with('#'))
+                    resolved += line + '\n';
+            const auto [it, added] = seen.emplace(std::move(resolved), &value);
             if (!added)
                 return fail("values " + *it->second + " and " + value + " of " + p.path +
                                 " give the same scenario; every point of the grid would run twice",

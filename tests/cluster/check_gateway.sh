@@ -64,6 +64,14 @@ curl -si "http://127.0.0.1:$g/v1/models" | tr -d '\r' | grep -qi '^x-inference-p
 [[ $(curl -si "http://127.0.0.1:$g/v1/completions" -d '{"prompt":"abcd","max_tokens":2}' | grep -ci '^x-inference-pod') == 1 ]] ||
     fail "x-inference-pod twice (or never) on a pod's own answer"
 
+# The request log is a trace to replay: a request the pod refused is not in it, one it took is.
+lines=$(wc -l <"$work/requests.jsonl")
+[[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$g/v1/completions" -d '{"prompt":"abcd","max_tokens":-1}') == 400 ]] ||
+    fail "max_tokens -1 through the gateway was not a 400"
+[[ $(wc -l <"$work/requests.jsonl") -eq $lines ]] || fail "a refused request went into the request log: $(tail -1 "$work/requests.jsonl")"
+curl -sf "http://127.0.0.1:$g/v1/completions" -d '{"prompt":"abcd","max_tokens":2}' >/dev/null || fail "a request through the gateway"
+[[ $(wc -l <"$work/requests.jsonl") -eq $((lines + 1)) ]] || fail "an answered request is missing from the request log"
+
 # Follow-ups as the simulator counts them: a second gateway, round robin over the same pods.
 # kvroute's load marks each request's turn (x-kvroute-turn); a turn 0 starts the session afresh
 # (a rerun with the same seed reuses session ids), other clients' sessions are inferred.

@@ -428,7 +428,7 @@ private slots:
         const auto local = renderManifests(scenario("mooncake", {"workload.path=" + path}), options);
         QVERIFY2(!local, "a local trace was rendered for the cluster");
         QCOMPARE(local.error().where, option);
-        QVERIFY2(local.error().message.find("the trace file " + path + " does not exist") != std::string::npos,
+        QVERIFY2(local.error().message.find("the trace file " + path + " of this machine does not exist") != std::string::npos,
                  local.error().toString().c_str());
         const auto builtin = renderManifests(scenario("mooncake"), options);
         QVERIFY2(builtin.has_value(), builtin ? "" : builtin.error().toString().c_str());

@@ -25,6 +25,25 @@ private Q_SLOTS:
         QCOMPARE(pool.usage(), 1.0);
     }
 
+    // Blocks never allocated have no record yet; they read as fresh blocks do.
+    void unusedBlocksReadAsFresh()
+    {
+        BlockPool pool(6, true, false);
+        std::vector<BlockId> got;
+        pool.allocate(2, got); // blocks 1, 2
+        pool.insertCached(2, 0xB2);
+        for (const BlockId unused : {3, 4, 5}) {
+            QCOMPARE(pool.refCount(unused), 0);
+            QVERIFY(!pool.isCached(unused));
+            QCOMPARE(pool.blockHash(unused), kvroute::sim::BlockHashValue{0});
+            QVERIFY(pool.freeQueue().contains(unused));
+        }
+        QCOMPARE(pool.refCount(2), 1);
+        QVERIFY(pool.isCached(2));
+        QCOMPARE(pool.numGpuBlocks(), 6);
+        QCOMPARE(pool.numFreeBlocks(), 3);
+    }
+
     void freedTailIsEvictedFirst()
     {
         BlockPool pool(5, true, true);
