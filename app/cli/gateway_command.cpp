@@ -40,8 +40,13 @@ int gatewayCommand(const GatewayCommandOptions& o)
         std::cerr << "kvroute: " << server.error().toString() << '\n';
         return kExitBadInput;
     }
+    const auto pods = o.gateway.pods.size();
+    // The router routes over the pods given; a scenario of another size predicts another cluster.
+    if (static_cast<std::int64_t>(pods) != scenario->cluster.pods)
+        std::cerr << "kvroute gateway: note: " << pods << (pods == 1 ? " pod" : " pods") << " given, the scenario has "
+                  << scenario->cluster.pods << " (cluster.pods): its simulation is of another cluster\n";
     if (!o.quiet)
-        std::cerr << "kvroute gateway: routing over " << o.gateway.pods.size() << " pods on http://"
+        std::cerr << "kvroute gateway: routing over " << pods << (pods == 1 ? " pod" : " pods") << " on http://"
                   << (o.gateway.host.find(':') != std::string::npos ? '[' + o.gateway.host + ']' : o.gateway.host) << ':' << (*server)->port() << '\n';
     serveUntilSignalled(io, o.gateway.host, (*server)->port(), [&] { (*server)->stop(); });
     return 0;

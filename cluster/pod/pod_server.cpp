@@ -149,7 +149,8 @@ struct PodServer::Impl final : sim::PodListener {
         const std::string& path = request.path;
         const bool get = request.method == "GET";
         const bool post = request.method == "POST";
-        if ((path == "/health" && get) || (path == "/ping" && (get || post))) {
+        // vLLM's routes are FastAPI's: a GET route answers HEAD too (only /health has no body).
+        if ((path == "/health" && (get || request.method == "HEAD")) || (path == "/ping" && (get || post))) {
             http::Response r;
             r.contentType.clear();
             exchange->respond(r);
@@ -169,7 +170,10 @@ struct PodServer::Impl final : sim::PodListener {
             generate(request, std::move(exchange), path == "/v1/chat/completions");
         } else if (path == "/health" || path == "/version" || path == "/load" || path == "/v1/models" ||
                    path == "/metrics" || path == "/v1/completions" || path == "/v1/chat/completions") {
-            exchange->respond(json(405, R"({"detail":"Method Not Allowed"})"));
+            http::Response r = json(405, R"({"detail":"Method Not Allowed"})");
+            const bool completions = path == "/v1/completions" || path == "/v1/chat/completions";
+            r.headers.emplace_back("Allow", completions ? "POST" : path == "/health" ? "GET, HEAD" : "GET");
+            exchange->respond(std::move(r));
         } else {
             exchange->respond(json(404, R"({"detail":"Not Found"})"));
         }

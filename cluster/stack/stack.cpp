@@ -188,8 +188,14 @@ Result<void> writeState(const StackState& state)
 Result<StackState> readState(const std::string& dir)
 {
     const fs::path path = fs::path(dir) / "stack.json";
-    if (!fs::exists(path))
+    if (!fs::exists(path)) {
+        std::error_code ec;
+        if (fs::exists(fs::path(dir) / "stack.stopped.json", ec))
+            return fail("the stack here is stopped (stack.stopped.json); `kvroute stack up SCENARIO --dir " + dir +
+                            "` starts a new one",
+                        dir);
         return fail("no stack here (no stack.json); start one with `kvroute stack up SCENARIO --dir " + dir + "`", dir);
+    }
     const auto j = nlohmann::json::parse(readFile(path), nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("processes"))
         return fail("not a kvroute stack state file", path.string());

@@ -113,6 +113,8 @@ timeout 120 "$kvroute" stack up "${scenario[@]}" --dir "$work/stack" --time-scal
 [[ -f $work/stack/earlier-1/stack.stopped.json && -d $work/stack/earlier-1/tsdb ]] || fail "the earlier stack's files: $(ls "$work/stack/earlier-1")"
 [[ ! -s $work/stack/requests.jsonl ]] || fail "the new stack's request log did not start empty"
 "$kvroute" stack down --dir "$work/stack" >"$work/down2.txt" 2>&1 || fail "stack down again: $(cat "$work/down2.txt")"
+"$kvroute" stack status --dir "$work/stack" >"$work/stopped.txt" 2>&1 && fail "stack status of a stopped stack exited 0"
+grep -q "the stack here is stopped" "$work/stopped.txt" || fail "a stopped stack's status: $(cat "$work/stopped.txt")"
 
 # A port in use is a clear error, and nothing is left running.
 python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(60)' >"$work/blocker.port" &

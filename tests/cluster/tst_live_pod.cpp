@@ -40,6 +40,7 @@ struct Reply {
     int status = 0;
     QByteArray body;
     QByteArray podHeader;
+    QByteArray allow;
 };
 
 class LivePod {
@@ -85,7 +86,7 @@ public:
         if (!reply->isFinished())
             done.wait(30000);
         Reply r{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll(),
-                reply->rawHeader("x-inference-pod")};
+                reply->rawHeader("x-inference-pod"), reply->rawHeader("Allow")};
         reply->deleteLater();
         return r;
     }
@@ -565,6 +566,19 @@ private Q_SLOTS:
         QVERIFY(socket.waitForReadyRead(5000));
         QVERIFY(socket.readAll().startsWith("HTTP/1.1 400"));
         QCOMPARE(live.request("GET", QStringLiteral("/health")).status, 200);
+    }
+
+    // As vLLM's FastAPI routes: HEAD /health answers, a wrong method gets 405 with Allow.
+    void methodsAsVllm()
+    {
+        LivePod live;
+        QCOMPARE(live.request("HEAD", QStringLiteral("/health")).status, 200);
+        const Reply health = live.request("POST", QStringLiteral("/health"));
+        QCOMPARE(health.status, 405);
+        QCOMPARE(health.allow, QByteArray("GET, HEAD"));
+        const Reply completions = live.request("GET", QStringLiteral("/v1/completions"));
+        QCOMPARE(completions.status, 405);
+        QCOMPARE(completions.allow, QByteArray("POST"));
     }
 
     // A coding other than chunked would leave the body unread, to be taken for the next request.
